@@ -1,0 +1,49 @@
+# Two commands do everything: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+ifeq ($(OS),Windows_NT)
+  BIN := $(VENV)/Scripts
+else
+  BIN := $(VENV)/bin
+endif
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench dist smoke clean system-deps
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+# Whole suite headless. pytest's exit code 5 (no tests collected) fails the run.
+test: $(STAMP) $(VENV)/.sysdeps
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
+
+dist: $(STAMP)
+	$(PY) -m PyInstaller --noconfirm --clean build.spec
+
+smoke: dist
+	QT_QPA_PLATFORM=offscreen dist/ZhushanCarbonPeak/ZhushanCarbonPeak --smoke
+
+# LibreOffice (xlsx → PDF check) and poppler: installed once when missing and possible
+# (root with apt-get); otherwise the tests that need them are skipped.
+$(VENV)/.sysdeps: | $(STAMP)
+	@command -v soffice >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc poppler-utils >/dev/null; } || \
+	  echo "note: LibreOffice not installed; tests that convert xlsx to PDF will be skipped"
+	@touch $@
+
+# Debian packages used by a few tests (LibreOffice conversion) and for screenshots.
+system-deps:
+	apt-get update -qq && apt-get install -y -qq libreoffice-calc poppler-utils xvfb imagemagick
+
+clean:
+	rm -rf build dist .pytest_cache

@@ -1,0 +1,27 @@
+"""Domain errors raised by the services. Their ``str()`` is a Chinese message for the user."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refusal or problem the user should read (not a bug)."""
+
+
+class PermissionDenied(DomainError):
+    pass
+
+
+class Locked(DomainError):
+    """The month cannot be edited; the message says why (submitted, approved, expired)."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class InvalidInput(DomainError):
+    """Input that fails validation; ``problems`` lists (where, message) pairs."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.problems = problems or []

@@ -1,0 +1,243 @@
+"""Database schema and its forward migrations.
+
+``PRAGMA user_version`` holds the schema version. Each step below upgrades from
+version N-1 to N; the store runs each step and its version bump in one
+transaction. Steps are never edited once released: add a new one instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def run_script(db: sqlite3.Connection, sql: str) -> None:
+    """Execute several statements without ``executescript``'s implicit COMMIT."""
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            db.execute(buf)
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement: {buf.strip()[:60]}")
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    """Catalog mirror, units, monthly entries, projects, submissions, settings."""
+    run_script(db, 
+        """
+        CREATE TABLE plan_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE units (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            sort INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            from_plan INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE catalog_items (
+            code TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,            -- action | task | policy | indicator | part | milestone
+            parent TEXT,
+            title TEXT NOT NULL,
+            sort INTEGER NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE assignments (
+            item_code TEXT NOT NULL REFERENCES catalog_items(code),
+            unit TEXT NOT NULL REFERENCES units(name),
+            role TEXT NOT NULL,            -- lead | cooperate | responsible
+            pos INTEGER NOT NULL,
+            PRIMARY KEY (item_code, unit)
+        );
+        CREATE TABLE task_reports (
+            id INTEGER PRIMARY KEY,
+            task_code TEXT NOT NULL REFERENCES catalog_items(code),
+            unit TEXT NOT NULL REFERENCES units(name),
+            month TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT '',
+            progress TEXT NOT NULL DEFAULT '',
+            measures TEXT NOT NULL DEFAULT '',
+            problems TEXT NOT NULL DEFAULT '',
+            next_plan TEXT NOT NULL DEFAULT '',
+            person TEXT NOT NULL DEFAULT '',
+            deadline TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT '',
+            UNIQUE (task_code, unit, month)
+        );
+        CREATE INDEX task_reports_month ON task_reports(month, unit);
+        CREATE TABLE milestone_values (
+            id INTEGER PRIMARY KEY,
+            milestone_code TEXT NOT NULL REFERENCES catalog_items(code),
+            unit TEXT NOT NULL REFERENCES units(name),
+            month TEXT NOT NULL,
+            value REAL,
+            raw TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT '',
+            UNIQUE (milestone_code, unit, month)
+        );
+        CREATE TABLE projects (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            task_code TEXT NOT NULL REFERENCES catalog_items(code),
+            unit TEXT NOT NULL REFERENCES units(name),
+            name TEXT NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            ptype TEXT NOT NULL DEFAULT '',
+            total_invest REAL,
+            plan_start TEXT NOT NULL DEFAULT '',
+            plan_end TEXT NOT NULL DEFAULT '',
+            reduction REAL,
+            created_month TEXT NOT NULL,
+            closed_month TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX projects_unit ON projects(unit, task_code);
+        CREATE TABLE project_months (
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            month TEXT NOT NULL,
+            ptype TEXT NOT NULL DEFAULT '',
+            year_plan_invest REAL,
+            cum_invest REAL,
+            actual_start TEXT NOT NULL DEFAULT '',
+            progress TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (project_id, month)
+        );
+        CREATE TABLE indicator_values (
+            id INTEGER PRIMARY KEY,
+            part_code TEXT NOT NULL REFERENCES catalog_items(code),
+            period TEXT NOT NULL,          -- 'YYYY' or 'YYYY-MM'
+            unit TEXT NOT NULL REFERENCES units(name),
+            month TEXT NOT NULL,           -- reporting month of the latest edit
+            value REAL,
+            raw TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT '',
+            UNIQUE (part_code, period)
+        );
+        CREATE TABLE submissions (
+            unit TEXT NOT NULL REFERENCES units(name),
+            month TEXT NOT NULL,
+            state TEXT NOT NULL,           -- draft | submitted | approved | returned
+            submitted_at TEXT NOT NULL DEFAULT '',
+            submitted_by TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL DEFAULT '',
+            decided_by TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '',
+            returns INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (unit, month)
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL             -- JSON
+        );
+        CREATE TABLE baselines (
+            part_code TEXT PRIMARY KEY REFERENCES catalog_items(code),
+            year INTEGER NOT NULL,
+            value REAL NOT NULL,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        """
+    )
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    """Audit trail, review history, accounts, event log, briefings, exchange."""
+    run_script(db, 
+        """
+        CREATE TABLE value_audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            month TEXT NOT NULL,
+            entity TEXT NOT NULL,          -- task_report | milestone | project | project_month | indicator
+            entity_key TEXT NOT NULL,      -- e.g. '4.3' or 'I01@2026' or project uid
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            origin TEXT NOT NULL DEFAULT 'form'   -- form | excel | package | demo
+        );
+        CREATE INDEX value_audit_key ON value_audit(entity, entity_key, field);
+        CREATE INDEX value_audit_month ON value_audit(unit, month);
+        CREATE TABLE review_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            month TEXT NOT NULL,
+            action TEXT NOT NULL,          -- submit | approve | return | reopen
+            comment TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX review_events_um ON review_events(unit, month);
+        CREATE TABLE event_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TRIGGER event_log_no_update BEFORE UPDATE ON event_log
+            BEGIN SELECT RAISE(ABORT, 'event_log is append-only'); END;
+        CREATE TRIGGER event_log_no_delete BEFORE DELETE ON event_log
+            BEGIN SELECT RAISE(ABORT, 'event_log is append-only'); END;
+        CREATE TRIGGER value_audit_no_update BEFORE UPDATE ON value_audit
+            BEGIN SELECT RAISE(ABORT, 'value_audit is append-only'); END;
+        CREATE TRIGGER value_audit_no_delete BEFORE DELETE ON value_audit
+            BEGIN SELECT RAISE(ABORT, 'value_audit is append-only'); END;
+        CREATE TRIGGER review_events_no_update BEFORE UPDATE ON review_events
+            BEGIN SELECT RAISE(ABORT, 'review_events is append-only'); END;
+        CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events
+            BEGIN SELECT RAISE(ABORT, 'review_events is append-only'); END;
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL,            -- clerk | reviewer | admin
+            unit TEXT REFERENCES units(name),
+            pw_hash TEXT NOT NULL,
+            pw_salt TEXT NOT NULL,
+            pw_params TEXT NOT NULL,
+            failed INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE briefing_issues (
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            month TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (year, number)
+        );
+        CREATE TABLE packages (
+            digest TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            month TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE unit_keys (
+            unit TEXT PRIMARY KEY REFERENCES units(name),
+            secret TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,70 @@
+"""Office settings: stored as JSON values, with documented defaults."""
+
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+from typing import Any
+
+from models.store import Store
+
+DEFAULTS: dict[str, Any] = {
+    # 序时进度 thresholds: completion ≥ green_at → green; ≥ yellow_at → yellow; else red.
+    "green_at": 100.0,
+    "yellow_at": 90.0,
+    # Default tolerance of “左右” targets: percentage points for % targets,
+    # a fraction of the target otherwise. Per-target overrides: {"I06a@2025": 1.5}.
+    "tolerance_pp": 1.0,
+    "tolerance_rel": 0.02,
+    "tolerances": {},
+    # Pending targets set by the office, e.g. {"I03": {"year": 2030, "value": 0.9}}.
+    "pending_targets": {},
+    # Day of the following month by which a month's report is due.
+    "due_day": 5,
+    # Days after the due day after which a month can no longer be edited (0: never).
+    "expiry_days": 0,
+    "streets": [],
+    "briefing_title": "珠山区碳达峰碳中和工作简报",
+    "briefing_issuer": "区碳达峰碳中和工作领导小组办公室",
+    "briefing_to": "区委、区政府主要领导",
+    "briefing_cc": "区碳达峰碳中和工作领导小组成员",
+    "briefing_send": "各街道办事处，区直各有关单位",
+    "briefing_copies": 30,
+    # Assessment weights (sum 100) and the 通报 threshold.
+    "assessment_weights": {"timeliness": 20, "completeness": 20, "approval": 15,
+                           "task_status": 25, "indicators": 20},
+    "assessment_flag_below": 60.0,
+    "backup_keep": 10,
+    "demo": False,
+}
+
+
+class Settings:
+    def __init__(self, store: Store):
+        self.store = store
+        self._cache: dict[str, Any] | None = None
+
+    def all(self) -> dict[str, Any]:
+        if self._cache is None:
+            values = deepcopy(DEFAULTS)
+            for row in self.store.query("SELECT key, value FROM settings"):
+                try:
+                    values[row["key"]] = json.loads(row["value"])
+                except ValueError:
+                    continue
+            self._cache = values
+        return self._cache
+
+    def get(self, key: str) -> Any:
+        return self.all().get(key, DEFAULTS.get(key))
+
+    def set(self, key: str, value: Any) -> None:
+        """Store one setting (callers check permissions and log the change)."""
+        with self.store.tx() as c:
+            c.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      (key, json.dumps(value, ensure_ascii=False)))
+        self._cache = None
+
+    def invalidate(self) -> None:
+        self._cache = None

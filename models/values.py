@@ -1,0 +1,157 @@
+"""Parsing of typed values, shared by the forms, the Excel import and the CLI.
+
+Clerks type numbers in many ways: ``18.6``, ``18.6%``, full-width ``１８．６％``,
+``3,000``, with spaces around. ``parse_number`` accepts all of those and rejects
+anything else with a message that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+class ValueProblem(ValueError):
+    """A typed value that cannot be accepted; ``str()`` is the Chinese message."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: float | None  # None when empty and not required
+    had_percent: bool = False
+    needs_confirmation: str = ""  # non-empty: accepted only after the user confirms
+
+
+def normalize_text(raw: object) -> str:
+    """NFKC-normalise (full-width digits, ％, ．) and strip spaces of every kind."""
+    if raw is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(raw))
+    return s.strip().replace("\u3000", "").strip()
+
+
+def parse_number(raw: object, *, label: str = "数值", unit: str = "", required: bool = False,
+                 allow_negative: bool = False, previous: float | None = None,
+                 minimum: float | None = None, maximum: float | None = None) -> Parsed:
+    """Parse a typed number. Raises ValueProblem with a Chinese message."""
+    if isinstance(raw, bool):
+        raise ValueProblem(f"{label}应为数字，不能是“{raw}”")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise ValueProblem(f"{label}不是有效的数字")
+        value = float(raw)
+        had_percent = False
+    else:
+        s = normalize_text(raw)
+        if not s:
+            if required:
+                raise ValueProblem(f"{label}为必填项，请填写")
+            return Parsed(None)
+        s = s.replace(" ", "")
+        had_percent = s.endswith("%")
+        if had_percent:
+            s = s[:-1]
+        if unit and not had_percent and s.endswith(unit) and unit != "%":
+            s = s[: -len(unit)]
+        if _GROUPED.match(s):
+            s = s.replace(",", "")
+        if not _NUM.match(s):
+            shown = str(raw).strip()
+            if len(shown) > 20:
+                shown = shown[:20] + "…"
+            raise ValueProblem(f"{label}应为数字，“{shown}”不是数字")
+        value = float(s)
+        if not math.isfinite(value):
+            raise ValueProblem(f"{label}不是有效的数字")
+    if had_percent and unit and unit != "%":
+        raise ValueProblem(f"{label}的单位是{unit}，不应带百分号")
+    if value < 0 and not allow_negative:
+        raise ValueProblem(f"{label}不能为负数（填写了{_fmt(value)}）")
+    if unit == "%" and value > 100:
+        raise ValueProblem(f"{label}是百分比，不能超过100%（填写了{_fmt(value)}%）")
+    if minimum is not None and value < minimum:
+        raise ValueProblem(f"{label}不能小于{_fmt(minimum)}{unit}（填写了{_fmt(value)}）")
+    if maximum is not None and value > maximum:
+        raise ValueProblem(f"{label}不能大于{_fmt(maximum)}{unit}（填写了{_fmt(value)}）")
+    confirm = ""
+    if previous not in (None, 0) and value != 0:
+        ratio = value / previous  # type: ignore[operator]
+        if ratio > 10 or ratio < 0.1:
+            confirm = (f"{label}{_fmt(value)}{unit}与上期{_fmt(previous)}{unit}相差超过10倍，"
+                       "请确认是否填写正确")
+    return Parsed(value, had_percent, confirm)
+
+
+def parse_yes_no(raw: object, *, label: str = "完成情况", required: bool = False) -> bool | None:
+    """是/否 for qualitative targets (also accepts 已完成/未完成, Y/N, 1/0, true/false)."""
+    if isinstance(raw, bool):
+        return raw
+    s = normalize_text(raw).lower()
+    if not s:
+        if required:
+            raise ValueProblem(f"{label}为必填项，请选择“是”或“否”")
+        return None
+    if s in {"是", "已完成", "已实现", "完成", "达成", "y", "yes", "true", "1", "√", "100", "100%"}:
+        return True
+    if s in {"否", "未完成", "未实现", "n", "no", "false", "0", "×", "0%"}:
+        return False
+    raise ValueProblem(f"{label}应填写“是”或“否”，“{str(raw).strip()[:20]}”无法识别")
+
+
+def parse_date(raw: object, *, label: str = "日期", required: bool = False) -> str:
+    """Accept 2026-10-05, 2026/10/5, 2026.10.5, 2026年10月5日, 2026-10 (→ first day)."""
+    if isinstance(raw, datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, date):
+        return raw.isoformat()
+    s = normalize_text(raw)
+    if not s:
+        if required:
+            raise ValueProblem(f"{label}为必填项，请填写")
+        return ""
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?|\s*月?)", s)
+    if not m:
+        raise ValueProblem(f"{label}格式不对：“{s[:20]}”，请按 2026-10-05 的格式填写")
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        raise ValueProblem(f"{label}“{s[:20]}”不是有效的日期") from None
+
+
+def parse_month(raw: object) -> str:
+    """'2026-10', '2026/10', '2026年10月' → '2026-10'."""
+    s = normalize_text(raw)
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", s)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueProblem(f"月份格式不对：“{s[:20]}”，应为 YYYY-MM，例如 2026-10")
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def clean_text(raw: object, *, label: str = "内容", max_len: int = 4000) -> str:
+    """Free text: control characters removed (tab and newline kept), length limited."""
+    if raw is None:
+        return ""
+    s = str(raw)
+    s = "".join(ch for ch in s if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    s = s.replace("\r\n", "\n").strip()
+    if len(s) > max_len:
+        raise ValueProblem(f"{label}过长：{len(s)}字，最多{max_len}字")
+    return s
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return ""
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.4f}".rstrip("0").rstrip(".")
+
+
+fmt_number = _fmt

@@ -1,0 +1,119 @@
+"""The main window: a navigation list on the left, one page at a time on the right.
+
+Pages are created lazily the first time they are shown, so start-up only builds
+the first one. Each page is a QWidget class with a ``title`` attribute and a
+constructor ``(app, actor, parent)``; PAGES lists them with who may see them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter,
+                               QStackedWidget, QWidget)
+
+from models.app import ROLE_NAMES, Actor, App
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    module: str
+    cls: str
+    office_only: bool = False
+    admin_only: bool = False
+
+
+# Order of the navigation list. Each module is imported only when its page is first shown.
+PAGES: list[PageSpec] = [
+    PageSpec("catalog", "计划目录", "ui.catalog_view", "CatalogView"),
+]
+
+
+class MainWindow(QMainWindow):
+    page_changed = Signal(str)
+
+    def __init__(self, app: App, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.actor = actor
+        self.setWindowTitle(self._title())
+        self.resize(1280, 720)
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(180)
+        self.nav.setMinimumWidth(120)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        self.specs = [s for s in PAGES if self._visible(s)]
+        for s in self.specs:
+            it = QListWidgetItem(s.title)
+            it.setData(Qt.ItemDataRole.UserRole, s.key)
+            self.nav.addItem(it)
+        split = QSplitter()
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.setCentralWidget(split)
+        self.nav.currentRowChanged.connect(self._on_nav)
+        who = f"{actor.label}（{ROLE_NAMES.get(actor.role, actor.role)}"
+        who += f" · {actor.unit}）" if actor.unit else "）"
+        self.user_label = QLabel(who)
+        self.statusBar().addPermanentWidget(self.user_label)
+        if app.is_demo():
+            demo = QLabel("示例数据")
+            demo.setStyleSheet("color: white; background: #c2410c; padding: 1px 8px; border-radius: 3px;")
+            self.statusBar().addPermanentWidget(demo)
+        for i, s in enumerate(self.specs[:9]):
+            act = QAction(s.title, self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _=False, k=s.key: self.show_page(k))
+            self.addAction(act)
+        if self.specs:
+            self.nav.setCurrentRow(0)
+
+    def _title(self) -> str:
+        t = f"{self.app.plan.district}碳达峰调度系统 — {self.app.plan.name}"
+        if self.app.is_demo():
+            t += "（示例数据）"
+        return t
+
+    def _visible(self, s: PageSpec) -> bool:
+        if s.admin_only:
+            return self.actor.is_admin
+        if s.office_only:
+            return self.actor.is_office
+        return True
+
+    def _on_nav(self, row: int) -> None:
+        if 0 <= row < len(self.specs):
+            self.show_page(self.specs[row].key)
+
+    def page(self, key: str) -> QWidget:
+        """The page widget for ``key``, created on first use."""
+        if key not in self.pages:
+            spec = next(s for s in self.specs if s.key == key)
+            cls = getattr(importlib.import_module(spec.module), spec.cls)
+            w = cls(self.app, self.actor, self) if _takes_actor(cls) else cls(self.app, self)
+            self.pages[key] = w
+            self.stack.addWidget(w)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        w = self.page(key)
+        self.stack.setCurrentWidget(w)
+        row = next(i for i, s in enumerate(self.specs) if s.key == key)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        self.page_changed.emit(key)
+        return w
+
+
+def _takes_actor(cls: type) -> bool:
+    return bool(getattr(cls, "needs_actor", False))

@@ -1,0 +1,67 @@
+"""Qt application set-up: Chinese translations, the shipped font, high-DPI, style."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+FONT_FAMILY_FALLBACK = "WenQuanYi Micro Hei"
+_CJK_FAMILIES = ("Microsoft YaHei", "微软雅黑", "SimSun", "宋体", "Noto Sans CJK SC",
+                 "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC")
+
+
+def resource_dir() -> Path:
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base / "resources"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setOrganizationName("Zhushan")
+    QCoreApplication.setApplicationName("ZhushanCarbonPeak")
+    app.setApplicationDisplayName("珠山区碳达峰调度系统")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    install_translations(app)
+    install_font(app)
+    icon = resource_dir() / "icons" / "app.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Load Qt's own zh_CN translations (dialog buttons, context menus)."""
+    found = []
+    paths = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+             str(resource_dir() / "translations")]
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        for p in paths:
+            tr = QTranslator(app)
+            if tr.load(name, p):
+                app.installTranslator(tr)
+                found.append(tr)
+                break
+    app.setProperty("_zh_translators", found)  # keep references alive
+    return found
+
+
+def install_font(app: QApplication) -> str:
+    """Use a system Chinese font where there is one; otherwise register the shipped one."""
+    families = set(QFontDatabase.families())
+    family = next((f for f in _CJK_FAMILIES if f in families), None)
+    if family is None or family == FONT_FAMILY_FALLBACK:
+        path = resource_dir() / "fonts" / "wqy-microhei.ttc"
+        fid = QFontDatabase.addApplicationFont(str(path))
+        loaded = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+        family = loaded[0] if loaded else (family or app.font().family())
+    font = QFont(family)
+    font.setPointSize(10)
+    app.setFont(font)
+    return family
