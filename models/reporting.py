@@ -1,0 +1,277 @@
+"""Reporting rate and timeliness (报送率、及时率) per unit and month, and the 催报 list.
+
+What a unit is expected to report each month (documented rule):
+
+- one task report (任务推进) for every task it leads or cooperates on; a report counts
+  as filled when its required fields (完成状态, 本月进展情况, 责任人) are not empty;
+- one figure for every appendix indicator part it is responsible for. Indicator parts
+  are annual: a part counts as filled for a month when a value exists for that year or
+  for the year before (annual statistics of a year arrive during the next year).
+
+Timeliness uses the first submission of the month (from ``review_events``), so a month
+returned for correction and submitted again stays on time if it was first submitted by
+the due day (setting ``due_day``, default the 5th of the following month).
+
+Everything is computed with a handful of set-based queries for any number of months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from models.app import App
+from models.entries import STATE_NAMES, due_date, month_cn
+
+SUBMITTED_STATES = ("submitted", "approved")
+_TASK_REQUIRED = ("status", "progress", "person")
+
+
+@dataclass
+class UnitMonthReport:
+    unit: str
+    month: str
+    state: str  # '' | draft | submitted | approved | returned
+    expected: int
+    filled: int
+    submitted_at: str  # first submission ('' when never submitted)
+    on_time: bool | None  # None: not submitted and not yet due
+    late: bool  # submitted after the due day, or still missing after it
+    approved: bool
+    returns: int
+    missing: list[str] = field(default_factory=list)  # human-readable Chinese items
+    due: str = ""  # due date, ISO
+    overdue: bool = False  # not submitted and the due day has passed
+    last_submitted_at: str = ""
+    decided_at: str = ""
+    decided_by: str = ""
+    comment: str = ""
+    task_statuses: dict[str, str] = field(default_factory=dict)  # task code -> 完成状态
+
+    @property
+    def submitted(self) -> bool:
+        return self.state in SUBMITTED_STATES
+
+    @property
+    def state_name(self) -> str:
+        return STATE_NAMES.get(self.state, self.state)
+
+    @property
+    def completeness(self) -> float:
+        return 100.0 if self.expected == 0 else 100.0 * self.filled / self.expected
+
+    @property
+    def timeliness_text(self) -> str:
+        if self.on_time is None:
+            return "未到期"
+        if self.on_time:
+            return "按时"
+        return "迟报" if self.submitted_at else "逾期未报"
+
+
+@dataclass(frozen=True)
+class _UnitPlan:
+    tasks: tuple[tuple[str, str], ...]  # (code, title)
+    parts: tuple[tuple[str, str], ...]  # (code, name)
+
+
+def _unit_plans(app: App) -> dict[str, _UnitPlan]:
+    tasks_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in app.reporting_units()}
+    for t in app.plan.tasks:
+        for u in app.task_units(t):
+            if u in tasks_by_unit:
+                tasks_by_unit[u].append((t.code, t.title))
+    parts_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in tasks_by_unit}
+    for ind in app.plan.indicators:
+        if ind.responsible_unit in parts_by_unit:
+            parts_by_unit[ind.responsible_unit].extend((p.code, p.name) for p in ind.parts)
+    return {u: _UnitPlan(tuple(tasks_by_unit[u]), tuple(parts_by_unit[u])) for u in tasks_by_unit}
+
+
+def _in_clause(values: list[str]) -> str:
+    return ",".join("?" for _ in values)
+
+
+def status_many(app: App, months: list[str], today: date | None = None
+                ) -> dict[str, list[UnitMonthReport]]:
+    """``reporting_status`` for several months at once: {month: [report per unit]}."""
+    today = today or date.today()
+    months = sorted(set(months))
+    if not months:
+        return {}
+    plans = _unit_plans(app)
+    units = list(plans)
+    store = app.store
+    lo, hi = months[0], months[-1]
+    due_day = int(app.settings.get("due_day") or 5)
+
+    # 1. task reports of the months (filled flag and status)
+    task_rows: dict[tuple[str, str], dict[str, str]] = {}
+    filled_tasks: dict[tuple[str, str], set[str]] = {}
+    cond = " AND ".join(f"{k} <> ''" for k in _TASK_REQUIRED)
+    for r in store.query(
+            f"SELECT unit, month, task_code, status, ({cond}) AS ok FROM task_reports "
+            "WHERE month BETWEEN ? AND ?", (lo, hi)):
+        key = (r["unit"], r["month"])
+        task_rows.setdefault(key, {})[r["task_code"]] = r["status"]
+        if r["ok"]:
+            filled_tasks.setdefault(key, set()).add(r["task_code"])
+
+    # 2. indicator values by (part, year)
+    have_value = {(r["part_code"], r["period"][:4]) for r in store.query(
+        "SELECT part_code, period FROM indicator_values WHERE value IS NOT NULL OR raw <> ''")}
+
+    # 3. submission state
+    subs = {(r["unit"], r["month"]): r for r in store.query(
+        "SELECT * FROM submissions WHERE month BETWEEN ? AND ?", (lo, hi))}
+
+    # 4. first submission and number of returns from the review history
+    events = {(r["unit"], r["month"]): r for r in store.query(
+        "SELECT unit, month, MIN(CASE WHEN action = 'submit' THEN at END) AS first_submit, "
+        "SUM(action = 'return') AS n_return FROM review_events WHERE month BETWEEN ? AND ? "
+        "GROUP BY unit, month", (lo, hi))}
+
+    out: dict[str, list[UnitMonthReport]] = {}
+    for month in months:
+        due = due_date(month, due_day)
+        year, prev_year = month[:4], str(int(month[:4]) - 1)
+        rows = []
+        for unit in units:
+            up = plans[unit]
+            key = (unit, month)
+            sub = subs.get(key) or {}
+            ev = events.get(key) or {}
+            state = sub.get("state") or ""
+            first = ev.get("first_submit") or sub.get("submitted_at") or ""
+            done = filled_tasks.get(key, set())
+            statuses = task_rows.get(key, {})
+            missing: list[str] = []
+            filled = 0
+            for code, title in up.tasks:
+                if code in done:
+                    filled += 1
+                elif code in statuses:
+                    missing.append(f"任务{code}“{title}”：填报不完整（完成状态、本月进展、责任人为必填）")
+                else:
+                    missing.append(f"任务{code}“{title}”：本月进展未填报")
+            for code, name in up.parts:
+                if (code, year) in have_value or (code, prev_year) in have_value:
+                    filled += 1
+                else:
+                    missing.append(f"指标{code}“{name}”：尚无{prev_year}年或{year}年数值")
+            expected = len(up.tasks) + len(up.parts)
+            submitted = state in SUBMITTED_STATES
+            if first:
+                on_time: bool | None = date.fromisoformat(first[:10]) <= due
+            elif today > due:
+                on_time = False
+            else:
+                on_time = None
+            overdue = not submitted and today > due
+            if not submitted and expected:
+                label = {"returned": "已退回，尚未重新报送", "draft": "已填写，尚未报送"}.get(
+                    state, "尚未报送")
+                missing.insert(0, f"{month_cn(month)}报送：{label}")
+            rows.append(UnitMonthReport(
+                unit=unit, month=month, state=state, expected=expected, filled=filled,
+                submitted_at=first, on_time=on_time, late=on_time is False,
+                approved=state == "approved",
+                returns=max(int(sub.get("returns") or 0), int(ev.get("n_return") or 0)),
+                missing=missing, due=due.isoformat(), overdue=overdue,
+                last_submitted_at=sub.get("submitted_at") or "",
+                decided_at=sub.get("decided_at") or "", decided_by=sub.get("decided_by") or "",
+                comment=sub.get("comment") or "", task_statuses=dict(statuses)))
+        out[month] = rows
+    return out
+
+
+def reporting_status(app: App, month: str, today: date | None = None) -> list[UnitMonthReport]:
+    """Every reporting unit's report for ``month``, in plan order."""
+    return status_many(app, [month], today)[month]
+
+
+def reminder_list(app: App, month: str, today: date | None = None) -> list[UnitMonthReport]:
+    """Units that still have to submit ``month`` (units with nothing to report are left out)."""
+    return [r for r in reporting_status(app, month, today) if r.expected and not r.submitted]
+
+
+def summary(reports: list[UnitMonthReport]) -> dict[str, Any]:
+    """Counts and rates over a list of unit reports (units with nothing to report excluded)."""
+    rs = [r for r in reports if r.expected]
+    n = len(rs)
+    submitted = sum(r.submitted for r in rs)
+    on_time = sum(r.on_time is True for r in rs)
+    due = sum(r.on_time is not None for r in rs)
+    expected = sum(r.expected for r in rs)
+    filled = sum(r.filled for r in rs)
+    return {
+        "units": n, "submitted": submitted, "approved": sum(r.approved for r in rs),
+        "returned": sum(r.state == "returned" for r in rs),
+        "on_time": on_time, "late": sum(r.late and bool(r.submitted_at) for r in rs),
+        "missing": n - submitted, "overdue": sum(r.overdue for r in rs),
+        "expected_items": expected, "filled_items": filled,
+        "report_rate": 100.0 * submitted / n if n else 0.0,
+        "on_time_rate": 100.0 * on_time / due if due else 0.0,
+        "completeness": 100.0 * filled / expected if expected else 0.0,
+    }
+
+
+def reminder_text(app: App, month: str, today: date | None = None) -> str:
+    """The printable 催报 notice (plain Chinese text)."""
+    today = today or date.today()
+    rows = reminder_list(app, month, today)
+    s = app.settings
+    due = due_date(month, int(s.get("due_day") or 5))
+    lines = [f"关于报送{month_cn(month)}碳达峰工作调度数据的催报通知", ""]
+    if not rows:
+        lines += [f"截至{_date_cn(today)}，各单位均已报送{month_cn(month)}调度数据。", ""]
+    else:
+        lines += [
+            "各有关单位：",
+            f"    根据碳达峰工作月度调度安排，{month_cn(month)}调度数据应于{_date_cn(due)}前报送。"
+            f"截至{_date_cn(today)}，以下{len(rows)}个单位尚未完成报送，请于收到本通知后"
+            "抓紧补报；如有困难，请及时与领导小组办公室联系。", ""]
+        for i, r in enumerate(rows, 1):
+            status = "逾期未报" if r.overdue else "尚未报送"
+            lines.append(f"{i}. {r.unit}（{status}；应填{r.expected}项，已填{r.filled}项）")
+            for item in _reminder_items(r):
+                lines.append(f"    · {item}")
+            if r.state == "returned" and r.comment:
+                lines.append(f"    · 办公室意见：{r.comment}")
+        lines.append("")
+    lines += [s.get("briefing_issuer") or "区碳达峰碳中和工作领导小组办公室", _date_cn(today)]
+    return "\n".join(lines)
+
+
+def _reminder_items(r: UnitMonthReport) -> list[str]:
+    """What is missing, condensed when nothing at all was filled in."""
+    if r.filled == 0 and r.expected > 3:
+        n_tasks = sum(1 for m in r.missing if m.startswith("任务"))
+        n_parts = sum(1 for m in r.missing if m.startswith("指标"))
+        what = "、".join(x for x in (f"{n_tasks}项任务进展" if n_tasks else "",
+                                     f"{n_parts}项指标数值" if n_parts else "") if x)
+        head = [m for m in r.missing if not m.startswith(("任务", "指标"))]
+        return head + [f"{what}均未填报"]
+    return list(r.missing)
+
+
+def reminder_html(app: App, month: str, today: date | None = None) -> str:
+    """The 催报 notice as simple HTML (for QTextDocument printing)."""
+    import html as _html
+    text = reminder_text(app, month, today)
+    lines = text.split("\n")
+    title, body = lines[0], lines[1:]
+    parts = [f"<h2 style='text-align:center'>{_html.escape(title)}</h2>"]
+    sign = body[-2:]
+    for ln in body[:-2]:
+        if not ln.strip():
+            continue
+        style = " style='margin-left:2em'" if ln.startswith("    · ") else ""
+        parts.append(f"<p{style}>{_html.escape(ln.strip())}</p>")
+    parts.append("<br/>" + "".join(f"<p style='text-align:right'>{_html.escape(x)}</p>" for x in sign))
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+def _date_cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
