@@ -36,6 +36,10 @@ def normalize_text(raw: object) -> str:
     return s.strip().replace("\u3000", "").strip()
 
 
+# Minus signs that NFKC leaves alone (U+2212 minus, U+2013 en dash, U+2014 em dash).
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
+
+
 def parse_number(raw: object, *, label: str = "数值", unit: str = "", required: bool = False,
                  allow_negative: bool = False, previous: float | None = None,
                  minimum: float | None = None, maximum: float | None = None) -> Parsed:
@@ -53,7 +57,7 @@ def parse_number(raw: object, *, label: str = "数值", unit: str = "", required
             if required:
                 raise ValueProblem(f"{label}为必填项，请填写")
             return Parsed(None)
-        s = s.replace(" ", "")
+        s = s.replace(" ", "").translate(_MINUS)
         had_percent = s.endswith("%")
         if had_percent:
             s = s[:-1]
@@ -73,19 +77,29 @@ def parse_number(raw: object, *, label: str = "数值", unit: str = "", required
         raise ValueProblem(f"{label}的单位是{unit}，不应带百分号")
     if value < 0 and not allow_negative:
         raise ValueProblem(f"{label}不能为负数（填写了{_fmt(value)}）")
-    if unit == "%" and value > 100:
+    if (unit == "%" or had_percent) and value > 100:
         raise ValueProblem(f"{label}是百分比，不能超过100%（填写了{_fmt(value)}%）")
     if minimum is not None and value < minimum:
         raise ValueProblem(f"{label}不能小于{_fmt(minimum)}{unit}（填写了{_fmt(value)}）")
     if maximum is not None and value > maximum:
         raise ValueProblem(f"{label}不能大于{_fmt(maximum)}{unit}（填写了{_fmt(value)}）")
-    confirm = ""
-    if previous not in (None, 0) and value != 0:
-        ratio = value / previous  # type: ignore[operator]
-        if ratio > 10 or ratio < 0.1:
-            confirm = (f"{label}{_fmt(value)}{unit}与上期{_fmt(previous)}{unit}相差超过10倍，"
-                       "请确认是否填写正确")
-    return Parsed(value, had_percent, confirm)
+    return Parsed(value, had_percent, confirmation_needed(value, previous, label=label, unit=unit))
+
+
+def confirmation_needed(value: float | None, previous: float | None, *, label: str = "数值",
+                        unit: str = "") -> str:
+    """The question to ask when ``value`` is more than 10 times off ``previous`` (either way,
+    including a drop to 0 or a change of sign); "" when no confirmation is needed.
+
+    Exactly 10 times (or a tenth) is accepted without asking. A previous value of 0 gives
+    no ratio, so nothing is asked."""
+    if value is None or previous is None or previous == 0 or not math.isfinite(previous):
+        return ""
+    ratio = value / previous
+    if ratio > 10 or ratio < 0.1:
+        return (f"{label}{_fmt(value)}{unit}与上期{_fmt(previous)}{unit}相差超过10倍，"
+                "请确认是否填写正确")
+    return ""
 
 
 def parse_yes_no(raw: object, *, label: str = "完成情况", required: bool = False) -> bool | None:

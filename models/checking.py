@@ -1,0 +1,360 @@
+"""Judging stored values against the plan's targets (uses the database).
+
+``Judge`` reads the office's settings once (thresholds, tolerances, pending targets)
+and the baselines table once, then judges entered values with ``models.targets.judge``.
+``current(month)`` gives the status of every indicator part and milestone as of a
+month with a handful of queries (dashboard, ledger, briefing). ``cli_check`` is the
+``check --json FILE`` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from models.app import App
+from models.plan import Part
+from models.targets import (SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict, describe_target, judge,
+                            normalize_period, parse_period)
+from models.values import ValueProblem, parse_number, parse_yes_no
+
+_UNSET: Any = object()
+
+
+class Judge:
+    """Verdicts for one App. Settings and baselines are read once per instance; make a new
+    Judge (or call ``invalidate``) after they change."""
+
+    def __init__(self, app: App):
+        self.app = app
+        self.plan = app.plan
+        self._rules: Rules | None = None
+        self._baselines: dict[str, Baseline] | None = None
+        self._pending: dict[str, tuple[int | None, float]] | None = None
+
+    def invalidate(self) -> None:
+        self._rules = None
+        self._baselines = None
+        self._pending = None
+
+    # -- settings and stored baselines ---------------------------------------------------
+    def rules(self) -> Rules:
+        if self._rules is None:
+            self._rules = Rules.from_settings(self.app.settings.all())
+        return self._rules
+
+    def baselines(self) -> dict[str, Baseline]:
+        """Every entered baseline by part code (one query per Judge)."""
+        if self._baselines is None:
+            self._baselines = {
+                r["part_code"]: Baseline(int(r["year"]), float(r["value"]))
+                for r in self.app.store.query("SELECT part_code, year, value FROM baselines")}
+        return self._baselines
+
+    def baseline(self, part_code: str) -> Baseline | None:
+        return self.baselines().get(part_code)
+
+    def _pending_entries(self) -> dict[str, tuple[int | None, float]]:
+        if self._pending is None:
+            out: dict[str, tuple[int | None, float]] = {}
+            raw = self.app.settings.get("pending_targets") or {}
+            if isinstance(raw, dict):
+                for code, entry in raw.items():
+                    year: Any = None
+                    value: Any = entry
+                    if isinstance(entry, dict):
+                        year, value = entry.get("year"), entry.get("value")
+                    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                            or not math.isfinite(value):
+                        continue
+                    if isinstance(year, bool) or not isinstance(year, int):
+                        year = None
+                    out[str(code)] = (year, float(value))
+            self._pending = out
+        return self._pending
+
+    def pending_target(self, part_code: str) -> float | None:
+        """The target value the office entered for a pending (省下达) target, if any."""
+        entry = self._pending_entries().get(part_code)
+        return None if entry is None else entry[1]
+
+    def part(self, code: str) -> Part | None:
+        """The plan's part; for a pending part whose target the office entered with another
+        year than the plan's, the target is moved to that year."""
+        part = self.plan.parts_by_code.get(code)
+        if part is None or not part.pending:
+            return part
+        entry = self._pending_entries().get(code)
+        if entry is None or entry[0] is None:
+            return part
+        year = entry[0]
+        targets = tuple(replace(t, year=year) if t.value is None else t for t in part.targets)
+        return replace(part, targets=targets)
+
+    # -- judging ---------------------------------------------------------------------------
+    def verdict(self, part_code: str, period: str, value: object, *, baseline: Any = _UNSET,
+                target_value: float | None = None) -> Verdict:
+        """Judge ``value`` (a number, 是/否, or raw text parsed with models.values) of a part or
+        milestone for ``period``. ``baseline`` / ``target_value`` override the stored ones.
+        Unparseable values, unknown codes and bad periods give an "invalid" verdict."""
+        part = self.part(str(part_code).strip())
+        if part is None:
+            return Verdict("invalid", None, f"编码“{str(part_code)[:20]}”不是计划中的指标或里程碑")
+        try:
+            period = normalize_period(period)
+        except ValueProblem as exc:
+            return Verdict("invalid", None, f"{part.code}：{exc}")
+        try:
+            v = self.parse_value(part, value)
+        except ValueProblem as exc:
+            return Verdict("invalid", None, str(exc))
+        if baseline is _UNSET:
+            baseline = self.baseline(part.code)
+        if target_value is None and part.pending:
+            target_value = self.pending_target(part.code)
+        return judge(part, period, v, baseline=baseline, rules=self.rules(),
+                     target_value=target_value, first_month=self.plan.first_month)
+
+    @staticmethod
+    def parse_value(part: Part, raw: object) -> float | None:
+        """A stored or typed value as the engine takes it (是/否 → 1.0/0.0); None when empty."""
+        if raw is None:
+            return None
+        if part.qualitative:
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                if not math.isfinite(raw):
+                    raise ValueProblem(f"{part.name}的完成情况应填写“是”或“否”")
+                return 1.0 if raw >= 1 else 0.0
+            yn = parse_yes_no(raw, label=part.name)
+            return None if yn is None else (1.0 if yn else 0.0)
+        return parse_number(raw, label=part.name, unit=part.unit).value
+
+    def _judge_stored(self, part: Part, period: str, value: float | None) -> Verdict:
+        target_value = self.pending_target(part.code) if part.pending else None
+        return judge(part, period, value, baseline=self.baseline(part.code), rules=self.rules(),
+                     target_value=target_value, first_month=self.plan.first_month)
+
+    def latest(self, part_code: str, month: str) -> tuple[str | None, float | None, Verdict]:
+        """The latest stored value of an indicator part with period ≤ month (annual parts:
+        period ≤ the month's year), and its verdict. Nothing stored: (None, None, a grey
+        “尚未填报” verdict for the month's period, with the expected value when known)."""
+        part = self.part(part_code)
+        if part is None:
+            return None, None, Verdict("invalid", None, f"编码“{part_code}”不是计划中的指标")
+        bound = _bound(part, month)
+        row = self.app.store.one(
+            "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
+            "AND period <= ? ORDER BY period DESC LIMIT 1", (part.code, bound))
+        if row is None:
+            return None, None, self._judge_stored(part, bound, None)
+        return row["period"], row["value"], self._judge_stored(part, row["period"], row["value"])
+
+    def lead_unit(self, part: Part) -> str | None:
+        task = self.plan.tasks_by_code.get(part.task)
+        if task is None:
+            return None
+        units = self.app.task_units(task)
+        return units[0] if units else None
+
+    def milestone(self, code: str, month: str, unit: str | None = None
+                  ) -> tuple[str | None, float | None, Verdict]:
+        """The lead unit's (or ``unit``'s) latest cumulative value with month ≤ ``month``,
+        judged at the month it was entered for. Nothing stored: grey for ``month``."""
+        part = self.part(code)
+        if part is None or not part.is_milestone:
+            return None, None, Verdict("invalid", None, f"编码“{code}”不是计划中的里程碑")
+        unit = unit or self.lead_unit(part)
+        row = self.app.store.one(
+            "SELECT month, value FROM milestone_values WHERE milestone_code = ? AND unit = ? "
+            "AND value IS NOT NULL AND month <= ? ORDER BY month DESC LIMIT 1",
+            (part.code, unit or "", month))
+        if row is None:
+            return None, None, self._judge_stored(part, month, None)
+        return row["month"], row["value"], self._judge_stored(part, row["month"], row["value"])
+
+    def current(self, month: str) -> list[dict[str, Any]]:
+        """Status of every indicator part (appendix order), then every milestone, as of ``month``."""
+        ind_rows: dict[str, list[tuple[str, float]]] = {}
+        for r in self.app.store.query(
+                "SELECT part_code, period, value FROM indicator_values WHERE value IS NOT NULL "
+                "ORDER BY part_code, period"):
+            ind_rows.setdefault(r["part_code"], []).append((r["period"], r["value"]))
+        ms_rows: dict[tuple[str, str], tuple[str, float]] = {}
+        for r in self.app.store.query(
+                "SELECT milestone_code, unit, month, value FROM milestone_values "
+                "WHERE value IS NOT NULL AND month <= ? ORDER BY milestone_code, unit, month", (month,)):
+            ms_rows[(r["milestone_code"], r["unit"])] = (r["month"], r["value"])
+        out: list[dict[str, Any]] = []
+        for ind in self.plan.indicators:
+            for p in ind.parts:
+                part = self.part(p.code) or p
+                bound = _bound(part, month)
+                found = [(per, val) for per, val in ind_rows.get(part.code, []) if per <= bound]
+                period, value = found[-1] if found else (None, None)
+                verdict = self._judge_stored(part, period or bound, value)
+                out.append(_row(part, "indicator", ind.responsible_unit, self.baseline(part.code),
+                                period, value, verdict))
+        for m in self.plan.milestones:
+            part = self.part(m.code) or m.part
+            lead = self.lead_unit(part)
+            period, value = ms_rows.get((m.code, lead or ""), (None, None))
+            verdict = self._judge_stored(part, period or month, value)
+            out.append(_row(part, "milestone", lead or "", self.baseline(part.code), period, value,
+                            verdict))
+        return out
+
+    # -- the check command -------------------------------------------------------------------
+    def check_item(self, item: object, index: int = 1) -> dict[str, Any]:
+        """One item of ``check --json``: {code, period, value[, baseline][, target]} →
+        {code, period, status, expected, message}. Problems give status "invalid"."""
+        where = f"第{index}项"
+        if not isinstance(item, dict):
+            return _out(None, None, Verdict("invalid", None,
+                                            f"{where}应为对象（{{\"code\": …, \"period\": …, \"value\": …}}）"))
+        code, period = item.get("code"), item.get("period")
+        if not isinstance(code, str) or not code.strip():
+            return _out(code, period, Verdict("invalid", None, f"{where}缺少编码（code），例如“I01”"))
+        code = code.strip()
+        if isinstance(period, bool) or not isinstance(period, (str, int)):
+            return _out(code, period, Verdict("invalid", None,
+                                              f"{where}（{code}）缺少期间（period），例如“2027”或“2026-10”"))
+        try:
+            parse_period(period)
+            period = normalize_period(period)
+        except ValueProblem as exc:
+            return _out(code, period, Verdict("invalid", None, f"{where}（{code}）：{exc}"))
+        part = self.part(code)
+        if part is None:
+            return _out(code, period, Verdict("invalid", None,
+                                              f"{where}：编码“{code[:20]}”不是计划中的指标或里程碑"))
+        if "value" not in item or item["value"] is None or (isinstance(item["value"], str)
+                                                             and not item["value"].strip()):
+            return _out(code, period, Verdict("invalid", None, f"{where}（{code}）缺少数值（value）"))
+        baseline: Any = _UNSET
+        if item.get("baseline") is not None:
+            try:
+                baseline = _baseline_of(item["baseline"])
+            except ValueProblem as exc:
+                return _out(code, period, Verdict("invalid", None, f"{where}（{code}）：{exc}"))
+        target_value = None
+        if item.get("target") is not None:
+            try:
+                target_value = parse_number(item["target"], label="目标值", allow_negative=True,
+                                            required=True).value
+            except ValueProblem as exc:
+                return _out(code, period, Verdict("invalid", None, f"{where}（{code}）：{exc}"))
+        try:
+            self.parse_value(part, item["value"])
+        except ValueProblem as exc:
+            return _out(code, period, Verdict("invalid", None, f"{where}（{code}）：{exc}"))
+        return _out(code, period, self.verdict(code, period, item["value"], baseline=baseline,
+                                               target_value=target_value))
+
+
+def _bound(part: Part, month: str) -> str:
+    return month if part.frequency == "month" else month[:4]
+
+
+def _row(part: Part, kind: str, unit: str, baseline: Baseline | None, period: str | None,
+         value: float | None, verdict: Verdict) -> dict[str, Any]:
+    return {"code": part.code, "name": part.name, "kind": kind, "unit": part.unit,
+            "responsible_unit": unit,
+            "target_text": "；".join(describe_target(part, t) for t in part.targets) or "仅监测",
+            "baseline": baseline, "period": period, "value": value, "expected": verdict.expected,
+            "status": verdict.status, "status_name": STATUS_NAMES[verdict.status],
+            "message": verdict.message, "completion": verdict.completion, "verdict": verdict}
+
+
+def worst_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of ``current`` ordered red, yellow, grey, green (stable within a status)."""
+    return sorted(rows, key=lambda r: SEVERITY.get(r["status"], 2))
+
+
+def count_statuses(rows: list[dict[str, Any]]) -> dict[str, int]:
+    out = {s: 0 for s in STATUS_NAMES}
+    for r in rows:
+        out[r["status"]] = out.get(r["status"], 0) + 1
+    return out
+
+
+def _baseline_of(raw: object) -> Baseline:
+    if not isinstance(raw, dict):
+        raise ValueProblem("基期（baseline）应为对象，例如 {\"year\": 2020, \"value\": 12.0}")
+    year = raw.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+        raise ValueProblem(f"基期年份（baseline.year）“{year}”无效，应为如 2020 的年份")
+    if "value" not in raw or raw["value"] is None:
+        raise ValueProblem("缺少基期值（baseline.value）")
+    value = parse_number(raw["value"], label="基期值", required=True, allow_negative=True).value
+    assert value is not None
+    return Baseline(year, value)
+
+
+def _out(code: object, period: object, v: Verdict) -> dict[str, Any]:
+    return {"code": code, "period": period, "status": v.status, "expected": v.expected,
+            "message": v.message}
+
+
+def _read_input(path: str) -> str:
+    if path == "-":
+        buf = getattr(sys.stdin, "buffer", None)
+        if buf is not None:
+            return buf.read().decode("utf-8-sig")
+        return sys.stdin.read()
+    return Path(path).read_text(encoding="utf-8-sig")
+
+
+def cli_check(args: argparse.Namespace) -> int:
+    """``main.py check --json FILE``: judge a JSON list of values; print a JSON list of verdicts."""
+    path = args.json
+    shown = "标准输入" if path == "-" else f"文件 {path}"
+    try:
+        text = _read_input(path)
+    except FileNotFoundError:
+        sys.stderr.write(f"错误：找不到{shown}。\n")
+        return 2
+    except OSError as exc:
+        sys.stderr.write(f"错误：无法读取{shown}：{exc.strerror or exc}\n")
+        return 2
+    except UnicodeDecodeError:
+        sys.stderr.write(f"错误：{shown}不是 UTF-8 编码的文本。\n")
+        return 2
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        sys.stderr.write(f"错误：{shown}不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）。\n")
+        return 2
+    if not isinstance(data, list):
+        sys.stderr.write(f"错误：{shown}的内容应为 JSON 列表（[{{\"code\": \"I01\", \"period\": \"2027\", "
+                         f"\"value\": \"18.2%\"}}, …]），实为{_json_type(data)}。\n")
+        return 2
+    from main import open_app
+    app = open_app(args)
+    try:
+        judge_ = Judge(app)
+        out = [judge_.check_item(item, i) for i, item in enumerate(data, 1)]
+    finally:
+        app.close()
+    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _json_type(data: object) -> str:
+    if isinstance(data, dict):
+        return "对象"
+    if isinstance(data, str):
+        return "文本"
+    if isinstance(data, bool):
+        return "是/否"
+    if isinstance(data, (int, float)):
+        return "数字"
+    if data is None:
+        return "null"
+    return type(data).__name__
