@@ -40,6 +40,25 @@ class Field:
     def numeric(self) -> bool:
         return self.type in (NUMBER, MONEY)
 
+    @property
+    def placeholder(self) -> str:
+        """Short hint shown inside an empty widget (and in the Excel template's note)."""
+        if self.type == DATE:
+            return "例如 2026-12-31"
+        if self.numeric:
+            return f"数字{('，单位' + self.unit) if self.unit else ''}"
+        if self.type in (CHOICE, YESNO):
+            return "请选择"
+        return self.help.split("。")[0] if self.help else ""
+
+    def check(self, raw: Any) -> str:
+        """The Chinese problem with ``raw`` for this field, or "" when it is acceptable."""
+        try:
+            self.validate(raw)
+        except ValueProblem as exc:
+            return str(exc)
+        return ""
+
     def validate(self, raw: Any) -> Any:
         """Return the stored form of ``raw`` or raise ValueProblem (Chinese message)."""
         label = self.label

@@ -395,6 +395,40 @@ class Entries:
             "SELECT pm.* FROM project_months pm JOIN projects p ON p.id = pm.project_id "
             "WHERE p.uid = ? ORDER BY pm.month", (uid,))
 
+    # -- overviews for the workspace ------------------------------------------------------------------
+    def month_overview(self, unit: str, month: str) -> dict[str, dict[str, Any]]:
+        """What ``unit`` has entered for ``month`` (three queries, for list badges):
+        ``tasks`` {task_code: status}, ``milestones`` {code: raw},
+        ``indicators`` {part_code: raw} (period of the month), ``projects`` {task_code: open count}."""
+        tasks = {r["task_code"]: r["status"] or "草稿" for r in self.store.query(
+            "SELECT task_code, status FROM task_reports WHERE unit = ? AND month = ?", (unit, month))}
+        miles = {r["milestone_code"]: r["raw"] for r in self.store.query(
+            "SELECT milestone_code, raw FROM milestone_values WHERE unit = ? AND month = ?", (unit, month))}
+        inds: dict[str, Any] = {}
+        codes = self.app.parts_of(unit)
+        if codes:
+            periods = {c: self.period_for(c, month) for c in codes}
+            marks = ",".join("?" for _ in codes)
+            for r in self.store.query(f"SELECT part_code, period, raw FROM indicator_values "
+                                      f"WHERE part_code IN ({marks})", codes):
+                if periods.get(r["part_code"]) == r["period"]:
+                    inds[r["part_code"]] = r["raw"]
+        projects = {r["task_code"]: r["n"] for r in self.store.query(
+            "SELECT task_code, COUNT(*) AS n FROM projects WHERE unit = ? AND created_month <= ? "
+            "AND (closed_month = '' OR closed_month >= ?) GROUP BY task_code", (unit, month, month))}
+        return {"tasks": tasks, "milestones": miles, "indicators": inds, "projects": projects}
+
+    def month_states(self, unit: str) -> dict[str, str]:
+        """{month: submission state} of every month the unit has touched."""
+        return {r["month"]: r["state"] for r in self.store.query(
+            "SELECT month, state FROM submissions WHERE unit = ?", (unit,))}
+
+    def previous_milestone_value(self, code: str, unit: str, month: str) -> dict[str, Any] | None:
+        """The unit's latest milestone figure before ``month`` (a cumulative starting point)."""
+        return self.store.one(
+            "SELECT * FROM milestone_values WHERE milestone_code = ? AND unit = ? AND month < ? "
+            "AND raw != '' ORDER BY month DESC LIMIT 1", (code, unit, month))
+
     # -- the month as a whole ----------------------------------------------------------------------
     def month_problems(self, unit: str, month: str) -> list[tuple[str, str]]:
         """Everything that blocks submitting: (where, message) pairs in form order."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QStackedWidget, QWidget)
 
 from models.app import ROLE_NAMES, Actor, App
@@ -30,6 +30,7 @@ class PageSpec:
 
 # Order of the navigation list. Each module is imported only when its page is first shown.
 PAGES: list[PageSpec] = [
+    PageSpec("workspace", "月度填报", "ui.workspace", "Workspace"),
     PageSpec("catalog", "计划目录", "ui.catalog_view", "CatalogView"),
 ]
 
@@ -44,8 +45,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self.resize(1280, 720)
         self.nav = QListWidget()
-        self.nav.setMaximumWidth(180)
-        self.nav.setMinimumWidth(120)
+        self.nav.setFixedWidth(132)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         self.specs = [s for s in PAGES if self._visible(s)]
@@ -53,12 +53,13 @@ class MainWindow(QMainWindow):
             it = QListWidgetItem(s.title)
             it.setData(Qt.ItemDataRole.UserRole, s.key)
             self.nav.addItem(it)
-        split = QSplitter()
-        split.addWidget(self.nav)
-        split.addWidget(self.stack)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        self.setCentralWidget(split)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._on_nav)
         who = f"{actor.label}（{ROLE_NAMES.get(actor.role, actor.role)}"
         who += f" · {actor.unit}）" if actor.unit else "）"

@@ -1,0 +1,241 @@
+"""项目明细: the projects a unit registers under one task, with a dialog to add or
+edit one (fields from forms/project_form.py), closing, and the monthly history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
+                               QMessageBox, QPushButton, QScrollArea, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from forms import project_form
+from models.app import Actor, App
+from models.entries import Entries, month_cn
+from models.errors import DomainError, InvalidInput
+from models.values import fmt_number
+from ui.form_widgets import FieldForm
+
+COLUMNS = [("name", "项目名称"), ("ptype", "类型"), ("total_invest", "总投资(万元)"),
+           ("year_plan_invest", "年度计划(万元)"), ("cum_invest", "累计完成(万元)"),
+           ("share", "占年度计划"), ("progress", "形象进度")]
+UID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _label_to_key() -> dict[str, str]:
+    return {f.label: f.key for f in project_form.FIELDS}
+
+
+class ProjectDialog(QDialog):
+    """Add or edit one project; ``save(values)`` is called on OK and may raise InvalidInput."""
+
+    def __init__(self, title: str, values: dict[str, Any], save: Callable[[dict[str, str]], Any],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.save = save
+        self.form = FieldForm(project_form.FIELDS, self, memo_lines=2)
+        self.form.set_values({k: _show(values.get(k)) for k in self.form.editors}, show_errors=False)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(self.form)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b91c1c;")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(area)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        self.resize(640, 600)
+
+    def _ok(self) -> None:
+        errors = self.form.check_all()
+        if errors:
+            self.message.setText(f"有{len(errors)}处需要改正，见红字提示。")
+            return
+        try:
+            self.save(self.form.values())
+        except InvalidInput as exc:
+            keys = _label_to_key()
+            self.form.set_errors({keys.get(lbl, ""): msg for lbl, msg in exc.problems})
+            self.message.setText(str(exc))
+            return
+        except DomainError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return fmt_number(v)
+    return str(v)
+
+
+class ProjectPanel(QWidget):
+    """The project table of one task for a unit and month."""
+
+    changed = Signal(str)  # status-line text after a change
+
+    def __init__(self, app: App, entries: Entries, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.entries = entries
+        self.actor = actor
+        self.task_code = ""
+        self.unit = ""
+        self.month = ""
+        self.read_only = False
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([c[1] for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 220)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.add_btn = QPushButton("新增项目…")
+        self.edit_btn = QPushButton("编辑本月数据…")
+        self.close_btn = QPushButton("结项")
+        self.hist_btn = QPushButton("历史记录…")
+        self.add_btn.clicked.connect(self.add_project)
+        self.edit_btn.clicked.connect(self.edit_selected)
+        self.close_btn.clicked.connect(self.close_selected)
+        self.hist_btn.clicked.connect(self.show_history)
+        btns = QHBoxLayout()
+        for b in (self.add_btn, self.edit_btn, self.close_btn, self.hist_btn):
+            btns.addWidget(b)
+        btns.addStretch(1)
+        self.hint = QLabel("每月更新累计完成投资和形象进度：选中项目后按回车或双击编辑。"
+                           "历史月份的数据会保留。")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addLayout(btns)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.hint)
+
+    def load(self, task_code: str, unit: str, month: str, read_only: bool) -> None:
+        self.task_code, self.unit, self.month = task_code, unit, month
+        task = self.app.plan.task(task_code)
+        self.title.setText(f"<b>项目明细 · {task.code} {task.title}</b>（{unit}，{month_cn(month)}）")
+        self.set_read_only(read_only)
+        self.reload()
+
+    def set_read_only(self, ro: bool) -> None:
+        self.read_only = ro
+        for b in (self.add_btn, self.edit_btn, self.close_btn):
+            b.setEnabled(not ro)
+
+    def reload(self) -> None:
+        rows = self.entries.projects(self.unit, self.month, self.task_code)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            plan_inv, cum = r.get("year_plan_invest"), r.get("cum_invest")
+            share = f"{cum / plan_inv * 100:.0f}%" if plan_inv and cum is not None else ""
+            vals = {**r, "share": share}
+            if r.get("fig_month") and r["fig_month"] != self.month:
+                vals["progress"] = f"（{r['fig_month']}）{r.get('progress') or ''}"
+            for j, (k, _) in enumerate(COLUMNS):
+                it = QTableWidgetItem(_show(vals.get(k)))
+                if k != "name" and k != "progress":
+                    it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                it.setData(UID_ROLE, r["uid"])
+                self.table.setItem(i, j, it)
+        if rows:
+            self.table.selectRow(0)
+
+    def selected_uid(self) -> str:
+        it = self.table.item(self.table.currentRow(), 0) if self.table.currentRow() >= 0 else None
+        return str(it.data(UID_ROLE)) if it is not None else ""
+
+    def add_project(self) -> None:
+        if self.read_only:
+            return
+
+        def save(values: dict[str, str]) -> None:
+            self.entries.save_project(self.actor, self.unit, self.month, self.task_code, values)
+
+        dlg = ProjectDialog("新增项目", {"ptype": "新建"}, save, self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit("已新增项目")
+
+    def edit_selected(self) -> None:
+        uid = self.selected_uid()
+        if not uid or self.read_only:
+            return
+        values = self.entries.project(uid, self.month)
+
+        def save(v: dict[str, str]) -> None:
+            self.entries.save_project(self.actor, self.unit, self.month, self.task_code, v, uid=uid)
+
+        dlg = ProjectDialog(f"编辑项目：{values.get('name', '')}（{month_cn(self.month)}数据）", values, save, self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit("已保存项目")
+
+    def close_selected(self) -> None:
+        uid = self.selected_uid()
+        if not uid or self.read_only:
+            return
+        name = self.table.item(self.table.currentRow(), 0).text()
+        ans = QMessageBox.question(self, "结项", f"确定将项目“{name}”在{month_cn(self.month)}结项吗？"
+                                   "结项后以后月份不再列出，历史数据保留。")
+        if ans != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.entries.close_project(self.actor, uid, self.month)
+        except DomainError as exc:
+            QMessageBox.warning(self, "无法结项", str(exc))
+            return
+        self.reload()
+        self.changed.emit("已结项")
+
+    def show_history(self) -> None:
+        uid = self.selected_uid()
+        if not uid:
+            return
+        rows = self.entries.project_history(uid)
+        dlg = QDialog(self)
+        dlg.setWindowTitle("项目月度历史")
+        cols = [("month", "月份"), ("ptype", "类型"), ("year_plan_invest", "年度计划(万元)"),
+                ("cum_invest", "累计完成(万元)"), ("actual_start", "实际开工"), ("progress", "形象进度")]
+        t = QTableWidget(len(rows), len(cols), dlg)
+        t.setHorizontalHeaderLabels([c[1] for c in cols])
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.horizontalHeader().setStretchLastSection(True)
+        for i, r in enumerate(rows):
+            for j, (k, _) in enumerate(cols):
+                t.setItem(i, j, QTableWidgetItem(_show(r.get(k))))
+        bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        bb.rejected.connect(dlg.reject)
+        lay = QVBoxLayout(dlg)
+        lay.addWidget(t)
+        lay.addWidget(bb)
+        dlg.resize(760, 420)
+        dlg.exec()
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self.table, self.add_btn]
+
+    def keyPressEvent(self, ev: Any) -> None:  # noqa: N802 (Qt API)
+        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.edit_selected()
+            return
+        if ev.key() == Qt.Key.Key_Insert:
+            self.add_project()
+            return
+        super().keyPressEvent(ev)

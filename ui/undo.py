@@ -1,0 +1,111 @@
+"""Saved edits of the workspace and their undo.
+
+Every autosave produces an ``Edit``: which record (task report, milestone figure,
+indicator value), whose month, and the record's values before and after. The
+edit is pushed on a QUndoStack; undoing it saves the old values again through
+the same service (so the audit trail shows the undo as a change too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from models.app import Actor
+from models.entries import Entries, SaveResult
+
+TASK, MILESTONE, INDICATOR = "task", "milestone", "indicator"
+
+
+@dataclass(frozen=True)
+class Edit:
+    kind: str  # task | milestone | indicator
+    code: str  # task code, milestone code or indicator part code
+    unit: str
+    month: str
+    old: dict[str, str]
+    new: dict[str, str]
+    period: str = ""  # indicator period ('YYYY' or 'YYYY-MM')
+    label: str = field(default="", compare=False)
+
+    @property
+    def target(self) -> tuple[str, str, str, str, str]:
+        return (self.kind, self.code, self.unit, self.month, self.period)
+
+    def changed_keys(self) -> list[str]:
+        return [k for k in self.new if (self.old.get(k) or "") != (self.new.get(k) or "")]
+
+
+def apply_values(entries: Entries, actor: Actor, e: Edit, values: dict[str, str]) -> SaveResult:
+    """Store ``values`` for the record of ``e`` through the entries service."""
+    if e.kind == TASK:
+        return entries.save_task_report(actor, e.code, e.unit, e.month, values)
+    if e.kind == MILESTONE:
+        return entries.save_milestone_value(actor, e.code, e.unit, e.month, values.get("value", ""),
+                                            note=values.get("note"))
+    if e.kind == INDICATOR:
+        return entries.save_indicator_value(actor, e.code, e.unit, e.month, values.get("value", ""),
+                                            source=values.get("source"), note=values.get("note"),
+                                            period=e.period or None)
+    raise ValueError(e.kind)
+
+
+class SavedEdit(QUndoCommand):
+    """An edit already saved; undo/redo store the old/new values again."""
+
+    def __init__(self, edit: Edit, apply: Callable[[Edit, dict[str, str]], Any]):
+        keys = "、".join(edit.changed_keys()) or "内容"
+        super().__init__(f"{edit.label or edit.code}：修改{keys}")
+        self.edit = edit
+        self.apply = apply
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # pushed after the save itself
+            self._first = False
+            return
+        self.apply(self.edit, self.edit.new)
+
+    def undo(self) -> None:
+        self.apply(self.edit, self.edit.old)
+
+
+def verdict_display(judge: Any, code: str, period: str, raw: str, unit: str = "") -> tuple[str, str]:
+    """(text, colour) of the target engine's verdict for a typed value; ("", "") when
+    there is no engine or nothing to say."""
+    if judge is None:
+        return "", ""
+    try:
+        v = judge.verdict(code, period, raw)
+    except Exception as exc:  # noqa: BLE001 - the engine must never break data entry
+        return f"无法判断：{exc}", "#6b7280"
+    try:
+        from models.targets import STATUS_COLORS, STATUS_NAMES
+    except ImportError:  # engine not installed yet
+        STATUS_COLORS, STATUS_NAMES = {}, {}  # noqa: N806
+    status = getattr(v, "status", "grey")
+    name = STATUS_NAMES.get(status, "")
+    msg = getattr(v, "message", "") or ""
+    text = f"{name}：{msg}" if name and msg else (msg or name)
+    expected = getattr(v, "expected", None)
+    if expected is not None and "序时" not in text:
+        from models.values import fmt_number
+        text += f"（序时目标 {fmt_number(float(expected))}{unit}）"
+    color = STATUS_COLORS.get(status, {"green": "#15803d", "yellow": "#b45309", "red": "#b91c1c",
+                                       "invalid": "#b91c1c"}.get(status, "#6b7280"))
+    return text, color
+
+
+def make_judge(app: Any) -> Any:
+    """The target engine's Judge for ``app``, or None when it is not available."""
+    try:
+        from models.checking import Judge
+    except ImportError:
+        return None
+    try:
+        return Judge(app)
+    except Exception:  # noqa: BLE001
+        return None
