@@ -297,7 +297,7 @@ def _resolve(part: Part, t: Target, baseline: Baseline | None, override: float |
         bound = "不高于" if better == "lower" else "不低于"
         return _Level(t, level, better, f"比{by}年下降{_q(raw, t.unit)}的目标",
                       f"{bound}{_q(round_expected(level), unit)}")
-    level = round(float(raw), _EXACT)
+    level = float(raw)
     if t.op == "approx":
         text = f"目标{_q(level, unit)}左右"
     elif better == "lower":
