@@ -1,0 +1,171 @@
+"""The PDF work briefing (工作简报).
+
+Page setup after GB/T 9704-2012: A4, text block 156 × 225 mm with 37 mm top and
+28 mm left margins, body 仿宋 16 pt on 22 lines, headings 一、 in 黑体 and （一） in
+楷体, page numbers “— N —” in 14 pt 宋体 7 mm below the text block (odd pages
+right, even pages left). The 报头 (red title, 第N期, issuer and date, red rule)
+opens the first page; the 报尾 (distribution lines and 印发份数) closes the last.
+Red is used for the 报头 and its rule only (status marks in the indicator table are
+data, coloured by status).
+
+``build_briefing(app, month, path, options)`` writes the PDF; ``compose`` gives the
+editable section texts. reportlab is imported lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exports.briefing_compose import (SECTION_KEYS, SECTION_TITLES, compose, compose_all,
+                                      indicator_rows)
+from exports.pdf_fonts import font_set
+from models import briefing_data as bd
+from models.app import CLI_ACTOR, Actor, App
+from models.entries import month_cn
+from models.errors import InvalidInput
+
+__all__ = ["BriefingOptions", "build_briefing", "compose", "cli_briefing", "SECTION_KEYS",
+           "SECTION_TITLES", "PAGE", "REPORT_RED"]
+
+MM = 72 / 25.4
+REPORT_RED = (1.0, 0.0, 0.0)  # 报头 red (pure red, #FF0000)
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    width: float = 210 * MM
+    height: float = 297 * MM
+    left: float = 28 * MM
+    top: float = 37 * MM
+    text_width: float = 156 * MM
+    text_height: float = 225 * MM
+    body_size: float = 16.0
+    lines: int = 22
+    page_no_size: float = 14.0
+    page_no_gap: float = 7 * MM
+
+    @property
+    def leading(self) -> float:
+        return self.text_height / self.lines
+
+    @property
+    def bottom(self) -> float:
+        return self.height - self.top - self.text_height
+
+
+PAGE = PageGeometry()
+
+
+@dataclass
+class BriefingOptions:
+    title: str | None = None
+    issue: int | None = None
+    date: _dt.date | None = None
+    editor_note: str = ""
+    sections: dict[str, str] | None = None  # edited free text per section key
+    actor: Actor | None = None  # who issues it (default: the command line's administrator)
+    record_issue: bool = True  # remember the issue number (False for a preview)
+    charts: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BriefingResult:
+    path: Path
+    issue: int
+    pages: int
+    missing_glyphs: list[str]
+
+
+def check_month(month: str) -> str:
+    from models.values import ValueProblem, parse_month
+    try:
+        return parse_month(month)
+    except ValueProblem as exc:
+        raise InvalidInput(str(exc), [("月份", str(month)[:20])]) from None
+
+
+def build_briefing(app: App, month: str, path: str | Path, options: BriefingOptions | None = None) -> Path:
+    """Write the briefing of ``month`` to ``path`` (PDF) and return the path."""
+    return build_briefing_ex(app, month, path, options).path
+
+
+def build_briefing_ex(app: App, month: str, path: str | Path,
+                      options: BriefingOptions | None = None) -> BriefingResult:
+    from exports.briefing_layout import render
+    opts = options or BriefingOptions()
+    month = check_month(month)
+    actor = opts.actor or CLI_ACTOR
+    today = opts.date or _dt.date.today()
+    if opts.record_issue:
+        issue = bd.record_issue(app, actor, month, opts.issue)
+    else:
+        issue = bd.issue_for(app, month, opts.issue)
+    comp = compose_all(app, month, today)
+    sections = dict(comp.sections)
+    if opts.sections:
+        for k, v in opts.sections.items():
+            if k in sections or k.startswith("extra"):
+                sections[k] = v
+    rows = indicator_rows(app, month, comp.verdicts)
+    charts = []
+    if opts.charts:
+        for r in rows:
+            p = r["part"]
+            if p.qualitative:
+                continue
+            hist = bd.indicator_history(app, p.code, month)
+            base = bd.baseline(app, p.code)
+            if hist:
+                charts.append((p, hist, base))
+    s = app.settings
+    fonts = font_set()
+    fonts.missing.clear()
+    out = Path(path)
+    pages = render(out, fonts=fonts, page=PAGE,
+                   title=(opts.title or s.get("briefing_title") or "工作简报"),
+                   issue=issue, date=today, issuer=s.get("briefing_issuer") or "",
+                   demo=app.is_demo(), month=month, editor_note=opts.editor_note,
+                   sections=sections, has_data=comp.has_data, rows=rows, charts=charts,
+                   distribution=[("报", s.get("briefing_to") or ""), ("送", s.get("briefing_cc") or ""),
+                                 ("发", s.get("briefing_send") or "")],
+                   copies=s.get("briefing_copies"))
+    if opts.record_issue:
+        app.log(actor, "export", f"生成工作简报：{month_cn(month)}，{today.year}年第{issue}期，{out.name}")
+    return BriefingResult(out, issue, pages, sorted(fonts.missing))
+
+
+def cli_briefing(args: argparse.Namespace) -> int:
+    """``main.py briefing --month YYYY-MM [--issue N] -o FILE.pdf``."""
+    from main import open_app
+    month = check_month(args.month)
+    out = Path(args.output)
+    if out.suffix.lower() != ".pdf":
+        out = out.with_suffix(out.suffix + ".pdf") if out.suffix else out.with_suffix(".pdf")
+    if out.parent and not out.parent.exists():
+        sys.stderr.write(f"错误：输出文件夹不存在：{out.parent}\n")
+        return 1
+    app = open_app(args)
+    try:
+        demo = app.is_demo()
+        try:
+            res = build_briefing_ex(app, month, out, BriefingOptions(issue=args.issue))
+        except PermissionError as exc:
+            sys.stderr.write(f"错误：无法写入 {out}（{exc.strerror or exc}），请关闭正在打开该文件的程序后重试。\n")
+            return 1
+        except OSError as exc:
+            sys.stderr.write(f"错误：无法写入 {out}：{exc.strerror or exc}\n")
+            return 1
+    finally:
+        app.close()
+    note = "（示例数据）" if demo else ""
+    sys.stdout.write(f"已生成{month_cn(month)}工作简报（第{res.issue}期，共{res.pages}页）{note}：{res.path}\n")
+    if res.missing_glyphs:
+        sys.stdout.write("注意：以下字符在所有可用字体中都没有字形，已以“〓”代替："
+                         + "".join(res.missing_glyphs) + "\n")
+    return 0

@@ -1,0 +1,272 @@
+"""Typesetting the work briefing with reportlab platypus (imported lazily).
+
+See ``exports.briefing`` for the page rules. Everything drawn uses the fonts of a
+``FontSet`` (TrueType subsets, embedded); the canvas starts in the body font so no
+base-14 font is ever referenced.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+from typing import Any
+
+from exports.briefing_compose import SECTION_KEYS, SECTION_TITLES
+from exports.charts import indicator_chart
+from exports.pdf_fonts import FANGSONG, HEI, KAI, SONG, TITLE, FontSet
+
+RED = (1.0, 0.0, 0.0)
+_H1 = re.compile(r"^[一二三四五六七八九十]+、")
+_H2 = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def date_cn(d: _dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _descent(fonts: FontSet, role: str, size: float) -> float:
+    """The font's descent in points (negative), as a PDF reader computes glyph boxes."""
+    from reportlab.pdfbase import pdfmetrics
+    return pdfmetrics.getFont(fonts.primary[role]).face.descent * size / 1000.0
+
+
+def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date: _dt.date,
+           issuer: str, demo: bool, month: str, editor_note: str, sections: dict[str, str],
+           has_data: bool, rows: list[dict[str, Any]], charts: list[tuple[Any, Any, Any]],
+           distribution: list[tuple[str, str]], copies: Any) -> int:
+    """Write the PDF; returns the number of pages."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
+                                    Paragraph, Spacer, Table, TableStyle)
+
+    size = page.body_size
+    lead = page.leading
+    # Shift the frame up by the body font's descent so that the top of the first
+    # line's characters sits exactly on the top of the text block.
+    lift = -_descent(fonts, FANGSONG, size)
+    frame_top = page.height - page.top + lift
+
+    def style(name: str, role: str, **kw: Any) -> ParagraphStyle:
+        base = dict(fontName=fonts.primary[role], fontSize=size, leading=lead, wordWrap="CJK",
+                    alignment=TA_JUSTIFY, firstLineIndent=2 * size, textColor=colors.black)
+        base.update(kw)
+        return ParagraphStyle(name, **base)
+
+    body = style("body", FANGSONG)
+    h1 = style("h1", HEI)
+    h2 = style("h2", KAI)
+    note_style = style("note", KAI)
+    cell_size = 10.5
+    cell = style("cell", FANGSONG, fontSize=cell_size, leading=13.5, firstLineIndent=0,
+                 alignment=0)
+    cell_c = style("cellc", FANGSONG, fontSize=cell_size, leading=13.5, firstLineIndent=0,
+                   alignment=TA_CENTER)
+    head = style("head", HEI, fontSize=cell_size, leading=13.5, firstLineIndent=0,
+                 alignment=TA_CENTER)
+    dist_size = 14.0
+    dist = style("dist", FANGSONG, fontSize=dist_size, leading=dist_size * 1.5, firstLineIndent=0,
+                 leftIndent=dist_size * 2.5, alignment=0)
+
+    def para(text: str, st: ParagraphStyle, role: str) -> Any:
+        return Paragraph(fonts.markup(text, role), st)
+
+    class Masthead(Flowable):
+        """报头: red title, 第N期, issuer and date, red rule (and the 示例数据 mark)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            w = page.text_width
+            self.tsize = min(36.0, w * 0.92 / max(1, len(title)))
+            self.h = 62 * 2.83465 + (24 if demo else 0)
+
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+            return page.text_width, self.h
+
+        def draw(self) -> None:
+            c = self.canv
+            w = page.text_width
+            top = self.h - lift  # the top of the text block in local coordinates
+            ts = self.tsize
+            y = top - ts - _descent(fonts, TITLE, ts)
+            c.saveState()
+            c.setFillColorRGB(*RED)
+            c.setStrokeColorRGB(*RED)
+            c.setLineWidth(0.7)
+            # render mode 2 (fill + stroke): a heavier title, as 宋体 has no bold face
+            fonts.draw(c, w / 2, y, title, TITLE, ts, "centre", render_mode=2)
+            c.restoreState()
+            y -= 2.4 * size
+            fonts.draw(c, w / 2, y, f"第{issue}期", FANGSONG, size, "centre")
+            y -= 1.9 * size
+            fonts.draw(c, size, y, issuer, FANGSONG, size, "left")
+            fonts.draw(c, w - size, y, date_cn(date), FANGSONG, size, "right")
+            y -= 0.7 * size
+            c.saveState()
+            c.setStrokeColorRGB(*RED)
+            c.setLineWidth(1.5)
+            c.line(0, y, w, y)
+            c.restoreState()
+            if demo:
+                fonts.draw(c, w / 2, y - 20, "（示例数据，仅供演示，不作正式发文）", HEI, 12, "centre")
+
+    class Colophon(Flowable):
+        """报尾, pushed to the bottom of the last page: rule, 报/送/发 lines, rule, 印发份数."""
+
+        def __init__(self, paras: list[Any]) -> None:
+            super().__init__()
+            self.paras = paras
+
+        def _need(self, aw: float) -> float:
+            return sum(p.wrap(aw, 10 ** 6)[1] for p in self.paras) + 14
+
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+            need = self._need(aw)
+            return aw, (max(need, ah - 0.01) if ah >= need else need)
+
+        def split(self, aw: float, ah: float) -> list[Any]:
+            return []
+
+        def draw(self) -> None:
+            c = self.canv
+            w = page.text_width
+            heights = [p.wrap(w, 10 ** 6)[1] for p in self.paras]
+            y = sum(heights) + 10
+            c.saveState()
+            c.setStrokeColorRGB(0, 0, 0)
+            c.setLineWidth(0.75)
+            c.line(0, y + 2, w, y + 2)
+            for p, hgt in zip(self.paras[:-1], heights[:-1]):
+                y -= hgt
+                p.drawOn(c, 0, y)
+            c.setLineWidth(0.5)
+            c.line(0, y - 3, w, y - 3)
+            c.restoreState()
+            y -= heights[-1] + 6
+            self.paras[-1].drawOn(c, 0, y)
+
+    story: list[Any] = [Masthead()]
+    if editor_note.strip():
+        text = re.sub(r"\s*\n\s*", "", editor_note.strip())
+        story.append(Paragraph(f'<font name="{fonts.primary[HEI]}">编者按：</font>'
+                               + fonts.markup(text, KAI), note_style))
+    for key in SECTION_KEYS:
+        story.append(para(SECTION_TITLES[key], h1, HEI))
+        for line in (sections.get(key) or "").splitlines():
+            _add_line(story, line, para, body, h1, h2)
+        if key == "indicators":
+            story.extend(_indicator_table(rows, fonts, page, para, cell, cell_c, head,
+                                          LongTable, TableStyle, colors, Spacer))
+            if charts:
+                story.extend(_chart_grid(charts, fonts, page, Table, TableStyle, Spacer, lead))
+    for key in sorted(k for k in sections if k.startswith("extra")):
+        for line in (sections.get(key) or "").splitlines():
+            _add_line(story, line, para, body, h1, h2)
+    dist_paras = [para(f"{k}：{v}", dist, FANGSONG) for k, v in distribution if v.strip()]
+    for p in dist_paras:
+        p.style = ParagraphStyle(f"d{id(p)}", parent=dist, firstLineIndent=-dist_size * 2.5)
+    copies_txt = f"（共印{copies}份）" if str(copies or "").strip() else ""
+    dist_paras.append(para(copies_txt or " ", style("cop", FANGSONG, fontSize=dist_size,
+                                                   leading=dist_size * 1.5, firstLineIndent=0,
+                                                   alignment=TA_RIGHT, rightIndent=dist_size),
+                           FANGSONG))
+    story.append(Spacer(1, lead * 0.5))
+    story.append(Colophon(dist_paras))
+
+    def on_page(canv: Any, doc: Any) -> None:
+        n = canv.getPageNumber()
+        ps = page.page_no_size
+        y = page.bottom - page.page_no_gap - ps - _descent(fonts, SONG, ps)
+        canv.saveState()
+        canv.setFillColorRGB(0, 0, 0)
+        if n % 2:
+            fonts.draw(canv, page.left + page.text_width - ps, y, f"— {n} —", SONG, ps, "right")
+        else:
+            fonts.draw(canv, page.left + ps, y, f"— {n} —", SONG, ps, "left")
+        canv.restoreState()
+
+    frame = Frame(page.left, page.bottom, page.text_width, frame_top - page.bottom,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc = BaseDocTemplate(str(out), pagesize=(page.width, page.height), leftMargin=page.left,
+                          rightMargin=page.width - page.left - page.text_width,
+                          topMargin=page.top, bottomMargin=page.bottom,
+                          initialFontName=fonts.primary[FANGSONG], initialFontSize=size,
+                          title=f"{title} 第{issue}期", author=issuer,
+                          subject=f"{month[:4]}年{int(month[5:7])}月工作简报" + ("（示例数据）" if demo else ""),
+                          creator="珠山区碳达峰调度系统")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+    doc.build(story)
+    return int(doc.page)
+
+
+def _add_line(story: list[Any], line: str, para: Any, body: Any, h1: Any, h2: Any) -> None:
+    from exports.pdf_fonts import FANGSONG as F, HEI as H, KAI as K
+    s = line.strip()
+    if not s:
+        return
+    if _H1.match(s):
+        story.append(para(s, h1, H))
+    elif _H2.match(s):
+        story.append(para(s, h2, K))
+    else:
+        story.append(para(s, body, F))
+
+
+def _indicator_table(rows: list[dict[str, Any]], fonts: FontSet, page: Any, para: Any, cell: Any,
+                     cell_c: Any, head: Any, LongTable: Any, TableStyle: Any, colors: Any,
+                     Spacer: Any) -> list[Any]:
+    from exports.briefing_compose import status_colors
+    from exports.pdf_fonts import FANGSONG as F, HEI as H
+    cols = ["指标", "目标", "最新值", "序时应达值", "判断"]
+    widths = [page.text_width * f for f in (0.31, 0.27, 0.16, 0.13, 0.13)]
+    data: list[list[Any]] = [[para(c, head, H) for c in cols]]
+    sc = status_colors()
+    for r in rows:
+        color = sc.get(r["status"], "#6b7280")
+        mark = f'<font color="{color}">●</font> ' + fonts.markup(r["status_name"], F)
+        data.append([para(f"{r['code']} {r['name']}", cell, F), para(r["target"], cell, F),
+                     para(r["latest"], cell_c, F), para(r["expected"], cell_c, F),
+                     _Raw(mark, cell_c)])
+    data = [[d.make() if isinstance(d, _Raw) else d for d in row] for row in data]
+    t = LongTable(data, colWidths=widths, repeatRows=1)
+    t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.primary[F], 10.5),  # never the default Helvetica
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return [Spacer(1, 4), t, Spacer(1, 8)]
+
+
+class _Raw:
+    """A table cell given as ready markup."""
+
+    def __init__(self, markup: str, style: Any):
+        self.markup, self.style = markup, style
+
+    def make(self) -> Any:
+        from reportlab.platypus import Paragraph
+        return Paragraph(self.markup, self.style)
+
+
+def _chart_grid(charts: list[tuple[Any, Any, Any]], fonts: FontSet, page: Any, Table: Any,
+                TableStyle: Any, Spacer: Any, lead: float) -> list[Any]:
+    w = page.text_width / 2
+    hgt = 118.0
+    cells = []
+    for part, hist, base in charts:
+        name = part.name if len(part.name) <= 16 else part.name[:15] + "…"
+        cells.append(indicator_chart(part, hist, base, fonts.primary[HEI], w - 6, hgt,
+                                     title=f"{part.code} {name}"))
+    rows = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+    t = Table(rows, colWidths=[w, w], rowHeights=[hgt + 6] * len(rows))
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), fonts.primary[HEI], 8),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                           ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [t, Spacer(1, lead * 0.3)]

@@ -1,0 +1,102 @@
+"""Read-only queries behind the work briefing (工作简报), and its issue numbers.
+
+Issue numbers (期号) run per year of the reported month and are remembered in
+``briefing_issues``: the first briefing of a month takes the next free number of
+that year; generating the same month again reuses its number; an explicit number
+overrides (and is remembered) unless another month of the year already has it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.app import Actor, App
+from models.errors import InvalidInput
+from models.store import now_iso
+
+
+def task_reports(app: App, month: str) -> list[dict[str, Any]]:
+    """Every task report of the month (all units)."""
+    return app.store.query(
+        "SELECT task_code, unit, status, progress, measures, problems, next_plan, deadline "
+        "FROM task_reports WHERE month = ? ORDER BY task_code, unit", (month,))
+
+
+def overdue_tasks(app: App, month: str) -> list[dict[str, Any]]:
+    """Reports of the month whose 完成时限 fell within or before the month while the task
+    is not 已完成."""
+    end = f"{month}-31"
+    return app.store.query(
+        "SELECT task_code, unit, status, deadline FROM task_reports WHERE month = ? "
+        "AND deadline <> '' AND deadline <= ? AND status <> '已完成' ORDER BY task_code, unit",
+        (month, end))
+
+
+def has_data(app: App, month: str) -> bool:
+    """Whether anything was entered or reported for the month."""
+    return bool(app.store.scalar(
+        "SELECT (SELECT COUNT(*) FROM task_reports WHERE month = ?) + "
+        "(SELECT COUNT(*) FROM submissions WHERE month = ? AND state IN ('submitted', 'approved')) + "
+        "(SELECT COUNT(*) FROM milestone_values WHERE month = ?) + "
+        "(SELECT COUNT(*) FROM indicator_values WHERE month = ?)", (month, month, month, month)))
+
+
+def indicator_history(app: App, part_code: str, until_month: str) -> list[tuple[str, float]]:
+    """(period, value) of an indicator part up to the month (periods 'YYYY' or 'YYYY-MM')."""
+    return [(r["period"], r["value"]) for r in app.store.query(
+        "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
+        "AND period <= ? ORDER BY period", (part_code, until_month))]
+
+
+def baseline(app: App, part_code: str) -> tuple[int, float] | None:
+    row = app.store.one("SELECT year, value FROM baselines WHERE part_code = ?", (part_code,))
+    return (int(row["year"]), float(row["value"])) if row else None
+
+
+# -- issue numbers ----------------------------------------------------------------------
+
+def issue_of_month(app: App, month: str) -> int | None:
+    v = app.store.scalar("SELECT number FROM briefing_issues WHERE year = ? AND month = ? "
+                         "ORDER BY created_at DESC LIMIT 1", (int(month[:4]), month))
+    return int(v) if v is not None else None
+
+
+def next_issue(app: App, year: int) -> int:
+    return int(app.store.scalar("SELECT COALESCE(MAX(number), 0) FROM briefing_issues WHERE year = ?",
+                                (year,)) or 0) + 1
+
+
+def issue_for(app: App, month: str, requested: int | None = None) -> int:
+    """The number a briefing of ``month`` gets, without recording it."""
+    if requested is not None:
+        _check_requested(app, month, requested)
+        return requested
+    return issue_of_month(app, month) or next_issue(app, int(month[:4]))
+
+
+def _check_requested(app: App, month: str, requested: int) -> None:
+    if requested < 1 or requested > 9999:
+        raise InvalidInput(f"期号应为1到9999之间的整数，实为{requested}。", [("期号", str(requested))])
+    other = app.store.scalar("SELECT month FROM briefing_issues WHERE year = ? AND number = ?",
+                             (int(month[:4]), requested))
+    if other and other != month:
+        raise InvalidInput(
+            f"{month[:4]}年第{requested}期已用于{int(other[:4])}年{int(other[5:7])}月的简报，请换一个期号。",
+            [("期号", str(requested))])
+
+
+def record_issue(app: App, actor: Actor, month: str, requested: int | None = None) -> int:
+    """Assign (or reuse) and remember the issue number of ``month``'s briefing."""
+    actor.require_office("编发工作简报")
+    year = int(month[:4])
+    with app.store.tx() as c:
+        number = issue_for(app, month, requested)
+        c.execute("DELETE FROM briefing_issues WHERE year = ? AND month = ? AND number <> ?",
+                  (year, month, number))
+        c.execute("INSERT INTO briefing_issues(year, number, month, created_at) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT(year, number) DO NOTHING", (year, number, month, now_iso()))
+    return number
+
+
+def issues(app: App, year: int) -> list[dict[str, Any]]:
+    return app.store.query("SELECT * FROM briefing_issues WHERE year = ? ORDER BY number", (year,))
