@@ -401,8 +401,13 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
             msg = f"{subject}{_q(v, unit)}，达到序时进度{reach}的{_q(exp_shown, unit)}{target_note}"
     else:
         side = "低于" if lvl.better == "higher" else "高于"
+        if completion < 0:
+            done = f"较{s_text}的{_q(round_expected(s_value), unit)}" + \
+                ("不升反降" if lvl.better == "higher" else "不降反升")
+        else:
+            done = f"完成序时进度的{_pct(completion)}"
         msg = (f"{subject}{_q(v, unit)}，{side}序时进度{reach}的{_q(exp_shown, unit)}，"
-               f"差{_gap(diff, unit)}，完成序时进度的{_pct(completion)}{target_note}")
+               f"差{_gap(diff, unit)}，{done}{target_note}")
         if stretch_only:
             msg += "；力争性目标，未达到不计为滞后"
     stretch_met = _stretch(part, lvl, v, baseline, unit)[0] if not stretch_only else None
@@ -418,7 +423,7 @@ def _start(part: Part, chain: list[Target], idx: int, baseline: Baseline | None,
         prev = chain[idx - 1]
         try:
             lvl = _resolve(part, prev, baseline, None, unit)
-            return float(prev.year), lvl.level, f"上一阶段目标年份{prev.year}年"
+            return float(prev.year), lvl.level, f"{prev.year}年目标"
         except _Grey:
             pass
     if baseline is not None:

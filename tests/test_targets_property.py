@@ -32,7 +32,8 @@ def _part(op: str, direction: str, level: float, stable: bool = False, kind: str
 
 @settings(deadline=None, max_examples=200)
 @given(level=levels, base=values, period=periods(), a=values, b=values,
-       op=st.sampled_from([">=", "approx"]), stable=st.booleans(), kind=st.sampled_from(["binding", "stretch"]),
+       op=st.sampled_from([">=", "approx"]), stable=st.booleans(),
+       kind=st.sampled_from(["binding", "stretch"]),
        second=st.one_of(st.none(), levels), green_at=st.floats(50, 100), gap=st.floats(0, 40))
 def test_raising_a_value_never_worsens_a_floor(level: float, base: float, period: str, a: float, b: float,
                                                op: str, stable: bool, kind: str, second: float | None,
