@@ -32,6 +32,15 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("workspace", "月度填报", "ui.workspace", "Workspace"),
     PageSpec("catalog", "计划目录", "ui.catalog_view", "CatalogView"),
+    PageSpec("review", "审核报送", "ui.review_view", "ReviewView", office_only=True),
+    PageSpec("dashboard", "调度看板", "ui.dashboard_view", "DashboardView", office_only=True),
+    PageSpec("assessment", "考核评价", "ui.assessment_view", "AssessmentView", office_only=True),
+    PageSpec("audit", "修改记录", "ui.audit_view", "AuditView", office_only=True),
+    PageSpec("settings", "办公室设置", "ui.settings_view", "SettingsView", office_only=True),
+    PageSpec("accounts", "账户管理", "ui.accounts_view", "AccountsView", admin_only=True),
+    PageSpec("eventlog", "操作日志", "ui.eventlog_view", "EventLogView", admin_only=True),
+    PageSpec("backup", "备份与恢复", "ui.backup_view", "BackupView", admin_only=True),
+    PageSpec("password", "修改密码", "ui.accounts_view", "MyAccountView"),
 ]
 
 

@@ -1,0 +1,64 @@
+"""Export of the audit trail (修改记录) to CSV (UTF-8 with BOM, opens in Excel) or xlsx."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from models.app import App
+from models.audit import COLUMNS, as_table, audit_rows
+
+_WIDTHS = (20, 14, 16, 9, 10, 30, 14, 30, 30, 11)
+
+
+def write_audit(rows: list[dict[str, Any]], path: str | Path, title: str = "数据修改记录") -> Path:
+    """Write audit rows (from ``audit_rows``) to ``path``; the suffix picks the format."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    cells = as_table(rows)
+    if p.suffix.lower() == ".xlsx":
+        _write_xlsx(cells, p, title)
+    else:
+        with p.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(COLUMNS)
+            w.writerows(cells)
+    return p
+
+
+def export_audit(app: App, path: str | Path, **filters: Any) -> Path:
+    return write_audit(audit_rows(app, limit=10 ** 7, **filters), path)
+
+
+def _write_xlsx(cells: list[list[str]], path: Path, title: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "修改记录"
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    ws["A1"].font = Font(name="宋体", size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(list(COLUMNS))
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c in ws[2]:
+        c.font = Font(name="宋体", bold=True)
+        c.border = border
+        c.alignment = Alignment(horizontal="center")
+    for row in cells:
+        ws.append(row)
+        for c in ws[ws.max_row]:
+            c.border = border
+            c.font = Font(name="宋体")
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, w in enumerate(_WIDTHS, 1):
+        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = w
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    wb.save(str(path))

@@ -1,0 +1,220 @@
+"""The office's dispatch board (调度看板): traffic lights, overdue items, indicator paths.
+
+Rules (documented in docs/readme/office.md):
+
+- indicator parts and milestones: the target engine's current verdict for the month
+  (``Judge.current``);
+- a task's light, from the latest report of each of its units up to the month and the
+  verdicts of its milestones: red when any unit reports 滞后, a unit's 完成时限 has
+  passed without 已完成, or a milestone is red; yellow when a milestone is yellow;
+  green when it has reports and none of that applies; grey with no report at all;
+- an action's light is the worst light of its tasks (red > yellow > green), grey when
+  none of its tasks has a report;
+- overdue milestones: a binding milestone target whose year has ended before the month
+  and that the lead unit's figure at that year's end does not meet (or no figure);
+- overdue tasks: the latest 完成时限 of a unit's task lies before the first day after
+  the month and the latest 完成状态 is not 已完成.
+
+All of it comes from a few set-based queries plus the target engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.app import App, month_add
+
+SEVERITY = {"red": 0, "yellow": 1, "green": 2, "grey": 3}
+LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "grey": "无数据", "invalid": "数据无效"}
+
+
+@dataclass
+class TaskLight:
+    code: str
+    title: str
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    unit_status: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ActionLight:
+    no: int
+    title: str
+    status: str
+    tasks: list[TaskLight]
+    counts: dict[str, int]
+
+
+@dataclass
+class Dashboard:
+    month: str
+    verdicts: list[dict[str, Any]]  # Judge.current rows
+    actions: list[ActionLight]
+    counts: dict[str, int]  # verdicts by status
+    overdue_milestones: list[dict[str, Any]]
+    overdue_tasks: list[dict[str, Any]]
+
+    def verdict(self, code: str) -> dict[str, Any] | None:
+        return next((v for v in self.verdicts if v.get("code") == code), None)
+
+
+def _judge(app: App) -> Any:
+    from models.checking import Judge
+    return Judge(app)
+
+
+def _worst(statuses: list[str]) -> str:
+    known = [s for s in statuses if s in ("red", "yellow", "green")]
+    if not known:
+        return "grey"
+    return min(known, key=lambda s: SEVERITY[s])
+
+
+def latest_task_reports(app: App, month: str) -> list[dict[str, Any]]:
+    """Latest report of each (task, unit) up to ``month`` (one grouped query)."""
+    return app.store.query(
+        "SELECT task_code, unit, status, deadline, MAX(month) AS month FROM task_reports "
+        "WHERE month <= ? AND status <> '' GROUP BY task_code, unit", (month,))
+
+
+def dashboard(app: App, month: str, judge: Any = None) -> Dashboard:
+    j = judge or _judge(app)
+    verdicts = list(j.current(month))
+    by_code = {v["code"]: v for v in verdicts}
+    counts: dict[str, int] = {}
+    for v in verdicts:
+        counts[v["status"]] = counts.get(v["status"], 0) + 1
+    next_first = month_add(month, 1) + "-01"
+    reports: dict[str, list[dict[str, Any]]] = {}
+    active_units = set(app.reporting_units())
+    for r in latest_task_reports(app, month):
+        if r["unit"] in active_units:
+            reports.setdefault(r["task_code"], []).append(r)
+    overdue_tasks = []
+    actions = []
+    plan = app.plan
+    for a in plan.actions:
+        tls = []
+        for t in a.tasks:
+            reasons: list[str] = []
+            st: list[str] = []
+            reps = reports.get(t.code, [])
+            unit_status = {r["unit"]: r["status"] for r in reps}
+            for r in reps:
+                if r["status"] == "滞后":
+                    st.append("red")
+                    reasons.append(f"{r['unit']}报告滞后")
+                if r["status"] != "已完成" and r["deadline"] and r["deadline"] < next_first:
+                    st.append("red")
+                    reasons.append(f"{r['unit']}超过完成时限{r['deadline']}")
+                    overdue_tasks.append({"task": t.code, "title": t.title, "unit": r["unit"],
+                                          "deadline": r["deadline"], "status": r["status"],
+                                          "month": r["month"]})
+            for m in plan.milestones_of(t.code):
+                v = by_code.get(m.code)
+                if v and v["status"] in ("red", "yellow"):
+                    st.append(v["status"])
+                    reasons.append(f"{m.name}{LIGHT_NAMES[v['status']]}")
+            if reps and not st:
+                st.append("green")
+            tls.append(TaskLight(t.code, t.title, _worst(st), reasons, unit_status))
+        c = {}
+        for tl in tls:
+            c[tl.status] = c.get(tl.status, 0) + 1
+        actions.append(ActionLight(a.no, a.title, _worst([tl.status for tl in tls]), tls, c))
+    return Dashboard(month, verdicts, actions, counts, overdue_milestones(app, month, j), overdue_tasks)
+
+
+def overdue_milestones(app: App, month: str, judge: Any = None) -> list[dict[str, Any]]:
+    j = judge or _judge(app)
+    year = int(month[:4])
+    plan = app.plan
+    lead = {t.code: (app.task_units(t) or [t.lead])[0] for t in plan.tasks}
+    series: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for r in app.store.query("SELECT milestone_code, unit, month, value FROM milestone_values "
+                             "WHERE value IS NOT NULL AND month <= ? ORDER BY month", (month,)):
+        series.setdefault((r["milestone_code"], r["unit"]), []).append((r["month"], r["value"]))
+    out = []
+    for m in plan.milestones:
+        unit = lead.get(m.task, "")
+        pts = series.get((m.code, unit), [])
+        for t in m.part.targets:
+            if t.kind != "binding" or t.year >= year:
+                continue
+            end = f"{t.year}-12"
+            vals = [v for mo, v in pts if mo <= end]
+            value = vals[-1] if vals else None
+            status = "grey"
+            message = f"{t.year}年末没有填报数值"
+            if value is not None:
+                verdict = j.verdict(m.code, str(t.year), value)
+                status, message = _vget(verdict, "status"), _vget(verdict, "message")
+                if status == "green":
+                    continue
+            out.append({"code": m.code, "name": m.name, "task": m.task, "unit": unit, "year": t.year,
+                        "value": value, "status": status, "message": message})
+    return out
+
+
+def _vget(v: Any, key: str) -> Any:
+    return v.get(key) if isinstance(v, dict) else getattr(v, key, None)
+
+
+# -- indicator paths (for the charts) ------------------------------------------------
+
+
+@dataclass
+class Series:
+    code: str
+    name: str
+    unit: str
+    values: list[tuple[float, float]]  # (time in years, value)
+    path: list[tuple[float, float]]  # baseline and target levels (binding)
+    stretch: list[tuple[float, float]]
+    qualitative: bool
+    status: str
+    direction: str
+    note: str = ""  # why there is no target path: 仅监测 / 目标待定
+
+
+def _t(period: str) -> float:
+    """'2026' → 2026.0 (end of 2026); '2026-10' → 2025 + 10/12."""
+    if len(period) >= 7:
+        return int(period[:4]) - 1 + int(period[5:7]) / 12
+    return float(int(period[:4]))
+
+
+def indicator_series(app: App, verdicts: list[dict[str, Any]] | None = None) -> list[Series]:
+    """Every indicator part's values and target path (two queries)."""
+    base = {r["part_code"]: r for r in app.store.query("SELECT * FROM baselines")}
+    vals: dict[str, list[tuple[float, float]]] = {}
+    for r in app.store.query("SELECT part_code, period, value FROM indicator_values "
+                             "WHERE value IS NOT NULL ORDER BY period"):
+        vals.setdefault(r["part_code"], []).append((_t(r["period"]), float(r["value"])))
+    pending = app.settings.get("pending_targets") or {}
+    status = {v["code"]: v["status"] for v in (verdicts or [])}
+    last_year = int(app.plan.meta.get("last_year", 2030))
+    out = []
+    for part in app.plan.parts:
+        b = base.get(part.code)
+        path: list[tuple[float, float]] = []
+        stretch: list[tuple[float, float]] = []
+        if b:
+            path.append((float(b["year"]), float(b["value"])))
+        for t in sorted(part.targets, key=lambda t: t.year):
+            level = t.value
+            if level is None and part.code in pending:
+                level = float(pending[part.code].get("value"))
+            if level is None or t.op == "yes" or t.year > last_year:
+                continue
+            if t.basis == "reduction_vs_baseline":
+                if not b:
+                    continue
+                level = float(b["value"]) * (1 - level / 100)
+            (stretch if t.kind == "stretch" else path).append((float(t.year), float(level)))
+        note = "仅监测" if part.monitor else ("目标待定" if part.pending and not path else "")
+        out.append(Series(part.code, part.name, part.unit, vals.get(part.code, []), path, stretch,
+                          part.qualitative, status.get(part.code, "grey"), part.direction, note))
+    return out

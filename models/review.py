@@ -1,0 +1,192 @@
+"""Review of monthly submissions by the leadership office (审核报送).
+
+States of a unit's month (``submissions.state``): '' (nothing entered), draft,
+submitted, approved (locked), returned (open again for the unit). The office:
+
+- approves a submitted month: it is locked for the unit;
+- returns a submitted month with a required comment: the unit sees the comment and
+  may edit and submit again (``returns`` counts the returns);
+- reopens (lock exception, 解锁) an approved month, or a month closed by the expiry
+  setting, with a required reason: the month goes to 'returned' and the reason is the
+  comment the unit sees.
+
+Every approve, return and reopen is appended to ``review_events`` (who, when,
+comment) and to the event log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from models.app import Actor, App
+from models.entries import STATE_NAMES, Entries, month_cn
+from models.errors import DomainError, InvalidInput, NotFound
+from models.reporting import UnitMonthReport, reporting_status
+from models.store import now_iso
+from models.values import clean_text
+
+ACTION_NAMES = {"submit": "报送", "approve": "审核通过", "return": "退回修改", "reopen": "解锁重新开放"}
+
+
+def _check_unit(app: App, unit: str) -> None:
+    if unit not in app.reporting_units():
+        raise NotFound(f"“{unit}”不是填报单位。")
+
+
+def _text(raw: str, label: str) -> str:
+    text = clean_text(raw, label=label, max_len=2000)
+    if not text:
+        raise InvalidInput(f"请填写{label}。", [(label, "不能为空")])
+    return text
+
+
+def _decide(app: App, actor: Actor, unit: str, month: str, action: str, state: str,
+            comment: str, returns_inc: int = 0) -> None:
+    now = now_iso()
+    with app.store.tx() as c:
+        c.execute(
+            "INSERT INTO submissions(unit, month, state, decided_at, decided_by, comment, returns, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(unit, month) DO UPDATE SET "
+            "state = excluded.state, decided_at = excluded.decided_at, decided_by = excluded.decided_by, "
+            "comment = excluded.comment, returns = returns + ?, updated_at = excluded.updated_at",
+            (unit, month, state, now, actor.username, comment, returns_inc, now, returns_inc))
+        c.execute("INSERT INTO review_events(at, actor, unit, month, action, comment) VALUES (?, ?, ?, ?, ?, ?)",
+                  (now, actor.username, unit, month, action, comment))
+        detail = f"{unit} {month_cn(month)}：{ACTION_NAMES[action]}"
+        if comment:
+            detail += f"（{comment}）"
+        c.execute("INSERT INTO event_log(at, actor, kind, detail) VALUES (?, ?, 'review', ?)",
+                  (now, actor.username, detail))
+
+
+def approve(app: App, actor: Actor, unit: str, month: str, comment: str = "") -> None:
+    """Approve a submitted month; it is then locked for the unit."""
+    actor.require_office("审核报送")
+    _check_unit(app, unit)
+    state = Entries(app).state(unit, month)
+    if state != "submitted":
+        raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
+                          "只有“已报送”的数据可以审核通过。")
+    note = clean_text(comment, label="审核意见", max_len=2000)
+    _decide(app, actor, unit, month, "approve", "approved", note)
+
+
+def return_submission(app: App, actor: Actor, unit: str, month: str, comment: str) -> None:
+    """Return a submitted month to the unit with a comment saying what to correct."""
+    actor.require_office("退回报送")
+    _check_unit(app, unit)
+    text = _text(comment, "退回意见")
+    state = Entries(app).state(unit, month)
+    if state != "submitted":
+        raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
+                          "只有“已报送”的数据可以退回。")
+    _decide(app, actor, unit, month, "return", "returned", text, returns_inc=1)
+
+
+def reopen(app: App, actor: Actor, unit: str, month: str, reason: str,
+           today: date | None = None) -> None:
+    """Lock exception: reopen an approved month (or one closed by the expiry setting)
+    for the unit, with a reason the unit sees."""
+    actor.require_office("解锁已审核的数据")
+    _check_unit(app, unit)
+    text = _text(reason, "解锁原因")
+    state = Entries(app).state(unit, month)
+    if state == "submitted":
+        raise DomainError(f"{unit}{month_cn(month)}已报送、尚未审核，请使用“退回修改”。")
+    if state == "returned":
+        raise DomainError(f"{unit}{month_cn(month)}已处于退回（可修改）状态，无需解锁。")
+    if state != "approved" and not Entries(app).lock_reason(actor, unit, month, today):
+        raise DomainError(f"{unit}{month_cn(month)}目前可以填报修改，无需解锁。")
+    _decide(app, actor, unit, month, "reopen", "returned", text)
+
+
+def history(app: App, unit: str, month: str) -> list[dict[str, Any]]:
+    """Review events of a unit's month, oldest first, with Chinese action names."""
+    rows = app.store.query("SELECT * FROM review_events WHERE unit = ? AND month = ? ORDER BY id",
+                           (unit, month))
+    for r in rows:
+        r["action_name"] = ACTION_NAMES.get(r["action"], r["action"])
+    return rows
+
+
+def events(app: App, month: str | None = None, unit: str | None = None,
+           limit: int = 2000) -> list[dict[str, Any]]:
+    """Review events (newest first), optionally for one month and/or unit."""
+    sql, params = "SELECT * FROM review_events WHERE 1 = 1", []
+    if month:
+        sql += " AND month = ?"
+        params.append(month)
+    if unit:
+        sql += " AND unit = ?"
+        params.append(unit)
+    rows = app.store.query(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
+    for r in rows:
+        r["action_name"] = ACTION_NAMES.get(r["action"], r["action"])
+    return rows
+
+
+def clerk_notice(app: App, unit: str, month: str) -> str:
+    """What the unit's clerk should read about the office's last decision ("" if none)."""
+    sub = Entries(app).submission(unit, month)
+    if sub["state"] != "returned" and sub["state"] != "approved":
+        return ""
+    last = app.store.one("SELECT * FROM review_events WHERE unit = ? AND month = ? AND action <> 'submit' "
+                         "ORDER BY id DESC LIMIT 1", (unit, month))
+    if last is None:
+        return ""
+    when = last["at"][:16].replace("T", " ")
+    if last["action"] == "return":
+        return f"领导小组办公室于{when}退回了{month_cn(month)}的报送，意见：{last['comment']}。请修改后重新报送。"
+    if last["action"] == "reopen":
+        return f"领导小组办公室于{when}解锁了{month_cn(month)}的数据，原因：{last['comment']}。修改后请重新报送。"
+    if last["action"] == "approve":
+        return f"领导小组办公室于{when}审核通过了{month_cn(month)}的报送" + (
+            f"，意见：{last['comment']}。" if last["comment"] else "。")
+    return ""
+
+
+def _queue_row(r: UnitMonthReport) -> dict[str, Any]:
+    return {
+        "unit": r.unit, "month": r.month, "state": r.state, "state_name": r.state_name or "未填报",
+        "submitted_at": r.last_submitted_at, "first_submitted_at": r.submitted_at,
+        "on_time": r.on_time, "timeliness": r.timeliness_text, "late": r.late,
+        "expected": r.expected, "filled": r.filled, "returns": r.returns,
+        "decided_at": r.decided_at, "decided_by": r.decided_by, "comment": r.comment,
+        "pending": r.state == "submitted", "due": r.due, "missing": list(r.missing),
+    }
+
+
+def review_queue(app: App, month: str, today: date | None = None) -> list[dict[str, Any]]:
+    """One row per reporting unit (plan order) with its state for the office's review."""
+    return [_queue_row(r) for r in reporting_status(app, month, today)]
+
+
+def submission_detail(app: App, unit: str, month: str) -> dict[str, Any]:
+    """What a unit entered for a month, for the reviewer to read."""
+    _check_unit(app, unit)
+    e = Entries(app)
+    tasks = []
+    for task, role in app.tasks_of(unit):
+        rep = e.task_report(task.code, unit, month)
+        tasks.append({"code": task.code, "title": task.title, "role": role, **{
+            k: rep.get(k, "") for k in ("status", "progress", "measures", "problems", "next_plan",
+                                         "person", "deadline", "updated_at", "updated_by")}})
+    milestones = []
+    for code in app.milestones_of(unit):
+        part = app.plan.part(code)
+        mv = e.milestone_value(code, unit, month)
+        milestones.append({"code": code, "name": part.name, "unit": part.unit,
+                           "raw": (mv or {}).get("raw", ""), "note": (mv or {}).get("note", "")})
+    indicators = []
+    for code in app.parts_of(unit):
+        part = app.plan.part(code)
+        period = e.period_for(code, month)
+        iv = e.indicator_value(code, period)
+        indicators.append({"code": code, "name": part.name, "unit": part.unit, "period": period,
+                           "raw": (iv or {}).get("raw", ""), "source": (iv or {}).get("source", ""),
+                           "note": (iv or {}).get("note", "")})
+    return {"unit": unit, "month": month, "submission": e.submission(unit, month),
+            "tasks": tasks, "milestones": milestones, "indicators": indicators,
+            "projects": e.projects(unit, month), "history": history(app, unit, month),
+            "problems": e.month_problems(unit, month)}

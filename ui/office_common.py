@@ -1,0 +1,120 @@
+"""Small pieces shared by the office pages: a read-only table model, a month picker,
+colour chips and a message line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from models.app import App, current_month, months_between
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """Read-only rows of dicts; each column is (header, function row → text)."""
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[dict[str, Any]], Any]]],
+                 parent: QWidget | None = None,
+                 color: Callable[[dict[str, Any], int], str | None] | None = None,
+                 tooltip: Callable[[dict[str, Any], int], str | None] | None = None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[dict[str, Any]] = []
+        self._color = color
+        self._tooltip = tooltip
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, i: int) -> dict[str, Any]:
+        return self.rows[i]
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = self.columns[index.column()][1](r)
+            return "" if v is None else str(v)
+        if role == Qt.ItemDataRole.ForegroundRole and self._color:
+            c = self._color(r, index.column())
+            return QBrush(QColor(c)) if c else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if self._tooltip:
+                t = self._tooltip(r, index.column())
+                if t:
+                    return t
+            v = self.columns[index.column()][1](r)
+            return None if v in (None, "") else str(v)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section][0]
+        return None
+
+
+class MonthCombo(QComboBox):
+    """Months of the plan up to the current reporting month, newest first."""
+
+    month_changed = Signal(str)
+
+    def __init__(self, app: App, parent: QWidget | None = None):
+        super().__init__(parent)
+        last = current_month()
+        first = app.plan.first_month
+        months = months_between(first, last) if first <= last else [last]
+        for m in reversed(months):
+            self.addItem(f"{int(m[:4])}年{int(m[5:7])}月", m)
+        self.currentIndexChanged.connect(lambda _i: self.month_changed.emit(self.month()))
+
+    def month(self) -> str:
+        return str(self.currentData())
+
+    def set_month(self, month: str) -> None:
+        i = self.findData(month)
+        if i < 0:
+            self.addItem(f"{int(month[:4])}年{int(month[5:7])}月", month)
+            i = self.count() - 1
+        self.setCurrentIndex(i)
+
+
+LIGHT_COLORS = {"green": "#16a34a", "yellow": "#d97706", "red": "#dc2626", "grey": "#6b7280",
+                "invalid": "#7c3aed"}
+LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "无数据", "invalid": "无效"}
+
+
+def chip_html(status: str, text: str | None = None) -> str:
+    c = LIGHT_COLORS.get(status, "#6b7280")
+    return f"<span style='color:{c}'>●</span> {text or LIGHT_NAMES.get(status, status)}"
+
+
+class MessageLine(QLabel):
+    """One line under a page's buttons: what just happened, or why it was refused."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def ok(self, text: str) -> None:
+        self.setStyleSheet("color: #166534;")
+        self.setText(text)
+
+    def error(self, text: str) -> None:
+        self.setStyleSheet("color: #b91c1c;")
+        self.setText(text)

@@ -1,0 +1,251 @@
+"""审核报送: the office's review queue for a month, with approve / return / reopen,
+the reporting summary and the printable 催报 notice."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
+                               QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
+
+from models import review
+from models.app import Actor, App
+from models.entries import month_cn
+from models.errors import DomainError
+from models.reporting import reminder_html, reporting_status, summary
+from ui.office_common import MessageLine, MonthCombo, RowsModel
+
+_STATE_COLORS = {"submitted": "#1d4ed8", "approved": "#166534", "returned": "#b45309",
+                 "draft": "#6b7280", "": "#9ca3af"}
+
+
+def _time(s: str) -> str:
+    return s[:16].replace("T", " ") if s else ""
+
+
+class ReviewView(QWidget):
+    title = "审核报送"
+    needs_actor = True
+
+    def __init__(self, app: App, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.actor = actor
+        self.month_box = MonthCombo(app)
+        self.summary_label = QLabel()
+        self.print_btn = QPushButton("打印催报通知…")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("报送月份："))
+        top.addWidget(self.month_box)
+        top.addWidget(self.summary_label, 1)
+        top.addWidget(self.print_btn)
+
+        self.model = RowsModel([
+            ("单位", lambda r: r["unit"]),
+            ("状态", lambda r: r["state_name"]),
+            ("应填", lambda r: r["expected"]),
+            ("已填", lambda r: r["filled"]),
+            ("报送时间", lambda r: _time(r["submitted_at"])),
+            ("及时性", lambda r: r["timeliness"] if r["expected"] else "无填报任务"),
+            ("退回次数", lambda r: r["returns"] or ""),
+            ("审核人", lambda r: r["decided_by"]),
+            ("意见", lambda r: r["comment"]),
+        ], self, color=lambda r, c: _STATE_COLORS.get(r["state"]) if c == 1 else (
+            "#b91c1c" if c == 5 and r["on_time"] is False else None))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        self.detail = QTextBrowser()
+        self.comment = QPlainTextEdit()
+        self.comment.setPlaceholderText("退回意见或解锁原因（退回、解锁时必填，填报单位可以看到）")
+        self.comment.setMaximumHeight(70)
+        self.approve_btn = QPushButton("审核通过")
+        self.return_btn = QPushButton("退回修改")
+        self.reopen_btn = QPushButton("解锁（重新开放）")
+        self.message = MessageLine()
+        btns = QHBoxLayout()
+        for b in (self.approve_btn, self.return_btn, self.reopen_btn):
+            btns.addWidget(b)
+        btns.addStretch(1)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.detail, 1)
+        rv.addWidget(QLabel("意见 / 原因："))
+        rv.addWidget(self.comment)
+        rv.addLayout(btns)
+        rv.addWidget(self.message)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+        self.month_box.month_changed.connect(lambda _m: self.refresh())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.approve_btn.clicked.connect(self.approve)
+        self.return_btn.clicked.connect(self.return_selected)
+        self.reopen_btn.clicked.connect(self.reopen_selected)
+        self.print_btn.clicked.connect(self.print_reminder)
+        self.refresh()
+
+    # -- data --------------------------------------------------------------------------
+    def month(self) -> str:
+        return self.month_box.month()
+
+    def set_month(self, month: str) -> None:
+        self.month_box.set_month(month)
+        self.refresh()
+
+    def refresh(self) -> None:
+        unit = self.selected_unit()
+        reports = reporting_status(self.app, self.month())
+        s = summary(reports)
+        self.summary_label.setText(
+            f"应报{s['units']}个单位，已报送{s['submitted']}个（报送率{s['report_rate']:.0f}%），"
+            f"审核通过{s['approved']}个，退回{s['returned']}个，按时{s['on_time']}个，"
+            f"迟报{s['late']}个，未报{s['missing']}个；填报完整率{s['completeness']:.0f}%")
+        rows = review.review_queue(self.app, self.month())
+        self.model.set_rows(rows)
+        if unit:
+            self.select_unit(unit)
+        self._show_selected()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.model.rows:
+            self.refresh()
+
+    def selected_unit(self) -> str | None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        return self.model.row(idx.row())["unit"]
+
+    def select_unit(self, unit: str) -> None:
+        for i, r in enumerate(self.model.rows):
+            if r["unit"] == unit:
+                self.table.selectRow(i)
+                self.table.setCurrentIndex(self.model.index(i, 0))
+                return
+
+    def _show_selected(self) -> None:
+        unit = self.selected_unit()
+        state = ""
+        if unit is None:
+            self.detail.setHtml("<p style='color:#666'>在左侧选择一个单位，查看其报送内容。</p>")
+        else:
+            d = review.submission_detail(self.app, unit, self.month())
+            state = d["submission"]["state"]
+            self.detail.setHtml(detail_html(d))
+        self.approve_btn.setEnabled(state == "submitted")
+        self.return_btn.setEnabled(state == "submitted")
+        self.reopen_btn.setEnabled(state in ("approved", "", "draft"))
+
+    # -- actions -----------------------------------------------------------------------
+    def _act(self, fn: Any, done: str, *args: Any) -> bool:
+        unit = self.selected_unit()
+        if unit is None:
+            self.message.error("请先在列表中选择一个单位。")
+            return False
+        try:
+            fn(self.app, self.actor, unit, self.month(), *args)
+        except DomainError as exc:
+            self.message.error(str(exc))
+            return False
+        self.message.ok(f"{unit}{month_cn(self.month())}：{done}。")
+        self.comment.clear()
+        self.refresh()
+        return True
+
+    def approve(self) -> bool:
+        return self._act(review.approve, "已审核通过并锁定", self.comment.toPlainText())
+
+    def return_selected(self) -> bool:
+        return self._act(review.return_submission, "已退回，填报单位可修改后重新报送",
+                         self.comment.toPlainText())
+
+    def reopen_selected(self) -> bool:
+        return self._act(review.reopen, "已解锁，填报单位可以修改", self.comment.toPlainText())
+
+    # -- 催报 --------------------------------------------------------------------------
+    def reminder_document(self) -> QTextDocument:
+        doc = QTextDocument(self)
+        doc.setHtml(reminder_html(self.app, self.month()))
+        return doc
+
+    def print_reminder(self) -> None:
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dlg = QPrintPreviewDialog(printer, self)
+        dlg.setWindowTitle(f"催报通知（{month_cn(self.month())}）")
+        doc = self.reminder_document()
+        dlg.paintRequested.connect(doc.print_)
+        dlg.exec()
+
+    def reminder_to_pdf(self, path: str | Path) -> Path:
+        """Print the 催报 notice to a PDF file (what 打印 → PDF does)."""
+        from PySide6.QtGui import QPageSize
+        from PySide6.QtPrintSupport import QPrinter
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setOutputFileName(str(path))
+        self.reminder_document().print_(printer)
+        return Path(path)
+
+
+def detail_html(d: dict[str, Any]) -> str:
+    e = html.escape
+    sub = d["submission"]
+    from models.entries import STATE_NAMES
+    parts = [f"<h3>{e(d['unit'])} · {e(month_cn(d['month']))}</h3>",
+             f"<p>状态：<b>{e(STATE_NAMES.get(sub['state'], sub['state']) or '未填报')}</b>"]
+    if sub.get("submitted_at"):
+        parts.append(f"；报送：{e(_time(sub['submitted_at']))}（{e(sub.get('submitted_by', ''))}）")
+    if sub.get("comment"):
+        parts.append(f"<br/>办公室意见：{e(sub['comment'])}")
+    parts.append("</p>")
+    if d["problems"]:
+        parts.append("<p style='color:#b91c1c'>尚有问题：" + "；".join(
+            e(f"{w}：{m}") for w, m in d["problems"][:10]) + (" …" if len(d["problems"]) > 10 else "") + "</p>")
+    rows = "".join(
+        f"<tr><td>{e(t['code'])}</td><td>{e(t['title'])}{'（牵头）' if t['role'] == 'lead' else ''}</td>"
+        f"<td>{e(t['status'] or '—')}</td><td>{e(t['progress'] or '（未填）')}</td>"
+        f"<td>{e(t['problems'])}</td><td>{e(t['person'])}</td><td>{e(t['deadline'])}</td></tr>"
+        for t in d["tasks"])
+    if rows:
+        parts.append("<h4>任务推进</h4><table border='1' cellspacing='0' cellpadding='3'>"
+                     "<tr><th>编号</th><th>任务</th><th>状态</th><th>本月进展</th><th>存在问题</th>"
+                     f"<th>责任人</th><th>完成时限</th></tr>{rows}</table>")
+    ms = "".join(f"<li>{e(m['code'])} {e(m['name'])}：{e(m['raw'] or '（未填）')}{e(m['unit'])}</li>"
+                 for m in d["milestones"])
+    if ms:
+        parts.append(f"<h4>里程碑（累计）</h4><ul>{ms}</ul>")
+    inds = "".join(f"<li>{e(i['code'])} {e(i['name'])}（{e(i['period'])}）：{e(i['raw'] or '（未填）')}"
+                   f"{e(i['unit'])}{'，来源：' + e(i['source']) if i['source'] else ''}</li>"
+                   for i in d["indicators"])
+    if inds:
+        parts.append(f"<h4>指标</h4><ul>{inds}</ul>")
+    if d["projects"]:
+        parts.append("<h4>项目</h4><ul>" + "".join(
+            f"<li>{e(p['name'])}（{e(p.get('ptype') or '')}）：{e(p.get('progress') or '')}</li>"
+            for p in d["projects"]) + "</ul>")
+    if d["history"]:
+        parts.append("<h4>审核记录</h4><ul>" + "".join(
+            f"<li>{e(_time(h['at']))} {e(h['actor'])} {e(h['action_name'])}"
+            f"{'：' + e(h['comment']) if h['comment'] else ''}</li>" for h in d["history"]) + "</ul>")
+    return "".join(parts)
