@@ -108,6 +108,10 @@ class Store:
         current = self.user_version
         if current > schema.SCHEMA_VERSION:
             raise self._too_new(current)
+        if 0 < current < target:
+            # An existing database is about to change shape: keep a backup first.
+            from models.backup import backup_before_migrate
+            backup_before_migrate(self, current, target)
         done = []
         for version in range(current + 1, target + 1):
             step = schema.MIGRATIONS[version - 1]

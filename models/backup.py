@@ -1,0 +1,294 @@
+"""Backups of the database with SQLite's online backup API, and restoring them.
+
+Backups live in a ``backups`` folder beside the database, named
+``<stem>-YYYYMMDD-HHMMSS-<reason>.db`` (e.g. ``zhushan-20261124-093000-daily.db``).
+They are taken on the first start of a day (``daily_backup``), before every import
+(callers use ``backup_now(store, "import")``), before every schema migration
+(``Store.migrate`` calls ``backup_before_migrate``), before a restore, and on
+demand. Only the newest ``backup_keep`` (setting, default 10) are kept.
+
+A backup is written to a temporary name, checked with ``PRAGMA quick_check`` and
+only then renamed, so a half-written backup never looks like a good one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from models import schema
+from models.store import DatabaseCorrupt, Store, StoreError
+
+BACKUP_DIR = "backups"
+DEFAULT_KEEP = 10
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<d>\d{8})-(?P<t>\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z0-9_]+)\.db$")
+REASON_NAMES = {"daily": "每日自动备份", "import": "导入前", "migrate": "升级前", "manual": "手动备份",
+                "restore": "恢复前", "corrupt": "损坏的原文件"}
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: datetime
+    reason: str
+    size: int
+
+    @property
+    def reason_name(self) -> str:
+        return REASON_NAMES.get(self.reason, self.reason)
+
+
+def backup_dir(db_path: str | Path) -> Path:
+    return Path(db_path).resolve().parent / BACKUP_DIR
+
+
+def _reason(reason: str) -> str:
+    r = re.sub(r"[^a-z0-9_]+", "_", reason.lower()).strip("_")
+    return r or "manual"
+
+
+def _target(db_path: Path, reason: str, now: datetime) -> Path:
+    folder = backup_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = f"{db_path.stem}-{now:%Y%m%d-%H%M%S}"
+    path = folder / f"{base}-{reason}.db"
+    n = 2
+    while path.exists():
+        path = folder / f"{base}-{n}-{reason}.db"
+        n += 1
+    return path
+
+
+def _copy_with_api(src: sqlite3.Connection, dest_path: Path) -> None:
+    """Copy ``src`` into a new file via a temporary name; check it; rename."""
+    tmp = dest_path.with_name(dest_path.name + ".part")
+    tmp.unlink(missing_ok=True)
+    dst = sqlite3.connect(str(tmp))
+    try:
+        src.backup(dst)
+        ok = dst.execute("PRAGMA quick_check").fetchone()[0]
+        dst.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dst.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        raise DatabaseCorrupt(f"备份检查未通过（{ok}），未保存备份。")
+    _fsync(tmp)
+    os.replace(tmp, dest_path)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(str(path), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _keep(store: Store) -> int:
+    try:
+        row = store.conn.execute("SELECT value FROM settings WHERE key = 'backup_keep'").fetchone()
+        return max(1, int(json.loads(row[0]))) if row else DEFAULT_KEEP
+    except (sqlite3.Error, ValueError, TypeError):
+        return DEFAULT_KEEP
+
+
+def backup_now(store: Store, reason: str, now: datetime | None = None) -> Path:
+    """Back up the open database now; returns the new file. Old backups beyond
+    ``backup_keep`` are removed. Raises StoreError (Chinese message) on failure."""
+    now = now or datetime.now()
+    reason = _reason(reason)
+    target = _target(store.path, reason, now)
+    try:
+        with store.lock:
+            _copy_with_api(store.conn, target)
+    except sqlite3.Error as exc:
+        raise StoreError(f"备份数据库失败：{exc}") from None
+    except OSError as exc:
+        raise StoreError(f"无法写入备份文件 {target}：{exc}") from None
+    prune(store.path, _keep(store), protect=target)
+    return target
+
+
+def backup_before_migrate(store: Store, current: int, target: int) -> Path | None:
+    """Called by ``Store.migrate`` before upgrading an existing database."""
+    if current <= 0:
+        return None
+    return backup_now(store, "migrate")
+
+
+def list_backups(db_path: str | Path) -> list[BackupInfo]:
+    """Backups of the database at ``db_path``, newest first."""
+    db_path = Path(db_path)
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in folder.iterdir():
+        m = _NAME.match(p.name)
+        if not m or m["stem"] != db_path.stem or not p.is_file():
+            continue
+        try:
+            created = datetime.strptime(m["d"] + m["t"], "%Y%m%d%H%M%S")
+            size = p.stat().st_size
+        except (ValueError, OSError):
+            continue
+        out.append((created, int(m["n"] or 1), BackupInfo(p, created, m["reason"], size)))
+    out.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    return [b for _, _, b in out]
+
+
+def prune(db_path: str | Path, keep: int, protect: Path | None = None) -> list[Path]:
+    removed = []
+    for b in list_backups(db_path)[max(1, keep):]:
+        if protect is not None and b.path == protect:
+            continue
+        try:
+            b.path.unlink()
+            removed.append(b.path)
+        except OSError:
+            pass
+    return removed
+
+
+def check_backup(path: str | Path) -> str:
+    """"" when ``path`` is a good backup this program can open; otherwise why not."""
+    path = Path(path)
+    if not path.is_file():
+        return f"备份文件 {path} 不存在。"
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return f"无法打开备份文件：{exc}"
+    try:
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if ok != "ok":
+            return f"备份文件已损坏（{ok}）。"
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > schema.SCHEMA_VERSION:
+            return "备份由较新版本的程序创建，本程序不能使用。"
+        if version == 0:
+            return "备份文件是空数据库。"
+        return ""
+    except sqlite3.Error as exc:
+        return f"备份文件不是有效的数据库（{exc}）。"
+    finally:
+        conn.close()
+
+
+def latest_good_backup(db_path: str | Path) -> BackupInfo | None:
+    for b in list_backups(db_path):
+        if b.reason != "corrupt" and not check_backup(b.path):
+            return b
+    return None
+
+
+def _save_current(db_path: Path, now: datetime) -> Path | None:
+    """Keep the current state before it is overwritten: a real backup when the file
+    can be read, else a raw copy of the damaged files (reason "corrupt")."""
+    if not db_path.exists():
+        return None
+    try:
+        src = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            if src.execute("PRAGMA quick_check").fetchone()[0] == "ok":
+                target = _target(db_path, "restore", now)
+                _copy_with_api(src, target)
+                return target
+        finally:
+            src.close()
+    except (sqlite3.Error, StoreError):
+        pass
+    target = _target(db_path, "corrupt", now)
+    shutil.copy2(db_path, target)
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            shutil.copy2(side, target.with_name(target.name + suffix))
+    return target
+
+
+def restore(db_path: str | Path, backup_path: str | Path, now: datetime | None = None) -> None:
+    """Replace the (closed) database at ``db_path`` with a backup, after saving the
+    current state as a backup. The caller closes its Store before and reopens after."""
+    db_path = Path(db_path)
+    backup_path = Path(backup_path)
+    problem = check_backup(backup_path)
+    if problem:
+        raise StoreError(f"不能恢复该备份：{problem}")
+    now = now or datetime.now()
+    try:
+        _save_current(db_path, now)
+        tmp = db_path.with_name(db_path.name + ".restoring")
+        src = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            _copy_with_api(src, tmp)
+        finally:
+            src.close()
+        # A stale write-ahead log would be replayed onto the restored file: remove it
+        # (its content was saved above together with the current state).
+        for suffix in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+    except PermissionError as exc:
+        raise StoreError(f"数据库文件正被其他程序使用，无法恢复：{exc}") from None
+    except OSError as exc:
+        raise StoreError(f"恢复备份失败：{exc}") from None
+    except sqlite3.Error as exc:
+        raise StoreError(f"恢复备份失败：{exc}") from None
+
+
+def _has_data(store: Store) -> bool:
+    for table in ("users", "task_reports", "indicator_values", "projects", "milestone_values",
+                  "settings"):
+        try:
+            if store.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+                return True
+        except sqlite3.Error:
+            continue
+    return False
+
+
+def daily_backup(store: Store, today: date | None = None) -> Path | None:
+    """Back up on the first start of a day (nothing when today's backup exists or the
+    database holds no data yet)."""
+    today = today or date.today()
+    if any(b.created.date() == today and b.reason == "daily" for b in list_backups(store.path)):
+        return None
+    if not _has_data(store):
+        return None
+    now = datetime.now()
+    if now.date() != today:
+        now = datetime.combine(today, now.time())
+    return backup_now(store, "daily", now)
+
+
+def cli_backup(args: argparse.Namespace) -> int:
+    """``backup``: back up now; ``backup --list``: list the backups, newest first."""
+    import main as entry
+    db = Path(args.db) if args.db else entry.default_db()
+    if args.list:
+        items = list_backups(db)
+        if not items:
+            print(f"还没有备份（备份目录：{backup_dir(db)}）。")
+        for b in items:
+            print(f"{b.created:%Y-%m-%d %H:%M:%S}\t{b.reason_name}\t{b.size / 1024:.0f} KB\t{b.path}")
+        return 0
+    if not db.exists():
+        raise StoreError(f"数据库文件 {db} 不存在，无需备份。")
+    store = Store(db)
+    try:
+        path = backup_now(store, "manual")
+    finally:
+        store.close()
+    print(f"已备份到 {path}")
+    return 0
