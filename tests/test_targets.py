@@ -415,3 +415,19 @@ def test_every_plan_part_can_be_judged(plan: Plan) -> None:
                 assert v.status in STATUS_NAMES, (code, period, value)
                 assert v.message, (code, period, value)
             assert judge(p, period, 5.0).status in STATUS_NAMES
+
+
+def test_going_backwards_is_said_plainly(plan: Plan) -> None:
+    v = judge(plan.part("I01"), "2023", 11.5, baseline=Baseline(2020, 12.0))
+    assert v.status == "red" and v.completion is not None and v.completion < 0
+    assert "较基期2020年的12%不升反降" in v.message
+    v = judge(plan.part("I11a"), "2025", 92.0, baseline=Baseline(2020, 91.0))
+    assert v.status == "red" and "不降反升" in v.message
+
+
+def test_approx_lower_is_better_is_symmetric() -> None:
+    p = part(Target(2030, "approx", 100, "万吨"), unit="万吨", direction="lower")
+    assert judge(p, "2030", 97.0).status == "green"  # below the band: better
+    assert "低于目标区间" in judge(p, "2030", 97.0).message
+    assert judge(p, "2030", 102.0).status == "green"  # on the edge (±2 %)
+    assert judge(p, "2030", 102.5).status == "red"
