@@ -30,7 +30,7 @@ NO_DATA = "本月暂无填报数据"
 CN_NUM = "一二三四五六七八九十"
 ITEM_MAX = 120  # characters per progress item
 ITEMS_PER_ACTION = 3
-NEXT_PER_ACTION = 2
+NEXT_PER_ACTION = 1
 TASK_STATUSES = ("已完成", "推进中", "滞后", "未启动")
 _FALLBACK_NAMES = {"green": "正常", "yellow": "预警", "red": "滞后", "grey": "待定", "invalid": "无效"}
 
@@ -85,46 +85,9 @@ def _meaningful(text: str) -> bool:
 # -- data adapters -------------------------------------------------------------------------
 
 def verdicts(app: App, month: str) -> list[dict[str, Any]]:
-    """The target engine's current verdicts for the month (indicator parts and milestones)."""
-    try:
-        from models.checking import Judge
-    except ImportError:
-        return _fallback_verdicts(app, month)
+    """The target engine's current verdicts for the month (indicator parts, then milestones)."""
+    from models.checking import Judge
     return list(Judge(app).current(month))
-
-
-def _fallback_verdicts(app: App, month: str) -> list[dict[str, Any]]:
-    """Verdicts computed with ``models.targets.judge`` directly (used while the engine's
-    ``Judge`` service is not available)."""
-    from models.targets import Baseline, Rules, describe_target, judge
-    from models.entries import Entries
-    rules = Rules.from_settings(app.settings.all())
-    out = []
-    ent = Entries(app)
-    for ind in app.plan.indicators:
-        for p in ind.parts:
-            hist = bd.indicator_history(app, p.code, month)
-            period, value = hist[-1] if hist else (month[:4], None)
-            b = bd.baseline(app, p.code)
-            v = judge(p, period, value, baseline=Baseline(*b) if b else None, rules=rules,
-                      first_month=app.plan.first_month)
-            out.append({"code": p.code, "name": p.name, "kind": "indicator", "unit": p.unit,
-                        "responsible_unit": ind.responsible_unit,
-                        "target_text": "；".join(describe_target(p, t) for t in p.targets) or "监测",
-                        "baseline": b, "period": period, "value": value, "expected": v.expected,
-                        "status": v.status, "message": v.message})
-    for m in app.plan.milestones:
-        p = m.part
-        series = [(mo, val) for mo, val in ent.milestone_series(p.code) if mo <= month]
-        period, value = series[-1] if series else (month, None)
-        lead = app.task_units(app.plan.task(m.task))[0]
-        v = judge(p, period, value, rules=rules, first_month=app.plan.first_month)
-        out.append({"code": p.code, "name": p.name, "kind": "milestone", "unit": p.unit,
-                    "responsible_unit": lead,
-                    "target_text": "；".join(describe_target(p, t) for t in p.targets),
-                    "baseline": None, "period": period, "value": value, "expected": v.expected,
-                    "status": v.status, "message": v.message})
-    return out
 
 
 def unit_reports(app: App, month: str, today: date | None = None) -> list[Any]:

@@ -80,7 +80,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
             super().__init__()
             w = page.text_width
             self.tsize = min(36.0, w * 0.92 / max(1, len(title)))
-            self.h = 62 * 2.83465 + (24 if demo else 0)
+            self.h = 56 * 2.83465 + (24 if demo else 0)
 
         def wrap(self, aw: float, ah: float) -> tuple[float, float]:
             return page.text_width, self.h
@@ -260,7 +260,7 @@ def _chart_grid(charts: list[tuple[Any, Any, Any]], fonts: FontSet, page: Any, T
     hgt = 118.0
     cells = []
     for part, hist, base in charts:
-        name = part.name if len(part.name) <= 16 else part.name[:15] + "…"
+        name = part.name if len(part.name) <= 18 else part.name[:17] + "…"
         cells.append(indicator_chart(part, hist, base, fonts.primary[HEI], w - 6, hgt,
                                      title=f"{part.code} {name}"))
     rows = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]

@@ -66,7 +66,7 @@ def indicator_chart(part: Part, history: list[tuple[str, float]],
         return d
     lp = LinePlot()
     lp.x, lp.y = 34, 18
-    lp.width, lp.height = width - 44, height - 36
+    lp.width, lp.height = width - 44, height - 44
     data = [values or [path[0]], path or [values[0]]]
     lp.data = data
     xs = [x for s in data for x, _ in s]
@@ -97,8 +97,7 @@ def indicator_chart(part: Part, history: list[tuple[str, float]],
         lp.lines[0].strokeWidth = 0
         lp.lines[0].symbol = None
     d.add(lp)
-    lx = width - 4
-    d.add(String(lx, height - 11, "— 实际值  - - 目标路径", fontName=font, fontSize=7,
+    d.add(String(width - 4, height - 22, "—实际值  - -目标路径", fontName=font, fontSize=6.5,
                  textAnchor="end", fillColor=colors.HexColor("#444444")))
     if part.unit:
         d.add(String(4, height - 22, part.unit, fontName=font, fontSize=7,

@@ -192,6 +192,39 @@ class FontSet:
 
 
 _REGISTERED: dict[tuple[str, int], str] = {}
+_PATCHED: list[bool] = []
+
+
+def _utf16_hex(cp: int) -> str:
+    if cp < 0x10000:
+        return "%04X" % cp
+    cp -= 0x10000
+    return "%04X%04X" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
+
+
+def _patch_to_unicode() -> None:
+    """reportlab writes code points above U+FFFF into the ToUnicode CMap as plain hex
+    (e.g. <2000B>), which readers reject; the CMap must hold UTF-16BE (a surrogate
+    pair). Without this, text copied or searched in the PDF loses CJK Extension B
+    characters. The subset CMap builder is replaced once per process."""
+    if _PATCHED:
+        return
+    from reportlab.pdfbase import ttfonts
+    original = ttfonts.makeToUnicodeCMap
+
+    def make_cmap(fontname: str, subset: list[int]) -> str:
+        text = original(fontname, subset)
+        if all(v < 0x10000 for v in subset):
+            return text
+        lines = text.split("\n")
+        for i, v in enumerate(subset):
+            if v >= 0x10000:
+                old = "<%02X> <%04X>" % (i, v)
+                lines = [f"<{i:02X}> <{_utf16_hex(v)}>" if ln == old else ln for ln in lines]
+        return "\n".join(lines)
+
+    ttfonts.makeToUnicodeCMap = make_cmap
+    _PATCHED.append(True)
 _SETS: dict[tuple[str | None, str], FontSet] = {}
 
 
@@ -201,6 +234,7 @@ def _register(ff: FontFile) -> str:
         return _REGISTERED[key]
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
+    _patch_to_unicode()
     stem = "".join(c for c in ff.path.stem if c.isalnum())
     name = f"ZS-{stem}-{ff.subfont}"
     font = TTFont(name, str(ff.path), subfontIndex=ff.subfont)

@@ -1,0 +1,323 @@
+"""The PDF work briefing: composition, layout geometry, fonts, issue numbers, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from exports.briefing import PAGE, BriefingOptions, build_briefing, build_briefing_ex, compose
+from exports.briefing_compose import NO_DATA, SECTION_KEYS, trim
+from exports.pdf_fonts import MISSING_MARK, font_set
+from models import briefing_data as bd
+from models.app import App
+from models.entries import Entries
+from models.errors import InvalidInput, PermissionDenied
+from models.review import approve
+from tests.conftest import clerk
+
+MONTH = "2026-10"
+TODAY = dt.date(2026, 11, 5)
+MM = 72 / 25.4
+RARE = "堃喆赟昇犇淼"  # outside GB2312 except 淼: drawn with the wide fallback font
+EXT_A = "䶮"  # CJK Extension A (刘䶮)
+
+
+def ext_b_char() -> str | None:
+    """A CJK Extension B character some available font has (None if none has one)."""
+    fs = font_set()
+    for ch in "𠀋𠕇𡒄𤭢𠮷":
+        if fs.font_for(ch, "fangsong"):
+            return ch
+    return None
+
+
+def pdf_text(path: Path) -> str:
+    with pdfplumber.open(str(path)) as pdf:
+        return "".join(p.extract_text() or "" for p in pdf.pages)
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def build_month(app: App, month: str = MONTH, *, approve_units: int = 1, reviewer=None) -> dict:
+    """A small deterministic month: lead reports on the first task of every action
+    (the first one with rare characters), one lagging task with a problem, two
+    indicator values, a submitted and an approved unit."""
+    ent = Entries(app)
+    plan = app.plan
+    written: dict[str, str] = {}
+    for a in plan.actions:
+        t = a.tasks[0]
+        lead = app.task_units(t)[0]
+        progress = (f"本月召开{a.no}次专题推进会，王{RARE}、刘{EXT_A}同志牵头督导。"
+                    if a.no == 1 else f"本月召开{a.no}次专题推进会，完成年度计划的{50 + a.no}%。")
+        progress += "其他情况另行报告。" * 30  # long: trimmed in the briefing
+        ent.save_task_report(clerk(lead), t.code, lead, month,
+                             {"status": "推进中", "progress": progress,
+                              "next_plan": f"下月继续推进{t.title}相关工作。", "person": "张三"})
+        written[t.code] = progress
+    t = plan.actions[1].tasks[1]
+    lead = app.task_units(t)[0]
+    ent.save_task_report(clerk(lead), t.code, lead, month,
+                         {"status": "滞后", "progress": "前期手续尚未办结。", "person": "李四",
+                          "problems": "项目资金缺口较大，需协调解决。"})
+    i01 = plan.indicators[0]
+    ent.save_indicator_value(clerk(i01.responsible_unit), i01.parts[0].code, i01.responsible_unit,
+                             month, "12.5", period="2024")
+    ent.save_indicator_value(clerk(i01.responsible_unit), i01.parts[0].code, i01.responsible_unit,
+                             month, "14.1", period="2025")
+    unit = i01.responsible_unit
+    for t, _role in app.tasks_of(unit):  # complete the unit's month so that it can submit
+        if not ent.task_report(t.code, unit, month)["status"]:
+            ent.save_task_report(clerk(unit), t.code, unit, month,
+                                 {"status": "推进中", "progress": "按计划推进。", "person": "王五"})
+    assert ent.month_problems(unit, month) == []
+    ent.submit(clerk(unit), unit, month)
+    if approve_units and reviewer is not None:
+        approve(app, reviewer, unit, month)
+    return written
+
+
+@pytest.fixture
+def month_app(app: App, reviewer) -> App:
+    build_month(app, reviewer=reviewer)
+    return app
+
+
+# -- composition ------------------------------------------------------------------------------
+
+def test_trim_keeps_whole_sentences_within_limit() -> None:
+    s = "第一句话。第二句话比较长一些；第三句" + "很长" * 100 + "。"
+    assert trim(s, 20) == "第一句话。第二句话比较长一些。"
+    assert trim("无标点" * 60, 20).endswith("…") and len(trim("无标点" * 60, 20)) == 20
+    assert trim("") == ""
+
+
+def test_compose_sections_from_data(month_app: App) -> None:
+    sec = compose(month_app, MONTH, TODAY)
+    assert set(SECTION_KEYS) <= set(sec)
+    assert "已报送1个" in sec["overview"] and "审核通过1个" in sec["overview"]
+    assert re.search(r"推进中\d+项", sec["overview"]) and "滞后1项" in sec["overview"]
+    assert "附表" in sec["overview"] and "%" in sec["overview"]
+    plan = month_app.plan
+    # one heading per action with progress, items trimmed to at most ~120 characters
+    assert sec["tasks"].count("（一）") == 1 and plan.actions[0].title in sec["tasks"]
+    items = [ln for ln in sec["tasks"].splitlines() if re.match(r"\d+\. ", ln)]
+    assert len(items) >= 10
+    for ln in items:
+        body = ln.split("：", 1)[1]
+        assert len(body) <= 120 + 20  # text plus the unit in brackets
+    assert f"王{RARE}" in sec["tasks"]
+    lag = plan.actions[1].tasks[1]
+    assert lag.title in sec["problems"] and "资金缺口" in sec["problems"]
+    assert "下月继续推进" in sec["next"]
+    assert "逾期未报" in sec["notice"] and "2026年11月5日" in sec["notice"]
+
+
+def test_empty_month_says_so(app: App, tmp_path: Path) -> None:
+    sec = compose(app, "2026-03", TODAY)
+    assert sec["overview"].startswith(NO_DATA)
+    assert NO_DATA in sec["tasks"]
+    out = build_briefing(app, "2026-03", tmp_path / "空.pdf", BriefingOptions(date=TODAY))
+    text = squash(pdf_text(out))
+    assert NO_DATA in text and "一、总体情况" in text and "三、指标监测" in text
+    assert "报：" in text and "（共印30份）" in text
+
+
+# -- the PDF ------------------------------------------------------------------------------------
+
+def test_text_round_trip_with_rare_characters(month_app: App, tmp_path: Path) -> None:
+    extb = ext_b_char()
+    note = f"本期重点关注{RARE}{EXT_A}" + (extb or "") + "等同志的工作。"
+    out = tmp_path / "简报.pdf"
+    res = build_briefing_ex(month_app, MONTH, out, BriefingOptions(date=TODAY, editor_note=note))
+    assert res.missing_glyphs == []
+    text = squash(pdf_text(out))
+    assert squash(note) in text
+    assert f"王{RARE}、刘{EXT_A}同志牵头督导" in text
+    assert MISSING_MARK not in text
+    for title in ("一、总体情况", "二、重点任务进展", "三、指标监测", "四、存在问题", "五、下步工作",
+                  "六、情况通报"):
+        assert title in text
+    assert "珠山区碳达峰碳中和工作简报" in text and "第1期" in text
+    assert "区碳达峰碳中和工作领导小组办公室" in text and "2026年11月5日" in text
+    s = month_app.settings
+    for key in ("briefing_to", "briefing_cc", "briefing_send"):
+        assert squash(s.get(key)) in text
+    # every indicator part appears in the monitoring table
+    for p in month_app.plan.parts:
+        assert p.code in text
+
+
+def test_missing_glyph_is_marked_and_reported(app: App, tmp_path: Path) -> None:
+    fs = font_set()
+    unknown = "\U000f0001"  # private use, in no font
+    assert fs.font_for(unknown, "fangsong") is None
+    res = build_briefing_ex(app, "2026-03", tmp_path / "m.pdf",
+                            BriefingOptions(date=TODAY, editor_note=f"测试{unknown}字"))
+    assert res.missing_glyphs == [unknown]
+    assert f"测试{MISSING_MARK}字" in squash(pdf_text(res.path))
+
+
+def _fonts_of(reader: PdfReader) -> dict[str, object]:
+    out = {}
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font") or {}
+        for f in fonts.values():
+            f = f.get_object()
+            out[str(f["/BaseFont"])] = f
+    return out
+
+
+def test_every_font_embedded_no_base14(month_app: App, tmp_path: Path) -> None:
+    out = build_briefing(month_app, MONTH, tmp_path / "f.pdf",
+                         BriefingOptions(date=TODAY, editor_note=f"{RARE}{EXT_A}"))
+    fonts = _fonts_of(PdfReader(str(out)))
+    assert fonts
+    base14 = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
+    for name, f in fonts.items():
+        assert not any(b in name for b in base14), name
+        assert re.match(r"/[A-Z]{6}\+", name), f"{name} is not a subset"
+        desc = f["/FontDescriptor"].get_object()
+        assert "/FontFile2" in desc, name
+    names = " ".join(fonts)
+    assert "WenQuanYi" in names  # the wide fallback font was used for the rare characters
+    assert "Droid" in names  # and the Extension A one
+
+
+def test_page_geometry_numbers_and_red_masthead(month_app: App, tmp_path: Path) -> None:
+    long = "\n".join("这是用于检验版心位置的正文段落，内容较长，需要跨越多行并延续到后续页面。" * 3
+                     for _ in range(12))
+    out = build_briefing(month_app, MONTH, tmp_path / "g.pdf",
+                         BriefingOptions(date=TODAY, sections={"overview": long}))
+    with pdfplumber.open(str(out)) as pdf:
+        assert len(pdf.pages) >= 3
+        for p in pdf.pages:
+            assert p.width == pytest.approx(595.28, abs=0.1)
+            assert p.height == pytest.approx(841.89, abs=0.1)
+        # 报头: the title's characters are red, its top on the top of the text block
+        p1 = pdf.pages[0]
+        title = [c for c in p1.chars if c["size"] > 20]
+        assert "".join(c["text"] for c in title) == "珠山区碳达峰碳中和工作简报"
+        for c in title:
+            assert tuple(c["non_stroking_color"]) == (1, 0, 0)
+        assert min(c["top"] for c in title) == pytest.approx(37 * MM, abs=2)
+        # nothing else on the page is red except the 报头 and its rule
+        body_chars = [c for c in p1.chars if c["size"] <= 20]
+        assert all(tuple(c["non_stroking_color"] or (0,)) in ((0,), (0, 0, 0), (0.0,))
+                   for c in body_chars if c["text"] != "●")
+        red_lines = [ln for ln in p1.lines + p1.rects
+                     if tuple(ln.get("stroking_color") or ()) == (1, 0, 0)]
+        assert red_lines and red_lines[0]["x0"] == pytest.approx(28 * MM, abs=1)
+        assert red_lines[0]["x1"] == pytest.approx((28 + 156) * MM, abs=1)
+        # page 2: body starts at the top of the text block, lines start at 28 mm
+        p2 = pdf.pages[1]
+        body = [c for c in p2.chars if abs(c["size"] - 16) < 0.5]
+        assert min(c["top"] for c in body) == pytest.approx(37 * MM, abs=2)
+        assert min(c["x0"] for c in body) == pytest.approx(28 * MM, abs=2)
+        assert max(c["x1"] for c in body) <= (28 + 156) * MM + 1
+        assert max(c["bottom"] for c in body) <= (37 + 225) * MM + 2
+        # page numbers: 14 pt, 7 mm below the text block, odd right, even left
+        for i, p in enumerate(pdf.pages[:3], 1):
+            nums = [c for c in p.chars if abs(c["size"] - 14) < 0.5 and c["top"] > 262 * MM]
+            assert squash("".join(c["text"] for c in nums)) == f"—{i}—"
+            assert min(c["top"] for c in nums) == pytest.approx((37 + 225 + 7) * MM, abs=2)
+            if i % 2:
+                assert max(c["x1"] for c in nums) == pytest.approx((28 + 156) * MM - 14, abs=2)
+            else:
+                assert min(c["x0"] for c in nums) == pytest.approx(28 * MM + 14, abs=2)
+
+
+def test_long_table_splits_with_repeated_header(month_app: App, tmp_path: Path) -> None:
+    # push the indicator table down so that it has to break across pages
+    filler = "\n".join("占位段落。" * 20 for _ in range(13))
+    out = build_briefing(month_app, MONTH, tmp_path / "t.pdf",
+                         BriefingOptions(date=TODAY, sections={"indicators": filler}))
+    with pdfplumber.open(str(out)) as pdf:
+        pages_with_header = 0
+        for p in pdf.pages:
+            words = squash(p.extract_text() or "")
+            if "序时应达值" in words:
+                pages_with_header += 1
+            for c in p.chars:  # nothing off the text block
+                assert c["x0"] >= 28 * MM - 1 and c["top"] >= 37 * MM - 2
+                # closing punctuation may hang into the margin (标点悬挂), nothing else
+                limit = (28 + 156) * MM + (c["size"] if c["text"] in "。，、；：？！）”" else 1)
+                assert c["x1"] <= limit, c["text"]
+        assert pages_with_header >= 2
+
+
+def test_issue_numbers_run_per_year_and_are_remembered(app: App, tmp_path: Path, clerk_of) -> None:
+    def build(month: str, issue: int | None = None) -> int:
+        return build_briefing_ex(app, month, tmp_path / f"{month}.pdf",
+                                 BriefingOptions(date=TODAY, issue=issue, charts=False)).issue
+
+    assert build("2026-09") == 1
+    assert build("2026-10") == 2
+    assert build("2026-09") == 1  # the same month reuses its number
+    assert build("2026-11", issue=7) == 7  # an explicit number overrides
+    assert build("2026-12") == 8
+    assert build("2027-01") == 1  # numbers run per year
+    with pytest.raises(InvalidInput, match="第7期已用于2026年11月"):
+        build("2026-10", issue=7)
+    assert build("2026-10", issue=3) == 3  # renumbered and remembered
+    assert build("2026-10") == 3
+    assert [(r["number"], r["month"]) for r in bd.issues(app, 2026)] == [
+        (1, "2026-09"), (3, "2026-10"), (7, "2026-11"), (8, "2026-12")]
+    # a preview does not take a number
+    res = build_briefing_ex(app, "2027-02", tmp_path / "p.pdf",
+                            BriefingOptions(date=TODAY, record_issue=False, charts=False))
+    assert res.issue == 2 and bd.issue_of_month(app, "2027-02") is None
+    assert "第2期" in squash(pdf_text(res.path))
+    with pytest.raises(PermissionDenied):
+        build_briefing(app, "2027-03", tmp_path / "x.pdf",
+                       BriefingOptions(actor=clerk_of("区发改委"), charts=False))
+    with pytest.raises(InvalidInput):
+        build_briefing(app, "2026-13", tmp_path / "y.pdf")
+
+
+def test_edited_sections_and_title_used(month_app: App, tmp_path: Path) -> None:
+    sec = compose(month_app, MONTH, TODAY)
+    sec["overview"] = "（一）报送情况\n编辑后的总体情况文字。"
+    out = build_briefing(month_app, MONTH, tmp_path / "e.pdf",
+                         BriefingOptions(date=TODAY, title="珠山区双碳工作简报", sections=sec,
+                                         editor_note="请各单位认真阅读。"))
+    text = squash(pdf_text(out))
+    assert "编辑后的总体情况文字。" in text and "（一）报送情况" in text
+    assert "珠山区双碳工作简报" in text and "编者按：请各单位认真阅读。" in text
+    with pdfplumber.open(str(out)) as pdf:
+        fonts = {c["fontname"] for c in pdf.pages[0].chars if c["text"] in "报送情况"}
+    assert any("Kai" in f for f in fonts)  # the （一） heading is set in 楷体
+
+
+def test_demo_data_marked(app: App, tmp_path: Path) -> None:
+    app.settings.set("demo", True)
+    out = build_briefing(app, "2026-03", tmp_path / "d.pdf", BriefingOptions(date=TODAY))
+    assert "示例数据" in squash(pdf_text(out))
+    with pdfplumber.open(str(out)) as pdf:
+        first = squash(pdf.pages[0].extract_text())
+    assert first.index("示例数据") < first.index("一、总体情况")
+
+
+def test_cli_briefing(month_app: App, db_path: Path, tmp_path: Path, capsys) -> None:
+    import main
+    month_app.close()
+    out = tmp_path / "cli.pdf"
+    rc = main.main(["--db", str(db_path), "briefing", "--month", MONTH, "-o", str(out)])
+    assert rc == 0
+    assert "第1期" in capsys.readouterr().out
+    assert out.exists() and PdfReader(str(out)).pages
+    rc = main.main(["--db", str(db_path), "briefing", "--month", MONTH, "--issue", "4",
+                    "-o", str(tmp_path / "cli4.pdf")])
+    assert rc == 0 and "第4期" in squash(pdf_text(tmp_path / "cli4.pdf"))
+    rc = main.main(["--db", str(db_path), "briefing", "--month", "2026年13月", "-o", str(out)])
+    assert rc == 1 and "月份" in capsys.readouterr().err
+    rc = main.main(["--db", str(db_path), "briefing", "--month", MONTH, "-o",
+                    str(tmp_path / "没有" / "x.pdf")])
+    assert rc == 1 and "文件夹不存在" in capsys.readouterr().err
