@@ -199,9 +199,11 @@ def normalize_period(period: object) -> str:
 # Formatting helpers
 
 
-def round_expected(x: float) -> float:
-    """Expected values shown to people: 2 decimals (4 for values below 1, e.g. 吨/万元)."""
-    r = round(x, 2) if abs(x) >= 1 else round(x, 4)
+def round_expected(x: float, unit: str = "") -> float:
+    """Expected values shown to people: 2 decimals; 4 for small intensities below 1
+    (e.g. 0.4523 吨/万元), never for counts (个) or percentages."""
+    small = abs(x) < 1 and unit not in COUNT_UNITS and unit != "%"
+    r = round(x, 4) if small else round(x, 2)
     return r + 0.0  # no "-0.0"
 
 
@@ -211,7 +213,7 @@ def _q(v: float, unit: str) -> str:
 
 def _gap(d: float, unit: str) -> str:
     """A difference: 个百分点 for % units, the unit otherwise."""
-    d = round_expected(abs(d))
+    d = round_expected(abs(d), unit)
     if unit == "%":
         return f"{fmt_number(d)}个百分点"
     return f"{fmt_number(d)}{unit}"
@@ -296,7 +298,7 @@ def _resolve(part: Part, t: Target, baseline: Baseline | None, override: float |
         level = round(baseline.value * (1 - raw / 100), _EXACT)
         bound = "不高于" if better == "lower" else "不低于"
         return _Level(t, level, better, f"比{by}年下降{_q(raw, t.unit)}的目标",
-                      f"{bound}{_q(round_expected(level), unit)}")
+                      f"{bound}{_q(round_expected(level, unit), unit)}")
     level = float(raw)
     if t.op == "approx":
         text = f"目标{_q(level, unit)}左右"
@@ -378,7 +380,7 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
 
     frac = (t_now - s_time) / (target.year - s_time)
     expected = s_value + frac * (lvl.level - s_value)
-    exp_shown = round_expected(expected)
+    exp_shown = round_expected(expected, unit)
     reach = "应达到" if lvl.better == "higher" else "应降至"
     if v is None:
         return Verdict("grey", exp_shown, f"{subject}尚未填报（序时进度{reach}{_q(exp_shown, unit)}）",
@@ -394,7 +396,7 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
     target_note = lvl.note(stretch_only)
     if status == "green":
         ahead = (diff > 0) if lvl.better == "higher" else (diff < 0)
-        if ahead and round_expected(abs(diff)) > 0:
+        if ahead and round_expected(abs(diff), unit) > 0:
             msg = (f"{subject}{_q(v, unit)}，快于序时进度（{reach}{_q(exp_shown, unit)}），"
                    f"完成序时进度的{_pct(completion)}{target_note}")
         else:
@@ -402,7 +404,7 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
     else:
         side = "低于" if lvl.better == "higher" else "高于"
         if completion < 0:
-            done = f"较{s_text}的{_q(round_expected(s_value), unit)}" + \
+            done = f"较{s_text}的{_q(round_expected(s_value, unit), unit)}" + \
                 ("不升反降" if lvl.better == "higher" else "不降反升")
         else:
             done = f"完成序时进度的{_pct(completion)}"
@@ -468,7 +470,7 @@ def _judge_plain(part: Part, lvl: _Level, v: float | None, subject: str, rules: 
     the start already meets the target."""
     t = lvl.target
     unit = part.unit
-    expected = round_expected(lvl.level)
+    expected = round_expected(lvl.level, unit)
     if v is None:
         return Verdict("grey", expected, f"{subject}尚未填报{lvl.note()}", target=t)
     ltext = lvl.words(stretch_only)

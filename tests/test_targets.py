@@ -431,3 +431,12 @@ def test_approx_lower_is_better_is_symmetric() -> None:
     assert "低于目标区间" in judge(p, "2030", 97.0).message
     assert judge(p, "2030", 102.0).status == "green"  # on the edge (±2 %)
     assert judge(p, "2030", 102.5).status == "red"
+
+
+def test_expected_rounding(plan: Plan) -> None:
+    v = judge(plan.part("10.2-M1"), "2026-09", 1)  # 0 at 2023-08 end → 2 at 2030 end
+    assert v.expected == round(2 * 37 / 88, 2) == 0.84
+    v = judge(plan.part("I03"), "2027", 0.5, target_value=0.4523, baseline=Baseline(2020, 0.6))
+    assert v.expected == round(0.6 + 7 / 10 * (0.4523 - 0.6), 4) == 0.4966
+    assert "应降至的0.4966吨/万元" in v.message
+    assert judge(plan.part("I01"), "2027-05", 18.0).expected == round(17.5 + (17 / 12) / 5 * 2.5, 2)
