@@ -1,0 +1,320 @@
+"""Self-check of an installed program (``main.py --smoke``) and the start-up probe.
+
+``--smoke`` proves that a built folder is complete: it opens a database in a
+temporary folder with a Chinese name, loads the plan, builds the main window
+offscreen with every page, writes a one-page briefing (PDF) and a one-sheet ledger
+(xlsx), checks both files and exits 0. Any failure prints a Chinese message and
+exits 1. Set ``ZHUSHAN_SMOKE_OUT`` to keep the files in that folder.
+
+The start-up probe (``ZHUSHAN_STARTUP_PROBE=1`` with ``--smoke``) runs the real
+start-up path (``ui.app.run_gui``) instead, prints one ``ZHUSHAN_STARTUP_READY``
+line as soon as the main window is shown and the event loop is idle, and quits.
+``ZHUSHAN_STARTUP_PROBE=bare`` shows a bare window with one label instead, the
+baseline of bench/bench_startup.py.
+
+Only the standard library is imported at module level: this module is on the
+measured start-up path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PROBE_ENV = "ZHUSHAN_STARTUP_PROBE"
+OUT_ENV = "ZHUSHAN_SMOKE_OUT"
+READY_MARKER = "ZHUSHAN_STARTUP_READY"
+TIMEOUT_MARKER = "ZHUSHAN_STARTUP_TIMEOUT"
+FIRST_MARKER = "ZHUSHAN_STARTUP_FIRST_WINDOW"
+LOGIN_ENV = "ZHUSHAN_PROBE_LOGIN"
+# Modules the GUI start-up must not import (they are loaded when an export needs them).
+HEAVY_MODULES = ("pandas", "openpyxl", "reportlab")
+PROBE_TIMEOUT_MS = 120_000
+SMOKE_LEDGER_SHEET = "任务推进台账"
+
+
+class SmokeFailure(Exception):
+    """A self-check step found a problem (message in Chinese)."""
+
+
+def run_smoke(args: argparse.Namespace) -> int:
+    probe = os.environ.get(PROBE_ENV, "").strip().lower()
+    if probe in ("1", "true", "yes"):
+        return run_probe(args)
+    if probe == "bare":
+        return run_bare_probe()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return SmokeCheck(args).run()
+
+
+# -- the self-check ---------------------------------------------------------------------
+
+class SmokeCheck:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        keep = os.environ.get(OUT_ENV, "").strip()
+        self.keep = bool(keep)
+        self.out = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="zhushan-smoke-")) / "自检输出"
+        self.ctx: dict[str, Any] = {}
+
+    def run(self) -> int:
+        steps: list[tuple[str, Callable[[], str]]] = [
+            ("启动 Qt（中文翻译、字体）", self.step_qt),
+            ("加载计划", self.step_plan),
+            ("打开数据库", self.step_db),
+            ("构建主窗口及全部页面", self.step_window),
+            ("生成一页工作简报（PDF）", self.step_briefing),
+            ("生成一张台账工作表（Excel）", self.step_ledger),
+        ]
+        _say(f"自检开始：输出文件夹 {self.out}")
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            for name, step in steps:
+                t0 = time.perf_counter()
+                try:
+                    detail = step()
+                except SmokeFailure as exc:
+                    _say(f"[失败] {name}：{exc}", err=True)
+                    return 1
+                except Exception as exc:  # noqa: BLE001 - the self-check reports every failure
+                    _say(f"[失败] {name}：{type(exc).__name__}: {exc}", err=True)
+                    traceback.print_exc(file=sys.stderr)
+                    return 1
+                ms = (time.perf_counter() - t0) * 1000
+                _say(f"[通过] {name}（{ms:.0f} 毫秒）{('：' + detail) if detail else ''}")
+            _say("自检通过。")
+            return 0
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        win = self.ctx.pop("window", None)
+        if win is not None:
+            win.close()
+            win.deleteLater()
+        app = self.ctx.pop("app", None)
+        if app is not None:
+            app.close()
+        if not self.keep:
+            shutil.rmtree(self.out.parent, ignore_errors=True)
+
+    def step_qt(self) -> str:
+        from ui.qtsetup import make_application
+        qapp = make_application(sys.argv[:1])
+        self.ctx["qapp"] = qapp
+        found = qapp.property("_zh_translators") or []
+        if not found:
+            raise SmokeFailure("未找到 Qt 的中文翻译文件 qtbase_zh_CN.qm（对话框按钮将显示英文）。")
+        family = qapp.font().family()
+        return f"平台 {qapp.platformName()}，字体 {family}，中文翻译 {len(found)} 个"
+
+    def step_plan(self) -> str:
+        from models.plan import load_plan
+        plan = load_plan(self.args.plan)
+        if not plan.tasks or not plan.indicators:
+            raise SmokeFailure("计划文件中没有任务或指标。")
+        self.ctx["plan"] = plan
+        return f"{plan.district}，{len(plan.tasks)} 项任务，{len(plan.indicators)} 项指标"
+
+    def step_db(self) -> str:
+        from models.app import App
+        from models.store import Store
+        db = Path(self.args.db) if self.args.db else self.out / "自检数据库.db"
+        app = App(Store(db), self.ctx["plan"])
+        self.ctx["app"] = app
+        units = app.reporting_units()
+        if not units:
+            raise SmokeFailure("数据库中没有填报单位。")
+        return f"{db}，{len(units)} 个填报单位"
+
+    def step_window(self) -> str:
+        from models.app import CLI_ACTOR
+        from ui.main_window import MainWindow
+        qapp = self.ctx["qapp"]
+        win = MainWindow(self.ctx["app"], CLI_ACTOR)
+        self.ctx["window"] = win
+        win.resize(1366, 768)
+        win.show()
+        qapp.processEvents()
+        keys = [s.key for s in win.specs]
+        for key in keys:
+            page = win.show_page(key)
+            qapp.processEvents()
+            if not page.isVisible():
+                raise SmokeFailure(f"页面“{key}”未能显示。")
+        return f"{len(keys)} 个页面：{'、'.join(s.title for s in win.specs)}"
+
+    def month(self) -> str:
+        from models.app import current_month
+        return current_month()
+
+    def step_briefing(self) -> str:
+        from exports.briefing import build_briefing
+        path = self.out / "工作简报.pdf"
+        build_briefing(self.ctx["app"], self.month(), path, _briefing_options())
+        data = path.read_bytes() if path.exists() else b""
+        if not data.startswith(b"%PDF"):
+            raise SmokeFailure(f"简报文件 {path} 未生成或不是 PDF。")
+        pages = _pdf_page_count(data)
+        if pages < 1:
+            raise SmokeFailure(f"简报文件 {path} 没有页面。")
+        return f"{path.name}，{pages} 页，{len(data) // 1024} KB"
+
+    def step_ledger(self) -> str:
+        from exports.ledger import build_ledger
+        path = self.out / "月度台账.xlsx"
+        build_ledger(self.ctx["app"], self.month(), path, sheets=[SMOKE_LEDGER_SHEET])
+        if not path.exists():
+            raise SmokeFailure(f"台账文件 {path} 未生成。")
+        from openpyxl import load_workbook
+        wb = load_workbook(path, read_only=True)
+        try:
+            names = list(wb.sheetnames)
+            rows = wb[names[0]].max_row if names else 0
+        finally:
+            wb.close()
+        if names != [SMOKE_LEDGER_SHEET]:
+            raise SmokeFailure(f"台账工作表应为“{SMOKE_LEDGER_SHEET}”，实际为 {names}。")
+        return f"{path.name}，工作表 {names[0]}，{rows} 行"
+
+
+def _briefing_options() -> Any:
+    """The briefing's default options, kept to one page when the options allow it."""
+    import dataclasses
+
+    import exports.briefing as briefing
+    cls = getattr(briefing, "BriefingOptions", None)
+    if cls is None:
+        return None
+    opts = cls()
+    if dataclasses.is_dataclass(opts):
+        names = {f.name for f in dataclasses.fields(opts)}
+        for key, value in (("max_pages", 1), ("pages", 1)):
+            if key in names:
+                opts = dataclasses.replace(opts, **{key: value})
+    return opts
+
+
+def _pdf_page_count(data: bytes) -> int:
+    """Pages of a PDF written by reportlab (its page tree lists ``/Type /Page`` objects)."""
+    import re
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+
+
+def _say(text: str, err: bool = False) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
+
+
+# -- the start-up probe -------------------------------------------------------------------
+
+def heavy_modules_loaded() -> list[str]:
+    return sorted(m for m in HEAVY_MODULES if m in sys.modules)
+
+
+def _emit(marker: str, info: dict[str, Any]) -> None:
+    sys.stdout.write(f"{marker} {json.dumps(info, ensure_ascii=False)}\n")
+    sys.stdout.flush()
+
+
+def _report_ready(kind: str, window: Any, login_ms: float = 0.0) -> None:
+    page = ""
+    stack = getattr(window, "stack", None)
+    pages = getattr(window, "pages", {})
+    if stack is not None:
+        current = stack.currentWidget()
+        page = next((k for k, w in pages.items() if w is current), "")
+    _emit(READY_MARKER, {"kind": kind, "page": page, "heavy": heavy_modules_loaded(),
+                         "title": window.windowTitle(), "login_ms": round(login_ms, 1)})
+
+
+def _install_probe(qapp: Any, kind: str) -> Any:
+    """Report the first window shown, then the main window once the event loop is idle, then quit.
+
+    A sign-in dialog (``username``, ``password`` and ``try_login``) is filled from
+    ``ZHUSHAN_PROBE_LOGIN=user:password`` and accepted; the time spent checking the
+    password is reported as ``login_ms``."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QDialog, QMainWindow
+
+    class Probe(QObject):
+        def __init__(self) -> None:
+            super().__init__(qapp)
+            self.done = False
+            self.first = False
+            self.login_ms = 0.0
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+            if self.done or event.type() != QEvent.Type.Show:
+                return False
+            if isinstance(obj, (QDialog, QMainWindow)) and not self.first:
+                self.first = True
+                _emit(FIRST_MARKER, {"window": type(obj).__name__})
+            if isinstance(obj, QMainWindow):
+                self.done = True
+                QTimer.singleShot(0, lambda w=obj: self.ready(w))
+            elif isinstance(obj, QDialog) and hasattr(obj, "try_login"):
+                QTimer.singleShot(0, lambda d=obj: self.sign_in(d))
+            elif isinstance(obj, QDialog):
+                _emit(TIMEOUT_MARKER, {"reason": f"意外的对话框：{type(obj).__name__} "
+                                                 f"{obj.windowTitle()}"})
+                qapp.exit(3)
+            return False
+
+        def sign_in(self, dialog: Any) -> None:
+            user, _, password = os.environ.get(LOGIN_ENV, "").partition(":")
+            if not user:
+                _emit(TIMEOUT_MARKER, {"reason": f"登录对话框出现，但未设置 {LOGIN_ENV}"})
+                qapp.exit(3)
+                return
+            dialog.username.setText(user)
+            dialog.password.setText(password)
+            t0 = time.perf_counter()
+            dialog.try_login()
+            self.login_ms += (time.perf_counter() - t0) * 1000
+
+        def ready(self, window: Any) -> None:
+            _report_ready(kind, window, self.login_ms)
+            qapp.quit()
+
+    probe = Probe()
+    qapp.installEventFilter(probe)
+
+    def timeout() -> None:
+        _emit(TIMEOUT_MARKER, {"reason": "超时"})
+        qapp.exit(3)
+
+    QTimer.singleShot(PROBE_TIMEOUT_MS, timeout)
+    return probe
+
+
+def run_probe(args: argparse.Namespace) -> int:
+    """The real start-up (``run_gui``) with the probe watching for the main window."""
+    from PySide6.QtWidgets import QApplication
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    probe = _install_probe(qapp, "app")
+    from ui.app import run_gui
+    rc = run_gui(args)
+    qapp.removeEventFilter(probe)
+    return rc
+
+
+def run_bare_probe() -> int:
+    """Baseline: a bare main window showing one label."""
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    _install_probe(qapp, "bare")
+    win = QMainWindow()
+    win.setCentralWidget(QLabel("珠山区碳达峰调度系统"))
+    win.show()
+    return qapp.exec()
