@@ -1,0 +1,315 @@
+"""台账与模板: export the monthly ledger and fill-in templates, import filled-in templates.
+
+Exports and imports run in a worker thread through the application's store (its lock
+serialises database access); a progress dialog appears after a short delay and its
+Cancel button stops the export between rows. File dialogs go through ``Dialogs`` so
+tests can answer them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPlainTextEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget)
+
+from models.app import Actor, App, current_month, months_between
+from models.entries import month_cn
+
+ALL_UNITS = "全部单位（汇总台账）"
+
+
+class Dialogs:
+    """File dialogs (replaced in tests)."""
+
+    def save_path(self, parent: QWidget, title: str, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "Excel 工作簿 (*.xlsx)")
+        return path
+
+    def open_path(self, parent: QWidget, title: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", "Excel 工作簿 (*.xlsx);;所有文件 (*)")
+        return path
+
+
+class Worker(QObject):
+    """Runs ``job(progress, cancelled)`` in a thread and reports back by signals."""
+
+    progress = Signal(int, int, str)
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, job: Callable[[Callable[[int, int, str], None], Callable[[], bool]], Any]):
+        super().__init__()
+        self.job = job
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    @Slot()
+    def run(self) -> None:
+        from exports.ledger import Cancelled
+        from models.errors import DomainError
+        from models.store import StoreError
+        try:
+            result = self.job(self.progress.emit, lambda: self._cancel)
+        except Cancelled:
+            self.cancelled.emit()
+        except (DomainError, StoreError) as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # keep the GUI alive; the message names the problem
+            self.failed.emit(f"操作失败：{type(exc).__name__}: {exc}")
+        else:
+            self.done.emit(result)
+
+
+class ExcelView(QWidget):
+    title = "台账与模板"
+    needs_actor = True
+
+    def __init__(self, app: App, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.actor = actor
+        self.dialogs = Dialogs()
+        self.thread: QThread | None = None
+        self.worker: Worker | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.last_output: Path | None = None
+        self.last_summary: Any = None
+        self._on_done: Callable[[Any], str] = str
+        self._importing = False
+
+        last = max(current_month(), app.plan.first_month)
+        months = list(reversed(months_between(app.plan.first_month, last)))
+        self.month = QComboBox()
+        self.from_month = QComboBox()
+        for m in months:
+            self.month.addItem(month_cn(m), m)
+            self.from_month.addItem(month_cn(m), m)
+        self.from_month.setCurrentIndex(self.from_month.count() - 1)
+        self.multi = QCheckBox("多个月份合并为一个台账，从")
+        self.from_month.setEnabled(False)
+        self.multi.toggled.connect(self.from_month.setEnabled)
+        self.unit = QComboBox()
+        if actor.is_office:
+            self.unit.addItem(ALL_UNITS, "")
+        for u in app.reporting_units():
+            if actor.is_office or u == actor.unit:
+                self.unit.addItem(u, u)
+
+        self.export_ledger_btn = QPushButton("导出台账…")
+        self.export_template_btn = QPushButton("导出填报模板…")
+        self.import_btn = QPushButton("导入Excel…")
+        self.dry_run = QCheckBox("仅检查，不写入")
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.result = QPlainTextEdit()
+        self.result.setReadOnly(True)
+        self.result.setPlaceholderText("导入结果显示在这里。")
+
+        form = QFormLayout()
+        form.addRow("月份：", self.month)
+        rng = QHBoxLayout()
+        rng.addWidget(self.multi)
+        rng.addWidget(self.from_month)
+        rng.addStretch(1)
+        form.addRow("", rng)
+        form.addRow("单位：", self.unit)
+        box1 = QGroupBox("导出")
+        b1 = QVBoxLayout(box1)
+        b1.addLayout(form)
+        row = QHBoxLayout()
+        row.addWidget(self.export_ledger_btn)
+        row.addWidget(self.export_template_btn)
+        row.addStretch(1)
+        b1.addLayout(row)
+        b1.addWidget(QLabel("台账：A4横向打印格式，含任务推进、项目、指标监测、预警、报送情况"
+                            + ("和考核（汇总台账）" if actor.is_office else "") + "。"
+                            "填报模板：选定单位和月份的Excel填报表，填好后在下方导入。"))
+        box2 = QGroupBox("导入填好的模板")
+        b2 = QVBoxLayout(box2)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.import_btn)
+        row2.addWidget(self.dry_run)
+        row2.addStretch(1)
+        b2.addLayout(row2)
+        b2.addWidget(self.result)
+        lay = QVBoxLayout(self)
+        lay.addWidget(box1)
+        lay.addWidget(box2, 1)
+        lay.addWidget(self.status)
+
+        self.export_ledger_btn.clicked.connect(self.on_export_ledger)
+        self.export_template_btn.clicked.connect(self.on_export_template)
+        self.import_btn.clicked.connect(self.on_import)
+        self.unit.currentIndexChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    # -- state ------------------------------------------------------------------------
+    def selected_month(self) -> str:
+        return str(self.month.currentData())
+
+    def selected_months(self) -> list[str]:
+        hi = self.selected_month()
+        if not self.multi.isChecked():
+            return [hi]
+        lo = str(self.from_month.currentData())
+        return months_between(min(lo, hi), max(lo, hi))
+
+    def selected_unit(self) -> str | None:
+        return str(self.unit.currentData() or "") or None
+
+    def busy(self) -> bool:
+        return self.thread is not None
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy()
+        self.export_ledger_btn.setEnabled(idle)
+        self.export_template_btn.setEnabled(idle and self.selected_unit() is not None)
+        self.export_template_btn.setToolTip("" if self.selected_unit() else "请先选择一个单位")
+        self.import_btn.setEnabled(idle)
+
+    # -- actions ----------------------------------------------------------------------------
+    def on_export_ledger(self) -> None:
+        months, unit = self.selected_months(), self.selected_unit()
+        span = month_cn(months[0]) + (f"至{month_cn(months[-1])}" if len(months) > 1 else "")
+        path = self.dialogs.save_path(self, "导出台账", f"{unit or '碳达峰'}台账_{span}.xlsx")
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        app, actor = self.app, self.actor
+
+        def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
+            from exports.ledger import build_ledger
+            out = build_ledger(app, months[-1], path, unit, months=months, progress=progress, cancel=cancel)
+            app.log(actor, "export", f"导出台账：{out.name}（{unit or '全部单位'}，{span}）")
+            return out
+
+        self._start(job, "正在导出台账…", lambda out: f"已导出台账：{out}")
+
+    def on_export_template(self) -> None:
+        month, unit = self.selected_month(), self.selected_unit()
+        if unit is None:
+            return
+        path = self.dialogs.save_path(self, "导出填报模板", f"{unit}填报模板_{month_cn(month)}.xlsx")
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        app, actor = self.app, self.actor
+
+        def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
+            from exports.template import build_template
+            out = build_template(app, month, unit, path)
+            app.log(actor, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
+            return out
+
+        self._start(job, "正在导出填报模板…", lambda out: f"已导出填报模板：{out}")
+
+    def on_import(self) -> None:
+        path = self.dialogs.open_path(self, "导入填好的Excel模板")
+        if not path:
+            return
+        app, actor, dry = self.app, self.actor, self.dry_run.isChecked()
+
+        def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Any:
+            from models.excel_import import import_excel
+            return import_excel(app, actor, path, dry_run=dry)
+
+        def finished(summary: Any) -> str:
+            self.last_summary = summary
+            self.result.setPlainText(summary.text())
+            return "检查完成（未写入）。" if dry else "导入完成。"
+
+        self._start(job, "正在导入…", finished, cancellable=False)
+
+    # -- the worker ---------------------------------------------------------------------------
+    def _start(self, job: Callable[..., Any], label: str, on_done: Callable[[Any], str],
+               cancellable: bool = True) -> None:
+        self.status.setText(label)
+        self.thread = QThread(self)
+        self.worker = Worker(job)
+        self.worker.moveToThread(self.thread)
+        dlg = QProgressDialog(label, "取消" if cancellable else "", 0, 0, self)
+        dlg.setWindowTitle(self.title)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(400)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        if not cancellable:
+            dlg.setCancelButton(None)
+        self.progress_dialog = dlg
+        worker = self.worker
+        dlg.canceled.connect(worker.cancel)
+        self._on_done = on_done
+        self._importing = not cancellable
+        worker.progress.connect(self._on_progress)
+        worker.done.connect(self._on_done_slot)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        self.thread.started.connect(worker.run)
+        self._update_buttons()
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Ask a running export to stop (the same as the dialog's Cancel button)."""
+        if self.worker is not None:
+            self.worker.cancel()
+
+    @Slot(object)
+    def _on_done_slot(self, result: Any) -> None:
+        self._finish(self._on_done(result), result)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if self._importing:
+            self.result.setPlainText(message)
+        self._finish(f"失败：{message}", None)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._finish("已取消导出，未生成文件。", None)
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        dlg = self.progress_dialog
+        if dlg is None:
+            return
+        dlg.setMaximum(max(total, 1))
+        dlg.setValue(min(done, max(total, 1)))
+        if label:
+            dlg.setLabelText(f"正在导出：{label}")
+
+    def _finish(self, message: str, result: Any) -> None:
+        if isinstance(result, Path):
+            self.last_output = result
+        self.status.setText(message)
+        if self.progress_dialog is not None:
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+            self.thread.deleteLater()
+        if self.worker is not None:
+            self.worker.deleteLater()
+        self.thread = None
+        self.worker = None
+        self._update_buttons()
+
+    def wait_idle(self) -> None:
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        self.cancel()
+        self.wait_idle()
+        super().closeEvent(event)
