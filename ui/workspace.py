@@ -38,17 +38,19 @@ AUTOSAVE_MS = 500
 
 
 class MergingEdit(SavedEdit):
-    """Consecutive autosaves of the same record within a minute undo as one step."""
+    """Consecutive autosaves of the same record within a minute undo as one step
+    (unless the user left the record in between: ``fresh``)."""
 
-    def __init__(self, edit: Edit, apply):  # type: ignore[no-untyped-def]
+    def __init__(self, edit: Edit, apply, fresh: bool = False):  # type: ignore[no-untyped-def]
         super().__init__(edit, apply)
         self.at = datetime.now()
+        self.fresh = fresh
 
     def id(self) -> int:  # noqa: A003 (Qt API)
         return 1
 
     def mergeWith(self, other: object) -> bool:  # noqa: N802 (Qt API)
-        if not isinstance(other, MergingEdit) or other.edit.target != self.edit.target:
+        if not isinstance(other, MergingEdit) or other.fresh or other.edit.target != self.edit.target:
             return False
         if (other.at - self.at).total_seconds() > 60:
             return False
@@ -72,6 +74,7 @@ class Workspace(QWidget):
         self.month = current_month()
         self.lock_reason = ""
         self._loading = False
+        self._fresh = True
         self.undo_stack = QUndoStack(self)
         self.autosave = QTimer(self)
         self.autosave.setSingleShot(True)
@@ -364,6 +367,7 @@ class Workspace(QWidget):
     def _show(self, it: QTreeWidgetItem) -> None:
         kind, code = it.data(0, KIND_ROLE), it.data(0, CODE_ROLE)
         ro = bool(self.lock_reason)
+        self._fresh = True
         if kind == TASKS:
             task = self.app.plan.task(code)
             self.task_panel.load(task, self.unit, self.month, self.app.task_role(task, self.unit) or "", ro)
@@ -431,7 +435,8 @@ class Workspace(QWidget):
                 self._reload_month()
                 return False
             p.mark_saved(e)
-            self.undo_stack.push(MergingEdit(e, self._apply_edit))
+            self.undo_stack.push(MergingEdit(e, self._apply_edit, fresh=self._fresh))
+            self._fresh = False
             self._update_badge(e)
             n = len(res.errors)
             self._say(f"已自动保存 {datetime.now():%H:%M:%S}" + (f"（{n}处待改正，可先存为草稿）" if n else ""))
