@@ -1,38 +1,263 @@
-"""Starting the desktop application: open the database, sign in, show the main window."""
+"""Starting the desktop application.
+
+Sequence: Qt set-up → database path → one-program-per-database lock → open the
+database (a corrupt file offers the latest good backup) → daily backup → plan
+(a bureau installation's own plan when installed) → first-run administrator or
+sign-in → main window. An administrator's "restore backup" closes the window;
+the database is then replaced and the sequence resumes at "open the database".
+
+Developer and automation switches (environment variables, documented in
+docs/readme/safety.md):
+- ``ZHUSHAN_AUTOLOGIN`` + ``ZHUSHAN_AUTOLOGIN_PASSWORD``: scripted sign-in; the
+  password is checked exactly like a typed one (failures count towards lockout).
+- ``ZHUSHAN_NO_LOGIN=1``: only while the database has no account at all, open as an
+  administrator without the first-run dialog (tests, screenshots).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox
 
 from ui.qtsetup import make_application
 
-
-def run_gui(args: argparse.Namespace) -> int:
-    import main as entry
-    from models.app import CLI_ACTOR, App
-    from models.plan import PlanError, load_plan
-    from models.store import Store, StoreError
-
-    qapp = make_application(sys.argv[:1])
-    db_path = Path(args.db) if args.db else entry.default_db()
-    try:
-        plan = load_plan(args.plan)
-    except PlanError as exc:
-        QMessageBox.critical(None, "计划文件有误", str(exc))
-        return 1
-    try:
-        store = Store(db_path)
-    except StoreError as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
-        return 1
-    app = App(store, plan)
+if TYPE_CHECKING:
+    from models.app import Actor, App
+    from models.instance import InstanceLock
+    from models.store import Store
     from ui.main_window import MainWindow
-    win = MainWindow(app, CLI_ACTOR)
-    win.show()
-    rc = qapp.exec()
-    app.close()
-    return rc
+
+DEV_ACTOR_NAME = "developer"
+
+
+class Dialogs:
+    """The dialogs the start-up shows; tests replace it to answer without a user."""
+
+    def critical(self, title: str, text: str) -> None:
+        sys.stderr.write(f"{title}：{text}\n")
+        QMessageBox.critical(None, title, text)
+
+    def warning(self, title: str, text: str) -> None:
+        sys.stderr.write(f"{title}：{text}\n")
+        QMessageBox.warning(None, title, text)
+
+    def offer_restore(self, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", text)
+        restore = box.addButton("恢复最近的备份", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        return box.clickedButton() is restore
+
+    def first_run(self, app: App) -> Actor | None:
+        from ui.first_run_dialog import FirstRunDialog
+        dlg = FirstRunDialog(app)
+        return dlg.actor if dlg.exec() else None
+
+    def login(self, app: App, message: str = "", username: str = "") -> Actor | None:
+        from ui.login_dialog import LoginDialog
+        dlg = LoginDialog(app, message, username)
+        return dlg.actor if dlg.exec() else None
+
+
+class Startup:
+    """One run of the GUI: holds the lock, the open App and the main window."""
+
+    def __init__(self, args: argparse.Namespace, dialogs: Dialogs | None = None,
+                 env: Mapping[str, str] | None = None):
+        self.args = args
+        self.dialogs = dialogs or Dialogs()
+        self.env = os.environ if env is None else env
+        self.db_path = self._db_path()
+        self.lock: InstanceLock | None = None
+        self.app: App | None = None
+        self.actor: Actor | None = None
+        self.window: MainWindow | None = None
+        self.pending_restore: Path | None = None
+
+    def _db_path(self) -> Path:
+        if getattr(self.args, "db", None):
+            return Path(self.args.db)
+        import main as entry
+        return entry.default_db()
+
+    # -- the sequence ---------------------------------------------------------------------
+    def start(self) -> int | None:
+        """Everything up to the shown main window; an exit code when it stops early."""
+        from models.instance import InstanceLock
+        self.lock = InstanceLock(self.db_path)
+        if not self.lock.acquire():
+            self.lock = None
+            self.dialogs.critical("程序已在运行", InstanceLock(self.db_path).refusal_message())
+            return 1
+        rc = self.open_session()
+        if rc is not None:
+            self.shutdown()
+        return rc
+
+    def open_session(self) -> int | None:
+        store = self.open_store()
+        if store is None:
+            return 1
+        self._daily_backup(store)
+        from models.app import App
+        from models.plan import PlanError, load_plan
+        try:
+            plan = load_plan(self._plan_path())
+        except PlanError as exc:
+            store.close()
+            self.dialogs.critical("计划文件有误", str(exc))
+            return 1
+        self.app = App(store, plan)
+        self.actor = self.sign_in(self.app)
+        if self.actor is None:
+            return 0
+        from ui.main_window import MainWindow
+        self.window = MainWindow(self.app, self.actor)
+        self.window.setProperty("zhushan_startup", True)
+        _CURRENT[0] = self
+        self.window.show()
+        return None
+
+    def open_store(self) -> Store | None:
+        from models import backup
+        from models.store import DatabaseBusy, DatabaseTooNew, Store, StoreError
+        for attempt in range(2):
+            try:
+                return Store(self.db_path)
+            except DatabaseTooNew as exc:
+                self.dialogs.critical("数据库版本过新", str(exc))
+                return None
+            except DatabaseBusy as exc:
+                self.dialogs.critical("数据库被占用", str(exc))
+                return None
+            except StoreError as exc:
+                good = backup.latest_good_backup(self.db_path) if attempt == 0 else None
+                if good is None:
+                    self.dialogs.critical("无法打开数据库", f"{exc}\n\n没有找到可用的备份。请联系管理员，"
+                                          f"不要删除该文件（备份目录：{backup.backup_dir(self.db_path)}）。")
+                    return None
+                text = (f"{exc}\n\n最近的可用备份：{good.created:%Y年%m月%d日 %H:%M}（{good.reason_name}）。"
+                        "\n恢复后，该备份之后录入的数据需要重新录入；当前的文件会另存到备份目录，不会删除。")
+                if not self.dialogs.offer_restore(text):
+                    return None
+                try:
+                    backup.restore(self.db_path, good.path)
+                except StoreError as exc2:
+                    self.dialogs.critical("恢复失败", str(exc2))
+                    return None
+        return None
+
+    def _daily_backup(self, store: Store) -> None:
+        from models.backup import daily_backup
+        from models.store import StoreError
+        try:
+            daily_backup(store)
+        except StoreError as exc:
+            self.dialogs.warning("自动备份失败", f"{exc}\n程序仍可使用，请尽快检查磁盘空间。")
+
+    def _plan_path(self) -> str | Path | None:
+        if getattr(self.args, "plan", None):
+            return self.args.plan
+        try:
+            from models.exchange import installed_plan_path
+        except ImportError:
+            return None
+        path = installed_plan_path(self.db_path)
+        return path if path is not None and Path(path).exists() else None
+
+    def sign_in(self, app: App) -> Actor | None:
+        from models import accounts
+        from models.app import ADMIN, Actor
+        from models.errors import DomainError
+        if not accounts.has_users(app.store):
+            if self.env.get("ZHUSHAN_NO_LOGIN") == "1":
+                actor = Actor(DEV_ACTOR_NAME, ADMIN, None, "开发者（无账户）")
+                app.log(actor, "login", "开发者开关 ZHUSHAN_NO_LOGIN=1（数据库中还没有账户）")
+                return actor
+            return self.dialogs.first_run(app)
+        username = self.env.get("ZHUSHAN_AUTOLOGIN", "")
+        password = self.env.get("ZHUSHAN_AUTOLOGIN_PASSWORD")
+        message = ""
+        if username and password is not None:
+            try:
+                actor = accounts.authenticate(app, username, password)
+                if not accounts.must_change_password(app, actor.username):
+                    return actor
+                message = "管理员重置了您的密码，请登录后设置新密码。"
+            except DomainError as exc:
+                message = f"自动登录失败：{exc}"
+        return self.dialogs.login(app, message, username)
+
+    # -- after the window closed ------------------------------------------------------------
+    def request_restore(self, backup_path: Path) -> None:
+        """Called by the backup page: close the window, then restore and sign in again."""
+        self.pending_restore = Path(backup_path)
+        if self.window is not None:
+            self.window.close()
+
+    def after_window(self) -> int | None:
+        """After the event loop returned: restore if asked and reopen; else finish."""
+        self._close_app(log_logout=True)
+        if self.pending_restore is None:
+            self.shutdown()
+            return 0
+        path, self.pending_restore = self.pending_restore, None
+        from models import backup
+        from models.store import StoreError
+        try:
+            backup.restore(self.db_path, path)
+        except StoreError as exc:
+            self.dialogs.critical("恢复失败", f"{exc}\n数据库保持原样。")
+        rc = self.open_session()
+        if rc is None and self.app is not None and self.actor is not None:
+            self.app.log(self.actor, "restore", f"恢复备份 {path.name}")
+        if rc is not None:
+            self.shutdown()
+        return rc
+
+    def _close_app(self, log_logout: bool = False) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        if self.app is not None:
+            if log_logout and self.actor is not None:
+                try:
+                    self.app.log(self.actor, "logout", "")
+                except Exception:  # noqa: BLE001 - the database may be gone; nothing to log then
+                    pass
+            self.app.close()
+            self.app = None
+        if _CURRENT[0] is self:
+            _CURRENT[0] = None
+
+    def shutdown(self) -> None:
+        self._close_app()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+_CURRENT: list[Startup | None] = [None]
+
+
+def current() -> Startup | None:
+    """The running start-up (None when a page runs outside ``run_gui``, e.g. in tests)."""
+    return _CURRENT[0]
+
+
+def run_gui(args: argparse.Namespace, dialogs: Dialogs | None = None) -> int:
+    qapp = make_application(sys.argv[:1])
+    st = Startup(args, dialogs)
+    rc: Any = st.start()
+    while rc is None:
+        qapp.exec()
+        rc = st.after_window()
+    return int(rc)
