@@ -360,11 +360,10 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
                        f"暂不能判断：{g.message}", value=v, target=target)
 
     if at_deadline or target.stable:
-        return _judge_plain(part, lvl, v, subject, rules, at_deadline, stretch_only, baseline,
-                            target_value)
+        return _judge_plain(part, lvl, v, subject, rules, at_deadline, stretch_only, baseline)
 
     # -- before the deadline: interpolate from the start --------------------------------
-    start = _start(part, chain, idx, baseline, target_value, first_month, unit)
+    start = _start(part, chain, idx, baseline, first_month, unit)
     if start is None:
         need = (f"请领导小组办公室在设置中录入{part.code}的基期值（年份和数值）")
         msg = f"{subject}{_q(v, unit) + '，' if v is not None else ''}暂不能判断序时进度：{need}"
@@ -376,7 +375,7 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
         return Verdict("grey", None, msg, value=v, target=target)
     if _meets(s_value, lvl.level, lvl.better):
         # The start already meets the target: the floor (ceiling) itself is compared.
-        return _judge_plain(part, lvl, v, subject, rules, False, stretch_only, baseline, target_value)
+        return _judge_plain(part, lvl, v, subject, rules, False, stretch_only, baseline)
 
     frac = (t_now - s_time) / (target.year - s_time)
     expected = s_value + frac * (lvl.level - s_value)
@@ -417,8 +416,7 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
                    stretch_met=stretch_met)
 
 
-def _start(part: Part, chain: list[Target], idx: int, baseline: Baseline | None,
-           target_value: float | None, first_month: str,
+def _start(part: Part, chain: list[Target], idx: int, baseline: Baseline | None, first_month: str,
            unit: str) -> tuple[float, float, str] | None:
     """(time, value, words) where progress toward chain[idx] starts, or None."""
     if idx > 0:
@@ -464,8 +462,7 @@ def _stretch(part: Part, lvl: _Level, v: float | None, baseline: Baseline | None
 
 
 def _judge_plain(part: Part, lvl: _Level, v: float | None, subject: str, rules: Rules,
-                 at_deadline: bool, stretch_only: bool, baseline: Baseline | None,
-                 target_value: float | None) -> Verdict:
+                 at_deadline: bool, stretch_only: bool, baseline: Baseline | None) -> Verdict:
     """Compare with the target level itself: at the deadline, for stable floors, or when
     the start already meets the target."""
     t = lvl.target

@@ -30,7 +30,7 @@ def _part(op: str, direction: str, level: float, stable: bool = False, kind: str
     return Part(code="P01", name="指标", unit=unit, direction=direction, targets=tuple(targets))
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=200, database=None)
 @given(level=levels, base=values, period=periods(), a=values, b=values,
        op=st.sampled_from([">=", "approx"]), stable=st.booleans(),
        kind=st.sampled_from(["binding", "stretch"]),
@@ -47,7 +47,7 @@ def test_raising_a_value_never_worsens_a_floor(level: float, base: float, period
     assert RANK[v_hi.status] >= RANK[v_lo.status], (v_lo.message, v_hi.message)
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=200, database=None)
 @given(level=levels, base=values, period=periods(), a=values, b=values, stable=st.booleans(),
        second=st.one_of(st.none(), levels), reduction=st.booleans(), pct=st.floats(0, 90))
 def test_lowering_a_value_never_worsens_a_ceiling(level: float, base: float, period: str, a: float, b: float,
@@ -65,7 +65,7 @@ def test_lowering_a_value_never_worsens_a_ceiling(level: float, base: float, per
     assert RANK[v_lo.status] >= RANK[v_hi.status], (v_lo.message, v_hi.message)
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=200, database=None)
 @given(level=levels, value=values, op=st.sampled_from([">=", "<="]), year=st.integers(2025, 2040),
        december=st.booleans(), base=st.one_of(st.none(), values), stable=st.booleans())
 def test_at_deadline_verdict_is_plain_comparison(level: float, value: float, op: str, year: int,
@@ -80,7 +80,7 @@ def test_at_deadline_verdict_is_plain_comparison(level: float, value: float, op:
     assert v.expected == round(level, 2) or abs(level) < 1
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=200, database=None)
 @given(level=st.floats(1, 99), value=st.floats(0, 100), tol=st.floats(0, 5))
 def test_approx_at_deadline_is_the_band(level: float, value: float, tol: float) -> None:
     p = Part(code="P03", name="比率", unit="%", direction="higher",
