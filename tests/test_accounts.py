@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QPushButton
 
 import main as entry
 from models import accounts
@@ -354,3 +354,8 @@ def test_my_account_view_changes_password(qtbot, app: App, admin) -> None:
     view.form.ok.click()
     assert "密码已修改" in view.done_label.text()
     assert accounts.authenticate(app, "li", "Mine#12345").username == "li"
+    assert view.form.old.text() == "" and not view.form.isHidden()
+    qtbot.keyClicks(view.form.old, "typed")
+    cancel = next(b for b in view.form.findChildren(QPushButton) if b.text() == "取消")
+    cancel.click()
+    assert view.form.old.text() == "" and not view.form.isHidden()

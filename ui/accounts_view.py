@@ -280,7 +280,9 @@ class MyAccountView(QWidget):
                      f"{' · ' + actor.unit if actor.unit else ''}）")
         self.form = ChangePasswordDialog(app, actor, parent=self)
         self.form.setWindowFlags(Qt.WindowType.Widget)
+        self.form.setMaximumWidth(520)
         self.form.accepted.connect(self._done)
+        self.form.rejected.connect(self._reset)  # 取消 clears the fields; the form stays
         self.done_label = QLabel("")
         lay = QVBoxLayout(self)
         lay.addWidget(who)
@@ -291,9 +293,13 @@ class MyAccountView(QWidget):
             self.form.setEnabled(False)
             self.done_label.setText("当前登录方式没有对应的账户，不能修改密码。")
 
-    def _done(self) -> None:
+    def _reset(self) -> None:
         for ed in (self.form.old, self.form.new, self.form.again):
             ed.clear()
         self.form.error.setText("")
         self.form.show()
+        self.done_label.setText("")
+
+    def _done(self) -> None:
+        self._reset()
         self.done_label.setText("密码已修改，下次登录请使用新密码。")
