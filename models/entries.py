@@ -474,13 +474,16 @@ class Entries:
             c.execute("INSERT INTO review_events(at, actor, unit, month, action, comment) "
                       "VALUES (?, ?, ?, ?, 'submit', '')", (now, actor.username, unit, month))
 
-    def history(self, entity: str, key: str, field: str | None = None) -> list[dict[str, Any]]:
-        """The audit trail of one entered value (who, when, old → new), newest first."""
+    def history(self, entity: str, key: str, field: str | None = None,
+                unit: str | None = None, month: str | None = None) -> list[dict[str, Any]]:
+        """The audit trail of one entered value (who, when, old → new), newest first;
+        ``unit``/``month`` narrow it (a task report's key is shared by its units)."""
         sql = "SELECT * FROM value_audit WHERE entity = ? AND entity_key = ?"
         params: list[Any] = [entity, key]
-        if field:
-            sql += " AND field = ?"
-            params.append(field)
+        for col, val in (("field", field), ("unit", unit), ("month", month)):
+            if val:
+                sql += f" AND {col} = ?"
+                params.append(val)
         return self.store.query(sql + " ORDER BY id DESC", params)
 
 

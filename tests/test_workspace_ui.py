@@ -340,3 +340,20 @@ def test_main_window_fits_1366x768(qtbot, app, clerk_of, tmp_path):
     shot = tmp_path / "workspace.png"
     assert win.grab().save(str(shot)) and shot.stat().st_size > 10_000
     assert win.nav.width() == win.nav.minimumWidth() == win.nav.maximumWidth()
+
+
+def test_history_of_the_shown_record(qtbot, app, clerk_of):
+    from ui.history_dialog import HistoryDialog
+    w = _ws(qtbot, app, clerk_of("区工信局"))
+    w.select(TASKS, "4.3")
+    type_text(qtbot, _memo(w, "problems"), "无")
+    w.flush()
+    qtbot.keyClicks(w.task_panel.miles["4.3-M1"].value.editor, "2100")
+    w.flush()
+    Entries(app).save_task_report(clerk_of("区住建局"), "4.3", "区住建局", M, {"problems": "别的单位"})
+    rows = w.history_rows()
+    assert [(r["field"], r["new"]) for r in rows] == [("value", "2100"), ("problems", "无")]
+    dlg = HistoryDialog("修改记录", rows, w)
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == 2 and dlg.table.item(1, 3).text() == "存在问题"
+    assert dlg.table.item(0, 6).text() == "界面填报"

@@ -91,11 +91,15 @@ def verdict_display(judge: Any, code: str, period: str, raw: str, unit: str = ""
     msg = getattr(v, "message", "") or ""
     text = f"{name}：{msg}" if name and msg else (msg or name)
     expected = getattr(v, "expected", None)
-    if expected is not None and "序时" not in text:
+    if expected is not None:
         from models.values import fmt_number
-        text += f"（序时目标 {fmt_number(float(expected))}{unit}）"
-    color = STATUS_COLORS.get(status, {"green": "#15803d", "yellow": "#b45309", "red": "#b91c1c",
-                                       "invalid": "#b91c1c"}.get(status, "#6b7280"))
+        shown = fmt_number(float(expected))
+        if shown not in text:
+            text += f"（本期应达到{shown}{unit}）"
+    color = STATUS_COLORS.get(status)
+    if not isinstance(color, str):
+        color = {"green": "#15803d", "yellow": "#b45309", "red": "#b91c1c",
+                 "invalid": "#b91c1c"}.get(status, "#6b7280")
     return text, color
 
 

@@ -107,6 +107,8 @@ class Workspace(QWidget):
         self.copy_btn.setToolTip("把上个月本任务的措施、问题、计划、责任人等文字复制到本月的空白栏目")
         self.undo_btn = QPushButton("撤销")
         self.undo_btn.setToolTip("撤销上一次保存的修改（Ctrl+Alt+Z）；输入框内用 Ctrl+Z 撤销输入")
+        self.hist_btn = QPushButton("修改记录")
+        self.hist_btn.setToolTip("查看当前事项本月的修改记录（谁、何时、原值→新值）")
         self.save_btn = QPushButton("保存")
         self.save_btn.setToolTip("立即保存（Ctrl+S）；修改会自动保存")
         self.submit_btn = QPushButton("报送本月")
@@ -123,7 +125,7 @@ class Workspace(QWidget):
         top.addWidget(self.next_btn)
         top.addWidget(self.state_label)
         top.addStretch(1)
-        for b in (self.copy_btn, self.undo_btn, self.save_btn, self.submit_btn):
+        for b in (self.copy_btn, self.undo_btn, self.hist_btn, self.save_btn, self.submit_btn):
             top.addWidget(b)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -176,6 +178,7 @@ class Workspace(QWidget):
         self.problems.itemClicked.connect(self._goto_problem)
         self.copy_btn.clicked.connect(self.copy_last_month)
         self.undo_btn.clicked.connect(self.undo)
+        self.hist_btn.clicked.connect(self.show_history)
         self.save_btn.clicked.connect(self.save_now)
         self.submit_btn.clicked.connect(self.submit)
         self.undo_stack.canUndoChanged.connect(self.undo_btn.setEnabled)
@@ -496,6 +499,29 @@ class Workspace(QWidget):
             if it is not None:
                 n = len(self.entries.projects(self.unit, self.month, cur[1]))
                 it.setText(1, f"{n}个")
+
+    def history_rows(self) -> list[dict]:
+        """The audit trail of the shown record for this unit and month."""
+        cur = self.current()
+        if not cur:
+            return []
+        kind, code = cur
+        if kind == TASKS:
+            rows = self.entries.history("task_report", code, unit=self.unit, month=self.month)
+            for m in self.app.plan.milestones_of(code):
+                rows += self.entries.history("milestone", m.code, unit=self.unit, month=self.month)
+        elif kind == INDICATORS:
+            rows = self.entries.history("indicator", f"{code}@{self.entries.period_for(code, self.month)}")
+        else:
+            uids = [p["uid"] for p in self.entries.projects(self.unit, self.month, code, include_closed=True)]
+            rows = [r for u in uids for r in self.entries.history("project", u)]
+        return sorted(rows, key=lambda r: r["id"], reverse=True)
+
+    def show_history(self) -> None:
+        from ui.history_dialog import HistoryDialog
+        self.flush()
+        it = self.tree.currentItem()
+        HistoryDialog(f"修改记录 · {it.text(0) if it else ''}", self.history_rows(), self).exec()
 
     # -- copy, submit -------------------------------------------------------------------------
     def copy_last_month(self) -> None:
