@@ -36,6 +36,7 @@ PAGES: list[PageSpec] = [
     PageSpec("review", "审核报送", "ui.review_view", "ReviewView", office_only=True),
     PageSpec("dashboard", "调度看板", "ui.dashboard_view", "DashboardView", office_only=True),
     PageSpec("assessment", "考核评价", "ui.assessment_view", "AssessmentView", office_only=True),
+    PageSpec("briefing", "工作简报", "ui.briefing_view", "BriefingView", office_only=True),
     PageSpec("audit", "修改记录", "ui.audit_view", "AuditView", office_only=True),
     PageSpec("settings", "办公室设置", "ui.settings_view", "SettingsView", office_only=True),
     PageSpec("accounts", "账户管理", "ui.accounts_view", "AccountsView", admin_only=True),

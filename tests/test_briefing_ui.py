@@ -1,0 +1,131 @@
+"""The 工作简报 page: compose, edit, preview (QtPdf), save as PDF, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from models import briefing_data as bd
+from models.app import App
+from tests.test_briefing import MONTH, build_month, pdf_text, squash
+from ui.briefing_view import BriefingView, Dialogs
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a user: ASCII with key clicks, Chinese as an input method's commits."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+    widget.setFocus()
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            ev = QInputMethodEvent()
+            ev.setCommitString(ch)
+            QApplication.sendEvent(widget, ev)
+
+
+class FakeDialogs(Dialogs):
+    def __init__(self, save_to: Path | None = None, print_to: Path | None = None):
+        self.save_to = save_to
+        self.print_to = print_to
+        self.print_asked = 0
+
+    def save_path(self, parent, title, suggested) -> str:  # type: ignore[override]
+        assert suggested.endswith(".pdf")
+        return str(self.save_to) if self.save_to else ""
+
+    def print_setup(self, parent, printer: QPrinter) -> bool:  # type: ignore[override]
+        self.print_asked += 1
+        if not self.print_to:
+            return False
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(self.print_to))
+        printer.setResolution(150)
+        return True
+
+
+@pytest.fixture
+def view(qtbot, app: App, reviewer, tmp_path: Path):
+    build_month(app, reviewer=reviewer)
+    dialogs = FakeDialogs(tmp_path / "另存" / "简报.pdf", tmp_path / "打印.pdf")
+    (tmp_path / "另存").mkdir()
+    w = BriefingView(app, reviewer, None, dialogs)
+    qtbot.addWidget(w)
+    w.date.setDate(QDate(2026, 11, 5))
+    w.month.set_month(MONTH)  # composes the month's texts
+    return w
+
+
+def test_page_composes_edits_previews_and_saves(qtbot, view: BriefingView, app: App,
+                                                 tmp_path: Path) -> None:
+    assert "全区应报送调度数据的单位" in view.edits["overview"].toPlainText()
+    assert "（一）" in view.edits["tasks"].toPlainText()
+    # the user edits a section and writes an editor's note
+    ed = view.edits["notice"]
+    ed.clear()
+    type_text(qtbot, ed, "经研究，对按时报送的12个单位予以表扬。")
+    type_text(qtbot, view.note, "本期聚焦重点任务进展。")
+    assert ed.toPlainText() == "经研究，对按时报送的12个单位予以表扬。"
+    qtbot.mouseClick(view.preview_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.pdf.status() == QPdfDocument.Status.Ready)
+    assert view.pdf.pageCount() >= 2
+    assert "第1期" in view.pages_label.text()
+    text = squash(pdf_text(view.preview_path))
+    assert "经研究，对按时报送的12个单位予以表扬。" in text and "编者按：本期聚焦重点任务进展。" in text
+    assert bd.issue_of_month(app, MONTH) is None  # a preview takes no issue number
+    # save as PDF: takes the number
+    qtbot.mouseClick(view.save_btn, Qt.MouseButton.LeftButton)
+    saved = tmp_path / "另存" / "简报.pdf"
+    assert saved.exists()
+    assert "经研究，对按时报送的12个单位予以表扬。" in squash(pdf_text(saved))
+    assert bd.issue_of_month(app, MONTH) == 1
+    assert "已保存" in view.message.text() and "第1期" in view.message.text()
+    # the issue field overrides
+    view.issue.setValue(6)
+    qtbot.mouseClick(view.save_btn, Qt.MouseButton.LeftButton)
+    assert bd.issue_of_month(app, MONTH) == 6 and "第6期" in squash(pdf_text(saved))
+
+
+def test_page_prints_rendered_pages(qtbot, view: BriefingView, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+    qtbot.mouseClick(view.print_btn, Qt.MouseButton.LeftButton)
+    out = tmp_path / "打印.pdf"
+    assert view.dialogs.print_asked == 1
+    assert out.exists()
+    assert len(PdfReader(str(out)).pages) == view.last_pages >= 2
+    assert "已发送到打印机" in view.message.text()
+
+
+def test_print_cancelled_and_errors_shown(qtbot, app: App, reviewer, tmp_path: Path) -> None:
+    w = BriefingView(app, reviewer, None, FakeDialogs(None, None))
+    qtbot.addWidget(w)
+    assert w.print_briefing() is False and w.save_as() is None
+    w.dialogs = FakeDialogs(tmp_path / "不存在的文件夹" / "x.pdf")
+    assert w.save_as() is None
+    assert "无法写入" in w.message.text()
+    w.month.set_month("2026-03")  # a month without data still previews
+    assert "本月暂无填报数据" in w.edits["overview"].toPlainText()
+    assert w.preview() and w.pdf.pageCount() >= 1
+
+
+def test_main_window_lists_page_for_office_only(qtbot, app: App, reviewer, clerk_of) -> None:
+    from ui.main_window import MainWindow
+    win = MainWindow(app, reviewer)
+    qtbot.addWidget(win)
+    assert "briefing" in [s.key for s in win.specs]
+    page = win.show_page("briefing")
+    assert isinstance(page, BriefingView) and page.title == "工作简报"
+    clerk_win = MainWindow(app, clerk_of("区发改委"))
+    qtbot.addWidget(clerk_win)
+    assert "briefing" not in [s.key for s in clerk_win.specs]
+
+
+def test_date_field_feeds_the_briefing(view: BriefingView) -> None:
+    opts = view.options(record=False)
+    assert opts.date == dt.date(2026, 11, 5) and opts.record_issue is False  # type: ignore[attr-defined]

@@ -1,0 +1,298 @@
+"""工作简报: compose the month's briefing, edit its texts, preview, print, save as PDF.
+
+The texts come from ``exports.briefing.compose`` and are edited in plain text boxes
+(a line starting with “（一）” becomes a 楷体 sub-heading, “一、” a 黑体 heading).
+生成预览 writes a temporary PDF (without taking an issue number) and shows it with
+QtPdf; 打印 and 另存为PDF take (or reuse) the month's issue number. Printing renders
+the PDF's pages into the printer at 300 dpi. Dialogs go through ``Dialogs`` so tests
+can answer them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QPainter, QPageLayout, QPageSize
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from models.app import Actor, App, current_month
+from models.entries import month_cn
+from ui.office_common import MessageLine, MonthCombo
+
+# Section keys and tab titles (the same keys as exports.briefing_compose.SECTION_KEYS,
+# repeated here so that the page does not import reportlab's modules at start-up).
+SECTIONS = (("overview", "一、总体情况"), ("tasks", "二、重点任务进展"), ("indicators", "三、指标监测"),
+            ("problems", "四、存在问题"), ("next", "五、下步工作"), ("notice", "六、情况通报"),
+            ("extra", "其他（自由文字）"))
+PRINT_DPI = 300
+
+
+class Dialogs:
+    """File and print dialogs (replaced in tests)."""
+
+    def save_path(self, parent: QWidget, title: str, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF 文件 (*.pdf)")
+        return path
+
+    def print_setup(self, parent: QWidget, printer: QPrinter) -> bool:
+        dlg = QPrintDialog(printer, parent)
+        dlg.setWindowTitle("打印工作简报")
+        return dlg.exec() == QPrintDialog.DialogCode.Accepted
+
+
+class BriefingView(QWidget):
+    title = "工作简报"
+    needs_actor = True
+
+    def __init__(self, app: App, actor: Actor, parent: QWidget | None = None,
+                 dialogs: Dialogs | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.actor = actor
+        self.dialogs = dialogs or Dialogs()
+        self._tmp = Path(tempfile.mkdtemp(prefix="briefing-"))
+        self._n = 0
+        self.preview_path: Path | None = None
+        self.last_pages = 0
+
+        self.month = MonthCombo(app)
+        self.month.set_month(current_month())
+        self.issue = QSpinBox()
+        self.issue.setRange(0, 9999)
+        self.issue.setSpecialValueText("自动")
+        self.issue.setToolTip("期号按年顺延；同一月份再次生成时沿用原期号。填写数字可指定期号。")
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy年M月d日")
+        self.title_edit = QLineEdit(app.settings.get("briefing_title") or "")
+        self.compose_btn = QPushButton("重新生成文字")
+        self.preview_btn = QPushButton("生成预览")
+        self.print_btn = QPushButton("打印…")
+        self.save_btn = QPushButton("另存为PDF…")
+        self.preview_btn.setDefault(True)
+
+        top = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.month)
+        row.addWidget(QLabel("期号"))
+        row.addWidget(self.issue)
+        row.addWidget(QLabel("日期"))
+        row.addWidget(self.date)
+        row.addStretch(1)
+        top.addRow("简报月份", row)
+        top.addRow("报头标题", self.title_edit)
+        buttons = QHBoxLayout()
+        for b in (self.compose_btn, self.preview_btn, self.print_btn, self.save_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("编者按（可不填）")
+        self.note.setMaximumHeight(70)
+        self.tabs = QTabWidget()
+        self.edits: dict[str, QPlainTextEdit] = {}
+        for key, label in SECTIONS:
+            e = QPlainTextEdit()
+            e.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            self.edits[key] = e
+            self.tabs.addTab(e, label)
+        self.edits["extra"].setPlaceholderText("可在此补充其他内容，例如“七、经验做法”及其正文，每段一行。")
+        hint = QLabel("每行一段；以“（一）”开头的行为楷体小标题，以“一、”开头的行为黑体标题。"
+                      "指标监测表和图由数据生成，不在此编辑。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(QLabel("编者按"))
+        lv.addWidget(self.note)
+        lv.addWidget(self.tabs, 1)
+        lv.addWidget(hint)
+
+        self.pdf = QPdfDocument(self)
+        self.viewer = QPdfView()
+        self.viewer.setDocument(self.pdf)
+        self.viewer.setPageMode(QPdfView.PageMode.MultiPage)
+        self.viewer.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.pages_label = QLabel("尚未生成预览")
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.pages_label)
+        rv.addWidget(self.viewer, 1)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+
+        self.message = MessageLine()
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addLayout(buttons)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.message)
+
+        self.compose_btn.clicked.connect(self.compose)
+        self.preview_btn.clicked.connect(self.preview)
+        self.print_btn.clicked.connect(self.print_briefing)
+        self.save_btn.clicked.connect(self.save_as)
+        self.month.month_changed.connect(lambda _m: self.compose())
+        self.compose()
+
+    # -- options ------------------------------------------------------------------------
+    def options(self, record: bool) -> object:
+        from exports.briefing import BriefingOptions
+        d = self.date.date()
+        sections = {k: e.toPlainText() for k, e in self.edits.items()}
+        return BriefingOptions(title=self.title_edit.text().strip() or None,
+                               issue=self.issue.value() or None,
+                               date=dt.date(d.year(), d.month(), d.day()),
+                               editor_note=self.note.toPlainText(), sections=sections,
+                               actor=self.actor, record_issue=record)
+
+    def _busy(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def _idle(self) -> None:
+        QGuiApplication.restoreOverrideCursor()
+
+    # -- actions --------------------------------------------------------------------------
+    def compose(self) -> None:
+        """Fill the text boxes with texts composed from the month's data."""
+        from exports.briefing import compose
+        from models.errors import DomainError
+        month = self.month.month()
+        d = self.date.date()
+        self._busy()
+        try:
+            texts = compose(self.app, month, dt.date(d.year(), d.month(), d.day()))
+        except DomainError as exc:
+            self.message.error(str(exc))
+            return
+        finally:
+            self._idle()
+        for key, e in self.edits.items():
+            e.setPlainText(texts.get(key, ""))
+        self.message.ok(f"已根据{month_cn(month)}的数据生成简报文字，可修改后生成预览、打印或另存为PDF。")
+
+    def _build(self, path: Path, record: bool) -> int | None:
+        """Write the PDF; returns its issue number, or None after showing why not."""
+        from exports.briefing import build_briefing_ex
+        from models.errors import DomainError
+        from models.store import StoreError
+        self._busy()
+        try:
+            res = build_briefing_ex(self.app, self.month.month(), path, self.options(record))  # type: ignore[arg-type]
+        except (DomainError, StoreError) as exc:
+            self.message.error(str(exc))
+            return None
+        except OSError as exc:
+            self.message.error(f"无法写入 {path}：{exc.strerror or exc}。请关闭正在打开该文件的程序后重试。")
+            return None
+        finally:
+            self._idle()
+        self.last_pages = res.pages
+        if res.missing_glyphs:
+            self.message.error("以下字符在所有可用字体中都没有字形，已以“〓”代替："
+                               + "".join(res.missing_glyphs))
+        return res.issue
+
+    def preview(self) -> bool:
+        self._n += 1
+        path = self._tmp / f"预览-{self._n}.pdf"
+        issue = self._build(path, record=False)
+        if issue is None:
+            return False
+        self.pdf.close()
+        self.pdf.load(str(path))
+        if self.preview_path and self.preview_path.exists():
+            self.preview_path.unlink(missing_ok=True)
+        self.preview_path = path
+        n = self.pdf.pageCount()
+        self.pages_label.setText(f"预览：{month_cn(self.month.month())}工作简报 第{issue}期，共{n}页")
+        if not self.message.text().startswith("以下字符"):
+            self.message.ok(f"预览已生成（共{n}页）。打印或另存为PDF时将正式编号为第{issue}期。")
+        return True
+
+    def save_as(self) -> Path | None:
+        month = self.month.month()
+        suggested = str(Path.home() / f"工作简报-{month_cn(month)}.pdf")
+        path = self.dialogs.save_path(self, "另存为PDF", suggested)
+        if not path:
+            return None
+        out = Path(path)
+        if out.suffix.lower() != ".pdf":
+            out = out.with_name(out.name + ".pdf")
+        issue = self._build(out, record=True)
+        if issue is None:
+            return None
+        self.message.ok(f"已保存{month_cn(month)}工作简报（第{issue}期，共{self.last_pages}页）：{out}")
+        return out
+
+    def print_briefing(self) -> bool:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setFullPage(True)
+        if not self.dialogs.print_setup(self, printer):
+            return False
+        self._n += 1
+        path = self._tmp / f"打印-{self._n}.pdf"
+        issue = self._build(path, record=True)
+        if issue is None:
+            return False
+        pages = print_pdf(path, printer)
+        path.unlink(missing_ok=True)
+        if pages == 0:
+            self.message.error("打印失败：无法读取生成的简报文件。")
+            return False
+        self.message.ok(f"已发送到打印机：{month_cn(self.month.month())}工作简报第{issue}期，共{pages}页。")
+        return True
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802
+        self.pdf.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+    def __del__(self) -> None:
+        try:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        except (AttributeError, TypeError):
+            pass
+
+
+def print_pdf(path: Path, printer: QPrinter) -> int:
+    """Render every page of the PDF at ``path`` into ``printer``; returns the page count."""
+    doc = QPdfDocument()
+    doc.load(str(path))
+    n = doc.pageCount()
+    if n <= 0:
+        return 0
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        for i in range(n):
+            if i:
+                printer.newPage()
+            pts = doc.pagePointSize(i)
+            size = QSize(round(pts.width() / 72 * PRINT_DPI), round(pts.height() / 72 * PRINT_DPI))
+            image = doc.render(i, size)
+            target = painter.viewport()
+            painter.drawImage(target, image)
+    finally:
+        painter.end()
+        doc.close()
+    return n
