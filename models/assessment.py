@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 from models.app import App, month_add
-from models.reporting import UnitMonthReport, status_many
+from models.reporting import UnitMonthReport, status_many, task_units_map
 
 COMPONENTS = ("timeliness", "completeness", "approval", "task_status", "indicators")
 COMPONENT_NAMES = {"timeliness": "及时性", "completeness": "完整性", "approval": "审核通过",
@@ -100,7 +100,12 @@ def assess(app: App, months: list[str], today: date | None = None) -> list[UnitS
     verdicts = _verdicts(app, months[-1])
     w = weights(app)
     flag_below = float(app.settings.get("assessment_flag_below") or 0)
-    lead_of = {t.code: (app.task_units(t) or [t.lead])[0] for t in app.plan.tasks}
+    units_of = task_units_map(app)
+    lead_of = {t.code: (units_of[t.code] or [t.lead])[0] for t in app.plan.tasks}
+    tasks_of: dict[str, list[str]] = {}
+    for t in app.plan.tasks:
+        for u in units_of[t.code]:
+            tasks_of.setdefault(u, []).append(t.code)
 
     scores: list[UnitScore] = []
     for unit, reps in per_unit.items():
@@ -127,8 +132,8 @@ def assess(app: App, months: list[str], today: date | None = None) -> list[UnitS
             comp["timeliness"] = comp["completeness"] = comp["approval"] = None
         task_scores = []
         lagging = overdue = 0
-        for task, _role in app.tasks_of(unit):
-            rep = latest.get((unit, task.code))
+        for code in tasks_of.get(unit, []):
+            rep = latest.get((unit, code))
             if rep is None:
                 continue
             s = TASK_STATUS_SCORE.get(rep["status"], 0.0)

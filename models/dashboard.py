@@ -131,7 +131,9 @@ def overdue_milestones(app: App, month: str, judge: Any = None) -> list[dict[str
     j = judge or _judge(app)
     year = int(month[:4])
     plan = app.plan
-    lead = {t.code: (app.task_units(t) or [t.lead])[0] for t in plan.tasks}
+    from models.reporting import task_units_map
+    units_of = task_units_map(app)
+    lead = {t.code: (units_of[t.code] or [t.lead])[0] for t in plan.tasks}
     series: dict[tuple[str, str], list[tuple[str, float]]] = {}
     for r in app.store.query("SELECT milestone_code, unit, month, value FROM milestone_values "
                              "WHERE value IS NOT NULL AND month <= ? ORDER BY month", (month,)):

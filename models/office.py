@@ -317,7 +317,7 @@ def set_street_active(app: App, actor: Actor, name: str, active: bool) -> None:
         return
     with app.store.tx() as c:
         c.execute("UPDATE units SET active = ? WHERE name = ?", (1 if active else 0, name))
-        app.log(actor, "settings", f"街道“{name}”：{'停用' if row['active'] else '启用'} → "
+        app.log(actor, "settings", f"街道“{name}”：{'启用' if row['active'] else '停用'} → "
                                    f"{'启用' if active else '停用'}")
     app.invalidate()
 

@@ -76,10 +76,23 @@ class _UnitPlan:
     parts: tuple[tuple[str, str], ...]  # (code, name)
 
 
+def task_units_map(app: App) -> dict[str, list[str]]:
+    """Units of every task (lead first, 各街道 expanded) with one query for the streets."""
+    streets = app.streets()
+    out: dict[str, list[str]] = {}
+    for t in app.plan.tasks:
+        units: list[str] = []
+        for u in t.units:
+            units.extend(streets if u == app.plan.streets_unit else [u])
+        out[t.code] = units
+    return out
+
+
 def _unit_plans(app: App) -> dict[str, _UnitPlan]:
     tasks_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in app.reporting_units()}
+    units_of = task_units_map(app)
     for t in app.plan.tasks:
-        for u in app.task_units(t):
+        for u in units_of[t.code]:
             if u in tasks_by_unit:
                 tasks_by_unit[u].append((t.code, t.title))
     parts_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in tasks_by_unit}
