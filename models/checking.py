@@ -21,7 +21,7 @@ from models.app import App
 from models.plan import Part
 from models.targets import (SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict, describe_target, judge,
                             normalize_period, parse_period)
-from models.values import ValueProblem, parse_number, parse_yes_no
+from models.values import ValueProblem, fmt_number, parse_number, parse_yes_no
 
 _UNSET: Any = object()
 
@@ -197,8 +197,12 @@ class Judge:
                 found = [(per, val) for per, val in ind_rows.get(part.code, []) if per <= bound]
                 period, value = found[-1] if found else (None, None)
                 verdict = self._judge_stored(part, period or bound, value)
-                out.append(_row(part, "indicator", ind.responsible_unit, self.baseline(part.code),
-                                period, value, verdict))
+                row = _row(part, "indicator", ind.responsible_unit, self.baseline(part.code),
+                           period, value, verdict)
+                entered = self.pending_target(part.code) if part.pending else None
+                if entered is not None:
+                    row["target_text"] += f"（已录入目标值{fmt_number(entered)}{part.unit}）"
+                out.append(row)
         for m in self.plan.milestones:
             part = self.part(m.code) or m.part
             lead = self.lead_unit(part)

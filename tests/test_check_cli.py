@@ -65,6 +65,8 @@ def test_pending_target_with_another_year(app: App) -> None:
     v = j.verdict("I03", "2028", 0.95)
     assert v.status == "red" and v.target is not None and v.target.year == 2028
     assert Judge(app).part("I01") is app.plan.part("I01")
+    row = next(r for r in j.current("2028-12") if r["code"] == "I03")
+    assert row["target_text"] == "2028年确保完成省下达指标（已录入目标值0.9吨/万元）"
 
 
 def test_judge_verdict_parses_raw_text_and_refuses_bad_input(app: App) -> None:
