@@ -357,3 +357,53 @@ def test_history_of_the_shown_record(qtbot, app, clerk_of):
     qtbot.addWidget(dlg)
     assert dlg.table.rowCount() == 2 and dlg.table.item(1, 3).text() == "存在问题"
     assert dlg.table.item(0, 6).text() == "界面填报"
+
+
+def test_returned_month_is_editable_with_the_comment(qtbot, app, clerk_of, reviewer):
+    from models.review import return_submission
+    c = clerk_of("区文广新旅局")
+    e = Entries(app)
+    e.save_task_report(c, "9.2", "区文广新旅局", M, {"status": "推进中", "progress": "宣传活动", "person": "李娜"})
+    e.submit(c, "区文广新旅局", M)
+    return_submission(app, reviewer, "区文广新旅局", M, "请补充活动场次和参与人数")
+    w = _ws(qtbot, app, c)
+    w.select(TASKS, "9.2")
+    assert w.banner.isVisibleTo(w) and "请补充活动场次和参与人数" in w.banner.text()
+    memo = _memo(w, "progress")
+    assert not memo.isReadOnly() and w.submit_btn.isEnabled()
+    memo.moveCursor(memo.textCursor().MoveOperation.End)
+    type_text(qtbot, memo, "3场，参与群众200余人")
+    w.flush()
+    assert e.task_report("9.2", "区文广新旅局", M)["progress"] == "宣传活动3场，参与群众200余人"
+    assert e.state("区文广新旅局", M) == "returned"
+
+
+def test_projects_by_keyboard(qtbot, app, clerk_of):
+    c = clerk_of("区工信局")
+    e = Entries(app)
+    uid = e.save_project(c, "区工信局", "2026-09", "4.3",
+                         {"name": "里村公共充电站", "ptype": "新建", "year_plan_invest": "800", "cum_invest": "300"})
+    w = _ws(qtbot, app, c)
+    w.select(PROJECTS, "4.3")
+    assert w.proj_panel.table.rowCount() == 1 and w.proj_panel.table.item(0, 4).text() == "300"
+    seen = []
+
+    def fill() -> None:
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, ProjectDialog):
+            QTimer.singleShot(20, fill)
+            return
+        seen.append(dlg.windowTitle())
+        cum = dlg.form.editors["cum_invest"].editor
+        cum.setFocus()
+        cum.selectAll()
+        qtbot.keyClicks(cum, "520")
+        qtbot.keyClick(cum, Qt.Key.Key_Return)  # Enter = OK
+
+    QTimer.singleShot(0, fill)
+    w.proj_panel.table.setFocus()
+    qtbot.keyClick(w.proj_panel.table, Qt.Key.Key_Return)
+    assert seen and "里村公共充电站" in seen[0]
+    assert [(h["month"], h["cum_invest"]) for h in e.project_history(uid)] == [("2026-09", 300.0), (M, 520.0)]
+    assert w.proj_panel.table.item(0, 4).text() == "520"
+    assert w.proj_panel.table.item(0, 5).text() == "65%"
