@@ -146,6 +146,8 @@ class Judge:
         part = self.part(part_code)
         if part is None:
             return None, None, Verdict("invalid", None, f"编码“{part_code}”不是计划中的指标")
+        if part.is_milestone:
+            return self.milestone(part.code, month)
         bound = _bound(part, month)
         row = self.app.store.one(
             "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "

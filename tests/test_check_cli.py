@@ -113,6 +113,9 @@ def test_latest_milestone_and_current(app: App, clerk_of: Any) -> None:
     period, value, v = j.milestone("4.3-M1", "2024-08")
     assert (period, value) == ("2024-08", 1200.0)
     assert j.milestone("4.3-M1", "2024-12", unit="区发改委")[1] == 50.0
+    assert j.latest("4.3-M1", "2024-12")[:2] == ("2024-09", 1300.0)  # milestones go to milestone()
+    assert j.latest("X9", "2024-12")[2].status == "invalid"
+    assert j.milestone("I01", "2024-12")[2].status == "invalid"
     period, value, v = j.milestone("4.3-M1", "2023-12")
     assert period is None and v.status == "grey" and v.expected is not None
 
