@@ -66,8 +66,9 @@ _SHIPPED = {
     SONG: [("gbsn00lp.ttf", 0, "AR PL SungtiL GB")],
     TITLE: [("gbsn00lp.ttf", 0, "AR PL SungtiL GB")],
 }
-_SHIPPED_WIDE = [("wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
-                 ("DroidSansFallbackFull.ttf", 0, "Droid Sans Fallback")]
+_SHIPPED_WIDE = [("wqy-microhei.ttc", 0, "WenQuanYi Micro Hei")]
+# Loaded only when a character is in none of the fonts above (CJK Extension A …).
+_SHIPPED_LAZY = [("DroidSansFallbackFull.ttf", 0, "Droid Sans Fallback")]
 
 # Wide fonts that may be installed on the machine (used only for characters that
 # none of the fonts above has, e.g. CJK Extension B).
@@ -283,7 +284,8 @@ def font_set(windows_dir: Path | None | str = "auto", use_system: bool = True) -
             fallbacks.append(name)
             sources[name] = f"{ff.label}（{ff.path}）"
             cmaps[name] = _cmap(name)
-    lazy = [FontFile(p, 0, p.stem) for p in _SYSTEM_WIDE if use_system and p.is_file()]
+    lazy = _files(shipped, _SHIPPED_LAZY)
+    lazy += [FontFile(p, 0, p.stem) for p in _SYSTEM_WIDE if use_system and p.is_file()]
     fs = FontSet(primary, fallbacks, sources, cmaps, _lazy=lazy)
     _SETS[key] = fs
     return fs
