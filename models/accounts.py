@@ -193,13 +193,9 @@ def _active_admins(app: App) -> int:
 
 
 def installation_unit(app: App) -> str | None:
-    """The unit of a bureau installation (None on the office's PC)."""
-    try:
-        from models.exchange import installation
-    except ImportError:
-        inst = app.settings.get("installation")
-    else:
-        inst = installation(app)
+    """The unit of a bureau installation (None on the office's PC). Same rule as
+    ``models.exchange.installation``, read directly to keep sign-in light."""
+    inst = app.settings.get("installation")
     if isinstance(inst, dict) and inst.get("unit"):
         return str(inst["unit"])
     return None
@@ -363,9 +359,9 @@ def change_password(app: App, actor: Actor, old_password: str, new_password: str
 
 # -- event log (read-only) ----------------------------------------------------------------------
 EVENT_KINDS = {"login": "登录", "login_failed": "登录失败", "logout": "退出", "account": "账户管理",
-               "password": "修改密码", "approve": "审核通过", "return": "退回", "reopen": "解锁",
-               "submit": "报送", "import": "导入", "export": "导出", "settings": "设置",
-               "backup": "备份", "restore": "恢复备份"}
+               "password": "修改密码", "review": "审核", "import": "导入",
+               "exchange": "数据交换", "export": "导出", "settings": "设置",
+               "backup": "备份", "restore": "恢复备份", "demo": "示例数据"}
 
 
 def event_log(app: App, actor: Actor, kind: str | None = None, text: str = "",

@@ -49,8 +49,19 @@ def backup_dir(db_path: str | Path) -> Path:
     return Path(db_path).resolve().parent / BACKUP_DIR
 
 
+_REASON_WORDS = (("导入", "import"), ("升级", "migrate"), ("迁移", "migrate"), ("恢复", "restore"),
+                 ("每日", "daily"))
+
+
 def _reason(reason: str) -> str:
+    """The reason as a file-name word; Chinese descriptions ("导入报送包前自动备份") map to
+    the known words, anything else becomes "manual"."""
     r = re.sub(r"[^a-z0-9_]+", "_", reason.lower()).strip("_")
+    if r and r == reason.lower():
+        return r
+    for word, key in _REASON_WORDS:
+        if word in reason:
+            return key
     return r or "manual"
 
 

@@ -298,3 +298,33 @@ def test_event_log_page_is_read_only(tmp_path: Path, started, qtbot) -> None:
     assert page.table.rowCount() >= 1
     assert all("jian" in page.table.item(r, 1).text() + page.table.item(r, 3).text()
                for r in range(page.table.rowCount()))
+
+
+def test_bureau_installation_uses_its_plan_and_admits_its_unit(tmp_path: Path, started, admin) -> None:
+    from models import exchange
+    office = App.open(tmp_path / "office.db")
+    try:
+        inst_file = exchange.make_install(office, admin, "区住建局", tmp_path / "住建局.zsi")
+    finally:
+        office.close()
+    db = tmp_path / "bureau" / "zhushan.db"
+    exchange.install(db, inst_file)
+    app = App.open(db)
+    try:
+        boss = accounts.create_first_admin(app, "local", PW)
+        accounts.create_user(app, boss, "jian", CLERK, PW, "区住建局")
+        accounts.create_user(app, boss, "gong", CLERK, PW, "区工信局")
+        accounts.create_user(app, boss, "shen", "reviewer", PW)
+    finally:
+        app.close()
+    for name in ("gong", "shen"):
+        d = FakeDialogs(login_as=None)
+        st, rc = started(db, d, {"ZHUSHAN_AUTOLOGIN": name, "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
+        assert rc == 0 and "区住建局的填报电脑" in d.shown[0][1]
+    d = FakeDialogs()
+    st, rc = started(db, d, {"ZHUSHAN_AUTOLOGIN": "jian", "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
+    assert rc is None and st.actor.unit == "区住建局"
+    assert Path(st.app.plan.path) == exchange.installed_plan_path(db)
+    st.shutdown()
+    st2, rc2 = started(db, FakeDialogs(), {"ZHUSHAN_AUTOLOGIN": "local", "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
+    assert rc2 is None and st2.actor.is_admin

@@ -109,7 +109,7 @@ class Startup:
         from models.app import App
         from models.plan import PlanError, load_plan
         try:
-            plan = load_plan(self._plan_path())
+            plan = load_plan(self._plan_path(store))
         except PlanError as exc:
             store.close()
             self.dialogs.critical("计划文件有误", str(exc))
@@ -162,13 +162,15 @@ class Startup:
         except StoreError as exc:
             self.dialogs.warning("自动备份失败", f"{exc}\n程序仍可使用，请尽快检查磁盘空间。")
 
-    def _plan_path(self) -> str | Path | None:
+    def _plan_path(self, store: Store) -> str | Path | None:
+        """--plan if given; on a bureau installation the plan installed with it."""
         if getattr(self.args, "plan", None):
             return self.args.plan
-        try:
-            from models.exchange import installed_plan_path
-        except ImportError:
-            return None
+        from models.settings import Settings
+        inst = Settings(store).get("installation")
+        if not (isinstance(inst, dict) and inst.get("unit")):
+            return None  # the office's PC: the built-in plan (models.exchange not needed)
+        from models.exchange import installed_plan_path
         path = installed_plan_path(self.db_path)
         return path if path is not None and Path(path).exists() else None
 
