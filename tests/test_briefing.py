@@ -321,3 +321,21 @@ def test_cli_briefing(month_app: App, db_path: Path, tmp_path: Path, capsys) -> 
     rc = main.main(["--db", str(db_path), "briefing", "--month", MONTH, "-o",
                     str(tmp_path / "没有" / "x.pdf")])
     assert rc == 1 and "文件夹不存在" in capsys.readouterr().err
+
+
+def test_windows_fonts_preferred_when_present(tmp_path: Path) -> None:
+    from exports.pdf_fonts import FANGSONG, HEI, KAI, SONG, resource_fonts_dir
+    win = tmp_path / "Fonts"
+    win.mkdir()
+    src = resource_fonts_dir()
+    # stand-ins with the Windows file names
+    (win / "simfang.ttf").symlink_to(src / "gkai00mp.ttf")
+    (win / "simhei.ttf").symlink_to(src / "gbsn00lp.ttf")
+    fs = font_set(windows_dir=win, use_system=False)
+    assert "simfang.ttf" in fs.describe()[FANGSONG] and "仿宋" in fs.describe()[FANGSONG]
+    assert "simhei.ttf" in fs.describe()[HEI]
+    assert "gkai00mp.ttf" in fs.describe()[KAI]  # no simkai.ttf: the shipped 楷体
+    assert "gbsn00lp.ttf" in fs.describe()[SONG]
+    assert font_set(windows_dir=win, use_system=False) is fs  # loaded once per process
+    # a character the Windows stand-in lacks still falls back to a wide font
+    assert fs.font_for("堃", FANGSONG) != fs.primary[FANGSONG]
