@@ -33,6 +33,7 @@ PAGES: list[PageSpec] = [
     PageSpec("workspace", "月度填报", "ui.workspace", "Workspace"),
     PageSpec("catalog", "计划目录", "ui.catalog_view", "CatalogView"),
     PageSpec("excel", "台账与模板", "ui.excel_view", "ExcelView"),
+    PageSpec("exchange", "数据交换", "ui.exchange_view", "ExchangeView"),
     PageSpec("review", "审核报送", "ui.review_view", "ReviewView", office_only=True),
     PageSpec("dashboard", "调度看板", "ui.dashboard_view", "DashboardView", office_only=True),
     PageSpec("assessment", "考核评价", "ui.assessment_view", "AssessmentView", office_only=True),
