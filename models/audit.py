@@ -16,14 +16,17 @@ ENTITY_NAMES = {"task_report": "任务推进", "milestone": "里程碑", "projec
                 "project_month": "项目月度", "indicator": "指标"}
 ORIGIN_NAMES = {"form": "界面填报", "excel": "Excel导入", "package": "报送包导入", "demo": "示例数据",
                 "copy": "复制上月"}
-_FIELD_LABELS: dict[str, str] = {f.key: f.label for f in (*task_form.FIELDS, *project_form.FIELDS)}
-_FIELD_LABELS.update({"value": "数值", "raw": "填写内容", "note": "说明", "source": "数据来源",
-                      "closed_month": "结项月份"})
+_COMMON_LABELS = {"value": "数值", "raw": "填写内容", "note": "说明", "source": "数据来源",
+                  "closed_month": "结项月份"}
+_TASK_LABELS = {f.key: f.label for f in task_form.FIELDS}
+_PROJECT_LABELS = {f.key: f.label for f in project_form.FIELDS}
 COLUMNS = ("时间", "操作人", "单位", "月份", "类别", "对象", "字段", "原值", "新值", "来源")
 
 
-def field_label(field: str) -> str:
-    return _FIELD_LABELS.get(field, field)
+def field_label(field: str, entity: str = "") -> str:
+    own = _TASK_LABELS if entity == "task_report" else (
+        _PROJECT_LABELS if entity in ("project", "project_month") else {})
+    return own.get(field) or _COMMON_LABELS.get(field) or _TASK_LABELS.get(field) or field
 
 
 def audit_rows(app: App, unit: str | None = None, month: str | None = None, entity: str | None = None,
@@ -50,7 +53,7 @@ def audit_rows(app: App, unit: str | None = None, month: str | None = None, enti
     plan = app.plan
     for r in rows:
         r["entity_name"] = ENTITY_NAMES.get(r["entity"], r["entity"])
-        r["field_label"] = field_label(r["field"])
+        r["field_label"] = field_label(r["field"], r["entity"])
         r["origin_name"] = ORIGIN_NAMES.get(r["origin"], r["origin"])
         k = r["entity_key"]
         if r["entity"] == "task_report" and k in plan.tasks_by_code:
