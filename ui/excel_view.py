@@ -246,7 +246,8 @@ class ExcelView(QWidget):
             dlg.setCancelButton(None)
         self.progress_dialog = dlg
         worker = self.worker
-        dlg.canceled.connect(worker.cancel)
+        # The worker's thread is busy in run(): set its flag from here, not via a queued call.
+        dlg.canceled.connect(self.cancel)
         self._on_done = on_done
         self._importing = not cancellable
         worker.progress.connect(self._on_progress)
@@ -257,6 +258,7 @@ class ExcelView(QWidget):
         self._update_buttons()
         self.thread.start()
 
+    @Slot()
     def cancel(self) -> None:
         """Ask a running export to stop (the same as the dialog's Cancel button)."""
         if self.worker is not None:
