@@ -621,3 +621,115 @@ def test_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as ei:
         main.main(["--db", odb, "import-package"])
     assert ei.value.code == 2
+
+
+# -- the 数据交换 page -----------------------------------------------------------------------------------------
+
+class FakeDialogs:
+    def __init__(self) -> None:
+        self.save: list[str] = []
+        self.open: list[list[str]] = []
+
+    def save_path(self, parent: Any, title: str, suggested: str, filter_: str) -> str:
+        return self.save.pop(0)
+
+    def open_paths(self, parent: Any, title: str, filter_: str) -> list[str]:
+        return self.open.pop(0)
+
+    def open_path(self, parent: Any, title: str, filter_: str) -> str:
+        return self.open.pop(0)[0]
+
+
+def _view(qtbot: Any, app: App, actor: Actor) -> Any:
+    from ui.exchange_view import ExchangeView
+    w = ExchangeView(app, actor)
+    qtbot.addWidget(w)
+    w.dialogs = FakeDialogs()
+    w.resize(1100, 700)
+    w.show()
+    return w
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_page_office_previews_then_imports(qtbot: Any, office: App, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+    w = _view(qtbot, office, OFFICE)
+    assert w.office_box.isVisible() and not w.export_box.isVisible() and not w.install_box.isVisible()
+    # make an installation file from the page
+    w.unit_combo.setCurrentText(UNIT)
+    w.dialogs.save.append(str(tmp_path / "城管局.zsi"))
+    qtbot.mouseClick(w.make_btn, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "城管局.zsi").is_file() and "已生成" in w.message.text()
+    db = tmp_path / "u" / "u.db"
+    install(db, tmp_path / "城管局.zsi")
+    b = App(Store(db), load_plan(installed_plan_path(db)))
+    try:
+        fill(b)
+        good = export_package(b, clerk(), MONTH, tmp_path / "good.zsp")
+    finally:
+        b.close()
+    junk = tmp_path / "junk.zsp"
+    junk.write_bytes(b"not a package")
+    before = dump(office.store.path)
+    w.dialogs.open.append([str(good), str(junk)])
+    qtbot.mouseClick(w.choose_btn, Qt.MouseButton.LeftButton)
+    rows = w.files_model.rows
+    assert [r["file"] for r in rows] == ["good.zsp", "junk.zsp"]
+    assert rows[0]["new"] == 7 and rows[0]["note"] == "待确认导入"
+    assert rows[1]["error"] and "已拒绝" in rows[1]["note"]
+    assert any(r["entity"] == "任务填报" and r["status"] == "new" for r in w.detail_model.rows)
+    assert w.confirm_btn.isEnabled() and dump(office.store.path) == before
+    w.files.selectRow(1)
+    qtbot.waitUntil(lambda: w.detail_model.rows and w.detail_model.rows[0]["entity"] == "已拒绝")
+    qtbot.mouseClick(w.confirm_btn, Qt.MouseButton.LeftButton)
+    assert w.files_model.rows[0]["note"] == "已导入"
+    assert "1 个数据包已写入" in w.message.text() and "1 个被拒绝" in w.message.text()
+    assert office.store.scalar("SELECT COUNT(*) FROM task_reports WHERE unit = ?", (UNIT,)) == 2
+    assert not w.confirm_btn.isEnabled()
+    # decisions for the unit from the same page
+    w.dialogs.save.append(str(tmp_path / "回执.zsp"))
+    qtbot.mouseClick(w.decisions_btn, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "回执.zsp").is_file() and "回执包" in w.message.text()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_page_unit_installs_exports_and_imports_decisions(qtbot: Any, office: App, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+    zsi = make_install(office, OFFICE, UNIT, tmp_path / "a.zsi")
+    b = App(Store(tmp_path / "u" / "u.db"), load_plan())
+    try:
+        w = _view(qtbot, b, ADMIN_ACTOR)
+        assert w.install_box.isVisible() and "尚未导入安装文件" in w.identity.text()
+        w.dialogs.open.append([str(zsi)])
+        qtbot.mouseClick(w.install_btn, Qt.MouseButton.LeftButton)
+        assert "本机作为“区城管局”使用" in w.message.text()
+        assert w.export_box.isVisible() and not w.install_box.isVisible() and not w.office_box.isVisible()
+        fill(b)
+        cw = _view(qtbot, b, clerk())
+        cw.month_combo.set_month(MONTH)
+        cw.dialogs.save.append(str(tmp_path / "p.zsp"))
+        qtbot.mouseClick(cw.export_btn, Qt.MouseButton.LeftButton)
+        assert "已导出2026年3月的报送包" in cw.message.text()
+        import_package(office, OFFICE, tmp_path / "p.zsp")
+        approve(office, state="returned", comment="请补充")
+        export_decisions(office, OFFICE, UNIT, tmp_path / "d.zsp")
+        cw.dialogs.open.append([str(tmp_path / "d.zsp")])
+        qtbot.mouseClick(cw.choose_btn, Qt.MouseButton.LeftButton)
+        assert cw.files_model.rows[0]["updated"] >= 1
+        qtbot.mouseClick(cw.confirm_btn, Qt.MouseButton.LeftButton)
+        assert Entries(b).submission(UNIT, MONTH)["comment"] == "请补充"
+        # a clerk of another unit is refused with a message, not a crash
+        other = _view(qtbot, b, clerk("区科技局"))
+        other.dialogs.save.append(str(tmp_path / "x.zsp"))
+        qtbot.mouseClick(other.export_btn, Qt.MouseButton.LeftButton)
+        assert "失败" in other.message.text() and not (tmp_path / "x.zsp").exists()
+    finally:
+        b.close()
+
+
+def test_page_in_main_window(qtbot: Any, office: App) -> None:
+    from ui.main_window import MainWindow
+    win = MainWindow(office, OFFICE)
+    qtbot.addWidget(win)
+    page = win.show_page("exchange")
+    assert page.title == "数据交换" and page.actor == OFFICE
