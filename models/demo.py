@@ -193,7 +193,8 @@ class _Gen:
                 if late:
                     sub_day = min(28, due_day + rng.randint(2, 12))
                 ny, nm = int(month_add(m, 1)[:4]), int(month_add(m, 1)[5:7])
-                sub_at = f"{date(ny, nm, sub_day).isoformat()}T{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:00"
+                hh, mm = rng.randint(8, 17), rng.randint(0, 59)
+                sub_at = f"{date(ny, nm, sub_day).isoformat()}T{hh:02d}:{mm:02d}:00"
                 dec_at = f"{date(ny, nm, min(28, sub_day + rng.randint(1, 3))).isoformat()}T10:00:00"
                 if m == last:
                     state = "draft" if x < 0.45 else ("submitted" if x < 0.85 else "")
@@ -213,8 +214,8 @@ class _Gen:
                     row = (unit, m, "submitted", sub_at, user, "", "", "", 0, sub_at)
                     self.rows["review_events"].append((sub_at, user, unit, m, "submit", ""))
                 else:
-                    row = (unit, m, state, sub_at, user, dec_at, "办公室审核员", comment if state == "returned" else "",
-                           returns, dec_at)
+                    kept = comment if state == "returned" else ""
+                    row = (unit, m, state, sub_at, user, dec_at, "办公室审核员", kept, returns, dec_at)
                     self.rows["review_events"].append((sub_at, user, unit, m, "submit", ""))
                     if returns:
                         self.rows["review_events"].append((dec_at, "办公室审核员", unit, m, "return", comment))
@@ -228,8 +229,8 @@ class _Gen:
         pairs = [(t, u) for u in self.app.reporting_units() for t, _ in self.app.tasks_of(u)]
         clauses = {t.code: _clauses(t) for t in self.plan.tasks}
         lag = {t.code: rng.random() < 0.15 for t in self.plan.tasks}
-        finish = {t.code: (self.rng.choice(self.months[len(self.months) // 2:]) if rng.random() < 0.2 else "9999")
-                  for t in self.plan.tasks}
+        late_half = self.months[len(self.months) // 2:]
+        finish = {t.code: (rng.choice(late_half) if rng.random() < 0.2 else "9999") for t in self.plan.tasks}
         factors = {m.code: LAGGING.get(m.code, rng.uniform(0.95, 1.12)) for m in self.plan.milestones}
         total = len(self.months)
         for i, month in enumerate(self.months):
@@ -272,7 +273,8 @@ class _Gen:
                     value, raw = (1.0 if yes else 0.0), ("是" if yes else "否")
                 else:
                     base = BASELINES.get(ms.code)
-                    v = _trajectory(part, (base[0], base[1]) if base else (2023, 0.0), t_frac, factors[ms.code])
+                    start = (base[0], base[1]) if base else (2023, 0.0)
+                    v = _trajectory(part, start, t_frac, factors[ms.code])
                     if v is None:
                         continue
                     value = _round(part, max(v * rng.uniform(0.985, 1.015), 0.0))
@@ -310,7 +312,8 @@ class _Gen:
                     names, contents = ns, cs
                     break
             for k in range(rng.randint(2, 6)):
-                created = rng.choice(self.months[: max(1, len(self.months) * 2 // 3)]) if k else self.months[0]
+                early = self.months[: max(1, len(self.months) * 2 // 3)]
+                created = rng.choice(early) if k else self.months[0]
                 if (lead, created) in self.missing:
                     continue
                 idx = rng.randrange(len(names))

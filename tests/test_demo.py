@@ -56,7 +56,8 @@ def test_submission_mix_and_review_events(demo):
         "SELECT COUNT(*) FROM submissions s WHERE NOT EXISTS (SELECT 1 FROM task_reports t "
         "WHERE t.unit = s.unit AND t.month = s.month)")
     assert missing == 0  # a submission always has reports behind it
-    assert app.store.scalar("SELECT COUNT(*) FROM review_events WHERE action = 'approve'") == states["approved"]
+    approvals = app.store.scalar("SELECT COUNT(*) FROM review_events WHERE action = 'approve'")
+    assert approvals == states["approved"]
 
 
 def test_milestones_grow_and_projects_have_history(demo):

@@ -26,8 +26,9 @@ class HistoryDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(False)
         for i, r in enumerate(rows):
-            vals = (r["at"].replace("T", " "), r["actor"], r["month"], FIELD_LABELS.get(r["field"], r["field"]),
-                    r["old"] or "", r["new"] or "", ORIGINS.get(r["origin"], r["origin"]))
+            vals = (r["at"].replace("T", " "), r["actor"], r["month"],
+                    FIELD_LABELS.get(r["field"], r["field"]), r["old"] or "", r["new"] or "",
+                    ORIGINS.get(r["origin"], r["origin"]))
             for j, v in enumerate(vals):
                 it = QTableWidgetItem(str(v)[:200])
                 it.setToolTip(str(v))

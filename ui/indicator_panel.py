@@ -110,7 +110,8 @@ class IndicatorPanel(QWidget):
         self.form.set_values(self.saved)
         series = [(p, v) for p, v in self.entries.indicator_series(part.code) if p != self.period]
         if series:
-            self.history.setText("历年数值：" + "，".join(f"{p}：{fmt_number(v)}{part.unit}" for p, v in series[-6:]))
+            shown = "，".join(f"{p}：{fmt_number(v)}{part.unit}" for p, v in series[-6:])
+            self.history.setText(f"历年数值：{shown}")
         else:
             self.history.setText("历年数值：尚无")
         self._show_verdict()

@@ -44,7 +44,8 @@ class ProjectDialog(QDialog):
         self.message = QLabel()
         self.message.setStyleSheet("color: #b91c1c;")
         self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        sb = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(sb.Ok | sb.Cancel)
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

@@ -145,7 +145,8 @@ class TaskPanel(QWidget):
                 parts.append(f"<p>{head}：<span style='color:#9ca3af'>本月尚未填报</span></p>")
                 continue
             body = "".join(
-                f"<br><span style='color:#555'>{html.escape(f.label)}：</span>{html.escape(str(r.get(f.key) or ''))}"
+                f"<br><span style='color:#555'>{html.escape(f.label)}：</span>"
+                f"{html.escape(str(r.get(f.key) or ''))}"
                 for f in task_form.FIELDS if f.key in ("progress", "measures", "problems") and r.get(f.key))
             parts.append(f"<p>{head} · {html.escape(r.get('status') or '')}{body}</p>")
         self.others.setHtml("".join(parts))
@@ -163,10 +164,11 @@ class TaskPanel(QWidget):
         self.edited.emit()
 
     def _show_verdict(self, r: _MilestoneRow) -> None:
+        if self.role != "lead":  # a contribution is not judged against the district's target
+            r.value.set_side(f"填写本单位的贡献数；全区目标：{r.targets}（以牵头单位数值判断）", "#6b7280")
+            return
         text, color = verdict_display(self.judge, r.code, self.month, r.value.value(), r.part.unit)
-        if not text:
-            text = f"目标：{r.targets}"
-        r.value.set_side(text, color)
+        r.value.set_side(text or f"目标：{r.targets}", color)
 
     # -- saving ------------------------------------------------------------------------------
     def pending(self) -> list[Edit]:
@@ -221,9 +223,3 @@ class TaskPanel(QWidget):
 
     def set_errors(self, errors: dict[str, str]) -> None:
         self.form.set_errors(errors)
-
-    def summary(self) -> str:
-        """A short state for the list: the chosen status, or 未填."""
-        st = self.form.values().get("status", "")
-        return st or ("草稿" if any(self.form.values().values()) else "")
-

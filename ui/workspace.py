@@ -238,7 +238,8 @@ class Workspace(QWidget):
         self.month_combo.clear()
         for m in months:
             st = STATE_NAMES.get(states.get(m, ""), "")
-            self.month_combo.addItem(f"{month_cn(m)}" + (f"（{st}）" if states.get(m) and st != "草稿" else ""), m)
+            tag = f"（{st}）" if states.get(m) and st != "草稿" else ""
+            self.month_combo.addItem(f"{month_cn(m)}{tag}", m)
         self.month_combo.setCurrentIndex(self.month_combo.findData(self.month))
         self.month_combo.blockSignals(False)
 
@@ -275,6 +276,8 @@ class Workspace(QWidget):
     def _reload_month(self, keep: tuple[str, str] | None = None) -> None:
         """Rebuild the list for the unit and month and show the selected item again."""
         cur = keep or self.current()
+        if self.judge is not None and hasattr(self.judge, "invalidate"):
+            self.judge.invalidate()  # baselines or settings may have changed
         self.lock_reason = self.entries.lock_reason(self.actor, self.unit, self.month) if self.unit else ""
         st = self.entries.state(self.unit, self.month) if self.unit else ""
         self.state_label.setText(f"状态：{STATE_NAMES.get(st, st)}")
