@@ -85,6 +85,9 @@ class SmokeCheck:
                 except SmokeFailure as exc:
                     _say(f"[失败] {name}：{exc}", err=True)
                     return 1
+                except _known_errors() as exc:
+                    _say(f"[失败] {name}：{exc}", err=True)
+                    return 1
                 except Exception as exc:  # noqa: BLE001 - the self-check reports every failure
                     _say(f"[失败] {name}：{type(exc).__name__}: {exc}", err=True)
                     traceback.print_exc(file=sys.stderr)
@@ -111,11 +114,11 @@ class SmokeCheck:
         from ui.qtsetup import make_application
         qapp = make_application(sys.argv[:1])
         self.ctx["qapp"] = qapp
-        found = qapp.property("_zh_translators") or []
-        if not found:
+        found = [Path(tr.filePath()).name for tr in (qapp.property("_zh_translators") or [])]
+        if "qtbase_zh_CN.qm" not in found:
             raise SmokeFailure("未找到 Qt 的中文翻译文件 qtbase_zh_CN.qm（对话框按钮将显示英文）。")
         family = qapp.font().family()
-        return f"平台 {qapp.platformName()}，字体 {family}，中文翻译 {len(found)} 个"
+        return f"平台 {qapp.platformName()}，字体 {family}，翻译 {'、'.join(found)}"
 
     def step_plan(self) -> str:
         from models.plan import load_plan
@@ -179,7 +182,7 @@ class SmokeCheck:
         wb = load_workbook(path, read_only=True)
         try:
             names = list(wb.sheetnames)
-            rows = wb[names[0]].max_row if names else 0
+            rows = sum(1 for _ in wb[names[0]].iter_rows(values_only=True)) if names else 0
         finally:
             wb.close()
         if names != [SMOKE_LEDGER_SHEET]:
@@ -187,8 +190,16 @@ class SmokeCheck:
         return f"{path.name}，工作表 {names[0]}，{rows} 行"
 
 
+def _known_errors() -> tuple[type[Exception], ...]:
+    """Errors with a Chinese message for the user (no traceback needed)."""
+    from models.errors import DomainError
+    from models.plan import PlanError
+    from models.store import StoreError
+    return (PlanError, StoreError, DomainError)
+
+
 def _briefing_options() -> Any:
-    """The briefing's default options, kept to one page when the options allow it."""
+    """The briefing's default options, as a preview (the issue number is not recorded)."""
     import dataclasses
 
     import exports.briefing as briefing
@@ -196,11 +207,8 @@ def _briefing_options() -> Any:
     if cls is None:
         return None
     opts = cls()
-    if dataclasses.is_dataclass(opts):
-        names = {f.name for f in dataclasses.fields(opts)}
-        for key, value in (("max_pages", 1), ("pages", 1)):
-            if key in names:
-                opts = dataclasses.replace(opts, **{key: value})
+    if dataclasses.is_dataclass(opts) and "record_issue" in {f.name for f in dataclasses.fields(opts)}:
+        opts = dataclasses.replace(opts, record_issue=False)
     return opts
 
 

@@ -1,0 +1,132 @@
+"""`main.py --smoke` from source, the start-up probe, and what the start-up path imports.
+
+The same self-check runs on the built folder in tests/test_build.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from ui.smoke import (FIRST_MARKER, HEAVY_MODULES, OUT_ENV, PROBE_ENV, READY_MARKER,
+                      SMOKE_LEDGER_SHEET, TIMEOUT_MARKER)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env(**extra: str) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items()
+         if k not in (PROBE_ENV, OUT_ENV, "ZHUSHAN_AUTOLOGIN", "ZHUSHAN_AUTOLOGIN_PASSWORD")}
+    e.update(QT_QPA_PLATFORM="offscreen", PYTHONUTF8="1", **extra)
+    return e
+
+
+def run_main(*args: str, timeout: float = 180, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, encoding="utf-8", cwd=ROOT, timeout=timeout, env=env(**extra))
+
+
+def marker(stdout: str, name: str) -> dict | None:
+    for line in stdout.splitlines():
+        if line.startswith(name + " "):
+            return json.loads(line[len(name) + 1:])
+    return None
+
+
+def test_smoke_from_source_writes_briefing_and_ledger(tmp_path: Path) -> None:
+    out = tmp_path / "自检 输出"
+    r = run_main("--smoke", **{OUT_ENV: str(out)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "自检通过" in r.stdout and "[失败]" not in r.stdout + r.stderr
+    assert "qtbase_zh_CN.qm" in r.stdout
+    # every page of the navigation was built
+    pages_line = next(line for line in r.stdout.splitlines() if "构建主窗口" in line)
+    assert "月度填报" in pages_line and "计划目录" in pages_line
+    pdf = PdfReader(out / "工作简报.pdf")
+    assert len(pdf.pages) >= 1
+    assert "简报" in pdf.pages[0].extract_text()
+    wb = load_workbook(out / "月度台账.xlsx", read_only=True)
+    try:
+        assert wb.sheetnames == [SMOKE_LEDGER_SHEET]
+        rows = list(wb[SMOKE_LEDGER_SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    assert len(rows) > 5
+    assert any("任务推进台账" in str(c) for row in rows[:3] for c in row if c)
+    assert (out / "自检数据库.db").exists()
+
+
+def test_smoke_fails_with_chinese_message(tmp_path: Path) -> None:
+    bad = tmp_path / "坏计划.toml"
+    bad.write_text("format = 1\n[plan]\nid = 3\n", encoding="utf-8")
+    r = run_main("--plan", str(bad), "--smoke", **{OUT_ENV: str(tmp_path / "out")})
+    assert r.returncode == 1
+    assert "[失败] 加载计划" in r.stderr and "计划文件" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert "自检通过" not in r.stdout
+
+
+def test_smoke_temp_folder_is_removed(tmp_path: Path) -> None:
+    r = run_main("--smoke", TMPDIR=str(tmp_path), TEMP=str(tmp_path), TMP=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert str(tmp_path) in r.stdout  # the self-check worked in the temp folder given
+    assert list(tmp_path.glob("zhushan-smoke-*")) == []
+
+
+def test_startup_probe_reports_main_window_without_heavy_modules(tmp_path: Path) -> None:
+    """The real start-up (ui.app.run_gui) to an idle main window: pandas, openpyxl and
+    reportlab must not be loaded by then."""
+    db = tmp_path / "启动" / "probe.db"
+    r = run_main("--db", str(db), "--smoke", **{PROBE_ENV: "1", "ZHUSHAN_NO_LOGIN": "1"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert TIMEOUT_MARKER not in r.stdout
+    first = marker(r.stdout, FIRST_MARKER)
+    ready = marker(r.stdout, READY_MARKER)
+    assert first is not None and ready is not None, r.stdout
+    assert ready["kind"] == "app"
+    assert ready["page"], "the first page must be shown"
+    assert ready["heavy"] == [], f"start-up imported {ready['heavy']}"
+    assert "碳达峰" in ready["title"]
+    assert db.exists()
+
+
+def test_bare_probe_baseline() -> None:
+    r = subprocess.run([sys.executable, "-c", "import sys; from ui.smoke import run_bare_probe; "
+                        "sys.exit(run_bare_probe())"], capture_output=True, text=True,
+                       encoding="utf-8", cwd=ROOT, timeout=60, env=env())
+    assert r.returncode == 0, r.stderr
+    ready = marker(r.stdout, READY_MARKER)
+    assert ready is not None and ready["kind"] == "bare"
+
+
+def test_start_up_modules_do_not_import_heavy_modules() -> None:
+    """Importing the GUI start-up path (ui.app, ui.main_window, the first page's module)
+    leaves pandas, openpyxl and reportlab unloaded."""
+    code = (
+        "import sys, json, importlib\n"
+        "import main, ui.app, ui.main_window, ui.smoke\n"
+        "from ui.main_window import PAGES\n"
+        "importlib.import_module(PAGES[0].module)\n"
+        f"print(json.dumps(sorted(m for m in {list(HEAVY_MODULES)!r} if m in sys.modules)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       encoding="utf-8", cwd=ROOT, timeout=60, env=env())
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize("module", ["models.store", "models.app", "ui.qtsetup"])
+def test_core_modules_do_not_import_heavy_modules(module: str) -> None:
+    code = (f"import sys, json, {module}\n"
+            f"print(json.dumps(sorted(m for m in {list(HEAVY_MODULES)!r} if m in sys.modules)))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       encoding="utf-8", cwd=ROOT, timeout=60, env=env())
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == [], f"{module} imports heavy modules"
