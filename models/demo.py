@@ -113,7 +113,8 @@ def _clauses(task: Task) -> list[str]:
         if not sent or sent.startswith(task.title) and len(sent) <= len(task.title) + 1:
             continue
         for part in re.split(r"[，、]", sent):
-            part = part.strip("“”")
+            if part.count("“") != part.count("”"):
+                part = part.replace("“", "").replace("”", "")
             if 6 <= len(part) <= 30 and not re.search(r"\d{4}年", part):
                 out.append(part)
     return out or [task.title]
