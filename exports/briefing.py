@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from exports.briefing_compose import (SECTION_KEYS, SECTION_TITLES, compose, compose_all,
                                       indicator_rows)
@@ -71,7 +71,6 @@ class BriefingOptions:
     actor: Actor | None = None  # who issues it (default: the command line's administrator)
     record_issue: bool = True  # remember the issue number (False for a preview)
     charts: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,9 +102,8 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
     actor = opts.actor or CLI_ACTOR
     today = opts.date or _dt.date.today()
     if opts.record_issue:
-        issue = bd.record_issue(app, actor, month, opts.issue)
-    else:
-        issue = bd.issue_for(app, month, opts.issue)
+        actor.require_office("编发工作简报")
+    issue = bd.issue_for(app, month, opts.issue)
     comp = compose_all(app, month, today)
     sections = dict(comp.sections)
     if opts.sections:
@@ -127,15 +125,24 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
     fonts = font_set()
     fonts.missing.clear()
     out = Path(path)
-    pages = render(out, fonts=fonts, page=PAGE,
-                   title=(opts.title or s.get("briefing_title") or "工作简报"),
-                   issue=issue, date=today, issuer=s.get("briefing_issuer") or "",
-                   demo=app.is_demo(), month=month, editor_note=opts.editor_note,
-                   sections=sections, has_data=comp.has_data, rows=rows, charts=charts,
-                   distribution=[("报", s.get("briefing_to") or ""), ("送", s.get("briefing_cc") or ""),
-                                 ("发", s.get("briefing_send") or "")],
-                   copies=s.get("briefing_copies"))
+    # Written beside the target and then moved over it, so that a failure (or a copy
+    # left open in a PDF reader) never leaves a half-written briefing behind.
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        pages = render(tmp, fonts=fonts, page=PAGE,
+                       title=(opts.title or s.get("briefing_title") or "工作简报"),
+                       issue=issue, date=today, issuer=s.get("briefing_issuer") or "",
+                       demo=app.is_demo(), month=month, editor_note=opts.editor_note or "",
+                       sections=sections, has_data=comp.has_data, rows=rows, charts=charts,
+                       distribution=[("报", s.get("briefing_to") or ""),
+                                     ("送", s.get("briefing_cc") or ""),
+                                     ("发", s.get("briefing_send") or "")],
+                       copies=s.get("briefing_copies"))
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     if opts.record_issue:
+        bd.record_issue(app, actor, month, issue)
         app.log(actor, "export", f"生成工作简报：{month_cn(month)}，{today.year}年第{issue}期，{out.name}")
     return BriefingResult(out, issue, pages, sorted(fonts.missing))
 

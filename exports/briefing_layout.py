@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,12 @@ from exports.pdf_fonts import FANGSONG, HEI, KAI, SONG, TITLE, FontSet
 RED = (1.0, 0.0, 0.0)
 _H1 = re.compile(r"^[一二三四五六七八九十]+、")
 _H2 = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def clean(text: str) -> str:
+    """Text without control characters (tabs become spaces)."""
+    return "".join(" " if ch == "\t" else ch for ch in str(text)
+                   if ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def date_cn(d: _dt.date) -> str:
@@ -42,6 +49,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
     from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
                                     Paragraph, Spacer, Table, TableStyle)
 
+    title, issuer = clean(title), clean(issuer)
     size = page.body_size
     lead = page.leading
     # Shift the frame up by the body font's descent so that the top of the first
@@ -71,7 +79,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
                  leftIndent=dist_size * 2.5, alignment=0)
 
     def para(text: str, st: ParagraphStyle, role: str) -> Any:
-        return Paragraph(fonts.markup(text, role), st)
+        return Paragraph(fonts.markup(clean(text), role), st)
 
     class Masthead(Flowable):
         """报头: red title, 第N期, issuer and date, red rule (and the 示例数据 mark)."""
@@ -149,7 +157,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
 
     story: list[Any] = [Masthead()]
     if editor_note.strip():
-        text = re.sub(r"\s*\n\s*", "", editor_note.strip())
+        text = clean(re.sub(r"\s*\n\s*", "", editor_note.strip()))
         story.append(Paragraph(f'<font name="{fonts.primary[HEI]}">编者按：</font>'
                                + fonts.markup(text, KAI), note_style))
     for key in SECTION_KEYS:

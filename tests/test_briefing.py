@@ -339,3 +339,21 @@ def test_windows_fonts_preferred_when_present(tmp_path: Path) -> None:
     assert font_set(windows_dir=win, use_system=False) is fs  # loaded once per process
     # a character the Windows stand-in lacks still falls back to a wide font
     assert fs.font_for("堃", FANGSONG) != fs.primary[FANGSONG]
+
+
+def test_hostile_text_is_printed_literally(app: App, tmp_path: Path) -> None:
+    sections = {"overview": "<b>加粗</b> & <font name='Helvetica'>x</font>\x00\x07控制字符",
+                "tasks": "A" * 3000, "extra": "七、经验做法\n" + "长段落。" * 400}
+    title = "超长标题" * 12
+    res = build_briefing_ex(app, "2026-03", tmp_path / "h.pdf",
+                            BriefingOptions(date=TODAY, title=title, sections=sections, charts=False))
+    assert res.missing_glyphs == []
+    text = squash(pdf_text(res.path))
+    assert "<b>加粗</b>&<fontname='Helvetica'>x</font>控制字符" in text
+    assert text.count("A") == 3000 and "七、经验做法" in text and title in text
+    assert "Helvetica" not in " ".join(_fonts_of(PdfReader(str(res.path))))
+    with pdfplumber.open(str(res.path)) as pdf:
+        for p in pdf.pages:
+            for c in p.chars:
+                assert 28 * MM - 1 <= c["x0"] and c["x1"] <= (28 + 156) * MM + c["size"]
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
