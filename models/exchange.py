@@ -400,9 +400,18 @@ def _open(args: argparse.Namespace) -> App:
     return entry.open_app(args)
 
 
+def _unknown_unit(app: App, unit: str) -> bool:
+    if unit in app.reporting_units():
+        return False
+    sys.stderr.write(f"错误：“{unit}”不是填报单位。填报单位有：{'、'.join(app.reporting_units())}。\n")
+    return True
+
+
 def cli_make_install(args: argparse.Namespace) -> int:
     app = _open(args)
     try:
+        if _unknown_unit(app, args.unit.strip()):
+            return 2
         out = make_install(app, CLI_ACTOR, args.unit.strip(), args.output)
     finally:
         app.close()
@@ -456,6 +465,8 @@ def cli_import_package(args: argparse.Namespace) -> int:
 def cli_export_decisions(args: argparse.Namespace) -> int:
     app = _open(args)
     try:
+        if _unknown_unit(app, args.unit.strip()):
+            return 2
         out = export_decisions(app, CLI_ACTOR, args.unit.strip(), args.output)
     finally:
         app.close()

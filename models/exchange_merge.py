@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from forms import project_form, task_form
 from models.app import App
 from models.entries import STATE_NAMES, month_cn
 from models.package_format import (KIND_NAMES, PackageRejected, RawPackage, need_fields, need_list,
@@ -57,6 +58,21 @@ AUDIT_SPEC = {"at": S, "actor": S, "unit": S, "month": S, "entity": S, "entity_k
 EVENT_SPEC = {"at": S, "actor": S, "unit": S, "month": S, "action": S, "comment": S}
 SUB_SPEC = {"unit": S, "month": S, **{k: S for k in SUB_KEYS if k != "returns"}, "returns": (int,)}
 STATES = ("", "draft", "submitted", "approved", "returned", "reopened")
+FIELD_LABELS = {"value": "数值", "raw": "填报值", "note": "说明", "source": "数据来源",
+                "closed_month": "结束月份", "task_code": "所属任务", "state": "状态",
+                "decided_at": "审核时间", "decided_by": "审核人", "comment": "审核意见", "returns": "退回次数"}
+TASK_LABELS = {**FIELD_LABELS, **{f.key: f.label for f in task_form.FIELDS}}
+PROJ_LABELS = {**FIELD_LABELS, **{f.key: f.label for f in project_form.FIELDS}}
+SETTING_LABELS = {"due_day": "每月报送截止日", "expiry_days": "截止后可修改天数", "green_at": "绿灯阈值",
+                  "yellow_at": "黄灯阈值", "tolerance_pp": "“左右”目标容差（百分点）",
+                  "tolerance_rel": "“左右”目标容差（比例）", "tolerances": "分目标容差",
+                  "pending_targets": "待定目标"}
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return "" if v is None else str(v)
 
 
 # -- identities --------------------------------------------------------------------------------
@@ -188,7 +204,7 @@ def reject(raw: RawPackage, why: str) -> PackageRejected:
 
 
 def _compare(status_items: list[PreviewItem], entity: str, key: str, old: dict[str, Any] | None,
-             new: dict[str, Any], keys: Iterable[str]) -> str:
+             new: dict[str, Any], keys: Iterable[str], labels: dict[str, str] = FIELD_LABELS) -> str:
     if old is None:
         status_items.append(PreviewItem("new", entity, key))
         return "new"
@@ -196,7 +212,8 @@ def _compare(status_items: list[PreviewItem], entity: str, key: str, old: dict[s
     if not changed:
         status_items.append(PreviewItem("unchanged", entity, key))
         return "unchanged"
-    status_items.append(PreviewItem("updated", entity, key, "变更字段：" + "、".join(changed)))
+    status_items.append(PreviewItem("updated", entity, key,
+                                    "变更：" + "、".join(labels.get(k, k) for k in changed)))
     return "updated"
 
 
@@ -272,7 +289,8 @@ def prepare_submission(app: App, raw: RawPackage) -> Work:
         need_fields(r, TASK_SPEC, name, "任务填报")
         own(r, "任务填报")
         task_of(r["task_code"], "任务")
-        if _compare(items, "任务填报", r["task_code"], old_t.get(r["task_code"]), r, TASK_KEYS) != "unchanged":
+        if _compare(items, "任务填报", r["task_code"], old_t.get(r["task_code"]), r, TASK_KEYS,
+                    TASK_LABELS) != "unchanged":
             upsert("task_reports", ("task_code", "unit", "month", *TASK_KEYS, "updated_at", "updated_by"),
                    "task_code, unit, month", 3, r)
     # milestone figures
@@ -316,7 +334,7 @@ def prepare_submission(app: App, raw: RawPackage) -> Work:
         old = app.store.one("SELECT * FROM projects WHERE uid = ?", (r["uid"],))
         if old is not None and old["unit"] != unit:
             raise reject(raw, f"中的项目“{r['name']}”在本机属于{old['unit']}，不能由{unit}修改")
-        st = _compare(items, "项目", r["name"], old, r, PROJ_KEYS)
+        st = _compare(items, "项目", r["name"], old, r, PROJ_KEYS, PROJ_LABELS)
         if st == "new":
             cols = ("uid", "unit", "created_month", *PROJ_KEYS, "updated_at", "updated_by")
             ops.append((f"INSERT INTO projects({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -334,7 +352,7 @@ def prepare_submission(app: App, raw: RawPackage) -> Work:
             if pm["month"] != month:
                 raise reject(raw, f"中含有其他月份（{pm['month']}）的项目数据")
             if _compare(items, "项目月度数据", f"{r['name']} {month}", old_pm.get(month), pm,
-                        PM_KEYS) != "unchanged":
+                        PM_KEYS, PROJ_LABELS) != "unchanged":
                 cols = ("month", *PM_KEYS, "updated_at", "updated_by")
                 ops.append((f"INSERT INTO project_months(project_id, {', '.join(cols)}) "
                             f"VALUES ((SELECT id FROM projects WHERE uid = ?), {', '.join('?' * len(cols))}) "
@@ -398,7 +416,7 @@ def _merge_state(items: list[PreviewItem], ops: list[tuple[str, tuple[Any, ...]]
         take = (p, sub["submitted_at"], sub["submitted_by"])
     elif ostate == "approved":
         if p != "approved":
-            items.append(PreviewItem("updated", "报送状态", f"{unit} {month}",
+            items.append(PreviewItem("updated", "报送状态", month_cn(month),
                                      f"{STATE_NAMES.get(ostate, ostate)} → {STATE_NAMES.get(p, p)}"))
             return
     elif ostate in ("returned", "reopened"):
@@ -408,9 +426,9 @@ def _merge_state(items: list[PreviewItem], ops: list[tuple[str, tuple[Any, ...]]
             p, sub["submitted_at"]) != (ostate, office["submitted_at"]):
         take = (p, sub["submitted_at"], sub["submitted_by"])
     if take is None:
-        items.append(PreviewItem("unchanged", "报送状态", f"{unit} {month}"))
+        items.append(PreviewItem("unchanged", "报送状态", month_cn(month)))
         return
-    items.append(PreviewItem("new" if office is None else "updated", "报送状态", f"{unit} {month}",
+    items.append(PreviewItem("new" if office is None else "updated", "报送状态", month_cn(month),
                              f"{STATE_NAMES.get(ostate, ostate)} → {STATE_NAMES.get(take[0], take[0])}"))
     now = now_iso()
     ops.append(("INSERT INTO submissions(unit, month, state, submitted_at, submitted_by, decided_at, "
@@ -506,7 +524,8 @@ def prepare_decisions(app: App, raw: RawPackage) -> Work:
         raise reject(raw, "中的设置结构不对")
     for k in SHARED_SETTINGS:
         if k in settings and settings[k] != app.settings.get(k):
-            items.append(PreviewItem("updated", "设置", k, f"{app.settings.get(k)!r} → {settings[k]!r}"))
+            items.append(PreviewItem("updated", "设置", SETTING_LABELS.get(k, k),
+                                     f"{_show(app.settings.get(k))} → {_show(settings[k])}"))
             ops.append(("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                         "value = excluded.value", (k, to_json(settings[k]))))
     streets = c.get("streets", [])

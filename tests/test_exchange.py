@@ -298,6 +298,7 @@ def test_newer_package_replaces_values_and_keeps_history(office: App, bureau: Ap
     pv = preview_package(office, new_pkg)
     assert pv.updated == 2 and pv.new == 0 and pv.conflicts == 0
     assert {i.entity for i in pv.items if i.status == "updated"} == {"任务填报", "项目月度数据"}
+    assert next(i.detail for i in pv.items if i.status == "updated" and i.entity == "任务填报") == "变更：本月进展情况"
     import_package(office, OFFICE, new_pkg)
     assert entries_of(office) == entries_of(bureau)
     hist = Entries(office).history("task_report", task, "progress")
@@ -618,6 +619,8 @@ def test_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "回执包" in capsys.readouterr().out
     assert main.main(["--db", odb, "export-decisions", "--unit", "区科技局", "-o", dec]) == 1
     assert "尚未为“区科技局”生成安装文件" in capsys.readouterr().err
+    assert main.main(["--db", odb, "make-install", "--unit", "不存在局", "-o", zsi]) == 2
+    assert "“不存在局”不是填报单位" in capsys.readouterr().err
     with pytest.raises(SystemExit) as ei:
         main.main(["--db", odb, "import-package"])
     assert ei.value.code == 2

@@ -95,9 +95,11 @@ class ExchangeView(QWidget):
         self.decisions_btn.clicked.connect(self.on_export_decisions)
         ol = QHBoxLayout(self.office_box)
         ol.addWidget(QLabel("单位："))
-        ol.addWidget(self.unit_combo, 1)
+        self.unit_combo.setMinimumContentsLength(16)
+        ol.addWidget(self.unit_combo)
         ol.addWidget(self.make_btn)
         ol.addWidget(self.decisions_btn)
+        ol.addStretch(1)
 
         # a unit's PC: the month's package
         self.export_box = QGroupBox("导出本单位报送包")
@@ -297,6 +299,8 @@ class ExchangeView(QWidget):
         if pv.history_new:
             items.append({"status": "new", "entity": "修改与审核记录", "key": f"{pv.history_new} 条", "detail": ""})
         self.detail_model.set_rows(items)
+        self.detail.resizeColumnsToContents()
+        self.detail.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
     def on_confirm(self) -> None:
         if not self.paths:
