@@ -407,3 +407,12 @@ def test_projects_by_keyboard(qtbot, app, clerk_of):
     assert [(h["month"], h["cum_invest"]) for h in e.project_history(uid)] == [("2026-09", 300.0), (M, 520.0)]
     assert w.proj_panel.table.item(0, 4).text() == "520"
     assert w.proj_panel.table.item(0, 5).text() == "65%"
+
+
+def test_closing_the_window_saves_pending_typing(qtbot, app, clerk_of):
+    w = _ws(qtbot, app, clerk_of("区工信局"))
+    w.select(TASKS, "4.3")
+    type_text(qtbot, _memo(w, "next_plan"), "下月完成验收")
+    assert w.autosave.isActive()  # not yet saved: the timer is running
+    w.close()
+    assert Entries(app).task_report("4.3", "区工信局", M)["next_plan"] == "下月完成验收"

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QScrollArea, QSplitter,
                                QStackedWidget, QToolButton, QTreeWidget, QTreeWidgetItem,
@@ -422,6 +422,12 @@ class Workspace(QWidget):
             self.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- saving --------------------------------------------------------------------------------
+    def hideEvent(self, ev: QHideEvent) -> None:  # noqa: N802 (Qt API)
+        """Leaving the page or closing the window saves what is pending."""
+        if self.autosave.isActive():
+            self.flush()
+        super().hideEvent(ev)
+
     def _on_edited(self) -> None:
         self.autosave.start()
 
