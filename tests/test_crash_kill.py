@@ -126,3 +126,99 @@ def _check(db: Path, plan, committed: list[tuple[str, str, str]]) -> None:
         assert all(not b.path.name.endswith(".part") for b in backup.list_backups(db))
     finally:
         store.close()
+
+
+IMPORTER = r'''
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from models.app import App, Actor, REVIEWER
+from models.exchange import import_package
+
+app = App.open(sys.argv[2])
+office = Actor("office", REVIEWER)
+for name in sys.argv[3:]:
+    pv = import_package(app, office, Path(name))  # backs the database up first, then one transaction
+    if pv.applied:
+        print(f"{pv.month} {pv.digest}", flush=True)
+print("done", flush=True)
+'''
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_killed_package_import_is_all_or_nothing(tmp_path: Path, plan, admin) -> None:
+    from models import exchange
+    from models.app import CLERK, Actor, month_add
+    office_db = tmp_path / "office.db"
+    office = App.open(office_db)
+    try:
+        inst = exchange.make_install(office, admin, UNIT, tmp_path / "inst.zsi")
+    finally:
+        office.close()
+    bureau_db = tmp_path / "bureau.db"
+    exchange.install(bureau_db, inst)
+    bureau = App.open(bureau_db, exchange.installed_plan_path(bureau_db))
+    clerk = Actor("jian", CLERK, UNIT)
+    months = [month_add("2025-01", i) for i in range(12)]
+    packages = []
+    try:
+        e = Entries(bureau)
+        tasks = [t.code for t, _ in bureau.tasks_of(UNIT)]
+        for m in months:
+            for t in tasks:
+                e.save_task_report(clerk, t, UNIT, m, {"progress": f"{m}的进展：{t}", "status": "推进中"})
+            packages.append(exchange.export_package(bureau, clerk, m, tmp_path / f"{m}.zsp"))
+    finally:
+        bureau.close()
+    script = tmp_path / "importer.py"
+    script.write_text(IMPORTER, encoding="utf-8")
+    rng = random.Random(7)
+    imported: dict[str, str] = {}
+    rounds = 0
+    while len(imported) < len(months) and rounds < 12:
+        rounds += 1
+        todo = [str(p) for p, m in zip(packages, months) if m not in imported]
+        want = rng.randint(0, 3)
+        proc = subprocess.Popen([sys.executable, str(script), str(ROOT), str(office_db), *todo],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                encoding="utf-8", cwd=str(ROOT))
+        with proc:
+            try:
+                for _ in range(want):
+                    line = proc.stdout.readline().strip()
+                    if not line or line == "done":
+                        break
+                    month, digest = line.split()
+                    imported[month] = digest
+            finally:
+                if proc.poll() is None:
+                    os.kill(proc.pid, signal.SIGKILL)
+                out, err = proc.communicate(timeout=10)
+        for line in out.splitlines():  # lines written before the kill landed
+            if line.strip() and line.strip() != "done":
+                month, digest = line.split()
+                imported[month] = digest
+        assert "Traceback" not in err, err
+        store = Store(office_db)
+        try:
+            assert store.scalar("PRAGMA integrity_check") == "ok"
+            done = {r["month"]: r["digest"] for r in store.query("SELECT month, digest FROM packages")}
+            # Every reported import is there ...
+            assert all(done.get(m) == d for m, d in imported.items())
+            # ... and every package recorded as imported is complete (one transaction each).
+            for m in done:
+                n = store.scalar("SELECT COUNT(*) FROM task_reports WHERE unit = ? AND month = ?", (UNIT, m))
+                assert n == len(plan_tasks(plan)), m
+            for m in months:
+                if m not in done:
+                    assert store.scalar("SELECT COUNT(*) FROM task_reports WHERE unit = ? AND month = ?",
+                                        (UNIT, m)) == 0
+            imported.update(done)
+        finally:
+            store.close()
+    assert len(imported) == len(months)
+    assert [b.reason for b in backup.list_backups(office_db)].count("import") >= 1
+
+
+def plan_tasks(plan) -> list[str]:
+    return [t.code for t in plan.tasks if UNIT in t.units]
