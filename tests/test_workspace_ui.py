@@ -314,6 +314,7 @@ def test_project_dialog_validates_then_saves(qtbot, app, clerk_of):
     _answer(QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(w.proj_panel.close_btn, Qt.MouseButton.LeftButton)
     assert w.proj_panel.table.rowCount() == 1  # closed this month: still listed this month
+    assert "结项" in w.proj_panel.table.item(0, 1).text()
     assert e.projects("区工信局", "2026-11", "4.3") == []
     assert [h["cum_invest"] for h in e.project_history(saved[0])] == [300.0]
 

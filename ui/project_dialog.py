@@ -147,6 +147,8 @@ class ProjectPanel(QWidget):
             plan_inv, cum = r.get("year_plan_invest"), r.get("cum_invest")
             share = f"{cum / plan_inv * 100:.0f}%" if plan_inv and cum is not None else ""
             vals = {**r, "share": share}
+            if r.get("closed_month"):
+                vals["ptype"] = f"{r.get('ptype') or ''}（{r['closed_month']}结项）"
             if r.get("fig_month") and r["fig_month"] != self.month:
                 vals["progress"] = f"（{r['fig_month']}）{r.get('progress') or ''}"
             for j, (k, _) in enumerate(COLUMNS):
