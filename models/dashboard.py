@@ -188,12 +188,16 @@ def _t(period: str) -> float:
     return float(int(period[:4]))
 
 
-def indicator_series(app: App, verdicts: list[dict[str, Any]] | None = None) -> list[Series]:
-    """Every indicator part's values and target path (two queries)."""
+def indicator_series(app: App, verdicts: list[dict[str, Any]] | None = None,
+                     until: str | None = None) -> list[Series]:
+    """Every indicator part's values (up to the month ``until`` when given) and target
+    path (two queries)."""
     base = {r["part_code"]: r for r in app.store.query("SELECT * FROM baselines")}
     vals: dict[str, list[tuple[float, float]]] = {}
+    bound = until[:4] if until else "9999"
     for r in app.store.query("SELECT part_code, period, value FROM indicator_values "
-                             "WHERE value IS NOT NULL ORDER BY period"):
+                             "WHERE value IS NOT NULL AND substr(period, 1, 4) <= ? ORDER BY period",
+                             (bound,)):
         vals.setdefault(r["part_code"], []).append((_t(r["period"]), float(r["value"])))
     pending = app.settings.get("pending_targets") or {}
     status = {v["code"]: v["status"] for v in (verdicts or [])}

@@ -78,7 +78,14 @@ class AssessmentView(QWidget):
         lay.addWidget(self.tabs, 1)
         self.from_box.month_changed.connect(lambda _m: self.refresh())
         self.to_box.month_changed.connect(lambda _m: self.refresh())
+        self._shown_once = False
         self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._shown_once:
+            self.refresh()  # weights, submissions or verdicts may have changed
+        self._shown_once = True
 
     def months(self) -> list[str]:
         a, b = self.from_box.month(), self.to_box.month()

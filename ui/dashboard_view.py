@@ -31,7 +31,7 @@ class IndicatorChart(QWidget):
     def __init__(self, series: Series, parent: QWidget | None = None):
         super().__init__(parent)
         self.series = series
-        self.setFixedSize(236, 150)
+        self.setFixedSize(222, 150)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(f"{series.code} {series.name}：点击查看详情")
 
@@ -50,7 +50,10 @@ class IndicatorChart(QWidget):
         if y1 - y0 < 1e-9:
             y0, y1 = y0 - 1, y1 + 1
         pad = (y1 - y0) * 0.1
-        return x0, x1, y0 - pad, y1 + pad
+        low = y0 - pad
+        if y0 >= 0 > low:  # no negative axis for non-negative data
+            low = 0.0
+        return x0, x1, low, y1 + pad
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         s = self.series
@@ -70,7 +73,7 @@ class IndicatorChart(QWidget):
         title = f"{s.code} {s.name}"
         p.drawText(QRectF(20, 2, self.width() - 24, 20), Qt.AlignmentFlag.AlignVCenter,
                    p.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, self.width() - 26))
-        plot = QRectF(34, 26, self.width() - 44, self.height() - 46)
+        plot = QRectF(34, 26, self.width() - 52, self.height() - 46)
         p.setPen(QPen(QColor("#9ca3af")))
         p.drawLine(plot.bottomLeft(), plot.bottomRight())
         p.drawLine(plot.bottomLeft(), plot.topLeft())
@@ -246,7 +249,7 @@ class DashboardView(QWidget):
                   "due": t["deadline"], "message": f"完成状态：{t['status']}（{t['month']}填报）"}
                  for t in d.overdue_tasks]
         self.overdue_model.set_rows(over)
-        self._fill_charts(indicator_series(self.app, d.verdicts))
+        self._fill_charts(indicator_series(self.app, d.verdicts, self.month()))
 
     def _fill_tree(self, d: Dashboard) -> None:
         self.tree.clear()
@@ -315,7 +318,7 @@ class DashboardView(QWidget):
         if v is None:
             return ""
         from ui.catalog_view import detail_html as catalog_html
-        s = next((x for x in indicator_series(self.app, [v]) if x.code == code), None)
+        s = next((x for x in indicator_series(self.app, [v], self.month()) if x.code == code), None)
         vals = ""
         if s is not None and s.values:
             vals = "<h4>历年数值</h4><ul>" + "".join(

@@ -7,7 +7,6 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
                                QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
@@ -100,6 +99,7 @@ class ReviewView(QWidget):
         self.return_btn.clicked.connect(self.return_selected)
         self.reopen_btn.clicked.connect(self.reopen_selected)
         self.print_btn.clicked.connect(self.print_reminder)
+        self._shown_once = False
         self.refresh()
 
     # -- data --------------------------------------------------------------------------
@@ -126,8 +126,9 @@ class ReviewView(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if self.model.rows:
-            self.refresh()
+        if self._shown_once:
+            self.refresh()  # submissions may have arrived meanwhile
+        self._shown_once = True
 
     def selected_unit(self) -> str | None:
         idx = self.table.currentIndex()
