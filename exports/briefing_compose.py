@@ -320,13 +320,21 @@ def indicator_rows(app: App, month: str, vs: list[dict[str, Any]]) -> list[dict[
         for p in ind.parts:
             v = by_code.get(p.code, {})
             period = str(v.get("period") or "")
-            latest = _fmt(v.get("value"), p.unit)
-            if v.get("value") is not None and period:
-                latest += f"（{period}）"
+            value = v.get("value")
+            if p.qualitative and value is not None:
+                latest = "是" if float(value) >= 1 else "否"
+            else:
+                latest = _fmt(value, p.unit)
+            expected = v.get("expected")
+            if p.qualitative and expected is not None:
+                expected_s = "是" if float(expected) >= 1 else "否"
+            else:
+                expected_s = _fmt(expected, p.unit)
             out.append({"code": p.code, "name": p.name, "unit": p.unit,
                         "responsible_unit": ind.responsible_unit,
                         "target": v.get("target_text") or ind.district_target or "—",
-                        "latest": latest, "expected": _fmt(v.get("expected"), p.unit),
+                        "latest": latest, "period": period if value is not None else "",
+                        "expected": expected_s,
                         "status": v.get("status") or "grey",
                         "status_name": names.get(v.get("status") or "grey", "待定"),
                         "part": p})

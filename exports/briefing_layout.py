@@ -228,14 +228,16 @@ def _indicator_table(rows: list[dict[str, Any]], fonts: FontSet, page: Any, para
     from exports.briefing_compose import status_colors
     from exports.pdf_fonts import FANGSONG as F, HEI as H
     cols = ["指标", "目标", "最新值", "序时应达值", "判断"]
-    widths = [page.text_width * f for f in (0.31, 0.27, 0.16, 0.13, 0.13)]
+    widths = [page.text_width * f for f in (0.30, 0.27, 0.17, 0.14, 0.12)]
     data: list[list[Any]] = [[para(c, head, H) for c in cols]]
     sc = status_colors()
     for r in rows:
         color = sc.get(r["status"], "#6b7280")
         mark = f'<font color="{color}">●</font> ' + fonts.markup(r["status_name"], F)
         data.append([para(f"{r['code']} {r['name']}", cell, F), para(r["target"], cell, F),
-                     para(r["latest"], cell_c, F), para(r["expected"], cell_c, F),
+                     _Raw(fonts.markup(r["latest"], F) + (f"<br/>（{r['period']}）" if r.get("period") else ""),
+                          cell_c),
+                     para(r["expected"], cell_c, F),
                      _Raw(mark, cell_c)])
     data = [[d.make() if isinstance(d, _Raw) else d for d in row] for row in data]
     t = LongTable(data, colWidths=widths, repeatRows=1)
