@@ -39,6 +39,8 @@ class XwSheet:
     def __init__(self, book: XwBook, name: str, widths: Sequence[float], freeze_rows: int = 0,
                  freeze_cols: int = 0, title_rows: tuple[int, int] | None = None, **_: Any):
         self.ws = book.wb.add_worksheet(name)
+        self.book = book
+        self.widths = list(widths)
         self.r = 0
         ws = self.ws
         for i, w in enumerate(widths):
@@ -57,6 +59,10 @@ class XwSheet:
     def row(self, values: Sequence[Any], styles: Sequence[Any] | Any, height: float | None = None) -> None:
         ws, r = self.ws, self.r
         one = styles if not isinstance(styles, (list, tuple)) else None
+        if height is None:  # the same explicit heights as the streaming writer
+            wrap = self.book.wraps
+            wraps = [wrap[id(one)]] * len(values) if one is not None else [wrap[id(f)] for f in styles]
+            height = xs.auto_height(values, self.widths, wraps)
         if height:
             ws.set_row(r, height)
         for c, v in enumerate(values):
@@ -97,6 +103,7 @@ class XwBook:
         import xlsxwriter
         self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self.formats: dict[xs.CellStyle, Any] = {}
+        self.wraps: dict[int, bool] = {}
 
     def style(self, st: xs.CellStyle) -> Any:
         if st not in self.formats:
@@ -115,6 +122,7 @@ class XwBook:
             if st.numfmt:
                 spec["num_format"] = st.numfmt
             self.formats[st] = self.wb.add_format(spec)
+            self.wraps[id(self.formats[st])] = st.wrap
         return self.formats[st]
 
     def sheet(self, name: str, widths: Sequence[float], **kw: Any) -> XwSheet:

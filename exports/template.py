@@ -63,6 +63,7 @@ class _Sheet:
         self.cols = cols
         self.cache = cache
         self.row = HEADER_ROW
+        self.min_height = 0.0
         self.dv: dict[str, Any] = {}
         ws = self.ws
         n = len(cols)
@@ -125,6 +126,11 @@ class _Sheet:
                         self.ws.add_data_validation(dv)
                         self.dv["yes_no"] = dv
                     dv.add(c.coordinate)
+        widths = [w for _, w, _ in self.cols]
+        texts = [v if isinstance(v, str) else None for v in values]
+        h = xs.auto_height(texts, widths, [True] * len(widths)) or 0
+        if h or self.min_height:
+            self.ws.row_dimensions[r].height = max(h, self.min_height)
         return r
 
     def finish(self) -> None:
@@ -177,6 +183,7 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
                                                    ("本单位角色", 8, None)]
     cols += [(f.label, f.width, f) for f in task_form.FIELDS]
     sh = _Sheet(wb, TASKS, f"{plan.district}碳达峰重点任务推进情况填报表{demo}", info, cols, cache)
+    sh.min_height = 42  # room for three lines of progress text
     for t, role in tasks:
         rep = e.task_report(t.code, unit, month)
         sh.add([t.code, t.title, "牵头" if role == "lead" else "配合", *[rep.get(f.key) for f in task_form.FIELDS]])

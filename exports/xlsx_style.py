@@ -105,6 +105,31 @@ GREY = CellStyle(halign="center", fill=FILL_GREY)
 STATUS_STYLE = {"red": RED, "yellow": YELLOW, "green": GREEN, "grey": GREY, "": CENTER}
 
 
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def auto_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[bool],
+                line: float = LINE_HEIGHT) -> float | None:
+    """The row height (points) that shows every wrapped text cell whole, or None when one
+    line is enough. Excel autofits such rows when it opens a file, LibreOffice does not,
+    and printed ledgers must not cut text, so the height is written explicitly. A CJK
+    character counts as two column-width units, other characters as one."""
+    lines = 1
+    for v, w, wrap in zip(values, widths, wraps):
+        if not wrap or not isinstance(v, str) or len(v) * 2 <= w - 1:
+            continue
+        per = max(w - 1.5, 1.0)
+        n = 0
+        for para in v.split("\n"):
+            units = (len(para.encode("utf-8")) + len(para)) / 2
+            n += max(1, -int(-units // per))
+        lines = max(lines, n)
+    if lines == 1:
+        return None
+    return min(MAX_ROW_HEIGHT, lines * line + 3)
+
+
 def status_style(colour: str) -> CellStyle:
     return STATUS_STYLE.get(colour or "", CENTER)
 
@@ -145,6 +170,7 @@ class _Styles:
         self.numfmts: dict[str, int] = {}
         self.xfs: list[tuple[int, int, int, int, CellStyle]] = [(0, 0, 0, 0, CellStyle(border=False))]
         self.index: dict[CellStyle, int] = {}
+        self.wrap: list[bool] = [False]
 
     def add(self, st: CellStyle) -> int:
         if st in self.index:
@@ -161,6 +187,7 @@ class _Styles:
             numfmt = builtin.get(st.numfmt) or self.numfmts.setdefault(st.numfmt, 164 + len(self.numfmts))
         self.xfs.append((self.fonts.index(fk), self.fills.index(fill), 1 if st.border else 0, numfmt, st))
         self.index[st] = len(self.xfs) - 1
+        self.wrap.append(st.wrap)
         return self.index[st]
 
     def xml(self) -> str:
@@ -222,6 +249,7 @@ class StreamSheet:
         self.index = index
         self.rows = 0
         self.ncols = len(widths)
+        self.widths = list(widths)
         self.merges: list[str] = []
         self.title_rows = title_rows
         self.landscape = landscape
@@ -246,7 +274,7 @@ class StreamSheet:
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
             f'<sheetViews><sheetView workbookViewId="0"{sel}>{fz}</sheetView></sheetViews>'
-            '<sheetFormatPr defaultRowHeight="15"/>'
+            '<sheetFormatPr defaultRowHeight="13.5"/>'
             + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
 
     def _write(self, s: str) -> None:
@@ -257,6 +285,10 @@ class StreamSheet:
         self.rows += 1
         r = self.rows
         buf = self._buf
+        if height is None:
+            wrap = self.book.styles.wrap
+            wraps = [wrap[styles]] * len(values) if isinstance(styles, int) else [wrap[i] for i in styles]
+            height = auto_height(values, self.widths, wraps)
         buf.append(f'<row r="{r}"' + (f' ht="{height:g}" customHeight="1">' if height else ">"))
         one = styles if isinstance(styles, int) else None
         for i, v in enumerate(values):
