@@ -357,3 +357,23 @@ def test_hostile_text_is_printed_literally(app: App, tmp_path: Path) -> None:
             for c in p.chars:
                 assert 28 * MM - 1 <= c["x0"] and c["x1"] <= (28 + 156) * MM + c["size"]
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_briefing_of_generated_demo_month(app: App, tmp_path: Path) -> None:
+    from models.demo import generate_demo
+    generate_demo(app, until=MONTH, streets=3, seed=1)
+    res = build_briefing_ex(app, MONTH, tmp_path / "demo.pdf", BriefingOptions(date=TODAY))
+    assert res.pages >= 6 and res.missing_glyphs == []
+    text = squash(pdf_text(res.path))
+    assert "示例数据" in text and NO_DATA not in text
+    sec = compose(app, MONTH, TODAY)
+    headings = [ln for ln in sec["tasks"].splitlines() if ln.startswith("（")]
+    assert len(headings) >= 8  # most actions have progress to report
+    for ln in sec["tasks"].splitlines():
+        if ln.startswith("（"):
+            assert squash(ln) in text
+    for p in app.plan.parts:
+        assert p.code in text
+    with pdfplumber.open(str(res.path)) as pdf:  # the charts are drawn (axis labels in the PDF)
+        small = [c for p in pdf.pages for c in p.chars if c["size"] < 8]
+    assert len(small) > 100

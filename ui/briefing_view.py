@@ -10,6 +10,7 @@ can answer them.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import shutil
 import tempfile
@@ -60,6 +61,7 @@ class BriefingView(QWidget):
         self.actor = actor
         self.dialogs = dialogs or Dialogs()
         self._tmp = Path(tempfile.mkdtemp(prefix="briefing-"))
+        atexit.register(shutil.rmtree, self._tmp, True)  # previews are removed on exit
         self._n = 0
         self.preview_path: Path | None = None
         self.last_pages = 0
@@ -265,12 +267,6 @@ class BriefingView(QWidget):
         self.pdf.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
         super().closeEvent(event)  # type: ignore[arg-type]
-
-    def __del__(self) -> None:
-        try:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-        except (AttributeError, TypeError):
-            pass
 
 
 def print_pdf(path: Path, printer: QPrinter) -> int:
