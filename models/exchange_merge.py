@@ -329,7 +329,8 @@ def prepare_submission(app: App, raw: RawPackage) -> Work:
         need_fields(r, PROJ_SPEC, name, "项目")
         own(r, "项目")
         task_of(r["task_code"], "项目所属任务")
-        if not MONTH_RE.match(r["created_month"]) or (r["closed_month"] and not MONTH_RE.match(r["closed_month"])):
+        closed = r["closed_month"]
+        if not MONTH_RE.match(r["created_month"]) or (closed and not MONTH_RE.match(closed)):
             raise reject(raw, f"中项目“{r['name']}”的月份格式不对")
         old = app.store.one("SELECT * FROM projects WHERE uid = ?", (r["uid"],))
         if old is not None and old["unit"] != unit:
@@ -384,8 +385,8 @@ def prepare_submission(app: App, raw: RawPackage) -> Work:
         if k not in seen:
             seen.add(k)
             pv.history_new += 1
-            ops.append(("INSERT INTO value_audit(at, actor, unit, month, entity, entity_key, field, old, new, "
-                        "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'package')",
+            ops.append(("INSERT INTO value_audit(at, actor, unit, month, entity, entity_key, field, old, "
+                        "new, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'package')",
                         (a["at"], a["actor"], unit, month, a["entity"], a["entity_key"], a["field"],
                          a["old"], a["new"])))
     _merge_events(app, raw, pv, ops, unit, [month], c)
@@ -436,7 +437,8 @@ def _merge_state(items: list[PreviewItem], ops: list[tuple[str, tuple[Any, ...]]
                 "ON CONFLICT(unit, month) DO UPDATE SET state = excluded.state, "
                 "submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by, "
                 "updated_at = excluded.updated_at",
-                (unit, month, *take, sub["decided_at"], sub["decided_by"], sub["comment"], sub["returns"], now)))
+                (unit, month, *take, sub["decided_at"], sub["decided_by"], sub["comment"], sub["returns"],
+                 now)))
 
 
 def _merge_events(app: App, raw: RawPackage, pv: PackagePreview, ops: list[tuple[str, tuple[Any, ...]]],
@@ -537,7 +539,8 @@ def prepare_decisions(app: App, raw: RawPackage) -> Work:
             have.add(s.strip())
             items.append(PreviewItem("new", "街道", s.strip()))
             ops.append(("INSERT INTO units(name, kind, sort, active, from_plan) VALUES (?, 'street', "
-                        "1000 + (SELECT COUNT(*) FROM units), 1, 0) ON CONFLICT(name) DO UPDATE SET active = 1",
+                        "1000 + (SELECT COUNT(*) FROM units), 1, 0) "
+                        "ON CONFLICT(name) DO UPDATE SET active = 1",
                         (s.strip(),)))
     mine = {r["month"]: r for r in app.store.query("SELECT * FROM submissions WHERE unit = ?", (unit,))}
     for s in need_list(c, "submissions", name):
@@ -562,7 +565,8 @@ def prepare_decisions(app: App, raw: RawPackage) -> Work:
                         "decided_by, comment, returns, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         "ON CONFLICT(unit, month) DO UPDATE SET state = excluded.state, "
                         "decided_at = excluded.decided_at, decided_by = excluded.decided_by, "
-                        "comment = excluded.comment, returns = excluded.returns, updated_at = excluded.updated_at",
+                        "comment = excluded.comment, returns = excluded.returns, "
+                        "updated_at = excluded.updated_at",
                         (unit, s["month"], s["state"], s["submitted_at"], s["submitted_by"], decided,
                          s["decided_by"], s["comment"], s["returns"], now_iso())))
     _merge_events(app, raw, pv, ops, unit, None, c)

@@ -158,7 +158,8 @@ def read_package(path: str | Path) -> RawPackage:
             sig = json.loads(sig_bytes.decode("utf-8")) if sig_bytes is not None else None
         except (UnicodeDecodeError, ValueError, RecursionError):
             sig = None
-        if not isinstance(sig, dict) or sig.get("alg") != "HMAC-SHA256" or not isinstance(sig.get("mac"), str):
+        if not (isinstance(sig, dict) and sig.get("alg") == "HMAC-SHA256"
+                and isinstance(sig.get("mac"), str)):
             raise PackageRejected(f"{KIND_NAMES[kind]} {name} 没有有效的签名，已拒绝，数据库未作任何修改。")
         mac = sig["mac"]
     if not hmac.compare_digest(sha256(body), manifest["content_sha256"]):

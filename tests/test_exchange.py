@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import main
-from models import exchange
+from models import exchange, review
 from models.app import ADMIN, CLERK, REVIEWER, Actor, App
 from models.entries import Entries
 from models.errors import DomainError, PermissionDenied
@@ -103,8 +103,9 @@ def approve(office: App, unit: str = UNIT, month: str = MONTH, state: str = "app
         c.execute("UPDATE submissions SET state = ?, decided_at = ?, decided_by = 'office', comment = ?, "
                   "returns = returns + ? WHERE unit = ? AND month = ?",
                   (state, at, comment, 1 if state == "returned" else 0, unit, month))
-        c.execute("INSERT INTO review_events(at, actor, unit, month, action, comment) VALUES (?, 'office', ?, ?, ?, ?)",
-                  (at, unit, month, {"approved": "approve", "returned": "return"}.get(state, "reopen"), comment))
+        action = {"approved": "approve", "returned": "return"}.get(state, "reopen")
+        c.execute("INSERT INTO review_events(at, actor, unit, month, action, comment) "
+                  "VALUES (?, 'office', ?, ?, ?, ?)", (at, unit, month, action, comment))
 
 
 def rewrite(src: Path, dst: Path, *, manifest: dict[str, Any] | None = None,
@@ -241,7 +242,7 @@ def test_permissions(office: App, bureau: App, tmp_path: Path) -> None:
         make_install(bureau, ADMIN_ACTOR, UNIT, tmp_path / "y.zsi")
 
 
-# -- submission packages -------------------------------------------------------------------------------
+# -- submission packages ---------------------------------------------------------------------------
 
 def test_round_trip_unit_to_office(office: App, bureau: App, tmp_path: Path) -> None:
     fill(bureau, submit=True)
@@ -264,8 +265,9 @@ def test_round_trip_unit_to_office(office: App, bureau: App, tmp_path: Path) -> 
     assert res.applied and res.new == 7
     assert entries_of(office) == entries_of(bureau)
     assert Entries(office).state(UNIT, MONTH) == "submitted"
-    audit_b = bureau.store.query("SELECT at, actor, entity, entity_key, field, old, new FROM value_audit ORDER BY id")
-    audit_o = office.store.query("SELECT at, actor, entity, entity_key, field, old, new, origin FROM value_audit "
+    cols = "at, actor, entity, entity_key, field, old, new"
+    audit_b = bureau.store.query(f"SELECT {cols} FROM value_audit ORDER BY id")
+    audit_o = office.store.query(f"SELECT {cols}, origin FROM value_audit "
                                  "WHERE unit = ? ORDER BY id", (UNIT,))
     assert [tuple(r.values()) for r in audit_b] == [tuple(r.values())[:7] for r in audit_o]
     assert {r["origin"] for r in audit_o} == {"package"}
@@ -318,10 +320,11 @@ def test_newer_package_replaces_values_and_keeps_history(office: App, bureau: Ap
 def test_approved_month_is_not_overwritten(office: App, bureau: App, tmp_path: Path) -> None:
     fill(bureau, submit=True)
     import_package(office, OFFICE, export_package(bureau, clerk(), MONTH, tmp_path / "v1.zsp"))
-    approve(office)
+    review.approve(office, OFFICE, UNIT, MONTH)
     # the unit changes a value anyway (its PC has not heard of the approval)
     with bureau.store.tx() as c:
-        c.execute("UPDATE submissions SET state = 'returned', decided_at = '2000-01-01' WHERE unit = ?", (UNIT,))
+        c.execute("UPDATE submissions SET state = 'returned', decided_at = '2000-01-01' WHERE unit = ?",
+                  (UNIT,))
     task = bureau.tasks_of(UNIT)[0][0].code
     Entries(bureau).save_task_report(clerk(), task, UNIT, MONTH, {"progress": "审核后又改"})
     pkg = export_package(bureau, clerk(), MONTH, tmp_path / "v2.zsp")
@@ -330,8 +333,8 @@ def test_approved_month_is_not_overwritten(office: App, bureau: App, tmp_path: P
     assert res.conflicts >= 1 and not res.applied and "审核通过" in res.conflict_reason
     assert any(i.status == "conflict" and i.key == task for i in res.items)
     assert dump(office.store.path) == before
-    # the office reopens the month, then the same package imports
-    approve(office, state="returned", comment="请补充", at="2099-01-02T00:00:00")
+    # the office reopens the month (review service), then the same package imports
+    review.reopen(office, OFFICE, UNIT, MONTH, "请补充")
     res = import_package(office, OFFICE, pkg)
     assert res.applied and res.updated >= 1
     assert office.store.scalar("SELECT progress FROM task_reports WHERE unit = ? AND task_code = ?",
@@ -473,7 +476,7 @@ def test_backup_is_taken_when_available(office: App, bureau: App, tmp_path: Path
     assert len(calls) == 1
 
 
-# -- decisions (office → unit) -----------------------------------------------------------------------------
+# -- decisions (office → unit) ---------------------------------------------------------------------
 
 def test_decisions_round_trip(office: App, bureau: App, tmp_path: Path) -> None:
     fill(bureau, submit=True)
@@ -559,7 +562,7 @@ def test_decisions_rejections(office: App, bureau: App, tmp_path: Path) -> None:
     assert dump(bureau.store.path) == before
 
 
-# -- many units at once ------------------------------------------------------------------------------------
+# -- many units at once ----------------------------------------------------------------------------
 
 def test_25_units_one_month(office: App, tmp_path: Path) -> None:
     for i in range(6):
@@ -586,7 +589,7 @@ def test_25_units_one_month(office: App, tmp_path: Path) -> None:
                                            (streets[0],)) == len(office.tasks_of(streets[0]))
 
 
-# -- command line ---------------------------------------------------------------------------------------------
+# -- command line ----------------------------------------------------------------------------------
 
 def test_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     odb, udb = str(tmp_path / "o" / "office.db"), str(tmp_path / "u" / "unit.db")
@@ -626,7 +629,7 @@ def test_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert ei.value.code == 2
 
 
-# -- the 数据交换 page -----------------------------------------------------------------------------------------
+# -- the 数据交换 page ---------------------------------------------------------------------------------
 
 class FakeDialogs:
     def __init__(self) -> None:
