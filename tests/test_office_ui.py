@@ -8,8 +8,9 @@ import re
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from models import review
@@ -112,6 +113,19 @@ def test_reminder_prints_to_pdf(qtbot, app, clerk_of, reviewer, tmp_path):
     doc = v.reminder_document()
     text = doc.toPlainText()
     assert "催报通知" in text and "区城管局" in text and U not in text
+    shown = []
+
+    def close_preview() -> None:
+        dlg = QApplication.activeModalWidget()
+        if isinstance(dlg, QPrintPreviewDialog):
+            shown.append(dlg.windowTitle())
+            dlg.reject()
+        else:
+            QTimer.singleShot(20, close_preview)
+
+    QTimer.singleShot(0, close_preview)
+    qtbot.mouseClick(v.print_btn, Qt.MouseButton.LeftButton)  # the preview dialog opens, then closes
+    assert shown and "催报通知" in shown[0]
     pdf = v.reminder_to_pdf(tmp_path / "催报.pdf")
     reader = PdfReader(str(pdf))
     content = "".join(p.extract_text() for p in reader.pages)
@@ -131,6 +145,7 @@ def test_dashboard_chart_click_and_settings_rejudge(qtbot, app, clerk_of, admin)
     act9 = next(a for a in dash.data.actions if a.no == 9)
     assert act9.status == "red"  # 区教体局 reports 滞后 on tasks of action 9
     assert f"逾期任务 {len(dash.data.overdue_tasks)}" in dash.counts_label.text()
+    assert "行动：红灯3，无数据7" in dash.counts_label.text()  # tasks 7.3, 9.x, 10.4 lag
     dash.tabs.setCurrentIndex(3)
     chart = dash.charts["I11a"]
     qtbot.waitExposed(chart)

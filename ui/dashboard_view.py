@@ -240,7 +240,9 @@ class DashboardView(QWidget):
         self.data = d
         self.counts_label.setText("　".join(
             chip_html(s, f"{LIGHT_NAMES[s]} {d.counts.get(s, 0)}") for s in ("red", "yellow", "green", "grey"))
-            + f"　逾期里程碑 {len(d.overdue_milestones)}　逾期任务 {len(d.overdue_tasks)}")
+            + f"　逾期里程碑 {len(d.overdue_milestones)}　逾期任务 {len(d.overdue_tasks)}"
+            + "　行动：" + "，".join(f"{LIGHT_NAMES[s]}{n}" for s in ("red", "yellow", "green", "grey")
+                                  if (n := sum(a.status == s for a in d.actions))))
         self._fill_tree(d)
         self.ind_model.set_rows(d.verdicts)
         over = [{"kind": "里程碑", "code": m["code"], "name": m["name"], "unit": m["unit"],
