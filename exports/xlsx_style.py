@@ -15,6 +15,8 @@ openpyxl objects so both files look alike.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -253,7 +255,9 @@ class StreamSheet:
         self.merges: list[str] = []
         self.title_rows = title_rows
         self.landscape = landscape
-        self._fh = book.zf.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True)
+        # Rows go to a temporary file first: the <dimension> element that precedes them
+        # (read-only readers rely on it) is known only when the sheet is complete.
+        self._fh = tempfile.TemporaryFile()
         self._buf: list[str] = []
         fz = ""
         if freeze_rows or freeze_cols:
@@ -268,11 +272,7 @@ class StreamSheet:
             + (' hidden="1"' if i in hidden_cols else "") + "/>"
             for i, w in enumerate(widths, 1))
         sel = ' tabSelected="1"' if index == 0 else ""
-        self._write(
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        self._head = (
             f'<sheetViews><sheetView workbookViewId="0"{sel}>{fz}</sheetView></sheetViews>'
             '<sheetFormatPr defaultRowHeight="13.5"/>'
             + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
@@ -339,6 +339,15 @@ class StreamSheet:
                     ' fitToWidth="1" fitToHeight="0"/>'
                     f'<headerFooter><oddFooter>{escape(FOOTER)}</oddFooter></headerFooter></worksheet>')
         self._write("".join(tail))
+        last = f"{_COLS[max(self.ncols, 1) - 1]}{max(self.rows, 1)}"
+        head = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="A1:{last}"/>' + self._head)
+        self._fh.seek(0)
+        with self.book.zf.open(f"xl/worksheets/sheet{self.index + 1}.xml", "w", force_zip64=True) as out:
+            out.write(head.encode("utf-8"))
+            shutil.copyfileobj(self._fh, out, 1 << 20)
         self._fh.close()
         self._fh = None  # type: ignore[assignment]
 

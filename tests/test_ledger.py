@@ -255,3 +255,15 @@ def test_libreoffice_converts_the_ledger_to_pdf(app: App, tmp_path: Path) -> Non
     assert len(reader.pages) >= 6
     text = reader.pages[0].extract_text() or ""
     assert "第 1 页" in text or "台账" in text
+
+
+def test_dimensions_for_read_only_readers(app: App, tmp_path: Path) -> None:
+    fill(app)
+    out = build_ledger(app, MONTH, tmp_path / "d.xlsx")
+    full = load_workbook(out)
+    ro = load_workbook(out, read_only=True)
+    try:
+        for ws in full.worksheets:
+            assert (ro[ws.title].max_row, ro[ws.title].max_column) == (ws.max_row, ws.max_column)
+    finally:
+        ro.close()
