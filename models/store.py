@@ -15,8 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from models import schema
 
 
@@ -74,7 +72,16 @@ class Store:
         except StoreError:
             self.conn.close()
             raise
-        self.db = sqlite_utils.Database(self.conn)
+        self._db: Any = None
+
+    @property
+    def db(self) -> Any:
+        """A ``sqlite_utils.Database`` on the connection, made on first use (importing
+        sqlite_utils pulls in pandas when installed, which start-up must not pay for)."""
+        if self._db is None:
+            import sqlite_utils
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # -- set-up ----------------------------------------------------------------
     def _configure(self) -> None:
