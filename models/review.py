@@ -42,9 +42,14 @@ def _text(raw: str, label: str) -> str:
 
 
 def _decide(app: App, actor: Actor, unit: str, month: str, action: str, state: str,
-            comment: str, returns_inc: int = 0) -> None:
+            comment: str, allowed: tuple[str, ...], returns_inc: int = 0) -> None:
     now = now_iso()
     with app.store.tx() as c:
+        row = c.execute("SELECT state FROM submissions WHERE unit = ? AND month = ?", (unit, month)).fetchone()
+        current = row[0] if row else ""
+        if current not in allowed:  # changed since the caller looked (another office PC)
+            raise DomainError(f"{unit}{month_cn(month)}的状态已变为“{STATE_NAMES.get(current, current)}”，"
+                              "请刷新后再操作。")
         c.execute(
             "INSERT INTO submissions(unit, month, state, decided_at, decided_by, comment, returns, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(unit, month) DO UPDATE SET "
@@ -69,7 +74,7 @@ def approve(app: App, actor: Actor, unit: str, month: str, comment: str = "") ->
         raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
                           "只有“已报送”的数据可以审核通过。")
     note = clean_text(comment, label="审核意见", max_len=2000)
-    _decide(app, actor, unit, month, "approve", "approved", note)
+    _decide(app, actor, unit, month, "approve", "approved", note, ("submitted",))
 
 
 def return_submission(app: App, actor: Actor, unit: str, month: str, comment: str) -> None:
@@ -81,7 +86,7 @@ def return_submission(app: App, actor: Actor, unit: str, month: str, comment: st
     if state != "submitted":
         raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
                           "只有“已报送”的数据可以退回。")
-    _decide(app, actor, unit, month, "return", "returned", text, returns_inc=1)
+    _decide(app, actor, unit, month, "return", "returned", text, ("submitted",), returns_inc=1)
 
 
 def reopen(app: App, actor: Actor, unit: str, month: str, reason: str,
@@ -98,7 +103,7 @@ def reopen(app: App, actor: Actor, unit: str, month: str, reason: str,
         raise DomainError(f"{unit}{month_cn(month)}已处于退回（可修改）状态，无需解锁。")
     if state != "approved" and not Entries(app).lock_reason(actor, unit, month, today):
         raise DomainError(f"{unit}{month_cn(month)}目前可以填报修改，无需解锁。")
-    _decide(app, actor, unit, month, "reopen", "returned", text)
+    _decide(app, actor, unit, month, "reopen", "returned", text, (state,))
 
 
 def history(app: App, unit: str, month: str) -> list[dict[str, Any]]:

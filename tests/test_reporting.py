@@ -103,6 +103,21 @@ def test_reminder_list_and_printable_text(app, clerk_of):
     assert "<h2" in html and "区城管局" in html
 
 
+def test_reminder_when_everyone_submitted(app, clerk_of):
+    m = this_month()
+    for unit in app.reporting_units():
+        if app.tasks_of(unit) or app.parts_of(unit):
+            fill(app, clerk_of(unit), unit, m)
+            for code in app.parts_of(unit):
+                Entries(app).save_indicator_value(clerk_of(unit), code, unit, m,
+                                                  "是" if app.plan.part(code).qualitative else "1")
+            Entries(app).submit(clerk_of(unit), unit, m)
+    assert reminder_list(app, m) == []
+    assert "各单位均已报送" in reminder_text(app, m)
+    s = summary(reporting_status(app, m))
+    assert s["report_rate"] == 100.0 and s["on_time_rate"] == 100.0 and s["completeness"] == 100.0
+
+
 def test_status_many_uses_few_queries(app, clerk_of):
     for m in ("2025-01", "2025-02", "2025-03"):
         fill_and_submit(app, clerk_of(U), U, m)

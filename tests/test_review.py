@@ -136,3 +136,12 @@ def test_review_queue_lists_every_reporting_unit(app, clerk_of, reviewer):
     d = review.submission_detail(app, U, M)
     assert len(d["tasks"]) == 4 and all(t["progress"] for t in d["tasks"])
     assert [h["action"] for h in d["history"]] == ["submit"]
+
+
+def test_decision_rechecks_state_inside_the_transaction(app, clerk_of, reviewer):
+    fill_and_submit(app, clerk_of(U), U, M)
+    # as if another office PC approved between this PC's check and its write
+    with pytest.raises(DomainError, match="请刷新"):
+        review._decide(app, reviewer, U, M, "return", "returned", "x", ("approved",))
+    assert Entries(app).state(U, M) == "submitted"
+    assert [h["action"] for h in review.history(app, U, M)] == ["submit"]
