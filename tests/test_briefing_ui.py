@@ -35,6 +35,12 @@ class FakeDialogs(Dialogs):
         self.save_to = save_to
         self.print_to = print_to
         self.print_asked = 0
+        self.confirm_answer = True
+        self.confirms: list[str] = []
+
+    def confirm(self, parent, title, text) -> bool:  # type: ignore[override]
+        self.confirms.append(text)
+        return self.confirm_answer
 
     def save_path(self, parent, title, suggested) -> str:  # type: ignore[override]
         assert suggested.endswith(".pdf")
@@ -124,6 +130,21 @@ def test_main_window_lists_page_for_office_only(qtbot, app: App, reviewer, clerk
     clerk_win = MainWindow(app, clerk_of("区发改委"))
     qtbot.addWidget(clerk_win)
     assert "briefing" not in [s.key for s in clerk_win.specs]
+
+
+def test_edits_kept_unless_user_agrees_to_discard(qtbot, view: BriefingView) -> None:
+    type_text(qtbot, view.edits["overview"], "abc")
+    edited = view.edits["overview"].toPlainText()
+    view.dialogs.confirm_answer = False
+    view.month.set_month("2026-09")
+    assert view.month.month() == MONTH and view.edits["overview"].toPlainText() == edited
+    qtbot.mouseClick(view.compose_btn, Qt.MouseButton.LeftButton)
+    assert view.edits["overview"].toPlainText() == edited and len(view.dialogs.confirms) == 2
+    view.dialogs.confirm_answer = True
+    view.month.set_month("2026-09")
+    assert view.month.month() == "2026-09" and "2026年9月" in view.edits["overview"].toPlainText()
+    view.month.set_month(MONTH)  # nothing edited since: no question
+    assert len(view.dialogs.confirms) == 3
 
 
 def test_date_field_feeds_the_briefing(view: BriefingView) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTabWidget,
+                               QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from models.app import Actor, App, current_month
@@ -43,6 +43,12 @@ class Dialogs:
     def save_path(self, parent: QWidget, title: str, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF 文件 (*.pdf)")
         return path
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def print_setup(self, parent: QWidget, printer: QPrinter) -> bool:
         dlg = QPrintDialog(printer, parent)
@@ -146,12 +152,16 @@ class BriefingView(QWidget):
         lay.addWidget(split, 1)
         lay.addWidget(self.message)
 
-        self.compose_btn.clicked.connect(self.compose)
+        self.compose_btn.clicked.connect(self.recompose)
         self.preview_btn.clicked.connect(self.preview)
         self.print_btn.clicked.connect(self.print_briefing)
         self.save_btn.clicked.connect(self.save_as)
-        self.month.month_changed.connect(lambda _m: self.compose())
+        self._month = self.month.month()
+        self._edited = False
+        self.month.month_changed.connect(self._month_changed)
         self.compose()
+        for e in [*self.edits.values(), self.note]:
+            e.textChanged.connect(self._mark_edited)
 
     # -- options ------------------------------------------------------------------------
     def options(self, record: bool) -> object:
@@ -171,6 +181,28 @@ class BriefingView(QWidget):
         QGuiApplication.restoreOverrideCursor()
 
     # -- actions --------------------------------------------------------------------------
+    def _mark_edited(self) -> None:
+        self._edited = True
+
+    def _may_discard(self) -> bool:
+        return not self._edited or self.dialogs.confirm(
+            self, "重新生成文字", "将按数据重新生成简报文字，您对文字的修改将丢失。是否继续？")
+
+    def _month_changed(self, month: str) -> None:
+        if month == self._month:
+            return
+        if not self._may_discard():
+            self.month.blockSignals(True)
+            self.month.set_month(self._month)
+            self.month.blockSignals(False)
+            return
+        self._month = month
+        self.compose()
+
+    def recompose(self) -> None:
+        if self._may_discard():
+            self.compose()
+
     def compose(self) -> None:
         """Fill the text boxes with texts composed from the month's data."""
         from exports.briefing import compose
@@ -187,6 +219,7 @@ class BriefingView(QWidget):
             self._idle()
         for key, e in self.edits.items():
             e.setPlainText(texts.get(key, ""))
+        self._edited = False
         self.message.ok(f"已根据{month_cn(month)}的数据生成简报文字，可修改后生成预览、打印或另存为PDF。")
 
     def _build(self, path: Path, record: bool) -> int | None:
@@ -284,7 +317,8 @@ def print_pdf(path: Path, printer: QPrinter) -> int:
             if i:
                 printer.newPage()
             pts = doc.pagePointSize(i)
-            size = QSize(round(pts.width() / 72 * PRINT_DPI), round(pts.height() / 72 * PRINT_DPI))
+            dpi = min(PRINT_DPI, printer.resolution())
+            size = QSize(round(pts.width() / 72 * dpi), round(pts.height() / 72 * dpi))
             image = doc.render(i, size)
             target = painter.viewport()
             painter.drawImage(target, image)
