@@ -57,7 +57,7 @@ def _file_row(path: Path, res: PackagePreview | DomainError) -> dict[str, Any]:
         note = "无变化"
     else:
         note = "待确认导入"
-    return {"file": path.name, "unit": res.unit, "month": month_cn(res.month) if res.month else "",
+    return {"file": path.name, "unit": res.unit, "month": month_cn(res.month) if res.month else "各月",
             "new": res.new, "updated": res.updated, "unchanged": res.unchanged, "conflicts": res.conflicts,
             "note": note, "error": False, "preview": res}
 
