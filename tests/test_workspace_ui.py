@@ -276,6 +276,11 @@ def test_indicator_verdict_beside_the_field(qtbot, app, clerk_of):
     row = Entries(app).indicator_value("I01", "2026")
     assert row["raw"] == "很高" and row["value"] is None and row["source"] == "统计年鉴"
     assert w.item_for(INDICATORS, "I01").text(1) == "很高"
+    assert "应为数字" in w.item_for(INDICATORS, "I01").toolTip(1)
+    ed.editor.clear()
+    qtbot.keyClicks(ed.editor, "19")
+    w.flush()
+    assert w.item_for(INDICATORS, "I01").foreground(1).color().name() in ("#16a34a", "#15803d")
 
 
 def test_lead_sees_cooperating_units_entries(qtbot, app, clerk_of):

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QHideEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QScrollArea, QSplitter,
                                QStackedWidget, QToolButton, QTreeWidget, QTreeWidgetItem,
@@ -27,7 +27,7 @@ from models.errors import DomainError, InvalidInput, NotFound
 from ui.indicator_panel import IndicatorPanel
 from ui.project_dialog import ProjectPanel
 from ui.task_panel import ROLE_CN, TaskPanel
-from ui.undo import Edit, SavedEdit, apply_values, make_judge
+from ui.undo import Edit, SavedEdit, apply_values, make_judge, verdict_display
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -320,6 +320,7 @@ class Workspace(QWidget):
             it.setData(0, KIND_ROLE, INDICATORS)
             it.setData(0, CODE_ROLE, code)
             it.setToolTip(0, part.name)
+            self._color_badge(it, code, raw)
         g_proj = QTreeWidgetItem(self.tree, ["项目明细", ""])
         for t, role in tasks:
             n = ov["projects"].get(t.code, 0)
@@ -335,6 +336,12 @@ class Workspace(QWidget):
             f.setBold(True)
             g.setFont(0, f)
         self._loading = False
+
+    def _color_badge(self, it: QTreeWidgetItem, code: str, raw: str) -> None:
+        """Colour an indicator's value in the list by the engine's verdict."""
+        text, color = verdict_display(self.judge, code, self.entries.period_for(code, self.month), raw)
+        it.setForeground(1, QBrush(QColor(color)) if raw and color else QBrush())
+        it.setToolTip(1, text)
 
     def items(self) -> list[QTreeWidgetItem]:
         out = []
@@ -475,6 +482,7 @@ class Workspace(QWidget):
             it = self.item_for(INDICATORS, e.code)
             if it is not None:
                 it.setText(1, e.new.get("value") or "未填")
+                self._color_badge(it, e.code, e.new.get("value") or "")
 
     def _apply_edit(self, e: Edit, values: dict[str, str]) -> None:
         """Undo/redo: store ``values`` for the edit's record and show them."""
