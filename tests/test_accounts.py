@@ -359,3 +359,40 @@ def test_my_account_view_changes_password(qtbot, app: App, admin) -> None:
     cancel = next(b for b in view.form.findChildren(QPushButton) if b.text() == "取消")
     cancel.click()
     assert view.form.old.text() == "" and not view.form.isHidden()
+
+
+def test_event_log_records_logins_reviews_imports_exports_and_settings(
+        tmp_path: Path, app: App, admin, reviewer, capsys) -> None:
+    from exports.briefing import BriefingOptions, build_briefing
+    from models import exchange, office, review
+    from tests.office_data import fill_and_submit
+    unit, month = "区住建局", "2026-10"
+    accounts.create_user(app, admin, "jian", CLERK, PW, unit)
+    with pytest.raises(accounts.LoginFailed):
+        accounts.authenticate(app, "jian", "not-the-password")
+    clerk = accounts.authenticate(app, "jian", PW)
+    fill_and_submit(app, clerk, unit, month)
+    review.return_submission(app, reviewer, unit, month, "请补充投资数据")
+    from models.entries import Entries
+    Entries(app).submit(clerk, unit, month)
+    review.approve(app, reviewer, unit, month)
+    review.reopen(app, reviewer, unit, month, "数据有误")
+    office.set_setting(app, admin, "due_day", 9)
+    build_briefing(app, month, tmp_path / "简报.pdf", BriefingOptions(actor=reviewer, charts=False))
+    exchange.make_install(app, admin, unit, tmp_path / "i.zsi")
+    app.close()
+    assert entry.main(["--db", str(app.store.path), "export-ledger", "--month", month,
+                       "-o", str(tmp_path / "台账.xlsx")]) == 0
+    capsys.readouterr()
+    again = App.open(app.store.path)
+    try:
+        rows = accounts.event_log(again, admin)
+    finally:
+        again.close()
+    seen = [(r["actor"], r["kind"]) for r in reversed(rows)]
+    for expected in [("jian", "login_failed"), ("jian", "login"), ("office", "review"),
+                     ("admin", "settings"), ("office", "export"), ("admin", "exchange"), ("命令行", "export")]:
+        assert expected in seen, expected
+    details = " ".join(r["detail"] for r in rows if r["kind"] == "review")
+    assert "退回" in details and "审核通过" in details and "解锁" in details
+    assert all(r["at"] and r["actor"] for r in rows)
