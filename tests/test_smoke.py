@@ -130,3 +130,24 @@ def test_core_modules_do_not_import_heavy_modules(module: str) -> None:
                        encoding="utf-8", cwd=ROOT, timeout=60, env=env())
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.strip().splitlines()[-1]) == [], f"{module} imports heavy modules"
+
+
+def test_long_session_survives_many_qt_calls() -> None:
+    """PySide6 6.12 on Python 3.11 returns None from void methods (setText, addItem, …)
+    without a new reference: every call lowers None's reference count by one and after a few
+    thousand calls Python aborts ("deallocating None"). A clerk's session makes far more
+    calls than that, so the start-up (ui.qtsetup.make_application) must guard against it."""
+    code = (
+        "import sys\n"
+        "from ui.qtsetup import make_application\n"
+        "from PySide6.QtWidgets import QComboBox, QLabel\n"
+        "app = make_application(sys.argv[:1])\n"
+        "label, combo = QLabel(), QComboBox()\n"
+        "for i in range(100_000):\n"
+        "    label.setText('第%d次' % i)\n"
+        "    combo.addItem('月份', i) if i % 10 == 0 else None\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       encoding="utf-8", cwd=ROOT, timeout=120, env=env())
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-1500:]
