@@ -112,6 +112,9 @@ class ExcelView(QWidget):
         self.result.setReadOnly(True)
         self.result.setPlaceholderText("导入结果显示在这里。")
 
+        for combo in (self.month, self.unit):
+            combo.setMinimumWidth(220)
+            combo.setMaximumWidth(360)
         form = QFormLayout()
         form.addRow("月份：", self.month)
         rng = QHBoxLayout()
@@ -293,6 +296,7 @@ class ExcelView(QWidget):
             self.last_output = result
         self.status.setText(message)
         if self.progress_dialog is not None:
+            self.progress_dialog.blockSignals(True)  # closing it would emit canceled()
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
