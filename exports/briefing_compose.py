@@ -32,30 +32,23 @@ ITEM_MAX = 120  # characters per progress item
 ITEMS_PER_ACTION = 3
 NEXT_PER_ACTION = 1
 TASK_STATUSES = ("已完成", "推进中", "滞后", "未启动")
-_FALLBACK_NAMES = {"green": "正常", "yellow": "预警", "red": "滞后", "grey": "待定", "invalid": "无效"}
 
 
 def status_names() -> dict[str, str]:
-    try:
-        from models.targets import STATUS_NAMES
-        return dict(STATUS_NAMES)
-    except ImportError:  # pragma: no cover - the target engine ships with the application
-        return dict(_FALLBACK_NAMES)
+    from models.targets import STATUS_NAMES
+    return dict(STATUS_NAMES)
 
 
 def status_colors() -> dict[str, str]:
-    try:
-        from models.targets import STATUS_COLORS
-        return dict(STATUS_COLORS)
-    except ImportError:  # pragma: no cover
-        return {"green": "#16a34a", "yellow": "#d97706", "red": "#dc2626", "grey": "#6b7280",
-                "invalid": "#7c3aed"}
+    from models.targets import STATUS_COLORS
+    return dict(STATUS_COLORS)
 
 
 def trim(text: str, limit: int = ITEM_MAX) -> str:
     """The first sentence(s) of ``text`` that fit in ``limit`` characters; a single
     sentence longer than that is cut with “…”."""
-    s = re.sub(r"\s+", "", text or "")
+    s = re.sub(r"\s*\n\s*", "", text or "")
+    s = re.sub(r"[ \t\u3000]+", " ", s).strip()
     if not s:
         return ""
     sentences = re.findall(r"[^。！？；!?;]+[。！？；!?;]?", s)

@@ -97,6 +97,7 @@ def test_trim_keeps_whole_sentences_within_limit() -> None:
     assert trim(s, 20) == "第一句话。第二句话比较长一些。"
     assert trim("无标点" * 60, 20).endswith("…") and len(trim("无标点" * 60, 20)) == 20
     assert trim("") == ""
+    assert trim("完成 LNG  储备站\n建设；") == "完成 LNG 储备站建设。"
 
 
 def test_compose_sections_from_data(month_app: App) -> None:
