@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 ifeq ($(OS),Windows_NT)
   BIN := $(VENV)/Scripts
+  EXE := .exe
 else
   BIN := $(VENV)/bin
+  EXE :=
 endif
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
@@ -24,14 +26,17 @@ run: $(STAMP)
 test: $(STAMP) $(VENV)/.sysdeps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
+# Speed scripts (bench/bench_*.py): medians and ratios against a baseline of the same run.
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
 
+# One-folder build in dist/ZhushanCarbonPeak/ (about half a minute); see docs/readme/build.md.
 dist: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
 
+# Build, then run the built program's self-check (database, plan, window, briefing, ledger).
 smoke: dist
-	QT_QPA_PLATFORM=offscreen dist/ZhushanCarbonPeak/ZhushanCarbonPeak --smoke
+	QT_QPA_PLATFORM=offscreen dist/ZhushanCarbonPeak/ZhushanCarbonPeak$(EXE) --smoke
 
 # LibreOffice (xlsx → PDF check) and poppler: installed once when missing and possible
 # (root with apt-get); otherwise the tests that need them are skipped.
