@@ -10,7 +10,7 @@ import main
 from models.app import App, months_between
 from models.checking import Judge
 from models.demo import generate_demo
-from models.entries import Entries
+from models.entries import Entries, due_date
 from models.errors import DomainError, InvalidInput
 from models.store import Store
 
@@ -56,6 +56,9 @@ def test_submission_mix_and_review_events(demo):
         "SELECT COUNT(*) FROM submissions s WHERE NOT EXISTS (SELECT 1 FROM task_reports t "
         "WHERE t.unit = s.unit AND t.month = s.month)")
     assert missing == 0  # a submission always has reports behind it
+    late = [r for r in app.store.query("SELECT month, submitted_at FROM submissions WHERE submitted_at != ''")
+            if r["submitted_at"][:10] > due_date(r["month"], app.settings.get("due_day")).isoformat()]
+    assert late  # a few units report after the due day
     approvals = app.store.scalar("SELECT COUNT(*) FROM review_events WHERE action = 'approve'")
     assert approvals == states["approved"]
 
