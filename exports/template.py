@@ -86,7 +86,7 @@ class _Sheet:
                                       "promptTitle": f.label[:32], "prompt": hint[:250]}
                 if f.type in (CHOICE, YESNO) and f.choices:
                     kw.update(type="list", formula1='"' + ",".join(f.choices) + '"', showErrorMessage=True,
-                              errorTitle="输入有误", error=f"请从下拉列表中选择：{'、'.join(f.choices)}"[:250])
+                              errorTitle="输入有误", error=f"请从下拉列表中选择：{'、'.join(f.choices)}"[:220])
                 dv = DataValidation(**kw)
                 ws.add_data_validation(dv)
                 self.dv[letter] = dv
@@ -139,7 +139,8 @@ class _Sheet:
             if letter != "yes_no":
                 dv.add(f"{letter}{HEADER_ROW + 1}:{letter}{max(last, HEADER_ROW + 1)}")
         if self.row == HEADER_ROW:
-            self.ws.cell(HEADER_ROW + 1, 1, "（本月没有需要填报的事项）")
+            # Not in the code column, so the import sees an empty row.
+            self.ws.cell(HEADER_ROW + 1, 2, "（本单位本月没有需要填报的事项）")
 
 
 def _cell_value(v: Any, f: Field | None) -> Any:

@@ -285,3 +285,14 @@ def test_libreoffice_opens_the_template(template: Path, tmp_path: Path) -> None:
                    timeout=180)
     pdf = tmp_path / "pdf" / (template.stem + ".pdf")
     assert pdf.exists() and len(PdfReader(pdf).pages) >= 5
+
+
+def test_unit_without_indicators_or_milestones(app: App, tmp_path: Path) -> None:
+    unit = next(u for u in app.reporting_units() if not app.parts_of(u) and not app.milestones_of(u))
+    tpl = build_template(app, MONTH, unit, tmp_path / "empty.xlsx")
+    wb = load_workbook(tpl)
+    assert wb["指标填报"]["B4"].value == "（本单位本月没有需要填报的事项）"
+    assert wb["指标填报"]["A4"].value is None
+    s = import_excel(app, CLI_ACTOR, tpl)
+    assert (s.imported, s.updated, s.unchanged, s.rejected) == (0, 0, 0, [])
+    assert s.ok and "新增0条" in s.text()
