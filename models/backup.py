@@ -33,6 +33,10 @@ REASON_NAMES = {"daily": "每日自动备份", "import": "导入前", "migrate":
                 "restore": "恢复前", "corrupt": "损坏的原文件"}
 
 
+class BackupFailed(StoreError):
+    """A backup could not be written (disk full, folder not writable)."""
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
@@ -86,8 +90,11 @@ def _copy_with_api(src: sqlite3.Connection, dest_path: Path) -> None:
         src.backup(dst)
         ok = dst.execute("PRAGMA quick_check").fetchone()[0]
         dst.execute("PRAGMA journal_mode = DELETE")
-    finally:
+    except BaseException:
         dst.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    dst.close()
     if ok != "ok":
         tmp.unlink(missing_ok=True)
         raise DatabaseCorrupt(f"备份检查未通过（{ok}），未保存备份。")
@@ -118,14 +125,17 @@ def backup_now(store: Store, reason: str, now: datetime | None = None) -> Path:
     ``backup_keep`` are removed. Raises StoreError (Chinese message) on failure."""
     now = now or datetime.now()
     reason = _reason(reason)
-    target = _target(store.path, reason, now)
+    target = backup_dir(store.path)
     try:
+        target = _target(store.path, reason, now)
         with store.lock:
             _copy_with_api(store.conn, target)
+    except DatabaseCorrupt as exc:
+        raise BackupFailed(f"备份数据库失败：{exc}") from None
     except sqlite3.Error as exc:
-        raise StoreError(f"备份数据库失败：{exc}") from None
+        raise BackupFailed(f"备份数据库失败：{exc}") from None
     except OSError as exc:
-        raise StoreError(f"无法写入备份文件 {target}：{exc}") from None
+        raise BackupFailed(f"无法写入备份文件 {target}：{exc.strerror or exc}") from None
     prune(store.path, _keep(store), protect=target)
     return target
 

@@ -32,8 +32,12 @@ _WIN_LOCK_OFFSET = 4096
 class InstanceLock:
     def __init__(self, db_path: str | Path):
         self.db_path = Path(db_path)
-        self.path = self.db_path.with_name(self.db_path.name + ".lock")
-        self._fh: IO[str] | None = None
+        try:
+            real = self.db_path.resolve()  # the same lock for every spelling of the path
+        except OSError:
+            real = self.db_path.absolute()
+        self.path = real.with_name(real.name + ".lock")
+        self._fh: IO[bytes] | None = None
 
     @property
     def held(self) -> bool:
@@ -44,7 +48,7 @@ class InstanceLock:
         if self._fh is not None:
             return True
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8")
+        fh = open(self.path, "a+b")
         try:
             if sys.platform == "win32":
                 fh.seek(_WIN_LOCK_OFFSET)
@@ -56,7 +60,8 @@ class InstanceLock:
             return False
         fh.seek(0)
         fh.truncate()
-        fh.write(f"{os.getpid()}\n{socket.gethostname()}\n{datetime.now().isoformat(timespec='seconds')}\n")
+        info = f"{os.getpid()}\n{socket.gethostname()}\n{datetime.now().isoformat(timespec='seconds')}\n"
+        fh.write(info.encode("utf-8"))
         fh.flush()
         self._fh = fh
         return True

@@ -193,3 +193,26 @@ def test_backup_page_backs_up_and_refuses_non_admins(qtbot, app: App, admin, rev
     qtbot.addWidget(other)
     with pytest.raises(PermissionDenied):
         other.backup_now()
+
+
+def test_backup_failure_is_a_clear_error_and_blocks_migration(db_path: Path, app: App, admin) -> None:
+    save(app, admin, "数据")
+    app.close()
+    blocker = db_path.parent / "backups"
+    blocker.write_text("不是文件夹", encoding="utf-8")  # the backup folder cannot be created
+    s = Store(db_path)
+    try:
+        with pytest.raises(backup.BackupFailed, match="无法写入备份文件"):
+            backup.backup_now(s, "manual")
+    finally:
+        s.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version = 1")  # pretend an older program wrote it
+    conn.close()
+    with pytest.raises(backup.BackupFailed):
+        Store(db_path)
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # not migrated without a backup
+    finally:
+        conn.close()

@@ -328,3 +328,20 @@ def test_bureau_installation_uses_its_plan_and_admits_its_unit(tmp_path: Path, s
     st.shutdown()
     st2, rc2 = started(db, FakeDialogs(), {"ZHUSHAN_AUTOLOGIN": "local", "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
     assert rc2 is None and st2.actor.is_admin
+
+
+def test_backup_failures_at_start(tmp_path: Path, started) -> None:
+    db = tmp_path / "zhushan.db"
+    make_db(db)
+    (tmp_path / "backups").write_text("x", encoding="utf-8")  # no backup can be written
+    d = FakeDialogs(login_as=("admin", PW))
+    st, rc = started(db, d)
+    assert rc is None and d.kinds() == ["warning", "login"]  # daily backup failed: warned, still usable
+    assert "自动备份失败" in d.shown[0][1]
+    st.shutdown()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    d2 = FakeDialogs()
+    st2, rc2 = started(db, d2)
+    assert rc2 == 1 and d2.kinds() == ["critical"] and "没有升级、也没有修改数据库" in d2.shown[0][1]

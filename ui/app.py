@@ -137,6 +137,10 @@ class Startup:
             except DatabaseBusy as exc:
                 self.dialogs.critical("数据库被占用", str(exc))
                 return None
+            except backup.BackupFailed as exc:
+                self.dialogs.critical("升级前备份失败", f"{exc}\n\n为安全起见，程序没有升级、也没有修改数据库。"
+                                      "请检查数据库所在磁盘的剩余空间和写入权限后重试。")
+                return None
             except StoreError as exc:
                 good = backup.latest_good_backup(self.db_path) if attempt == 0 else None
                 if good is None:
