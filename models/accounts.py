@@ -145,6 +145,11 @@ def _clean_display(name: str | None) -> str:
 def _check_role_unit(app: App, role: str, unit: str | None) -> str | None:
     if role not in ROLES:
         raise InvalidInput(f"未知的角色“{role}”，可选：填报员 clerk、审核员 reviewer、管理员 admin。")
+    inst = installation_unit(app)
+    if inst and role == REVIEWER:
+        raise InvalidInput(f"本机是{inst}的填报电脑，审核员账户应建在领导小组办公室的电脑上。")
+    if inst and role == CLERK and unit != inst:
+        raise InvalidInput(f"本机是{inst}的填报电脑，只能新建{inst}的填报员。")
     if role == CLERK:
         if not unit:
             raise InvalidInput("填报员必须属于一个填报单位。")

@@ -198,6 +198,13 @@ def test_bureau_installation_admits_only_its_unit(app: App, admin) -> None:
     for name in ("gong", "shen"):
         with pytest.raises(PermissionDenied, match="区住建局的填报电脑"):
             accounts.authenticate(app, name, PW)
+    # New accounts on a unit's PC: its clerks and local administrators only.
+    with pytest.raises(InvalidInput, match="只能新建区住建局的填报员"):
+        accounts.create_user(app, admin, "gong2", CLERK, PW, "区工信局")
+    with pytest.raises(InvalidInput, match="审核员账户应建在领导小组办公室"):
+        accounts.create_user(app, admin, "shen2", REVIEWER, PW)
+    accounts.create_user(app, admin, "jian2", CLERK, PW, "区住建局")
+    accounts.create_user(app, admin, "local2", ADMIN, PW)
 
 
 def test_event_log_is_append_only(app: App, admin) -> None:

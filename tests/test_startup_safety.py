@@ -308,15 +308,15 @@ def test_bureau_installation_uses_its_plan_and_admits_its_unit(tmp_path: Path, s
     finally:
         office.close()
     db = tmp_path / "bureau" / "zhushan.db"
-    exchange.install(db, inst_file)
     app = App.open(db)
-    try:
+    try:  # accounts made before the installation (afterwards only 区住建局's could be made)
         boss = accounts.create_first_admin(app, "local", PW)
         accounts.create_user(app, boss, "jian", CLERK, PW, "区住建局")
         accounts.create_user(app, boss, "gong", CLERK, PW, "区工信局")
         accounts.create_user(app, boss, "shen", "reviewer", PW)
     finally:
         app.close()
+    exchange.install(db, inst_file)
     for name in ("gong", "shen"):
         d = FakeDialogs(login_as=None)
         st, rc = started(db, d, {"ZHUSHAN_AUTOLOGIN": name, "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})

@@ -33,11 +33,11 @@ class UserDialog(QDialog):
         self.username.setReadOnly(existing is not None)
         self.display = QLineEdit(existing.display_name if existing else "")
         self.display.setMaxLength(40)
+        inst = accounts.installation_unit(app)
         self.role = QComboBox()
-        for r in (CLERK, REVIEWER, ADMIN):
+        for r in ((CLERK, ADMIN) if inst else (CLERK, REVIEWER, ADMIN)):
             self.role.addItem(ROLE_NAMES[r], r)
         self.unit = QComboBox()
-        inst = accounts.installation_unit(app)
         for u in ([inst] if inst else app.reporting_units()):
             self.unit.addItem(u)
         if existing:
