@@ -105,6 +105,23 @@ def test_review_return_then_approve(qtbot, app, clerk_of, reviewer):
     assert [h["action"] for h in review.history(app, U, M)] == ["submit", "return", "submit", "approve", "reopen"]
 
 
+def test_review_opens_unit_in_workspace(qtbot, app, clerk_of, reviewer):
+    fill_and_submit(app, clerk_of(U), U, M)
+    w = MainWindow(app, reviewer)
+    _show(qtbot, w)
+    v = w.show_page("review")
+    v.set_month(M)
+    row = _row_of(v, U)
+    v.table.scrollTo(v.model.index(row, 0))
+    rect = v.table.visualRect(v.model.index(row, 0))
+    qtbot.mouseClick(v.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert v.selected_unit() == U
+    qtbot.mouseDClick(v.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    ws = w.stack.currentWidget()
+    assert ws is w.pages["workspace"]
+    assert ws.unit == U and ws.month == M
+
+
 def test_reminder_prints_to_pdf(qtbot, app, clerk_of, reviewer, tmp_path):
     fill(app, clerk_of("区城管局"), "区城管局", M, skip=("6.4",))
     fill_and_submit(app, clerk_of(U), U, M)

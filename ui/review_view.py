@@ -70,11 +70,14 @@ class ReviewView(QWidget):
         self.approve_btn = QPushButton("审核通过")
         self.return_btn = QPushButton("退回修改")
         self.reopen_btn = QPushButton("解锁（重新开放）")
+        self.open_btn = QPushButton("在月度填报中打开")
+        self.open_btn.setToolTip("打开该单位本月的填报页面，逐项查看填报内容和修改记录（也可双击列表中的单位）")
         self.message = MessageLine()
         btns = QHBoxLayout()
         for b in (self.approve_btn, self.return_btn, self.reopen_btn):
             btns.addWidget(b)
         btns.addStretch(1)
+        btns.addWidget(self.open_btn)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
@@ -99,6 +102,8 @@ class ReviewView(QWidget):
         self.return_btn.clicked.connect(self.return_selected)
         self.reopen_btn.clicked.connect(self.reopen_selected)
         self.print_btn.clicked.connect(self.print_reminder)
+        self.open_btn.clicked.connect(self.open_in_workspace)
+        self.table.doubleClicked.connect(lambda _i: self.open_in_workspace())
         self._shown_once = False
         self.refresh()
 
@@ -181,6 +186,20 @@ class ReviewView(QWidget):
 
     def reopen_selected(self) -> bool:
         return self._act(review.reopen, "已解锁，填报单位可以修改", self.comment.toPlainText())
+
+    def open_in_workspace(self) -> bool:
+        """Show the selected unit's month on the 月度填报 page of the main window."""
+        unit = self.selected_unit()
+        win = self.window()
+        if unit is None:
+            self.message.error("请先在列表中选择一个单位。")
+            return False
+        if not hasattr(win, "show_page"):
+            return False
+        ws = win.show_page("workspace")
+        ws.set_unit(unit)  # type: ignore[attr-defined]
+        ws.set_month(self.month())  # type: ignore[attr-defined]
+        return True
 
     # -- 催报 --------------------------------------------------------------------------
     def reminder_document(self) -> QTextDocument:
