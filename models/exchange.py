@@ -43,8 +43,7 @@ INSTALL_EXT = ".zsi"
 PACKAGE_EXT = ".zsp"
 
 
-# -- installation --------------------------------------------------------------------------------
-
+# -- the installed plan ----------------------------------------------------------------------------
 
 def installed_plan_path(db_path: str | Path) -> Path | None:
     """The plan file installed for the database at ``db_path``, or None (use --plan or the
@@ -108,7 +107,7 @@ def _shared_settings(app: App) -> dict[str, Any]:
     return {k: app.settings.get(k) for k in SHARED_SETTINGS}
 
 
-# -- installation --------------------------------------------------------------------------------
+# -- installation ----------------------------------------------------------------------------------
 
 def make_install(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
     """Write the installation file of ``unit`` (office only). The unit's key is made once."""
@@ -157,6 +156,7 @@ def _parse_install(raw: RawPackage) -> tuple[dict[str, Any], dict[str, Any], str
     if sha256(text.encode("utf-8")) != raw.manifest["plan_digest"]:
         raise PackageRejected(f"安装文件 {name} 中的计划文件校验失败，已拒绝，数据库未作任何修改。")
     return c, plan, text
+
 
 def install(app_or_db_path: App | str | Path, path: str | Path) -> dict[str, Any]:
     """Import an installation file into a unit's database; returns the installation dict.
@@ -211,18 +211,20 @@ def install(app_or_db_path: App | str | Path, path: str | Path) -> dict[str, Any
             store.close()
     return inst
 
+
 def _add_streets(c: sqlite3.Connection, streets: Iterable[str]) -> None:
     for name in streets:
         n = c.execute("SELECT COUNT(*) FROM units").fetchone()[0]
         c.execute("INSERT INTO units(name, kind, sort, active, from_plan) VALUES (?, 'street', ?, 1, 0) "
                   "ON CONFLICT(name) DO NOTHING", (name.strip(), 1000 + n))
 
+
 def preview_package(app: App, path: str | Path) -> PackagePreview:
     """Check a package and report what importing it would do. Changes nothing."""
     return load_package(app, path).preview
 
 
-# -- submission packages (unit → office) ------------------------------------------------------------
+# -- submission packages (unit → office) -----------------------------------------------------------
 
 def export_package(app: App, actor: Actor, month: str, path: str | Path) -> Path:
     """Write the unit's package for ``month`` (on the unit's PC)."""
@@ -268,7 +270,8 @@ def export_package(app: App, actor: Actor, month: str, path: str | Path) -> Path
     app.log(actor, "exchange", f"导出报送包：{unit} {month} → {out.name}")
     return out
 
-# -- decisions packages (office → unit) -----------------------------------------------------------------
+
+# -- decisions packages (office → unit) ------------------------------------------------------------
 
 def export_decisions(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
     """Write the office's decisions for ``unit``: review states and comments of every month,
@@ -296,7 +299,8 @@ def export_decisions(app: App, actor: Actor, unit: str, path: str | Path) -> Pat
         app.log(actor, "exchange", f"导出回执包：{unit} → {out.name}")
     return out
 
-# -- importing -------------------------------------------------------------------------------------------
+
+# -- importing -------------------------------------------------------------------------------------
 
 def _backup(app: App, reason: str) -> None:
     """Back the database up before imports when the backup service is available."""
@@ -388,7 +392,7 @@ def import_packages(app: App, actor: Actor, paths: Iterable[str | Path], dry_run
     return out
 
 
-# -- command line ------------------------------------------------------------------------------------------
+# -- command line ----------------------------------------------------------------------------------
 
 def _open(args: argparse.Namespace) -> App:
     import main as entry

@@ -75,7 +75,7 @@ def _show(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-# -- identities --------------------------------------------------------------------------------
+# -- identities ------------------------------------------------------------------------------------
 
 def installation(app: App) -> dict[str, Any] | None:
     """The installation identity of a unit's PC, or None on the office's PC."""
@@ -105,15 +105,18 @@ def parse_plan_text(text: str, where: Path, name: str) -> Plan:
     except (tomllib.TOMLDecodeError, PlanError) as exc:
         raise PackageRejected(f"{name} 中的计划文件无法使用：{exc}") from None
 
+
 def set_setting(c: sqlite3.Connection, key: str, value: Any) -> None:
     c.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
               (key, json.dumps(value, ensure_ascii=False)))
 
+
 def to_json(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 
-# -- previews ------------------------------------------------------------------------------------
+
+# -- previews --------------------------------------------------------------------------------------
 
 STATUS_NAMES = {"new": "新增", "updated": "更新", "unchanged": "未变", "conflict": "冲突"}
 
@@ -238,7 +241,7 @@ def load_package(app: App, path: str | Path) -> Work:
     return prepare_decisions(app, raw)
 
 
-# -- submission packages (unit → office) ------------------------------------------------------------
+# -- submission packages (unit → office) -----------------------------------------------------------
 
 def prepare_submission(app: App, raw: RawPackage) -> Work:
     m = raw.manifest
