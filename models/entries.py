@@ -18,7 +18,8 @@ from forms.fields import FieldError, validate_all
 from models.app import Actor, App, month_add
 from models.errors import InvalidInput, Locked, NotFound, PermissionDenied
 from models.store import now_iso
-from models.values import ValueProblem, clean_text, parse_number, parse_yes_no
+from models.values import (ValueProblem, clean_text, confirmation_needed, parse_number,
+                           parse_yes_no)
 
 MAX_TEXT = 20000
 STATE_NAMES = {"": "未填报", "draft": "草稿", "submitted": "已报送", "approved": "已审核通过",
@@ -455,7 +456,55 @@ class Entries:
                 part = self.plan.part(code)
                 _, _, errs = _parse_part_value(part, r["raw"], part.name)
                 problems.extend((f"指标{code}", e.message) for e in errs)
+        problems.extend((where, f"{msg}；确认无误后才能报送") for where, msg, _ in self.unconfirmed_jumps(unit, month))
         return problems
+
+    # -- values far off the previous period -----------------------------------------------------
+    def unconfirmed_jumps(self, unit: str, month: str) -> list[tuple[str, str, tuple[str, str]]]:
+        """Values of the month more than 10 times off the previous period and not yet
+        confirmed: (where, message, (kind, code)) triples."""
+        out: list[tuple[str, str, tuple[str, str]]] = []
+        for r in self.store.query("SELECT * FROM milestone_values WHERE unit = ? AND month = ? "
+                                  "AND value IS NOT NULL", (unit, month)):
+            part = self.plan.part(r["milestone_code"])
+            if part.qualitative or r["confirmed_value"] == r["value"]:
+                continue
+            prev = self.store.scalar(
+                "SELECT value FROM milestone_values WHERE milestone_code = ? AND unit = ? AND month < ? "
+                "AND value IS NOT NULL ORDER BY month DESC LIMIT 1", (r["milestone_code"], unit, month))
+            msg = confirmation_needed(r["value"], prev, label=f"{part.name}（累计）", unit=part.unit)
+            if msg:
+                out.append((f"里程碑{r['milestone_code']}", msg, ("milestone", r["milestone_code"])))
+        for code in self.app.parts_of(unit):
+            part = self.plan.part(code)
+            period = self.period_for(code, month)
+            r = self.indicator_value(code, period)
+            if part.qualitative or not r or r["value"] is None or r["confirmed_value"] == r["value"]:
+                continue
+            msg = confirmation_needed(r["value"], self.previous_indicator_value(code, period),
+                                      label=part.name, unit=part.unit)
+            if msg:
+                out.append((f"指标{code}", msg, ("indicator", code)))
+        return out
+
+    def confirm_jump(self, actor: Actor, kind: str, code: str, unit: str, month: str) -> None:
+        """Record that the value entered for ``month`` was checked and is right."""
+        self._check_edit(actor, unit, month)
+        if kind == "milestone":
+            row = self.milestone_value(code, unit, month)
+            table, where, key = "milestone_values", "milestone_code = ? AND unit = ? AND month = ?", code
+            params: tuple[str, ...] = (code, unit, month)
+        else:
+            period = self.period_for(code, month)
+            row = self.indicator_value(code, period)
+            table, where, key = "indicator_values", "part_code = ? AND period = ?", f"{code}@{period}"
+            params = (code, period)
+        if row is None or row["value"] is None:
+            raise NotFound(f"{code}本期没有可确认的数值。")
+        with self.store.tx() as c:
+            c.execute(f"UPDATE {table} SET confirmed_value = value WHERE {where}", params)
+            self._audit(c, actor, unit, month, "milestone" if kind == "milestone" else "indicator", key,
+                        [("confirmed", row["confirmed_value"], row["value"])], "form")
 
     def submit(self, actor: Actor, unit: str, month: str) -> None:
         actor.require_unit(unit, "报送该单位的数据")

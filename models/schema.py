@@ -239,5 +239,13 @@ def _v2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+def _v3(db: sqlite3.Connection) -> None:
+    """Confirmation of values more than 10 times off the previous period."""
+    run_script(db, """
+        ALTER TABLE indicator_values ADD COLUMN confirmed_value REAL;
+        ALTER TABLE milestone_values ADD COLUMN confirmed_value REAL;
+        """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

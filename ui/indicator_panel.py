@@ -16,7 +16,7 @@ from models.plan import Part
 from models.targets import describe_target
 from models.values import fmt_number
 from ui.form_widgets import FieldEditor, FieldForm
-from ui.undo import INDICATOR, Edit, verdict_display
+from ui.undo import INDICATOR, Edit, jump_note, verdict_display
 
 
 class IndicatorPanel(QWidget):
@@ -34,6 +34,7 @@ class IndicatorPanel(QWidget):
         self.period = ""
         self.read_only = False
         self.saved: dict[str, str] = {}
+        self.previous: float | None = None
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -103,6 +104,7 @@ class IndicatorPanel(QWidget):
         ed = self._editor_for(part)
         self.value_label.setText(f"{period_cn}数值：")
         row = self.entries.indicator_value(part.code, self.period)
+        self.previous = self.entries.previous_indicator_value(part.code, self.period)
         self.saved = {"value": str(row["raw"]) if row else "", "source": str(row["source"]) if row else "",
                       "note": str(row["note"]) if row else ""}
         ed.set_value(self.saved["value"])
@@ -130,9 +132,10 @@ class IndicatorPanel(QWidget):
     def _show_verdict(self) -> None:
         if self.part is None or self.value_ed is None:
             return
-        text, color = verdict_display(self.judge, self.part.code, self.period, self.value_ed.value(),
-                                      self.part.unit)
-        self.value_ed.set_side(text, color)
+        raw = self.value_ed.value()
+        text, color = verdict_display(self.judge, self.part.code, self.period, raw, self.part.unit)
+        jump = jump_note(self.part, raw, self.previous)
+        self.value_ed.set_side(f"{text}\n{jump}" if jump else text, "#b45309" if jump else color)
 
     def values(self) -> dict[str, str]:
         v = self.form.values()

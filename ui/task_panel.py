@@ -19,7 +19,7 @@ from models.entries import Entries
 from models.plan import Task
 from models.targets import describe_target
 from ui.form_widgets import FieldEditor, FieldForm
-from ui.undo import MILESTONE, TASK, Edit, verdict_display
+from ui.undo import MILESTONE, TASK, Edit, jump_note, verdict_display
 
 ROLE_CN = {"lead": "牵头", "cooperate": "配合"}
 
@@ -37,6 +37,7 @@ class _MilestoneRow:
         self.label.setToolTip(f"目标：{self.targets}")
         self.note_label = QLabel("说明：")
         self.saved: dict[str, str] = {"value": "", "note": ""}
+        self.previous: float | None = None
 
     def values(self) -> dict[str, str]:
         return {"value": self.value.value(), "note": self.note.value()}
@@ -122,6 +123,7 @@ class TaskPanel(QWidget):
             r.value.set_value(r.saved["value"])
             r.note.set_value(r.saved["note"])
             prev = self.entries.previous_milestone_value(c, unit, month)
+            r.previous = prev["value"] if prev else None
             ed = r.value.editor
             if prev and hasattr(ed, "setPlaceholderText"):
                 ed.setPlaceholderText(f"上次（{prev['month']}）：{prev['raw']}")
@@ -167,8 +169,11 @@ class TaskPanel(QWidget):
         if self.role != "lead":  # a contribution is not judged against the district's target
             r.value.set_side(f"填写本单位的贡献数；全区目标：{r.targets}（以牵头单位数值判断）", "#6b7280")
             return
-        text, color = verdict_display(self.judge, r.code, self.month, r.value.value(), r.part.unit)
-        r.value.set_side(text or f"目标：{r.targets}", color)
+        raw = r.value.value()
+        text, color = verdict_display(self.judge, r.code, self.month, raw, r.part.unit)
+        jump = jump_note(r.part, raw, r.previous)
+        text = text or f"目标：{r.targets}"
+        r.value.set_side(f"{text}\n{jump}" if jump else text, "#b45309" if jump else color)
 
     # -- saving ------------------------------------------------------------------------------
     def pending(self) -> list[Edit]:

@@ -103,6 +103,19 @@ def verdict_display(judge: Any, code: str, period: str, raw: str, unit: str = ""
     return text, color
 
 
+def jump_note(part: Any, raw: str, previous: float | None) -> str:
+    """The warning shown while typing a value more than 10 times off the previous period."""
+    if previous is None or part.qualitative:
+        return ""
+    from models.values import ValueProblem, confirmation_needed, parse_number
+    try:
+        value = parse_number(raw, unit=part.unit).value
+    except ValueProblem:
+        return ""
+    msg = confirmation_needed(value, previous, label="", unit=part.unit)
+    return f"⚠ {msg}（报送时需确认）" if msg else ""
+
+
 def make_judge(app: Any) -> Any:
     """The target engine's Judge for ``app``, or None when it is not available."""
     try:

@@ -562,6 +562,8 @@ class Workspace(QWidget):
             return
         if not self.flush():
             return
+        if not self._confirm_jumps():
+            return
         problems = self.entries.month_problems(self.unit, self.month)
         if problems:
             self._show_problems(problems)
@@ -582,6 +584,25 @@ class Workspace(QWidget):
         self._fill_months()
         self._reload_month()
         self._say(f"已报送{month_cn(self.month)}的数据 {datetime.now():%H:%M:%S}")
+
+    def _confirm_jumps(self) -> bool:
+        """Ask once about every value more than 10 times off the previous period."""
+        jumps = self.entries.unconfirmed_jumps(self.unit, self.month)
+        if not jumps:
+            return True
+        text = "\n".join(f"· {where}：{msg}" for where, msg, _ in jumps)
+        ans = QMessageBox.question(self, "确认数值", f"以下数值与上期相差超过10倍：\n{text}\n\n确认都填写正确吗？"
+                                   "选“否”可返回修改。")
+        if ans != QMessageBox.StandardButton.Yes:
+            self._show_problems(self.entries.month_problems(self.unit, self.month))
+            return False
+        try:
+            for _where, _msg, (kind, code) in jumps:
+                self.entries.confirm_jump(self.actor, kind, code, self.unit, self.month)
+        except DomainError as exc:
+            self._say(str(exc), error=True)
+            return False
+        return True
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
         self.problems.clear()
