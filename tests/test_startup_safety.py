@@ -107,7 +107,7 @@ def test_first_run_creates_admin_and_opens_window(tmp_path: Path, started) -> No
     assert st.actor is not None and st.actor.is_admin and st.window is not None
     assert st.window.isVisible()
     titles = [st.window.nav.item(i).text() for i in range(st.window.nav.count())]
-    assert {"账户管理", "操作日志", "备份与恢复", "修改密码"} <= set(titles)
+    assert {"账户管理", "操作日志", "备份与恢复", "我的账户"} <= set(titles)
     assert st.lock is not None and st.lock.held
 
 
@@ -132,7 +132,7 @@ def test_autologin_is_a_scripted_password_login(tmp_path: Path, started) -> None
     st, rc = started(db, d, {"ZHUSHAN_AUTOLOGIN": "jian", "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
     assert rc is None and d.kinds() == [] and st.actor.unit == "区住建局"
     titles = [st.window.nav.item(i).text() for i in range(st.window.nav.count())]
-    assert "账户管理" not in titles and "备份与恢复" not in titles and "修改密码" in titles
+    assert "账户管理" not in titles and "备份与恢复" not in titles and "我的账户" in titles
     st.shutdown()
     # A user name without the right password is not enough: the login dialog opens.
     d2 = FakeDialogs(login_as=None)
@@ -345,3 +345,22 @@ def test_backup_failures_at_start(tmp_path: Path, started) -> None:
     d2 = FakeDialogs()
     st2, rc2 = started(db, d2)
     assert rc2 == 1 and d2.kinds() == ["critical"] and "没有升级、也没有修改数据库" in d2.shown[0][1]
+
+
+def test_sign_out_returns_to_the_login_dialog(tmp_path: Path, started) -> None:
+    db = tmp_path / "zhushan.db"
+    make_db(db)
+    d = FakeDialogs(login_as=("jian", PW))
+    st, rc = started(db, d)
+    assert rc is None and st.actor.username == "jian"
+    page = st.window.show_page("password")
+    first = st.window
+    d.login_as = ("admin", PW)
+    page.logout_btn.click()
+    assert not first.isVisible()
+    assert st.after_window() is None
+    assert st.actor.username == "admin" and st.window is not first and d.kinds() == ["login", "login"]
+    kinds = [(r["actor"], r["kind"]) for r in st.app.store.query("SELECT actor, kind FROM event_log ORDER BY id")]
+    assert kinds[-3:] == [("jian", "login"), ("jian", "logout"), ("admin", "login")]
+    st.window.close()
+    assert st.after_window() == 0 and st.lock is None

@@ -267,9 +267,9 @@ class AccountsView(QWidget):
 
 
 class MyAccountView(QWidget):
-    """Who is signed in, and changing one's own password."""
+    """Who is signed in, changing one's own password, signing out (switch user)."""
 
-    title = "修改密码"
+    title = "我的账户"
     needs_actor = True
 
     def __init__(self, app: App, actor: Actor, parent: QWidget | None = None):
@@ -284,10 +284,16 @@ class MyAccountView(QWidget):
         self.form.accepted.connect(self._done)
         self.form.rejected.connect(self._reset)  # 取消 clears the fields; the form stays
         self.done_label = QLabel("")
+        self.logout_btn = QPushButton("退出登录（切换用户）")
+        self.logout_btn.setMaximumWidth(220)
+        self.logout_btn.clicked.connect(self.sign_out)
         lay = QVBoxLayout(self)
         lay.addWidget(who)
+        lay.addWidget(QLabel("<b>修改密码</b>"))
         lay.addWidget(self.form)
         lay.addWidget(self.done_label)
+        lay.addSpacing(16)
+        lay.addWidget(self.logout_btn)
         lay.addStretch(1)
         if not accounts.exists(app, actor.username):
             self.form.setEnabled(False)
@@ -303,3 +309,11 @@ class MyAccountView(QWidget):
     def _done(self) -> None:
         self._reset()
         self.done_label.setText("密码已修改，下次登录请使用新密码。")
+
+    def sign_out(self) -> None:
+        from ui import app as startup
+        st = startup.current()
+        if st is None:
+            self.done_label.setText("请关闭程序窗口以退出登录。")
+            return
+        st.request_relogin()

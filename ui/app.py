@@ -80,6 +80,7 @@ class Startup:
         self.actor: Actor | None = None
         self.window: MainWindow | None = None
         self.pending_restore: Path | None = None
+        self.relogin = False
 
     def _db_path(self) -> Path:
         if getattr(self.args, "db", None):
@@ -208,21 +209,30 @@ class Startup:
         if self.window is not None:
             self.window.close()
 
+    def request_relogin(self) -> None:
+        """Called by the account page: sign out, show the sign-in dialog again."""
+        self.relogin = True
+        if self.window is not None:
+            self.window.close()
+
     def after_window(self) -> int | None:
-        """After the event loop returned: restore if asked and reopen; else finish."""
+        """After the event loop returned: restore or sign in again if asked; else finish."""
         self._close_app(log_logout=True)
-        if self.pending_restore is None:
+        path, self.pending_restore = self.pending_restore, None
+        relogin, self.relogin = self.relogin, False
+        if path is None and not relogin:
             self.shutdown()
             return 0
-        path, self.pending_restore = self.pending_restore, None
-        from models import backup
-        from models.store import StoreError
-        try:
-            backup.restore(self.db_path, path)
-        except StoreError as exc:
-            self.dialogs.critical("恢复失败", f"{exc}\n数据库保持原样。")
+        if path is not None:
+            from models import backup
+            from models.store import StoreError
+            try:
+                backup.restore(self.db_path, path)
+            except StoreError as exc:
+                self.dialogs.critical("恢复失败", f"{exc}\n数据库保持原样。")
+                path = None
         rc = self.open_session()
-        if rc is None and self.app is not None and self.actor is not None:
+        if rc is None and path is not None and self.app is not None and self.actor is not None:
             self.app.log(self.actor, "restore", f"恢复备份 {path.name}")
         if rc is not None:
             self.shutdown()

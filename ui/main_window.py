@@ -43,7 +43,7 @@ PAGES: list[PageSpec] = [
     PageSpec("accounts", "账户管理", "ui.accounts_view", "AccountsView", admin_only=True),
     PageSpec("eventlog", "操作日志", "ui.eventlog_view", "EventLogView", admin_only=True),
     PageSpec("backup", "备份与恢复", "ui.backup_view", "BackupView", admin_only=True),
-    PageSpec("password", "修改密码", "ui.accounts_view", "MyAccountView"),
+    PageSpec("password", "我的账户", "ui.accounts_view", "MyAccountView"),
 ]
 
 
