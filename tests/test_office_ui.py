@@ -77,6 +77,10 @@ def test_review_return_then_approve(qtbot, app, clerk_of, reviewer):
     v = _show(qtbot, ReviewView(app, reviewer))
     v.set_month(M)
     assert "已报送1个" in v.summary_label.text()
+    v.pending_only.click()
+    assert [r["unit"] for r in v.model.rows] == [U]
+    v.pending_only.click()
+    assert len(v.model.rows) == len(app.reporting_units())
     _click_row(qtbot, v.table, _row_of(v, U))
     assert v.selected_unit() == U
     assert "9.1" in v.detail.toPlainText() and "报送" in v.detail.toPlainText()
@@ -228,6 +232,7 @@ def test_settings_page_admin_and_reviewer(qtbot, app, admin, reviewer):
     assert st.street_list.item(0).text() == "新村街道（已停用）"
     rv = _show(qtbot, SettingsView(app, reviewer))
     assert not rv.rules_save.isEnabled() and not rv.rep_save.isEnabled() and not rv.street_add.isEnabled()
+    assert not rv.green_at.isEnabled() and not rv.pending_value.isEnabled()
     assert rv.base_save.isEnabled()
     rv.base_part.setCurrentIndex(rv.base_part.findData("I04"))
     qtbot.keyClicks(rv.base_value, "57.85")

@@ -53,6 +53,8 @@ class AuditView(QWidget):
             ("来源", lambda r: r["origin_name"]),
         ], self)
         self.table = self._table(self.model)
+        for col, width in ((0, 140), (1, 110), (2, 130), (3, 70), (4, 70), (5, 220), (6, 90), (7, 160), (8, 160)):
+            self.table.setColumnWidth(col, width)
         self.review_model = RowsModel([
             ("时间", lambda r: _time(r["at"])), ("操作人", lambda r: r["actor"]), ("单位", lambda r: r["unit"]),
             ("月份", lambda r: r["month"]), ("操作", lambda r: r["action_name"]), ("意见/原因", lambda r: r["comment"]),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
                                QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
 from models import review
@@ -37,9 +37,11 @@ class ReviewView(QWidget):
         self.month_box = MonthCombo(app)
         self.summary_label = QLabel()
         self.print_btn = QPushButton("打印催报通知…")
+        self.pending_only = QCheckBox("只看待审核")
         top = QHBoxLayout()
         top.addWidget(QLabel("报送月份："))
         top.addWidget(self.month_box)
+        top.addWidget(self.pending_only)
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.print_btn)
 
@@ -97,6 +99,7 @@ class ReviewView(QWidget):
         lay.addWidget(split, 1)
 
         self.month_box.month_changed.connect(lambda _m: self.refresh())
+        self.pending_only.toggled.connect(lambda _on: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.approve_btn.clicked.connect(self.approve)
         self.return_btn.clicked.connect(self.return_selected)
@@ -124,6 +127,8 @@ class ReviewView(QWidget):
             f"审核通过{s['approved']}个，退回{s['returned']}个，按时{s['on_time']}个，"
             f"迟报{s['late']}个，未报{s['missing']}个；填报完整率{s['completeness']:.0f}%")
         rows = review.review_queue(self.app, self.month())
+        if self.pending_only.isChecked():
+            rows = [r for r in rows if r["pending"]]
         self.model.set_rows(rows)
         if unit:
             self.select_unit(unit)

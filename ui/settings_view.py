@@ -62,6 +62,11 @@ class SettingsView(QWidget):
         for w in (self.rules_save, self.rep_save, self.brief_save, self.pending_save, self.pending_clear,
                   self.street_add, self.street_rename, self.street_toggle):
             w.setEnabled(actor.is_admin)
+        if not actor.is_admin:  # readable, not editable
+            for i in (0, 1, 2, 4):
+                self.tabs.widget(i).setEnabled(False)
+            for w in (self.pending_part, self.pending_year, self.pending_value):
+                w.setEnabled(False)
         self.load()
 
     # -- tabs ----------------------------------------------------------------------------
