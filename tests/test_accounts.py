@@ -228,6 +228,9 @@ def test_cli_user_add_list_reset(db_path: Path, capsys, plan) -> None:
                        "--password", PW]) == 1
     err = capsys.readouterr().err
     assert "填报员必须属于一个填报单位" in err
+    # No --password and no terminal to ask on: a clear refusal, not a hang.
+    assert entry.main(["--db", db, "user", "add", "--username", "x1", "--role", "reviewer"]) == 1
+    assert "请用 --password 提供密码" in capsys.readouterr().err
     assert entry.main(["--db", db, "user", "list"]) == 0
     out = capsys.readouterr().out
     assert "admin\t管理员" in out and "clerk1\t填报员\t区住建局" in out

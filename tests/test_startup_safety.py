@@ -364,3 +364,23 @@ def test_sign_out_returns_to_the_login_dialog(tmp_path: Path, started) -> None:
     assert kinds[-3:] == [("jian", "login"), ("jian", "logout"), ("admin", "login")]
     st.window.close()
     assert st.after_window() == 0 and st.lock is None
+
+
+def test_real_restore_question_has_the_two_choices(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    seen: list[list[str]] = []
+
+    def answer(choice: str) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, lambda: answer(choice))
+            return
+        seen.append([b.text() for b in box.buttons()])
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    QTimer.singleShot(0, lambda: answer("恢复最近的备份"))
+    assert gui.Dialogs().offer_restore("文件已损坏") is True
+    QTimer.singleShot(0, lambda: answer("退出"))
+    assert gui.Dialogs().offer_restore("文件已损坏") is False
+    assert sorted(seen[0]) == sorted(["恢复最近的备份", "退出"])
