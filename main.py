@@ -178,20 +178,33 @@ def resolve_handler(command: str) -> Callable[[argparse.Namespace], int]:
     return getattr(mod, func)
 
 
+def plan_path(args: argparse.Namespace) -> str | None:
+    """--plan, else the plan installed with a bureau database, else None (built-in plan)."""
+    if args.plan:
+        return str(args.plan)
+    db = Path(args.db) if args.db else default_db()
+    if db.exists():
+        from models.exchange import installed_plan_path
+        found = installed_plan_path(db)
+        if found is not None:
+            return str(found)
+    return None
+
+
 def open_app(args: argparse.Namespace) -> Any:
     """Open the database and plan named on the command line (for command handlers)."""
     from models.app import App
     from models.plan import load_plan
     from models.store import Store
     db = Path(args.db) if args.db else default_db()
-    plan = load_plan(args.plan)
+    plan = load_plan(plan_path(args))
     return App(Store(db), plan)
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     from models.catalog import catalog_json
     from models.plan import load_plan
-    plan = load_plan(args.plan)
+    plan = load_plan(plan_path(args) if args.db else args.plan)
     streets: list[str] = []
     if args.db and Path(args.db).exists():
         app = open_app(args)

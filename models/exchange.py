@@ -396,12 +396,7 @@ def import_packages(app: App, actor: Actor, paths: Iterable[str | Path], dry_run
 
 def _open(args: argparse.Namespace) -> App:
     import main as entry
-    if not getattr(args, "plan", None):
-        db = Path(args.db) if args.db else entry.default_db()
-        found = installed_plan_path(db)
-        if found:
-            args.plan = str(found)
-    return entry.open_app(args)
+    return entry.open_app(args)  # honours the installed plan of a bureau database
 
 
 def _unknown_unit(app: App, unit: str) -> bool:
