@@ -1,0 +1,201 @@
+"""Regenerate the screenshots of docs/用户手册.md (docs/images/*.png).
+
+    .venv/bin/python docs/make_screenshots.py
+
+Runs itself under Xvfb at 1366×768 (``xvfb-run``) when there is no display, builds a demo
+database (示例数据 up to last month) with a few accounts, shows each screen at full size
+with the real widgets and saves a grab of the window. PNGs are reduced to 256 colours with
+ImageMagick when it is installed (``convert``/``magick``), else saved with Qt's strongest
+PNG compression.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "images"
+SIZE = (1366, 768)
+PASSWORD = "Zs-2026-demo"
+CLERK_UNIT = "区住建局"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _relaunch_under_xvfb() -> int | None:
+    """Run this script again inside Xvfb when no display is available (returns its exit code)."""
+    if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") or os.environ.get("_ZS_SHOTS"):
+        return None
+    xvfb = shutil.which("xvfb-run")
+    if not xvfb:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        print("没有 xvfb-run，改用 offscreen 模式截图。")
+        return None
+    env = dict(os.environ, _ZS_SHOTS="1", QT_QPA_PLATFORM="xcb")
+    cmd = [xvfb, "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24", sys.executable, str(Path(__file__).resolve()),
+           *sys.argv[1:]]
+    return subprocess.call(cmd, env=env)
+
+
+def _settle(qapp: Any, rounds: int = 8) -> None:
+    """Let layouts, lazy fills and paints happen before grabbing (a few event-loop turns)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    for _ in range(rounds):
+        loop = QEventLoop()
+        QTimer.singleShot(15, loop.quit)
+        loop.exec()
+
+
+def _save(widget: Any, name: str, qapp: Any) -> Path:
+    _settle(qapp)
+    path = OUT / name
+    pix = widget.grab()
+    pix.save(str(path), "PNG", 0)
+    tool = shutil.which("magick") or shutil.which("convert")
+    if tool:
+        tmp = path.with_suffix(".tmp.png")
+        r = subprocess.run([tool, str(path), "-strip", "-colors", "256", f"PNG8:{tmp}"],
+                           capture_output=True, text=True, encoding="utf-8", check=False)
+        if r.returncode == 0 and tmp.exists() and tmp.stat().st_size < path.stat().st_size:
+            tmp.replace(path)
+        tmp.unlink(missing_ok=True)
+    print(f"  {path.relative_to(ROOT).as_posix()}  {pix.width()}×{pix.height()}  {path.stat().st_size // 1024} KB")
+    return path
+
+
+def main() -> int:
+    rc = _relaunch_under_xvfb()
+    if rc is not None:
+        return rc
+    from models import accounts
+    from models.app import ADMIN, CLERK, App, Actor, current_month
+    from models.demo import generate_demo
+    from models.plan import load_plan
+    from models.store import Store
+    from ui.first_run_dialog import FirstRunDialog
+    from ui.login_dialog import LoginDialog
+    from ui.main_window import MainWindow
+    from ui.qtsetup import make_application
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="zhushan-shots-"))
+    qapp = make_application(sys.argv[:1])
+    plan = load_plan()
+    month = current_month()
+    try:
+        empty = App(Store(tmp / "新数据库.db"), plan)
+        app = App(Store(tmp / "示例" / "zhushan.db"), plan)
+        generate_demo(app, month, streets=6, seed=1)
+        admin = accounts.create_first_admin(app, "admin", PASSWORD, "王建国")
+        accounts.create_user(app, admin, "zjj01", CLERK, PASSWORD, CLERK_UNIT, "李芳")
+        accounts.create_user(app, admin, "office01", "reviewer", PASSWORD, None, "张敏")
+        clerk = Actor("zjj01", CLERK, CLERK_UNIT, "李芳")
+        office = Actor("admin", ADMIN, None, "王建国")
+        print(f"截图（{SIZE[0]}×{SIZE[1]}，示例数据至 {month}，平台 {qapp.platformName()}）：")
+
+        dlg = FirstRunDialog(empty)
+        dlg.show()
+        _save(dlg, "first-run.png", qapp)
+        dlg.close()
+        dlg = LoginDialog(app, "", "zjj01")
+        dlg.show()
+        _save(dlg, "login.png", qapp)
+        dlg.close()
+
+        def window(actor: Actor) -> Any:
+            win = MainWindow(app, actor)
+            win.resize(*SIZE)
+            win.move(0, 0)
+            win.show()
+            return win
+
+        # the clerk's workspace: a task with a milestone
+        win = window(clerk)
+        ws = win.show_page("workspace")
+        with_milestone = next((t.code for t, _ in app.tasks_of(CLERK_UNIT) if plan.milestones_of(t.code)), None)
+        if with_milestone:
+            ws.select("task", with_milestone)
+        _save(win, "workspace.png", qapp)
+        _submit_check(ws, app, clerk, qapp)
+        _save(win, "submit-check.png", qapp)
+        _select_first(win.show_page("catalog"))
+        _save(win, "catalog.png", qapp)
+        win.close()
+
+        win = window(office)
+        shots: list[tuple[str, str, Callable[[Any], None] | None]] = [
+            ("excel", "excel.png", None),
+            ("exchange", "exchange.png", None),
+            ("review", "review.png", lambda p: _select_submitted(p)),
+            ("dashboard", "dashboard.png", lambda p: _select_first(p)),
+            ("assessment", "assessment.png", None),
+            ("briefing", "briefing.png", lambda p: p.preview()),
+            ("settings", "settings.png", None),
+            ("accounts", "accounts.png", None),
+            ("backup", "backup.png", lambda p: p.backup_now()),
+        ]
+        for key, name, prepare in shots:
+            if key not in {s.key for s in win.specs}:
+                print(f"  （没有“{key}”页面，跳过 {name}）")
+                continue
+            page = win.show_page(key)
+            _settle(qapp, 3)
+            if prepare:
+                prepare(page)
+            _save(win, name, qapp)
+        win.close()
+        app.close()
+        empty.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def _submit_check(ws: Any, app: Any, actor: Any, qapp: Any) -> None:
+    """Make one required field empty in the current month and press 报送本月, which lists the
+    problems instead of submitting (no confirmation dialog appears while there are problems)."""
+    from models.app import current_month
+    ws.set_month(current_month())
+    if ws.lock_reason:
+        return
+    problems = ws.entries.month_problems(ws.unit, ws.month)
+    if not problems:
+        task = next(t for t, role in app.tasks_of(ws.unit) if role == "lead")
+        ws.select("task", task.code)
+        editor = ws.panel().form.editors.get("progress")
+        if editor is None:
+            return
+        editor.set_value("")
+        editor.edited.emit("progress")
+        ws.flush()
+        if not ws.entries.month_problems(ws.unit, ws.month):
+            return
+    ws.submit()
+
+
+def _select_first(page: Any) -> bool:
+    tree = getattr(page, "tree", None)
+    if tree is None or tree.topLevelItemCount() == 0:
+        return False
+    item = tree.topLevelItem(0)
+    item.setExpanded(True)
+    tree.setCurrentItem(item.child(0) if item.childCount() else item)
+    return True
+
+
+def _select_submitted(page: Any) -> None:
+    rows = getattr(page.model, "rows", [])
+    unit = next((r["unit"] for r in rows if r.get("state") == "submitted"), rows[0]["unit"] if rows else None)
+    if unit:
+        page.select_unit(unit)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
