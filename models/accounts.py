@@ -98,9 +98,13 @@ def _derive(password: str, salt: bytes, params: dict[str, Any]) -> bytes:
 
 
 def verify_password(password: str, pw_hash: str, pw_salt: str, pw_params: str) -> bool:
-    params = json.loads(pw_params)
-    digest = _derive(password, bytes.fromhex(pw_salt), params)
-    return hmac.compare_digest(digest.hex(), pw_hash)
+    """Whether ``password`` matches. A damaged stored hash never matches (and never raises)."""
+    try:
+        params = json.loads(pw_params)
+        digest = _derive(password, bytes.fromhex(pw_salt), params)
+    except (ValueError, KeyError, TypeError, AttributeError, MemoryError):
+        return False
+    return hmac.compare_digest(digest.hex(), str(pw_hash))
 
 
 def _kdf_only(params: dict[str, Any]) -> dict[str, Any]:
@@ -247,7 +251,7 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
             raise PermissionDenied(f"本机是{inst_unit}的填报电脑，只有{inst_unit}的填报员和本机管理员可以登录。")
     with app.store.tx() as c:
         c.execute("UPDATE users SET failed = 0, locked_until = '' WHERE username = ?", (name,))
-        stored = json.loads(row["pw_params"])
+        stored = json.loads(row["pw_params"])  # valid: the password just matched with it
         if _weaker(stored):
             h, s, p = hash_password(str(password), params={**KDF_PARAMS, **(
                 {"temp": True} if stored.get("temp") else {})})

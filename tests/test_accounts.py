@@ -406,3 +406,12 @@ def test_event_log_records_logins_reviews_imports_exports_and_settings(
     details = " ".join(r["detail"] for r in rows if r["kind"] == "review")
     assert "退回" in details and "审核通过" in details and "解锁" in details
     assert all(r["at"] and r["actor"] for r in rows)
+
+
+def test_damaged_stored_hash_is_a_failed_login_not_a_crash(app: App, admin) -> None:
+    accounts.create_user(app, admin, "li", CLERK, PW, "区发改委")
+    app.store.execute("UPDATE users SET pw_params = '{not json', pw_salt = 'zz' WHERE username = 'li'")
+    with pytest.raises(accounts.LoginFailed):
+        accounts.authenticate(app, "li", PW)
+    accounts.reset_password(app, admin, "li", "Fresh#12345", temporary=False)
+    assert accounts.authenticate(app, "li", "Fresh#12345").username == "li"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 from models import accounts
 from models.app import ADMIN, CLERK, REVIEWER, ROLE_NAMES, Actor, App
 from models.errors import DomainError
+from models.store import StoreError
 from ui.login_dialog import ERROR_STYLE, ChangePasswordDialog, password_edit
 
 COLUMNS = ["用户名", "姓名", "角色", "单位", "状态", "创建时间"]
@@ -85,7 +86,7 @@ class UserDialog(QDialog):
             else:
                 accounts.update_user(self.app, self.actor, self.existing.username, role=role,
                                      unit=unit, display_name=self.display.text())
-        except DomainError as exc:
+        except (DomainError, StoreError) as exc:
             self.error.setText(str(exc))
             return
         self.accept()
@@ -125,7 +126,7 @@ class ResetPasswordDialog(QDialog):
             return
         try:
             accounts.reset_password(self.app, self.actor, self.username, self.password.text())
-        except DomainError as exc:
+        except (DomainError, StoreError) as exc:
             self.error.setText(str(exc))
             return
         self.accept()
@@ -214,7 +215,7 @@ class AccountsView(QWidget):
     def _do(self, fn: Callable[[], None], done: str, select: str | None = None) -> None:
         try:
             fn()
-        except DomainError as exc:
+        except (DomainError, StoreError) as exc:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(str(exc))
             return

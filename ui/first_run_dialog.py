@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from models import accounts
 from models.app import Actor, App
 from models.errors import DomainError
+from models.store import StoreError
 from ui.login_dialog import ERROR_STYLE, password_edit
 
 
@@ -59,7 +60,7 @@ class FirstRunDialog(QDialog):
         try:
             actor = accounts.create_first_admin(self.app, self.username.text(), self.password.text(),
                                                 self.display.text())
-        except DomainError as exc:
+        except (DomainError, StoreError) as exc:
             self.error.setText(str(exc))
             return
         self.app.log(actor, "login", "首次设置后登录")

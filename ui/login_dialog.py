@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from models import accounts
 from models.app import Actor, App
 from models.errors import DomainError
+from models.store import StoreError
 
 ERROR_STYLE = "color: #b91c1c;"
 
@@ -68,7 +69,7 @@ class LoginDialog(QDialog):
     def try_login(self) -> None:
         try:
             actor = accounts.authenticate(self.app, self.username.text(), self.password.text())
-        except DomainError as exc:
+        except (DomainError, StoreError) as exc:
             self.error.setText(str(exc))
             self.password.clear()
             self.password.setFocus()
@@ -127,7 +128,7 @@ class ChangePasswordDialog(QDialog):
         old = self._given_old if self._given_old is not None else self.old.text()
         try:
             accounts.change_password(self.app, self.actor, old, self.new.text())
-        except DomainError as exc:
+        except (DomainError, StoreError) as exc:
             self.error.setText(str(exc))
             return
         self.accept()
