@@ -36,10 +36,16 @@ def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 class FakeDialogs(gui.Dialogs):
     """Answers the start-up's questions and records what was shown."""
 
-    def __init__(self, restore: bool = True, login_as: tuple[str, str] | None = None):
+    def __init__(self, restore: bool = True, login_as: tuple[str, str] | None = None,
+                 missing: str = "quit"):
         self.shown: list[tuple[str, str]] = []
         self.restore = restore
         self.login_as = login_as
+        self.missing = missing
+
+    def ask_missing(self, text: str) -> str:
+        self.shown.append(("ask_missing", text))
+        return self.missing
 
     def critical(self, title: str, text: str) -> None:
         self.shown.append(("critical", f"{title}：{text}"))
@@ -384,3 +390,36 @@ def test_real_restore_question_has_the_two_choices(qtbot) -> None:
     QTimer.singleShot(0, lambda: answer("退出"))
     assert gui.Dialogs().offer_restore("文件已损坏") is False
     assert sorted(seen[0]) == sorted(["恢复最近的备份", "退出"])
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_missing_database_with_backups_asks_first(tmp_path: Path, started, how: str) -> None:
+    db = tmp_path / "zhushan.db"
+    make_db(db)
+    store = Store(db)
+    backup.backup_now(store, "daily")
+    store.close()
+    if how == "deleted":
+        db.unlink()
+    else:
+        db.write_bytes(b"")
+    d = FakeDialogs(missing="quit")
+    st, rc = started(db, d)
+    assert rc == 1 and d.kinds() == ["ask_missing"]
+    assert ("不存在" if how == "deleted" else "是空的") in d.shown[0][1]
+    assert not db.exists() or db.stat().st_size == 0  # nothing created on "quit"
+    d2 = FakeDialogs(missing="restore", login_as=("admin", PW))
+    st2, rc2 = started(db, d2)
+    assert rc2 is None and d2.kinds() == ["ask_missing", "login"]
+    assert Entries(st2.app).task_report("1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
+    st2.shutdown()
+    db.unlink()
+    d3 = FakeDialogs(missing="new")
+    st3, rc3 = started(db, d3)
+    assert rc3 is None and d3.kinds() == ["ask_missing", "first_run"]
+
+
+def test_brand_new_database_without_backups_asks_nothing(tmp_path: Path, started) -> None:
+    d = FakeDialogs()
+    st, rc = started(tmp_path / "new.db", d)
+    assert rc is None and d.kinds() == ["first_run"]

@@ -55,6 +55,17 @@ class Dialogs:
         box.exec()
         return box.clickedButton() is restore
 
+    def ask_missing(self, text: str) -> str:
+        """"restore", "new" or "quit"."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "找不到数据库", text)
+        restore = box.addButton("恢复最近的备份", QMessageBox.ButtonRole.AcceptRole)
+        new = box.addButton("新建空数据库", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "new" if clicked is new else "quit"
+
     def first_run(self, app: App) -> Actor | None:
         from ui.first_run_dialog import FirstRunDialog
         dlg = FirstRunDialog(app)
@@ -129,6 +140,8 @@ class Startup:
     def open_store(self) -> Store | None:
         from models import backup
         from models.store import DatabaseBusy, DatabaseTooNew, Store, StoreError
+        if not self._check_missing():
+            return None
         for attempt in range(2):
             try:
                 return Store(self.db_path)
@@ -158,6 +171,36 @@ class Startup:
                     self.dialogs.critical("恢复失败", str(exc2))
                     return None
         return None
+
+    def _check_missing(self) -> bool:
+        """A missing or empty database file while backups of it exist is more likely an
+        accident (deleted, moved, truncated) than a wish to start over: ask first."""
+        from models import backup
+        from models.store import StoreError
+        p = self.db_path
+        try:
+            empty = not p.exists() or p.stat().st_size == 0
+        except OSError:
+            return True  # opening reports the problem
+        if not empty or not backup.backup_dir(p).is_dir():
+            return True
+        good = backup.latest_good_backup(p)
+        if good is None:
+            return True
+        text = (f"数据库文件 {p} {'不存在' if not p.exists() else '是空的'}，但备份目录中有它的备份，"
+                f"最近的可用备份是 {good.created:%Y年%m月%d日 %H:%M}（{good.reason_name}）。\n\n"
+                "如果数据库文件是被误删或移动了，请恢复最近的备份；确实要从头开始时才选“新建空数据库”。")
+        choice = self.dialogs.ask_missing(text)
+        if choice == "new":
+            return True
+        if choice != "restore":
+            return False
+        try:
+            backup.restore(p, good.path)
+        except StoreError as exc:
+            self.dialogs.critical("恢复失败", str(exc))
+            return False
+        return True
 
     def _daily_backup(self, store: Store) -> None:
         from models.backup import daily_backup
