@@ -147,6 +147,18 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
     return BriefingResult(out, issue, pages, sorted(fonts.missing))
 
 
+def _cli_date(args: argparse.Namespace) -> _dt.date | None:
+    """The ``--date YYYY-MM-DD`` option, when the command line declares one."""
+    raw = getattr(args, "date", None)
+    if not raw:
+        return None
+    try:
+        return _dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise InvalidInput(f"日期格式不对：“{str(raw)[:20]}”，应为 YYYY-MM-DD，例如 2026-11-05",
+                           [("日期", str(raw)[:20])]) from None
+
+
 def cli_briefing(args: argparse.Namespace) -> int:
     """``main.py briefing --month YYYY-MM [--issue N] -o FILE.pdf``."""
     from main import open_app
@@ -161,7 +173,8 @@ def cli_briefing(args: argparse.Namespace) -> int:
     try:
         demo = app.is_demo()
         try:
-            res = build_briefing_ex(app, month, out, BriefingOptions(issue=args.issue))
+            res = build_briefing_ex(app, month, out, BriefingOptions(issue=args.issue,
+                                                                     date=_cli_date(args)))
         except PermissionError as exc:
             sys.stderr.write(f"错误：无法写入 {out}（{exc.strerror or exc}），请关闭正在打开该文件的程序后重试。\n")
             return 1

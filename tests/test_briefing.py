@@ -378,3 +378,13 @@ def test_briefing_of_generated_demo_month(app: App, tmp_path: Path) -> None:
     with pdfplumber.open(str(res.path)) as pdf:  # the charts are drawn (axis labels in the PDF)
         small = [c for p in pdf.pages for c in p.chars if c["size"] < 8]
     assert len(small) > 100
+
+
+def test_cli_date_option_when_declared() -> None:
+    import argparse
+
+    from exports.briefing import _cli_date
+    assert _cli_date(argparse.Namespace()) is None
+    assert _cli_date(argparse.Namespace(date="2026-11-05")) == dt.date(2026, 11, 5)
+    with pytest.raises(InvalidInput, match="日期格式不对"):
+        _cli_date(argparse.Namespace(date="11/5"))
