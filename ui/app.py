@@ -126,13 +126,18 @@ class Startup:
             store.close()
             self.dialogs.critical("计划文件有误", str(exc))
             return 1
-        self.app = App(store, plan)
+        from models.store import StoreError
+        try:
+            self.app = App(store, plan)
+        except StoreError as exc:
+            store.close()
+            self.dialogs.critical("无法打开数据库", str(exc))
+            return 1
         self.actor = self.sign_in(self.app)
         if self.actor is None:
             return 0
         from ui.main_window import MainWindow
         self.window = MainWindow(self.app, self.actor)
-        self.window.setProperty("zhushan_startup", True)
         _CURRENT[0] = self
         self.window.show()
         return None
@@ -226,6 +231,7 @@ class Startup:
         from models import accounts
         from models.app import ADMIN, Actor
         from models.errors import DomainError
+        from models.store import StoreError
         if not accounts.has_users(app.store):
             if self.env.get("ZHUSHAN_NO_LOGIN") == "1":
                 actor = Actor(DEV_ACTOR_NAME, ADMIN, None, "开发者（无账户）")
@@ -241,7 +247,7 @@ class Startup:
                 if not accounts.must_change_password(app, actor.username):
                     return actor
                 message = "管理员重置了您的密码，请登录后设置新密码。"
-            except DomainError as exc:
+            except (DomainError, StoreError) as exc:
                 message = f"自动登录失败：{exc}"
         return self.dialogs.login(app, message, username)
 
