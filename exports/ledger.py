@@ -20,7 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,8 +149,8 @@ class _Writer:
         self.pm = False
         self.done = 0
         self.s = {st: book.style(st) for st in (
-            xs.TITLE, xs.SUBTITLE, xs.HEAD, xs.GROUP, xs.TEXT, xs.CENTER, xs.DATE, xs.MONEY, xs.NUMBER,
-            xs.INTEGER, xs.RED, xs.YELLOW, xs.GREEN, xs.GREY)}
+            xs.TITLE, xs.SUBTITLE, xs.HEAD, xs.GROUP, xs.TEXT, xs.CENTER, xs.DATE, xs.DATETIME, xs.MONEY,
+            xs.NUMBER, xs.INTEGER, xs.RED, xs.YELLOW, xs.GREEN, xs.GREY)}
         app = d.app
         self.district = app.plan.district
         self.demo = "（示例数据）" if app.is_demo() else ""
@@ -337,11 +337,13 @@ class _Writer:
         for m in d.months:
             for i, r in enumerate(d.reporting.get(m, []), 1):
                 on_time = "—" if r.on_time is None else ("是" if r.on_time else "否")
+                at = _datetime(r.submitted_at)
                 self.row(sh, m, [
                     i, r.unit, STATE_NAMES.get(r.state, r.state), r.expected, r.filled,
-                    (r.submitted_at or "").replace("T", " ")[:16], on_time, "是" if r.approved else "否",
+                    at, on_time, "是" if r.approved else "否",
                     r.returns, "；".join(r.missing)],
-                    [xs.INTEGER, C, _state_style(r), xs.INTEGER, xs.INTEGER, C,
+                    [xs.INTEGER, C, _state_style(r), xs.INTEGER, xs.INTEGER,
+                     xs.DATETIME if isinstance(at, datetime) else C,
                      xs.RED if r.late else (xs.GREEN if r.on_time else C),
                      xs.GREEN if r.approved else C, xs.INTEGER, xs.TEXT], REPORTING)
         sh.close()
@@ -419,6 +421,15 @@ def _date_or_text(v: Any) -> Any:
         return None
     d = parse_iso(v)
     return d if d is not None else str(v)
+
+
+def _datetime(v: Any) -> Any:
+    if not v:
+        return None
+    try:
+        return datetime.fromisoformat(str(v)[:19])
+    except ValueError:
+        return str(v)
 
 
 def _dstyle(v: Any) -> xs.CellStyle:

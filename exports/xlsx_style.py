@@ -96,6 +96,7 @@ GROUP = CellStyle(font=HEAD_FONT, size=10, fill=FILL_GREY, halign="left", wrap=F
 TEXT = CellStyle(valign="top")
 CENTER = CellStyle(halign="center")
 DATE = CellStyle(halign="center", numfmt=DATE_FMT)
+DATETIME = CellStyle(halign="center", numfmt="yyyy-mm-dd hh:mm")
 MONEY = CellStyle(halign="right", numfmt=MONEY_FMT)
 NUMBER = CellStyle(halign="right", numfmt=NUMBER_FMT)
 INTEGER = CellStyle(halign="center", numfmt="0")

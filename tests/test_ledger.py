@@ -49,6 +49,9 @@ def rows_of(ws) -> list[tuple]:
 def test_consolidated_ledger_sheets_columns_and_values(app: App, tmp_path: Path) -> None:
     fill(app)
     app.settings.set("demo", True)
+    app.store.execute("INSERT INTO submissions(unit, month, state, submitted_at, submitted_by, updated_at) "
+                      "VALUES ('区工信局', ?, 'submitted', '2026-11-03T10:00:00', 'x', '2026-11-03T10:00:00')",
+                      (MONTH,))
     out = build_ledger(app, MONTH, tmp_path / "台账.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == list(SHEETS)
@@ -98,6 +101,9 @@ def test_consolidated_ledger_sheets_columns_and_values(app: App, tmp_path: Path)
     assert any(r[2].startswith("1.2 ") and r[4] == "红色" for r in warn)
     rep = rows_of(wb["报送情况"])
     assert [r[1] for r in rep] == app.reporting_units()
+    sent = next(r for r in rep if r[1] == "区工信局")
+    assert sent[2] == "已报送" and sent[5] == datetime(2026, 11, 3, 10, 0)
+    assert wb["报送情况"].cell(4 + app.reporting_units().index("区工信局"), 6).number_format == "yyyy-mm-dd hh:mm"
     score = rows_of(wb["考核"])
     from models.assessment import assess
     assert [r[1] for r in score] == [s.unit for s in assess(app, [MONTH])]
