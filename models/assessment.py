@@ -200,3 +200,32 @@ def period_label(months: list[str]) -> str:
         return fa
     fb = f"{int(b[5:])}月" if a[:4] == b[:4] else f"{int(b[:4])}年{int(b[5:])}月"
     return f"{fa}至{fb}"
+
+
+def assessment_html(app: App, months: list[str], scores: list[UnitScore] | None = None) -> str:
+    """The ranking as a printable HTML table (考核结果), with the 通报 list and the rule."""
+    import html as _html
+    e = _html.escape
+    scores = assess(app, months) if scores is None else scores
+    w = weights(app)
+    flag = float(app.settings.get("assessment_flag_below") or 0)
+    issuer = app.settings.get("briefing_issuer") or ""
+    head = "".join(f"<th>{e(h)}</th>" for h in ("排名", "单位", "总分", *(COMPONENT_NAMES[k] for k in COMPONENTS),
+                                                  "通报", "说明"))
+    rows = []
+    for sc in scores:
+        comps = "".join(f"<td align='right'>{getattr(sc, k):.1f}</td>" if k in sc.applicable
+                        else "<td align='center'>—</td>" for k in COMPONENTS)
+        style = " style='color:#b91c1c'" if sc.flagged else ""
+        rows.append(f"<tr{style}><td align='center'>{sc.rank}</td><td>{e(sc.unit)}</td>"
+                    f"<td align='right'><b>{sc.total:.1f}</b></td>{comps}"
+                    f"<td align='center'>{'通报' if sc.flagged else ''}</td><td>{e(sc.notes)}</td></tr>")
+    flagged = [sc.unit for sc in scores if sc.flagged]
+    rule = ("、".join(f"{COMPONENT_NAMES[k]}{w[k]:g}" for k in COMPONENTS))
+    return (f"<html><body><h2 style='text-align:center'>{e(period_label(months))}碳达峰工作考核结果</h2>"
+            f"<p>参加考核单位{len(scores)}个；总分低于{flag:g}分需通报的单位{len(flagged)}个"
+            + (f"：{e('、'.join(flagged))}" if flagged else "") + "。</p>"
+            f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{''.join(rows)}</table>"
+            f"<p style='font-size:small'>计分方法：各项0–100分，权重为{e(rule)}；不适用的项目（—）不计，"
+            "总分按其余各项的权重折算。</p>"
+            f"<p style='text-align:right'>{e(issuer)}</p></body></html>")

@@ -81,3 +81,13 @@ def test_assess_many_months_uses_few_queries(app, clerk_of):
         app.store.conn.set_trace_callback(None)
     assert len(statements) <= 15
     assert len(scores) == len(app.reporting_units()) - 2
+
+
+def test_printable_result(app, period):
+    from models.assessment import assessment_html
+    html = assessment_html(app, period)
+    assert "碳达峰工作考核结果" in html
+    assert "需通报的单位" in html and "区城管局" in html
+    table = html[html.index("<table"):]
+    assert table.index(U) < table.index(CG)  # ranked order
+    assert "<b>75.0</b>" in html and "<b>50.0</b>" in html

@@ -240,7 +240,7 @@ def test_settings_page_admin_and_reviewer(qtbot, app, admin, reviewer):
     assert app.store.one("SELECT value FROM baselines WHERE part_code = 'I04'")["value"] == 57.85
 
 
-def test_assessment_page_ranks_and_flags(qtbot, app, clerk_of, reviewer):
+def test_assessment_page_ranks_and_flags(qtbot, app, clerk_of, reviewer, tmp_path):
     m = this_month()
     fill_and_submit(app, clerk_of(U), U, m)
     review.approve(app, reviewer, U, m)
@@ -255,6 +255,11 @@ def test_assessment_page_ranks_and_flags(qtbot, app, clerk_of, reviewer):
     assert v.matrix_model.columnCount() == 2
     cell = v.matrix_model.data(v.matrix_model.index(v.app.reporting_units().index(U), 1))
     assert cell == "✓"
+    text = v.result_document().toPlainText()
+    assert "考核结果" in text and U in text and "需通报的单位" in text
+    pdf = v.result_to_pdf(tmp_path / "考核结果.pdf")
+    content = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+    assert "考核结果" in content and U in content
 
 
 def test_audit_page_filters_and_exports(qtbot, app, clerk_of, admin, tmp_path):

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView,
+from pathlib import Path
+
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from models.app import Actor, App, months_between
-from models.assessment import COMPONENT_NAMES, COMPONENTS, UnitScore, assess, period_label, weights
+from models.assessment import (COMPONENT_NAMES, COMPONENTS, UnitScore, assess, assessment_html, period_label,
+                               weights)
 from models.reporting import UnitMonthReport, status_many
 from ui.office_common import MonthCombo, RowsModel
 
@@ -49,6 +53,9 @@ class AssessmentView(QWidget):
         top.addWidget(QLabel("到"))
         top.addWidget(self.to_box)
         top.addStretch(1)
+        self.print_btn = QPushButton("打印考核结果…")
+        top.addWidget(self.print_btn)
+        self.print_btn.clicked.connect(self.print_result)
 
         def comp(k: str) -> Any:
             return lambda s: f"{getattr(s, k):.1f}" if k in s.applicable else "不适用"
@@ -122,3 +129,30 @@ class AssessmentView(QWidget):
         self.matrix_model.columns = cols
         self.matrix_model.rows = list(rows.values())
         self.matrix_model.endResetModel()
+
+    def result_document(self) -> QTextDocument:
+        doc = QTextDocument(self)
+        doc.setHtml(assessment_html(self.app, self.months(), self.scores))
+        return doc
+
+    def print_result(self) -> None:
+        from PySide6.QtGui import QPageLayout
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        dlg = QPrintPreviewDialog(printer, self)
+        dlg.setWindowTitle(f"考核结果（{period_label(self.months())}）")
+        doc = self.result_document()
+        dlg.paintRequested.connect(doc.print_)
+        dlg.exec()
+
+    def result_to_pdf(self, path: str | Path) -> Path:
+        from PySide6.QtGui import QPageLayout, QPageSize
+        from PySide6.QtPrintSupport import QPrinter
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        printer.setOutputFileName(str(path))
+        self.result_document().print_(printer)
+        return Path(path)
