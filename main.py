@@ -139,6 +139,7 @@ def build_parser() -> CnParser:
     c = sub.add_parser("briefing", help="生成 PDF 工作简报")
     c.add_argument("--month", required=True, metavar="YYYY-MM")
     c.add_argument("--issue", type=int, metavar="N", help="期号（默认按年顺延）")
+    c.add_argument("--date", metavar="YYYY-MM-DD", help="简报日期（默认今天）")
     c.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
 
     c = sub.add_parser("make-install", help="为单位生成安装文件（办公室使用）")
