@@ -85,7 +85,8 @@ class ImportSummary:
         lines = [f"{head}{mode}：新增{self.imported}条，更新{self.updated}条，未变化{self.unchanged}条，"
                  f"拒绝{self.rejected_rows}行（{len(self.rejected)}处问题）。"]
         if self.rejected:
-            lines.append("被拒绝的内容（未写入，其余正确的行已" + ("可以" if self.dry_run else "") + "写入）：")
+            lines.append("被拒绝的内容（正式导入时不会写入，其余正确的行可以写入）：" if self.dry_run
+                         else "被拒绝的内容（未写入，其余正确的行已写入）：")
             lines += [f"  {r.text()}" for r in self.rejected]
         return "\n".join(lines)
 
