@@ -40,6 +40,9 @@ LOCK_MINUTES = 15
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 ROLES = (CLERK, REVIEWER, ADMIN)
+# Passwords refused as too easy to guess (besides repeated characters and runs).
+_COMMON = {"password", "password1", "passw0rd", "admin123", "admin888", "12345678a", "abc12345",
+           "a1234567", "1qaz2wsx", "qwer1234", "woaini1314", "iloveyou", "88888888a", "zhushan123"}
 
 
 class LoginFailed(DomainError):
@@ -126,6 +129,10 @@ def check_password(password: str, username: str = "") -> None:
         raise InvalidInput("密码中不能含有控制字符。")
     if username and password.strip().lower() == username.strip().lower():
         raise InvalidInput("密码不能与用户名相同。")
+    low = password.lower()
+    if len(set(low)) <= 2 or low in _COMMON or low in "0123456789012345678909876543210" \
+            or low in "abcdefghijklmnopqrstuvwxyz" or low in "qwertyuiopasdfghjklzxcvbnm":
+        raise InvalidInput("密码太简单（重复字符、连续数字或常见密码），请换一个不容易被猜到的密码。")
 
 
 def clean_username(username: str) -> str:

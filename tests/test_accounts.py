@@ -115,6 +115,9 @@ def test_change_own_password(app: App, admin) -> None:
         accounts.change_password(app, me, "not-my-password", "NewPass#2026")
     with pytest.raises(InvalidInput, match="至少需要8个字符"):
         accounts.change_password(app, me, PW, "short")
+    for easy in ("12345678", "88888888", "abcdefgh", "Password", "qwertyui", "87654321"):
+        with pytest.raises(InvalidInput, match="密码太简单"):
+            accounts.change_password(app, me, PW, easy)
     accounts.change_password(app, me, PW, "NewPass#2026")
     with pytest.raises(accounts.LoginFailed):
         accounts.authenticate(app, "sun", PW)
