@@ -84,6 +84,9 @@ def test_template_structure(app: App, template: Path) -> None:
     assert proj.max_row >= 4 + 15
     ms = wb["里程碑填报"]
     assert [ms.cell(i, 1).value for i in range(4, ms.max_row + 1)] == app.milestones_of(UNIT)
+    yes_no = [dv for dv in ms.data_validations.dataValidation if dv.formula1 == '"是,否"']
+    value_cell = ms.cell(row_of(ms, "3.2-M1"), col(ms, "本月累计值")).coordinate
+    assert yes_no and value_cell in str(yes_no[0].sqref)
     assert "只需填写浅黄色单元格" in "".join(str(c.value) for c in wb["填报说明"]["A"])
 
 
@@ -112,6 +115,7 @@ def fill_template(template: Path, out: Path) -> None:
     proj.cell(5, col(proj, "总投资")).value = "3,000"
     ms = wb["里程碑填报"]
     ms.cell(row_of(ms, "1.2-M1"), col(ms, "本月累计值")).value = 12
+    ms.cell(row_of(ms, "3.2-M1"), col(ms, "本月累计值")).value = "是"  # a qualitative milestone
     wb.save(out)
 
 
@@ -121,9 +125,9 @@ def test_round_trip_dry_run_and_idempotence(app: App, template: Path, tmp_path: 
     before = audit_count(app)
     dry = import_excel(app, CLI_ACTOR, filled, dry_run=True)
     assert audit_count(app) == before
-    assert dry.dry_run and dry.imported == 6 and "仅检查" in dry.text()
+    assert dry.dry_run and dry.imported == 7 and "仅检查" in dry.text()
     s = import_excel(app, CLI_ACTOR, filled)
-    assert (s.imported, s.updated) == (6, 0)
+    assert (s.imported, s.updated) == (7, 0)
     assert s.unchanged == 2  # the prefilled task report and project
     assert len(s.rejected) == 1 and s.rejected_rows == 1
     rej = s.rejected[0]
@@ -138,13 +142,15 @@ def test_round_trip_dry_run_and_idempotence(app: App, template: Path, tmp_path: 
     assert e.indicator_value("I02", "2026")["value"] == 12.5
     assert e.indicator_value("I03", "2026")["value"] == pytest.approx(18.6)
     assert e.milestone_value("1.2-M1", UNIT, MONTH)["value"] == 12
+    assert (e.milestone_value("3.2-M1", UNIT, MONTH)["value"], e.milestone_value("3.2-M1", UNIT, MONTH)["raw"]) \
+        == (1.0, "是")
     names = {p["name"]: p for p in e.projects(UNIT, MONTH)}
     assert names["风电场"]["total_invest"] == 3000 and names["风电场"]["ptype"] == "前期"
     origins = {r["origin"] for r in app.store.query("SELECT origin FROM value_audit WHERE id > ?", (before,))}
     assert origins == {"excel"}
     after = audit_count(app)
     again = import_excel(app, CLI_ACTOR, filled)
-    assert (again.imported, again.updated) == (0, 0) and again.unchanged == 8
+    assert (again.imported, again.updated) == (0, 0) and again.unchanged == 9
     assert audit_count(app) == after
     assert len(e.projects(UNIT, MONTH)) == 2  # the new project was not created twice
 
@@ -234,7 +240,7 @@ def test_clerk_permissions(app: App, template: Path, tmp_path: Path, clerk_of) -
     with pytest.raises(PermissionDenied):
         import_excel(app, clerk_of("区工信局"), filled)
     s = import_excel(app, clerk_of(UNIT), filled)
-    assert s.imported == 6
+    assert s.imported == 7
     who = {r["actor"] for r in app.store.query("SELECT actor FROM value_audit WHERE origin = 'excel'")}
     assert who == {clerk_of(UNIT).username}
 
