@@ -270,19 +270,30 @@ def _reminder_items(r: UnitMonthReport) -> list[str]:
 
 
 def reminder_html(app: App, month: str, today: date | None = None) -> str:
-    """The 催报 notice as simple HTML (for QTextDocument printing)."""
+    """The 催报 notice as simple HTML (for QTextDocument printing): the same text, with
+    the paragraph indented by two full-width spaces and each unit's items as a list."""
     import html as _html
-    text = reminder_text(app, month, today)
-    lines = text.split("\n")
-    title, body = lines[0], lines[1:]
-    parts = [f"<h2 style='text-align:center'>{_html.escape(title)}</h2>"]
-    sign = body[-2:]
-    for ln in body[:-2]:
-        if not ln.strip():
+    e = _html.escape
+    lines = reminder_text(app, month, today).split("\n")
+    title, body, sign = lines[0], lines[1:-2], lines[-2:]
+    parts = [f"<h2 align='center'>{e(title)}</h2>"]
+    items: list[str] = []
+
+    def flush() -> None:
+        if items:
+            parts.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in items) + "</ul>")
+            items.clear()
+
+    for ln in body:
+        if ln.startswith("    · "):
+            items.append(ln[6:])
             continue
-        style = " style='margin-left:2em'" if ln.startswith("    · ") else ""
-        parts.append(f"<p{style}>{_html.escape(ln.strip())}</p>")
-    parts.append("<br/>" + "".join(f"<p style='text-align:right'>{_html.escape(x)}</p>" for x in sign))
+        flush()
+        if ln.strip():
+            indent = "\u3000\u3000" if ln.startswith("    ") else ""
+            parts.append(f"<p>{indent}{e(ln.strip())}</p>")
+    flush()
+    parts.append("<br/>" + "".join(f"<p align='right'>{e(x)}</p>" for x in sign))
     return "<html><body>" + "".join(parts) + "</body></html>"
 
 
