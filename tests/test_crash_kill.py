@@ -222,3 +222,88 @@ def test_killed_package_import_is_all_or_nothing(tmp_path: Path, plan, admin) ->
 
 def plan_tasks(plan) -> list[str]:
     return [t.code for t in plan.tasks if UNIT in t.units]
+
+
+EXCEL_IMPORTER = r'''
+import sys
+sys.path.insert(0, sys.argv[1])
+from models.app import App, Actor, CLERK
+from models.excel_import import import_excel
+
+app = App.open(sys.argv[2])
+clerk = Actor("jian", CLERK, "区住建局")
+print("ready", flush=True)
+for name in sys.argv[3:]:
+    summary = import_excel(app, clerk, name)  # one transaction per workbook
+    print(f"{summary.month} {summary.imported + summary.updated}", flush=True)
+'''
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_killed_excel_import_is_all_or_nothing(tmp_path: Path, plan) -> None:
+    from openpyxl import load_workbook
+
+    from exports.template import build_template
+    from models.app import month_add
+    db = tmp_path / "excel.db"
+    app = App.open(db)
+    months = [month_add("2025-03", i) for i in range(5)]
+    files = []
+    try:
+        tasks = [t.code for t, _ in app.tasks_of(UNIT)]
+        for m in months:
+            path = build_template(app, m, UNIT, tmp_path / f"模板{m}.xlsx")
+            wb = load_workbook(path)
+            ws = wb["任务填报"]
+            heads = {c.value: c.column for c in ws[3]}
+            for r in range(4, ws.max_row + 1):
+                code = ws.cell(r, 1).value
+                ws.cell(r, heads["完成状态"]).value = "推进中"
+                ws.cell(r, heads["本月进展情况"]).value = f"{m}：{code}的进展"
+                ws.cell(r, heads["责任人"]).value = "李四"
+            wb.save(path)
+            files.append(str(path))
+    finally:
+        app.close()
+    script = tmp_path / "excel_importer.py"
+    script.write_text(EXCEL_IMPORTER, encoding="utf-8")
+    rng = random.Random(11)
+    reported: set[str] = set()
+    for _ in range(6):
+        todo = [f for f, m in zip(files, months) if m not in reported]
+        if not todo:
+            break
+        want = rng.randint(0, 2)
+        proc = subprocess.Popen([sys.executable, str(script), str(ROOT), str(db), *todo],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                encoding="utf-8", cwd=str(ROOT))
+        with proc:
+            try:
+                got = 0
+                while got < want:
+                    line = proc.stdout.readline().strip()
+                    if not line:
+                        break
+                    if line != "ready":
+                        reported.add(line.split()[0])
+                        got += 1
+            finally:
+                if proc.poll() is None:
+                    os.kill(proc.pid, signal.SIGKILL)
+                out, err = proc.communicate(timeout=10)
+        reported.update(line.split()[0] for line in out.splitlines() if line.strip() and line != "ready")
+        assert "Traceback" not in err, err
+        store = Store(db)
+        try:
+            assert store.scalar("PRAGMA integrity_check") == "ok"
+            for m in months:
+                n = store.scalar("SELECT COUNT(*) FROM task_reports WHERE unit = ? AND month = ? "
+                                 "AND progress LIKE ?", (UNIT, m, f"{m}：%"))
+                assert n in (0, len(tasks)), (m, n)  # a workbook lands whole or not at all
+                if m in reported:
+                    assert n == len(tasks), m
+                elif n:
+                    reported.add(m)  # committed just before the kill, not yet printed
+        finally:
+            store.close()
+    assert reported, "no workbook was imported"
