@@ -283,3 +283,15 @@ def test_audit_page_filters_and_exports(qtbot, app, clerk_of, admin, tmp_path):
     assert ws.max_row - 2 == len(v.model.rows)
     assert {ws.cell(r, 4).value for r in range(3, ws.max_row + 1)} == {"2026-09"}
     assert "已导出" in v.message.text()
+
+
+def test_rows_model_passes_qt_model_tester(qtmodeltester, app, clerk_of):
+    from ui.office_common import RowsModel
+    fill_and_submit(app, clerk_of(U), U, M)
+    model = RowsModel([("单位", lambda r: r["unit"]), ("状态", lambda r: r["state_name"]),
+                       ("应填", lambda r: r["expected"])],
+                      color=lambda r, c: "#b91c1c" if c == 1 and r["pending"] else None)
+    model.set_rows(review.review_queue(app, M))
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == len(app.reporting_units())
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "状态"
