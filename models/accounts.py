@@ -225,7 +225,8 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
     stamp = now.isoformat(timespec="seconds")
     name = unicodedata.normalize("NFKC", str(username or "")).strip()
     row = app.store.one("SELECT * FROM users WHERE username = ?", (name,)) if name else None
-    who = Actor(name or "（空）", CLERK)
+    shown = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs"))[:64]
+    who = Actor(shown or "（空）", CLERK)  # as typed, for the log (bounded, printable)
     if row is None or not row["active"]:
         # Same work and message as a wrong password, so names cannot be probed.
         hash_password(str(password or ""), b"\0" * 16)

@@ -114,6 +114,10 @@ def test_accounts_with_odd_names_and_passwords(app: App, admin, monkeypatch) -> 
     with pytest.raises(InvalidInput, match="控制字符"):
         accounts.create_user(app, admin, "ok", CLERK, "Pass\x00word#1", UNIT)
     assert accounts.event_log(app, admin, text=SQL)  # the failed login is searchable, verbatim
+    with pytest.raises(accounts.LoginFailed):
+        accounts.authenticate(app, "巨\x00" * 100_000, "x")
+    logged = accounts.event_log(app, admin, kind="login_failed")[0]["actor"]
+    assert logged == "巨" * 64
     tables_intact(app)
 
 
