@@ -165,3 +165,25 @@ def test_import_of_a_foreign_file_shows_a_message(qtbot, app: App, reviewer, tmp
     qtbot.mouseClick(view.import_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "失败" in view.status.text(), timeout=15000)
     assert "不是 Excel 工作簿" in view.result.toPlainText()
+
+
+def test_closing_the_page_stops_a_running_export(qtbot, app: App, reviewer, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = threading.Event()
+    real = ledger_mod.gather
+
+    def slow_gather(*a, **k):
+        gate.wait(10)
+        return real(*a, **k)
+
+    monkeypatch.setattr(ledger_mod, "gather", slow_gather)
+    view = make_view(qtbot, app, reviewer)
+    out = tmp_path / "closed.xlsx"
+    view.dialogs = FakeDialogs(save=out)
+    qtbot.mouseClick(view.export_ledger_btn, Qt.MouseButton.LeftButton)
+    assert view.busy()
+    threading.Timer(0.2, gate.set).start()
+    view.close()  # cancels and waits for the worker thread
+    assert view.thread is None or view.thread.isFinished()
+    qtbot.waitUntil(lambda: not view.busy(), timeout=15000)
+    assert not out.exists() and not list(tmp_path.glob("*.part"))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPlainTextEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget)
 
@@ -152,6 +152,9 @@ class ExcelView(QWidget):
         self.import_btn.clicked.connect(self.on_import)
         self.unit.currentIndexChanged.connect(self._update_buttons)
         self._update_buttons()
+        qapp = QCoreApplication.instance()
+        if qapp is not None:  # quitting during an export: stop it and wait for the thread
+            qapp.aboutToQuit.connect(self._shutdown)
 
     # -- state ------------------------------------------------------------------------
     def selected_month(self) -> str:
@@ -315,7 +318,11 @@ class ExcelView(QWidget):
             self.thread.quit()
             self.thread.wait()
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+    @Slot()
+    def _shutdown(self) -> None:
         self.cancel()
         self.wait_idle()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        self._shutdown()
         super().closeEvent(event)
