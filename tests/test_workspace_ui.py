@@ -384,6 +384,20 @@ def test_returned_month_is_editable_with_the_comment(qtbot, app, clerk_of, revie
     assert e.state("区文广新旅局", M) == "returned"
 
 
+def test_reopened_month_shows_the_reason(qtbot, app, clerk_of, reviewer):
+    from models.review import reopen
+    c = clerk_of("区文广新旅局")
+    e = Entries(app)
+    e.save_task_report(c, "9.2", "区文广新旅局", M, {"status": "推进中", "progress": "宣传活动", "person": "李娜"})
+    e.submit(c, "区文广新旅局", M)
+    approve(app, reviewer, "区文广新旅局", M)
+    reopen(app, reviewer, "区文广新旅局", M, "统计口径调整，需更正参与人数")
+    w = _ws(qtbot, app, c)
+    assert "解锁" in w.banner.text() and "统计口径调整" in w.banner.text()
+    assert "退回" not in w.banner.text()
+    assert w.submit_btn.isEnabled()
+
+
 def test_projects_by_keyboard(qtbot, app, clerk_of):
     c = clerk_of("区工信局")
     e = Entries(app)
