@@ -64,24 +64,26 @@ def probe(cmd: list[str], env: dict[str, str], timeout: float = 120.0) -> tuple[
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
     assert proc.stdout is not None
-    elapsed, info = -1.0, {}
+    elapsed, info, seen = -1.0, {}, []
+    err = b""
     try:
         for raw in proc.stdout:
             line = raw.decode("utf-8", "replace").strip()
+            seen.append(line)
             if line.startswith(READY_MARKER):
                 elapsed = time.perf_counter() - t0
                 info = json.loads(line[len(READY_MARKER):].strip() or "{}")
                 break
             if line.startswith(TIMEOUT_MARKER):
                 break
-        proc.communicate(timeout=timeout)
+        _out, err = proc.communicate(timeout=timeout)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     if elapsed < 0:
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-        raise RuntimeError(f"探针未报告就绪：{' '.join(cmd)}\n{err[-2000:]}")
+        text = "\n".join(seen[-10:]) + "\n" + err.decode("utf-8", "replace")[-2000:]
+        raise RuntimeError(f"探针未报告就绪：{' '.join(cmd)}\n{text}")
     return elapsed, info
 
 
