@@ -91,7 +91,8 @@ def main() -> int:
     month = current_month()
     try:
         empty = App(Store(tmp / "新数据库.db"), plan)
-        app = App(Store(tmp / "示例" / "zhushan.db"), plan)
+        # laid out like the per-user data folder on Windows (it shows on the backup page)
+        app = App(Store(tmp / "AppData" / "Roaming" / "Zhushan" / "ZhushanCarbonPeak" / "zhushan.db"), plan)
         generate_demo(app, month, streets=6, seed=1)
         admin = accounts.create_first_admin(app, "admin", PASSWORD, "王建国")
         accounts.create_user(app, admin, "zjj01", CLERK, PASSWORD, CLERK_UNIT, "李芳")
