@@ -128,6 +128,28 @@ def test_version_resource_matches_program_version() -> None:
     assert kw["filevers"] == kw["prodvers"] == expected[:4]
 
 
+def test_version_resource_compiles_with_pyinstaller() -> None:
+    """PyInstaller's own reader (used on Windows) evaluates the file and serialises it to the
+    binary VS_VERSIONINFO; run it here with its Windows-only imports stubbed."""
+    pytest.importorskip("PyInstaller")
+    code = (
+        "import sys, types\n"
+        "sys.modules.setdefault('pefile', types.ModuleType('pefile'))\n"
+        "import PyInstaller.compat as compat\n"
+        "compat.win32api = getattr(compat, 'win32api', None)\n"
+        "from PyInstaller.utils.win32.versioninfo import load_version_info_from_text_file\n"
+        "info = load_version_info_from_text_file(sys.argv[1])\n"
+        "sys.stdout.buffer.write(info.toRaw())\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(ROOT / "resources" / "version_info.txt")],
+                       capture_output=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
+    raw = r.stdout
+    assert "VS_VERSION_INFO".encode("utf-16-le") in raw
+    assert "珠山区碳达峰调度系统".encode("utf-16-le") in raw
+    assert main.__version__.encode("utf-16-le") in raw
+
+
 def run_exe(exe: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in (PROBE_ENV, OUT_ENV)}
     env.update(QT_QPA_PLATFORM="offscreen", **extra)
