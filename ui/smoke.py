@@ -2,8 +2,9 @@
 
 ``--smoke`` proves that a built folder is complete: it opens a database in a
 temporary folder with a Chinese name, loads the plan, builds the main window
-offscreen with every page, writes a one-page briefing (PDF) and a one-sheet ledger
-(xlsx), checks both files and exits 0. Any failure prints a Chinese message and
+offscreen with every page, writes last month's briefing (PDF, a preview that does
+not take an issue number; three pages on an empty database) and a one-sheet ledger
+(xlsx), reads both back and exits 0. Any failure prints a Chinese message and
 exits 1. Set ``ZHUSHAN_SMOKE_OUT`` to keep the files in that folder.
 
 The start-up probe (``ZHUSHAN_STARTUP_PROBE=1`` with ``--smoke``) runs the real
@@ -72,7 +73,7 @@ class SmokeCheck:
             ("加载计划", self.step_plan),
             ("打开数据库", self.step_db),
             ("构建主窗口及全部页面", self.step_window),
-            ("生成一页工作简报（PDF）", self.step_briefing),
+            ("生成工作简报（PDF）", self.step_briefing),
             ("生成一张台账工作表（Excel）", self.step_ledger),
         ]
         _say(f"自检开始：输出文件夹 {self.out}")
