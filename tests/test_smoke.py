@@ -151,3 +151,19 @@ def test_long_session_survives_many_qt_calls() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        encoding="utf-8", cwd=ROOT, timeout=120, env=env())
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-1500:]
+
+
+def test_smoke_fails_when_a_page_module_is_missing(tmp_path: Path) -> None:
+    """What a build that forgot a page's module looks like: the self-check names the step."""
+    code = (
+        "import sys, argparse\n"
+        "import ui.main_window as mw\n"
+        "mw.PAGES.append(mw.PageSpec('lost', '丢失的页面', 'ui.no_such_page', 'Nothing'))\n"
+        "from ui.smoke import run_smoke\n"
+        "sys.exit(run_smoke(argparse.Namespace(db=None, plan=None)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                       cwd=ROOT, timeout=120, env=env(**{OUT_ENV: str(tmp_path / "out")}))
+    assert r.returncode == 1
+    assert "[失败] 构建主窗口及全部页面" in r.stderr and "ui.no_such_page" in r.stderr
+    assert "自检通过" not in r.stdout
