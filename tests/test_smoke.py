@@ -133,10 +133,11 @@ def test_core_modules_do_not_import_heavy_modules(module: str) -> None:
 
 
 def test_long_session_survives_many_qt_calls() -> None:
-    """PySide6 6.12 on Python 3.11 returns None from void methods (setText, addItem, …)
+    """PySide6 6.12.0 on Python 3.11 returns None from void methods (setText, addItem, …)
     without a new reference: every call lowers None's reference count by one and after a few
     thousand calls Python aborts ("deallocating None"). A clerk's session makes far more
-    calls than that, so the start-up (ui.qtsetup.make_application) must guard against it."""
+    calls than that; requirements.txt pins a PySide6 without the defect and this test stops
+    an upgrade that brings it back."""
     code = (
         "import sys\n"
         "from ui.qtsetup import make_application\n"
