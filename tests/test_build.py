@@ -190,6 +190,18 @@ def check_built_folder(folder: Path, tmp_path: Path) -> None:
     db = tmp_path / "数据" / "打包.db"
     r = run_exe(exe, "--db", str(db), "catalog", "--json")
     assert r.returncode == 0 and '"区发改委"' in r.stdout
+    # command-line tools of the built program, with Chinese paths (lazy imports are bundled)
+    r = run_exe(exe, "--db", str(db), "demo", "--until", "2024-02", "--streets", "1")
+    assert r.returncode == 0, r.stderr
+    ledger = tmp_path / "导出" / "二月 台账.xlsx"
+    ledger.parent.mkdir()
+    r = run_exe(exe, "--db", str(db), "export-ledger", "--month", "2024-02", "-o", str(ledger))
+    assert r.returncode == 0, r.stderr
+    wb = load_workbook(ledger, read_only=True)
+    try:
+        assert SMOKE_LEDGER_SHEET in wb.sheetnames
+    finally:
+        wb.close()
 
 
 @pytest.mark.slow
