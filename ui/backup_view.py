@@ -35,7 +35,7 @@ class BackupView(QWidget):
         # Replaceable in tests: ask the user to confirm a restore.
         self.confirm: Callable[[str, str], bool] = lambda t, x: _confirm(self, t, x)
         self.where = QLabel(f"备份保存在：{backup.backup_dir(app.store.path)}\n"
-                            f"每天第一次打开程序、每次导入和升级之前自动备份，保留最近 "
+                            f"每天第一次打开程序、导入报送包或回执包之前、程序升级之前自动备份，保留最近 "
                             f"{app.settings.get('backup_keep')} 份。")
         self.where.setWordWrap(True)
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
