@@ -177,6 +177,7 @@ class _Gen:
             "submissions", "review_events", "baselines")}
         self.persons: dict[tuple[str, str], str] = {}
         self.missing: set[tuple[str, str]] = set()
+        self.drafts: set[tuple[str, str]] = set()  # unit-months still being filled in
 
     # -- submissions decide which unit-months have data --------------------------------------
     def submissions(self) -> None:
@@ -210,6 +211,7 @@ class _Gen:
                 returns = 1 if (state == "returned" or (state == "approved" and rng.random() < 0.06)) else 0
                 comment = rng.choice(RETURN_COMMENTS) if returns else ""
                 if state == "draft":
+                    self.drafts.add((unit, m))
                     row = (unit, m, "draft", "", "", "", "", "", 0, sub_at)
                 elif state == "submitted":
                     row = (unit, m, "submitted", sub_at, user, "", "", "", 0, sub_at)
@@ -249,7 +251,8 @@ class _Gen:
                     status = "滞后"
                 else:
                     status = "推进中"
-                draft_gap = month == self.until and rng.random() < 0.1
+                # only a month still in draft may have gaps: a submitted month passed the checks
+                draft_gap = (unit, month) in self.drafts and rng.random() < 0.1
                 person = self.persons.setdefault((t.code, unit), _name(rng))
                 c = rng.choice(clauses[t.code])
                 vals = {

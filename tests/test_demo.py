@@ -115,3 +115,11 @@ def test_cli_demo(tmp_path, capsys, plan):
         assert app.store.scalar("SELECT MAX(month) FROM task_reports") == "2024-03"
     finally:
         app.close()
+
+
+def test_submitted_months_pass_the_submit_checks(demo):
+    app, _counts, _ticks = demo
+    e = Entries(app)
+    rows = app.store.query("SELECT unit, month FROM submissions WHERE state IN ('submitted', 'approved')")
+    assert rows
+    assert [r for r in rows if e.month_problems(r["unit"], r["month"])] == []
