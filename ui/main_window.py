@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 720)
         self.nav = QListWidget()
         self.nav.setFixedWidth(132)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px 8px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         self.specs = [s for s in PAGES if self._visible(s)]
