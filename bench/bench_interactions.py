@@ -10,6 +10,7 @@ switching the stacked widget to an already built page (the cheapest thing the wi
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -26,7 +27,7 @@ BUDGET_MS = 100.0
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
 
 
-def main() -> int:
+def run(tmp: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from models.app import CLI_ACTOR, App, month_add
@@ -35,7 +36,6 @@ def main() -> int:
     from ui.main_window import MainWindow
     from ui.qtsetup import make_application
 
-    tmp = Path(tempfile.mkdtemp(prefix="zhushan-bench-"))
     db = tmp / "操作测试" / "demo.db"
     note = make_demo_db(db, DEMO_UNTIL)
     qapp = make_application(sys.argv[:1])
@@ -166,6 +166,14 @@ def _type(editor: object, text: str) -> None:
         editor.setPlainText(text)
     else:
         editor.setText(text)  # type: ignore[attr-defined]
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="zhushan-bench-"))
+    try:
+        return run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

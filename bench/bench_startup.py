@@ -13,6 +13,7 @@ deliberately slow key derivation) is reported separately.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -46,8 +47,7 @@ def add_bench_user(db: Path) -> bool:
     return True
 
 
-def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="zhushan-bench-"))
+def run(tmp: Path) -> int:
     db = tmp / "启动测试" / "demo.db"
     note = make_demo_db(db)
     has_login = add_bench_user(db)
@@ -108,6 +108,14 @@ def main() -> int:
     else:
         print("（未找到 dist/ZhushanCarbonPeak，跳过打包程序的测量；先运行 make dist）")
     return 0
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="zhushan-bench-"))
+    try:
+        return run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
