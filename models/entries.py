@@ -522,6 +522,7 @@ class Entries:
                 (unit, month, now, actor.username, now))
             c.execute("INSERT INTO review_events(at, actor, unit, month, action, comment) "
                       "VALUES (?, ?, ?, ?, 'submit', '')", (now, actor.username, unit, month))
+            self.app.log(actor, "review", f"报送：{unit} {_month_cn(month)}")
 
     def history(self, entity: str, key: str, field: str | None = None,
                 unit: str | None = None, month: str | None = None) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from typing import Any
 from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, Field
 from models.app import Actor, App
+from models.backup import backup_now
 from models.entries import Entries, month_cn
 from models.errors import DomainError
 from models.values import ValueProblem, parse_month
@@ -429,6 +430,8 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
         out.rejected_rows = 1
         return out
     imp = _Importer(app, actor, unit, month, out)
+    if not dry_run:
+        backup_now(app.store, "import")
     try:
         with app.store.tx():
             imp.tasks(_Reader(wb_f, wb_v, TASKS, TASK_CODE, out))

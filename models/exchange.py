@@ -15,7 +15,6 @@ The file format is in ``models.package_format`` and docs/readme/exchange.md.
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 import secrets
 import sqlite3
@@ -26,11 +25,26 @@ from pathlib import Path
 from typing import Any
 
 from models.app import CLI_ACTOR, Actor, App
+from models.backup import backup_now
 from models.catalog import sync_catalog
 from models.errors import DomainError, InvalidInput, NotFound
-from models.exchange_merge import (MONTH_RE, SHARED_SETTINGS, STATUS_NAMES, SUB_KEYS, TASK_KEYS,
-                                   PackagePreview, PreviewItem, installation, load_package, office_id,
-                                   parse_plan_text, plan_file_for, set_setting, to_json, unit_key)
+from models.exchange_merge import (
+    MONTH_RE,
+    SHARED_SETTINGS,
+    STATUS_NAMES,
+    SUB_KEYS,
+    TASK_KEYS,
+    PackagePreview,
+    PreviewItem,
+    installation,
+    load_package,
+    office_id,
+    parse_plan_text,
+    plan_file_for,
+    set_setting,
+    to_json,
+    unit_key,
+)
 from models.package_format import KIND_NAMES, PackageRejected, RawPackage, read_package, sha256, write_package
 from models.settings import Settings
 from models.store import Store, now_iso
@@ -303,14 +317,8 @@ def export_decisions(app: App, actor: Actor, unit: str, path: str | Path) -> Pat
 # -- importing -------------------------------------------------------------------------------------
 
 def _backup(app: App, reason: str) -> None:
-    """Back the database up before imports when the backup service is available."""
-    try:
-        mod = importlib.import_module("models.backup")
-    except ImportError:
-        return
-    fn = getattr(mod, "backup_now", None)
-    if callable(fn):
-        fn(app.store, reason)
+    """Back the database up before an import (raises StoreError when that fails)."""
+    backup_now(app.store, reason)
 
 
 def _require(app: App, actor: Actor, raw: RawPackage) -> None:

@@ -33,6 +33,8 @@ def test_draft_keeps_invalid_values_and_submit_refuses(app, clerk_of):
                                                    "deadline": "2026-12-31"})
     e.submit(c, "区文广新旅局", M)
     assert e.state("区文广新旅局", M) == "submitted"
+    assert app.store.one("SELECT actor, kind, detail FROM event_log ORDER BY id DESC LIMIT 1") == {
+        "actor": c.username, "kind": "review", "detail": "报送：区文广新旅局 2026年10月"}
     reason = e.lock_reason(c, "区文广新旅局", M)
     assert "报送" in reason and "不能修改" in reason
     with pytest.raises(Locked):

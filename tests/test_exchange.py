@@ -458,22 +458,18 @@ def test_failure_rolls_back_that_package_only(office: App, bureau: App, tmp_path
     assert dump(office.store.path) == before
 
 
-def test_backup_is_taken_when_available(office: App, bureau: App, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
-    calls: list[str] = []
-    fake = types.ModuleType("models.backup")
-    fake.backup_now = lambda store, reason: calls.append(reason)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "models.backup", fake)
+def test_backup_is_taken_before_applying(office: App, bureau: App, tmp_path: Path) -> None:
+    from models.backup import list_backups
     fill(bureau)
     pkg = export_package(bureau, clerk(), MONTH, tmp_path / "p.zsp")
+    before = len(list_backups(office.store.path))
     import_package(office, OFFICE, pkg, dry_run=True)
-    assert calls == []
+    assert len(list_backups(office.store.path)) == before
     import_package(office, OFFICE, pkg)
-    assert len(calls) == 1 and "备份" in calls[0]
+    backups = list_backups(office.store.path)
+    assert len(backups) == before + 1
     import_package(office, OFFICE, pkg)  # nothing to apply: no backup
-    assert len(calls) == 1
+    assert len(list_backups(office.store.path)) == before + 1
 
 
 # -- decisions (office → unit) ---------------------------------------------------------------------

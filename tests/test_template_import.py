@@ -302,3 +302,14 @@ def test_unit_without_indicators_or_milestones(app: App, tmp_path: Path) -> None
     s = import_excel(app, CLI_ACTOR, tpl)
     assert (s.imported, s.updated, s.unchanged, s.rejected) == (0, 0, 0, [])
     assert s.ok and "新增0条" in s.text()
+
+
+def test_backup_before_writing(app: App, template: Path, tmp_path: Path) -> None:
+    from models.backup import list_backups
+    filled = tmp_path / "filled.xlsx"
+    fill_template(template, filled)
+    before = len(list_backups(app.store.path))
+    import_excel(app, CLI_ACTOR, filled, dry_run=True)
+    assert len(list_backups(app.store.path)) == before
+    import_excel(app, CLI_ACTOR, filled)
+    assert [b.reason for b in list_backups(app.store.path)].count("import") == 1
