@@ -71,6 +71,7 @@ class BriefingOptions:
     actor: Actor | None = None  # who issues it (default: the command line's administrator)
     record_issue: bool = True  # remember the issue number (False for a preview)
     charts: bool = True
+    only: tuple[str, ...] | None = None  # section keys to print (None: every section)
 
 
 @dataclass
@@ -137,7 +138,7 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
                        distribution=[("报", s.get("briefing_to") or ""),
                                      ("送", s.get("briefing_cc") or ""),
                                      ("发", s.get("briefing_send") or "")],
-                       copies=s.get("briefing_copies"))
+                       copies=s.get("briefing_copies"), only=opts.only)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -41,8 +41,10 @@ def _descent(fonts: FontSet, role: str, size: float) -> float:
 def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date: _dt.date,
            issuer: str, demo: bool, month: str, editor_note: str, sections: dict[str, str],
            has_data: bool, rows: list[dict[str, Any]], charts: list[tuple[Any, Any, Any]],
-           distribution: list[tuple[str, str]], copies: Any) -> int:
-    """Write the PDF; returns the number of pages."""
+           distribution: list[tuple[str, str]], copies: Any,
+           only: tuple[str, ...] | None = None) -> int:
+    """Write the PDF; returns the number of pages. ``only`` limits the body to those
+    section keys (a one-page summary, e.g. ``("overview",)``)."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
@@ -161,6 +163,8 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
         story.append(Paragraph(f'<font name="{fonts.primary[HEI]}">编者按：</font>'
                                + fonts.markup(text, KAI), note_style))
     for key in SECTION_KEYS:
+        if only is not None and key not in only:
+            continue
         story.append(para(SECTION_TITLES[key], h1, HEI))
         for line in (sections.get(key) or "").splitlines():
             _add_line(story, line, para, body, h1, h2)
@@ -169,7 +173,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
                                           LongTable, TableStyle, colors, Spacer))
             if charts:
                 story.extend(_chart_grid(charts, fonts, page, Table, TableStyle, Spacer, lead))
-    for key in sorted(k for k in sections if k.startswith("extra")):
+    for key in sorted(k for k in sections if k.startswith("extra") and only is None):
         for line in (sections.get(key) or "").splitlines():
             _add_line(story, line, para, body, h1, h2)
     dist_paras = [para(f"{k}：{v}", dist, FANGSONG) for k, v in distribution if v.strip()]

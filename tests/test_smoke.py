@@ -50,7 +50,7 @@ def test_smoke_from_source_writes_briefing_and_ledger(tmp_path: Path) -> None:
     pages_line = next(line for line in r.stdout.splitlines() if "构建主窗口" in line)
     assert "月度填报" in pages_line and "计划目录" in pages_line
     pdf = PdfReader(out / "工作简报.pdf")
-    assert len(pdf.pages) >= 1
+    assert len(pdf.pages) == 1  # a one-page briefing (总体情况 only)
     assert "简报" in pdf.pages[0].extract_text()
     wb = load_workbook(out / "月度台账.xlsx", read_only=True)
     try:

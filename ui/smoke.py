@@ -169,8 +169,8 @@ class SmokeCheck:
         if not data.startswith(b"%PDF"):
             raise SmokeFailure(f"简报文件 {path} 未生成或不是 PDF。")
         pages = _pdf_page_count(data)
-        if pages < 1:
-            raise SmokeFailure(f"简报文件 {path} 没有页面。")
+        if pages != 1:
+            raise SmokeFailure(f"简报文件 {path} 应为1页，实为{pages}页。")
         return f"{path.name}，{pages} 页，{len(data) // 1024} KB"
 
     def step_ledger(self) -> str:
@@ -200,17 +200,9 @@ def _known_errors() -> tuple[type[Exception], ...]:
 
 
 def _briefing_options() -> Any:
-    """The briefing's default options, as a preview (the issue number is not recorded)."""
-    import dataclasses
-
-    import exports.briefing as briefing
-    cls = getattr(briefing, "BriefingOptions", None)
-    if cls is None:
-        return None
-    opts = cls()
-    if dataclasses.is_dataclass(opts) and "record_issue" in {f.name for f in dataclasses.fields(opts)}:
-        opts = dataclasses.replace(opts, record_issue=False)
-    return opts
+    """A one-page briefing (总体情况 only) as a preview: the issue number is not recorded."""
+    from exports.briefing import BriefingOptions
+    return BriefingOptions(record_issue=False, only=("overview",))
 
 
 def _pdf_page_count(data: bytes) -> int:
