@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QHeaderView, QLab
 from models.app import Actor, App, current_month, month_add, months_between
 from models.entries import STATE_NAMES, Entries, month_cn
 from models.errors import DomainError, InvalidInput, NotFound
-from models.review import clerk_notice
 from ui.indicator_panel import IndicatorPanel
 from ui.project_dialog import ProjectPanel
 from ui.task_panel import ROLE_CN, TaskPanel
@@ -287,6 +286,7 @@ class Workspace(QWidget):
         self.state_label.setText(f"状态：{STATE_NAMES.get(st, st)}")
         banner = self.lock_reason
         if not banner and st == "returned":
+            from models.review import clerk_notice  # only needed for a returned month
             banner = clerk_notice(self.app, self.unit, self.month) or "本月报送已被领导小组办公室退回，请修改后重新报送。"
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
