@@ -30,7 +30,7 @@ test: $(STAMP) $(VENV)/.sysdeps
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
 
-# One-folder build in dist/ZhushanCarbonPeak/ (about half a minute); see docs/readme/build.md.
+# One-folder build in dist/ZhushanCarbonPeak/ (about half a minute); see README (Windows 打包).
 dist: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
 

@@ -1,6 +1,6 @@
 """The office's dispatch board (调度看板): traffic lights, overdue items, indicator paths.
 
-Rules (documented in docs/readme/office.md):
+Rules (documented in README, 领导小组办公室):
 
 - indicator parts and milestones: the target engine's current verdict for the month
   (``Judge.current``);

@@ -9,7 +9,7 @@
 - The office sends back decisions (review states, comments, plan and settings updates) as a
   ``.zsp`` of kind "decisions" that the unit imports with the same checks.
 
-The file format is in ``models.package_format`` and docs/readme/exchange.md.
+The file format is in ``models.package_format`` and README (数据交换).
 """
 
 from __future__ import annotations

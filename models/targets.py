@@ -3,7 +3,7 @@
 ``judge(part, period, value)`` is pure (no database, no Qt): it picks the target that
 applies to the period, works out what the value should be by then and returns a
 ``Verdict`` (status, expected value, one Chinese sentence for clerks). The rules are
-written out with worked examples in docs/readme/targets.md; in short:
+written out with worked examples in README（目标判断）; in short:
 
 - the first target (of the part's binding targets; of its stretch targets when it has
   no binding one) whose year is at or after the period is judged; after the last

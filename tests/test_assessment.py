@@ -17,7 +17,7 @@ CG = "区城管局"  # 2 tasks, I06a and I06b
 
 @pytest.fixture
 def period(app, clerk_of, reviewer):
-    """The example of docs/readme/office.md, with an old (late) and a current (on time) month."""
+    """The worked example of README (考核评价), with an old (late) and a current (on time) month."""
     old, now = past_month(15), this_month()  # old lies in an earlier year
     cu, cg = clerk_of(U), clerk_of(CG)
     fill_and_submit(app, cu, U, old)  # submitted after the due day: late

@@ -7,7 +7,7 @@ sign-in → main window. An administrator's "restore backup" closes the window;
 the database is then replaced and the sequence resumes at "open the database".
 
 Developer and automation switches (environment variables, documented in
-docs/readme/safety.md):
+README（账户、权限与数据安全）):
 - ``ZHUSHAN_AUTOLOGIN`` + ``ZHUSHAN_AUTOLOGIN_PASSWORD``: scripted sign-in; the
   password is checked exactly like a typed one (failures count towards lockout).
 - ``ZHUSHAN_NO_LOGIN=1``: only while the database has no account at all, open as an
