@@ -99,7 +99,7 @@ def run(tmp: Path) -> int:
     base = median_ms(times["源码·空白窗口"])
     print(ratio_line("源码 主程序/空白窗口", median_ms(times["源码·主程序"]), base, GOAL))
     if has_login:
-        no_kdf = [t - k for t, k in zip(times["源码·主程序"], logins["源码·主程序"])]
+        no_kdf = [t - k for t, k in zip(times["源码·主程序"], logins["源码·主程序"], strict=False)]
         print(ratio_line("源码 主程序（不含口令校验）/空白窗口", median_ms(no_kdf), base, GOAL))
     if exe:
         fbase = median_ms(times["打包·空白窗口"])

@@ -148,7 +148,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
             c.setStrokeColorRGB(0, 0, 0)
             c.setLineWidth(0.75)
             c.line(0, y + 2, w, y + 2)
-            for p, hgt in zip(self.paras[:-1], heights[:-1]):
+            for p, hgt in zip(self.paras[:-1], heights[:-1], strict=False):
                 y -= hgt
                 p.drawOn(c, 0, y)
             c.setLineWidth(0.5)

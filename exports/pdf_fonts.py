@@ -198,9 +198,9 @@ _PATCHED: list[bool] = []
 
 def _utf16_hex(cp: int) -> str:
     if cp < 0x10000:
-        return "%04X" % cp
+        return f"{cp:04X}"
     cp -= 0x10000
-    return "%04X%04X" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
+    return f"{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}"
 
 
 def _patch_to_unicode() -> None:
@@ -220,7 +220,7 @@ def _patch_to_unicode() -> None:
         lines = text.split("\n")
         for i, v in enumerate(subset):
             if v >= 0x10000:
-                old = "<%02X> <%04X>" % (i, v)
+                old = f"<{i:02X}> <{v:04X}>"
                 lines = [f"<{i:02X}> <{_utf16_hex(v)}>" if ln == old else ln for ln in lines]
         return "\n".join(lines)
 

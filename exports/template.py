@@ -109,7 +109,7 @@ class _Sheet:
         from openpyxl.worksheet.datavalidation import DataValidation
         self.row += 1
         r = self.row
-        for i, ((_, _, f), v) in enumerate(zip(self.cols, values), 1):
+        for i, ((_, _, f), v) in enumerate(zip(self.cols, values, strict=False), 1):
             f = (value_fields or {}).get(i, f)
             c = self.ws.cell(r, i, _cell_value(v, f))
             if f is None:

@@ -119,7 +119,7 @@ def auto_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[
     and printed ledgers must not cut text, so the height is written explicitly. A CJK
     character counts as two column-width units, other characters as one."""
     lines = 1
-    for v, w, wrap in zip(values, widths, wraps):
+    for v, w, wrap in zip(values, widths, wraps, strict=False):
         if not wrap or not isinstance(v, str) or len(v) * 2 <= w - 1:
             continue
         per = max(w - 1.5, 1.0)

@@ -87,7 +87,7 @@ class InstanceLock:
         except (OSError, UnicodeDecodeError):
             return {}
         keys = ("pid", "host", "since")
-        return {k: v for k, v in zip(keys, lines)}
+        return {k: v for k, v in zip(keys, lines, strict=False)}
 
     def refusal_message(self) -> str:
         h = self.holder()

@@ -25,7 +25,7 @@ def run_script(db: sqlite3.Connection, sql: str) -> None:
 
 def _v1(db: sqlite3.Connection) -> None:
     """Catalog mirror, units, monthly entries, projects, submissions, settings."""
-    run_script(db, 
+    run_script(db,
         """
         CREATE TABLE plan_meta (
             key TEXT PRIMARY KEY,
@@ -155,7 +155,7 @@ def _v1(db: sqlite3.Connection) -> None:
 
 def _v2(db: sqlite3.Connection) -> None:
     """Audit trail, review history, accounts, event log, briefings, exchange."""
-    run_script(db, 
+    run_script(db,
         """
         CREATE TABLE value_audit (
             id INTEGER PRIMARY KEY,

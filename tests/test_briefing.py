@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from exports.briefing import PAGE, BriefingOptions, build_briefing, build_briefing_ex, compose
+from exports.briefing import BriefingOptions, build_briefing, build_briefing_ex, compose
 from exports.briefing_compose import NO_DATA, SECTION_KEYS, trim
 from exports.pdf_fonts import MISSING_MARK, font_set
 from models import briefing_data as bd

@@ -177,7 +177,7 @@ def test_killed_package_import_is_all_or_nothing(tmp_path: Path, plan, admin) ->
     rounds = 0
     while len(imported) < len(months) and rounds < 12:
         rounds += 1
-        todo = [str(p) for p, m in zip(packages, months) if m not in imported]
+        todo = [str(p) for p, m in zip(packages, months, strict=False) if m not in imported]
         want = rng.randint(0, 3)
         proc = subprocess.Popen([sys.executable, str(script), str(ROOT), str(office_db), *todo],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -270,7 +270,7 @@ def test_killed_excel_import_is_all_or_nothing(tmp_path: Path, plan) -> None:
     rng = random.Random(11)
     reported: set[str] = set()
     for _ in range(6):
-        todo = [f for f, m in zip(files, months) if m not in reported]
+        todo = [f for f, m in zip(files, months, strict=False) if m not in reported]
         if not todo:
             break
         want = rng.randint(0, 2)

@@ -122,7 +122,7 @@ class IndicatorChart(QWidget):
                 p.drawEllipse(pt(x, y), 4, 4)
         if s.values:
             p.setPen(QPen(color, 2))
-            for a, b in zip(s.values, s.values[1:]):
+            for a, b in zip(s.values, s.values[1:], strict=False):
                 p.drawLine(pt(*a), pt(*b))
             p.setBrush(color)
             for x, y in s.values:

@@ -189,7 +189,7 @@ class FieldForm(QWidget):
             ed.committed.connect(self.committed)
             self.editors[f.key] = ed
         chain = [e.editor for e in self.editors.values()]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
     def values(self) -> dict[str, str]:
