@@ -18,7 +18,7 @@ from forms.fields import FieldError, validate_all
 from models.app import Actor, App, month_add
 from models.errors import InvalidInput, Locked, NotFound, PermissionDenied
 from models.store import now_iso
-from models.values import (ValueProblem, clean_text, confirmation_needed, parse_number,
+from models.values import (ValueProblem, as_text, clean_text, confirmation_needed, parse_number,
                            parse_yes_no)
 
 MAX_TEXT = 20000
@@ -37,14 +37,6 @@ def due_date(month: str, due_day: int) -> date:
     y, m = int(nxt[:4]), int(nxt[5:7])
     day = max(1, min(int(due_day), 28))
     return date(y, m, day)
-
-
-def _s(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 class Entries:
@@ -110,7 +102,7 @@ class Entries:
         c.executemany(
             "INSERT INTO value_audit(at, actor, unit, month, entity, entity_key, field, old, new, origin) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(at, actor.username, unit, month, entity, key, f, _s(o), _s(n), origin)
+            [(at, actor.username, unit, month, entity, key, f, as_text(o), as_text(n), origin)
              for f, o, n in changes])
 
     # -- task reports ----------------------------------------------------------------
@@ -138,7 +130,7 @@ class Entries:
             raw = values[f.key]
             try:
                 cleaned = f.validate(raw)
-                new[f.key] = _s(cleaned)
+                new[f.key] = as_text(cleaned)
             except ValueProblem:
                 new[f.key] = _store_raw(raw, f.label)
         changes = [(f.key, old[f.key], new[f.key]) for f in task_form.FIELDS
@@ -207,7 +199,7 @@ class Entries:
         value, raw_s, errors = _parse_part_value(part, raw, f"{part.name}（累计）")
         new_note = old["note"] if note is None else _store_raw(note, "说明")
         changes = [(k, o, n) for k, o, n in (("value", old["value"], value), ("raw", old["raw"], raw_s),
-                                              ("note", old["note"], new_note)) if _s(o) != _s(n)]
+                                              ("note", old["note"], new_note)) if as_text(o) != as_text(n)]
         if not changes:
             return SaveResult([], errors)
         with self.store.tx() as c:
@@ -256,7 +248,7 @@ class Entries:
         new = {"value": value, "raw": raw_s,
                "source": old["source"] if source is None else _store_raw(source, "数据来源"),
                "note": old["note"] if note is None else _store_raw(note, "说明")}
-        changes = [(k, old[k], new[k]) for k in ("value", "raw", "source", "note") if _s(old[k]) != _s(new[k])]
+        changes = [(k, old[k], new[k]) for k in ("value", "raw", "source", "note") if as_text(old[k]) != as_text(new[k])]
         if not changes:
             return SaveResult([], errors)
         with self.store.tx() as c:
@@ -373,7 +365,7 @@ class Entries:
                 (pid, month, clean["ptype"], clean["year_plan_invest"], clean["cum_invest"],
                  clean["actual_start"], clean["progress"], now, actor.username))
             changes = [(f.key, old.get(f.key), clean[f.key]) for f in project_form.FIELDS
-                       if _s(old.get(f.key)) != _s(clean[f.key])]
+                       if as_text(old.get(f.key)) != as_text(clean[f.key])]
             if changes:
                 self._audit(c, actor, unit, month, "project", uid, changes, origin)  # type: ignore[arg-type]
             self._touch(c, unit, month)
@@ -547,7 +539,7 @@ def _store_raw(raw: Any, label: str) -> str:
 
 def _parse_part_value(part: Any, raw: Any, label: str) -> tuple[float | None, str, list[FieldError]]:
     """(parsed value or None, raw text to keep, problems)."""
-    raw_s = _store_raw(raw if not isinstance(raw, float) else _s(raw), label)
+    raw_s = _store_raw(raw if not isinstance(raw, float) else as_text(raw), label)
     try:
         if part.qualitative:
             yn = parse_yes_no(raw, label=label)

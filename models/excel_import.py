@@ -32,7 +32,7 @@ from models.app import Actor, App
 from models.backup import backup_now
 from models.entries import Entries, month_cn
 from models.errors import DomainError
-from models.values import ValueProblem, parse_month
+from models.values import ValueProblem, as_text, parse_month
 
 TEMPLATE_MARK = "zhushan-excel-template"
 TEMPLATE_VERSION = 1
@@ -219,14 +219,6 @@ class _Reader:
         return all(self.raw(row, lb)[0] in (None, "") for lb in labels)
 
 
-def _s(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def _same_number(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -275,7 +267,7 @@ class _Importer:
             if problems:
                 self._fail(rd, r, problems)
                 continue
-            if all(_s(values[f.key]) == (cur.get(f.key) or "") for f in keys):
+            if all(as_text(values[f.key]) == (cur.get(f.key) or "") for f in keys):
                 self.out.unchanged += 1
                 continue
             try:
@@ -408,7 +400,7 @@ class _Importer:
 def _same_project(old: Any, new: Any) -> bool:
     if isinstance(new, (int, float)) or isinstance(old, (int, float)):
         return _same_number(old, new)
-    return _s(old) == _s(new)
+    return as_text(old) == as_text(new)
 
 
 class _Rollback(Exception):

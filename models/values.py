@@ -169,3 +169,12 @@ def _fmt(v: float | None) -> str:
 
 
 fmt_number = _fmt
+
+
+def as_text(v: object) -> str:
+    """A stored value as text for comparisons and the audit trail (3.0 → "3", None → "")."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
