@@ -201,8 +201,11 @@ def normalize_period(period: object) -> str:
 
 def round_expected(x: float, unit: str = "") -> float:
     """Expected values shown to people: 2 decimals; 4 for small intensities below 1
-    (e.g. 0.4523 吨/万元), never for counts (个) or percentages."""
-    small = abs(x) < 1 and unit not in COUNT_UNITS and unit != "%"
+    (e.g. 0.4523 吨/万元); counts (个) are whole and rounded up, since 1392.86 charging
+    piles on schedule means 1393 built."""
+    if unit in COUNT_UNITS:
+        return float(math.ceil(round(x, 6))) + 0.0
+    small = abs(x) < 1 and unit != "%"
     r = round(x, 4) if small else round(x, 2)
     return r + 0.0  # no "-0.0"
 
