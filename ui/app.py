@@ -139,7 +139,7 @@ class Startup:
         from ui.main_window import MainWindow
         self.window = MainWindow(self.app, self.actor)
         _CURRENT[0] = self
-        self.window.show()
+        self.window.show_initial()
         return None
 
     def open_store(self) -> Store | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QStackedWidget, QWidget)
 
@@ -89,6 +89,27 @@ class MainWindow(QMainWindow):
             self.addAction(act)
         if self.specs:
             self.nav.setCurrentRow(0)
+
+    def show_initial(self) -> None:
+        """Show the window as it was last closed, or maximised on a first start (a
+        1366×768 laptop needs every pixel; larger screens get a comfortable size)."""
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            self.show()
+            return
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or screen.width() <= 1600:
+            if screen is not None:
+                self.setGeometry(screen)  # also where no window manager maximises
+            self.showMaximized()
+        else:
+            self.resize(1440, 900)
+            self.show()
+
+    def closeEvent(self, ev: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        super().closeEvent(ev)
 
     def _title(self) -> str:
         t = f"{self.app.plan.district}碳达峰调度系统 — {self.app.plan.name}"
