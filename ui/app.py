@@ -72,9 +72,19 @@ class Dialogs:
         return dlg.actor if dlg.exec() else None
 
     def login(self, app: App, message: str = "", username: str = "") -> Actor | None:
+        from PySide6.QtCore import QTimer
+
         from ui.login_dialog import LoginDialog
         dlg = LoginDialog(app, message, username)
+        QTimer.singleShot(0, _preload_main_window)  # while the password is being typed
         return dlg.actor if dlg.exec() else None
+
+
+def _preload_main_window() -> None:
+    """Import the main window and its first page, so that they appear at once after
+    signing in (the import is the larger part of building them)."""
+    import ui.main_window
+    import ui.workspace  # noqa: F401
 
 
 class Startup:
