@@ -66,11 +66,8 @@ def weights(app: App) -> dict[str, float]:
 
 
 def _verdicts(app: App, month: str) -> list[dict[str, Any]]:
-    """The target engine's current verdicts (empty if the engine is not available)."""
-    try:
-        from models.checking import Judge
-    except ImportError:  # pragma: no cover - the engine ships with the application
-        return []
+    """The target engine's current verdicts."""
+    from models.checking import Judge
     return list(Judge(app).current(month))
 
 

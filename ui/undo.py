@@ -14,8 +14,11 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from models.app import Actor
+from models.app import Actor, App
+from models.checking import Judge
 from models.entries import Entries, SaveResult
+from models.targets import STATUS_COLORS, STATUS_NAMES
+from models.values import ValueProblem, confirmation_needed, fmt_number, parse_number
 
 TASK, MILESTONE, INDICATOR = "task", "milestone", "indicator"
 
@@ -73,41 +76,25 @@ class SavedEdit(QUndoCommand):
         self.apply(self.edit, self.edit.old)
 
 
-def verdict_display(judge: Any, code: str, period: str, raw: str, unit: str = "") -> tuple[str, str]:
-    """(text, colour) of the target engine's verdict for a typed value; ("", "") when
-    there is no engine or nothing to say."""
-    if judge is None:
-        return "", ""
+def verdict_display(judge: Judge, code: str, period: str, raw: str, unit: str = "") -> tuple[str, str]:
+    """(text, colour) of the target engine's verdict for a typed value."""
     try:
         v = judge.verdict(code, period, raw)
     except Exception as exc:  # noqa: BLE001 - the engine must never break data entry
-        return f"无法判断：{exc}", "#6b7280"
-    try:
-        from models.targets import STATUS_COLORS, STATUS_NAMES
-    except ImportError:  # engine not installed yet
-        STATUS_COLORS, STATUS_NAMES = {}, {}  # noqa: N806
-    status = getattr(v, "status", "grey")
-    name = STATUS_NAMES.get(status, "")
-    msg = getattr(v, "message", "") or ""
-    text = f"{name}：{msg}" if name and msg else (msg or name)
-    expected = getattr(v, "expected", None)
-    if expected is not None:
-        from models.values import fmt_number
-        shown = fmt_number(float(expected))
+        return f"无法判断：{exc}", STATUS_COLORS["grey"]
+    name = STATUS_NAMES.get(v.status, "")
+    text = f"{name}：{v.message}" if name and v.message else (v.message or name)
+    if v.expected is not None:
+        shown = fmt_number(float(v.expected))
         if shown not in text:
             text += f"（本期应达到{shown}{unit}）"
-    color = STATUS_COLORS.get(status)
-    if not isinstance(color, str):
-        color = {"green": "#15803d", "yellow": "#b45309", "red": "#b91c1c",
-                 "invalid": "#b91c1c"}.get(status, "#6b7280")
-    return text, color
+    return text, STATUS_COLORS.get(v.status, STATUS_COLORS["grey"])
 
 
 def jump_note(part: Any, raw: str, previous: float | None) -> str:
     """The warning shown while typing a value more than 10 times off the previous period."""
     if previous is None or part.qualitative:
         return ""
-    from models.values import ValueProblem, confirmation_needed, parse_number
     try:
         value = parse_number(raw, unit=part.unit).value
     except ValueProblem:
@@ -116,13 +103,6 @@ def jump_note(part: Any, raw: str, previous: float | None) -> str:
     return f"⚠ {msg}（报送时需确认）" if msg else ""
 
 
-def make_judge(app: Any) -> Any:
-    """The target engine's Judge for ``app``, or None when it is not available."""
-    try:
-        from models.checking import Judge
-    except ImportError:
-        return None
-    try:
-        return Judge(app)
-    except Exception:  # noqa: BLE001
-        return None
+def make_judge(app: App) -> Judge:
+    """The target engine for ``app``."""
+    return Judge(app)

@@ -279,8 +279,7 @@ class Workspace(QWidget):
     def _reload_month(self, keep: tuple[str, str] | None = None) -> None:
         """Rebuild the list for the unit and month and show the selected item again."""
         cur = keep or self.current()
-        if self.judge is not None and hasattr(self.judge, "invalidate"):
-            self.judge.invalidate()  # baselines or settings may have changed
+        self.judge.invalidate()  # baselines or settings may have changed
         self.lock_reason = self.entries.lock_reason(self.actor, self.unit, self.month) if self.unit else ""
         st = self.entries.state(self.unit, self.month) if self.unit else ""
         self.state_label.setText(f"状态：{STATE_NAMES.get(st, st)}")
