@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -13,7 +13,8 @@ from models import accounts
 from models.app import ADMIN, CLERK, REVIEWER, ROLE_NAMES, Actor, App
 from models.errors import DomainError
 from models.store import StoreError
-from ui.login_dialog import ERROR_STYLE, ChangePasswordDialog, password_edit
+from ui.form_widgets import ERROR_STYLE
+from ui.login_dialog import ChangePasswordDialog, finish_dialog, password_edit
 
 COLUMNS = ["用户名", "姓名", "角色", "单位", "状态", "创建时间"]
 
@@ -55,18 +56,7 @@ class UserDialog(QDialog):
         if existing is None:
             form.addRow("初始密码：", self.password)
             form.addRow("再次输入：", self.again)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error, self.ok, _cancel, _box = finish_dialog(self, [form], "保存", self.save)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
 
@@ -107,18 +97,7 @@ class ResetPasswordDialog(QDialog):
         form.addRow(note)
         form.addRow("临时密码：", self.password)
         form.addRow("再次输入：", self.again)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton("重置", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error, self.ok, _cancel, _box = finish_dialog(self, [form], "重置", self.save)
 
     def save(self) -> None:
         if self.password.text() != self.again.text():

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
 from models import accounts
 from models.app import Actor, App
 from models.errors import DomainError
 from models.store import StoreError
-from ui.login_dialog import ERROR_STYLE, password_edit
+from ui.login_dialog import finish_dialog, password_edit
 
 
 class FirstRunDialog(QDialog):
@@ -37,20 +36,8 @@ class FirstRunDialog(QDialog):
         form.addRow("姓名：", self.display)
         form.addRow("密码：", self.password)
         form.addRow("再次输入密码：", self.again)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton("创建并登录", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.setDefault(True)
-        buttons.accepted.connect(self.try_create)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error, self.ok, _cancel, _box = finish_dialog(self, [intro, form], "创建并登录",
+                                                           self.try_create, cancel_text="退出")
         self.password.setFocus()
 
     def try_create(self) -> None:

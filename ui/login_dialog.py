@@ -5,15 +5,38 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from models import accounts
 from models.app import Actor, App
 from models.errors import DomainError
 from models.store import StoreError
+from ui.form_widgets import ERROR_STYLE
 
-ERROR_STYLE = "color: #b91c1c;"
+def finish_dialog(dlg: QDialog, parts: list[QWidget | QLayout], ok_text: str,
+                  on_ok: Callable[[], None], cancel_text: str = "取消",
+                  message: str = "") -> tuple[QLabel, QPushButton, QPushButton, QDialogButtonBox]:
+    """Lay out a small form dialog: ``parts`` top to bottom, a red error line, then the
+    OK (default) and cancel buttons. Returns (error label, ok, cancel, button box)."""
+    error = QLabel(message)
+    error.setStyleSheet(ERROR_STYLE)
+    error.setWordWrap(True)
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    ok.setDefault(True)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dlg.reject)
+    lay = QVBoxLayout(dlg)
+    for part in parts:
+        if isinstance(part, QLayout):
+            lay.addLayout(part)
+        else:
+            lay.addWidget(part)
+    lay.addWidget(error)
+    lay.addWidget(buttons)
+    return error, ok, cancel, buttons
 
 
 def password_edit(placeholder: str = "") -> QLineEdit:
@@ -49,21 +72,8 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow("用户名：", self.username)
         form.addRow("密码：", self.password)
-        self.error = QLabel(message)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton("登录", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel = self.buttons.addButton("退出", QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.setDefault(True)
-        self.buttons.accepted.connect(self.try_login)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(head)
-        lay.addWidget(sub)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
+        self.error, self.ok, self.cancel, self.buttons = finish_dialog(
+            self, [head, sub, form], "登录", self.try_login, cancel_text="退出", message=message)
         (self.password if username else self.username).setFocus()
 
     def try_login(self) -> None:
@@ -108,18 +118,7 @@ class ChangePasswordDialog(QDialog):
         self.again = password_edit()
         form.addRow("新密码：", self.new)
         form.addRow("再次输入：", self.again)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_change)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
+        self.error, self.ok, _cancel, _box = finish_dialog(self, [form], "确定", self.try_change)
 
     def try_change(self) -> None:
         if self.new.text() != self.again.text():
