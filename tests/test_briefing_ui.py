@@ -13,21 +13,8 @@ from PySide6.QtPrintSupport import QPrinter
 from models import briefing_data as bd
 from models.app import App
 from tests.test_briefing import MONTH, build_month, pdf_text, squash
+from tests.qt_helpers import type_text
 from ui.briefing_view import BriefingView, Dialogs
-
-
-def type_text(qtbot, widget, text: str) -> None:
-    """Type like a user: ASCII with key clicks, Chinese as an input method's commits."""
-    from PySide6.QtGui import QInputMethodEvent
-    from PySide6.QtWidgets import QApplication
-    widget.setFocus()
-    for ch in text:
-        if ch.isascii():
-            qtbot.keyClicks(widget, ch)
-        else:
-            ev = QInputMethodEvent()
-            ev.setCommitString(ch)
-            QApplication.sendEvent(widget, ev)
 
 
 class FakeDialogs(Dialogs):
@@ -75,8 +62,8 @@ def test_page_composes_edits_previews_and_saves(qtbot, view: BriefingView, app: 
     # the user edits a section and writes an editor's note
     ed = view.edits["notice"]
     ed.clear()
-    type_text(qtbot, ed, "经研究，对按时报送的12个单位予以表扬。")
-    type_text(qtbot, view.note, "本期聚焦重点任务进展。")
+    type_text(qtbot, ed, "经研究，对按时报送的12个单位予以表扬。", focus=True)
+    type_text(qtbot, view.note, "本期聚焦重点任务进展。", focus=True)
     assert ed.toPlainText() == "经研究，对按时报送的12个单位予以表扬。"
     qtbot.mouseClick(view.preview_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.pdf.status() == QPdfDocument.Status.Ready)
@@ -133,7 +120,7 @@ def test_main_window_lists_page_for_office_only(qtbot, app: App, reviewer, clerk
 
 
 def test_edits_kept_unless_user_agrees_to_discard(qtbot, view: BriefingView) -> None:
-    type_text(qtbot, view.edits["overview"], "abc")
+    type_text(qtbot, view.edits["overview"], "abc", focus=True)
     edited = view.edits["overview"].toPlainText()
     view.dialogs.confirm_answer = False
     view.month.set_month("2026-09")

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from models.entries import Entries
 from models.errors import InvalidInput
-from tests.test_workspace_ui import _answer, _ws
+from tests.qt_helpers import answer_next_box as _answer
+from tests.test_workspace_ui import _ws
 from ui.workspace import INDICATORS, TASKS
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -3,18 +3,17 @@ dashboard charts and detail, settings that re-judge, assessment and the audit tr
 
 from __future__ import annotations
 
-import re
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from models import review
 from models.entries import Entries
+from tests.qt_helpers import type_text
 from ui.assessment_view import AssessmentView
 from ui.audit_view import AuditView
 from ui.dashboard_view import DashboardView
@@ -42,17 +41,6 @@ def _click_row(qtbot, table: QAbstractItemView, row: int) -> None:
     table.scrollTo(table.model().index(row, 0))
     rect = table.visualRect(table.model().index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-
-
-def type_text(qtbot, widget, text: str) -> None:
-    """Type like a clerk: ASCII as key presses, Chinese committed by the input method."""
-    for run in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text):
-        if run.isascii():
-            qtbot.keyClicks(widget, run)
-        else:
-            ev = QInputMethodEvent()
-            ev.setCommitString(run)
-            QApplication.sendEvent(widget, ev)
 
 
 def _row_of(view, unit: str) -> int:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit
 
 from models.app import App
@@ -16,6 +14,8 @@ from models.store import Store
 from ui.main_window import MainWindow
 from ui.project_dialog import ProjectDialog
 from ui.qtsetup import make_application
+from tests.qt_helpers import answer_next_box as _answer
+from tests.qt_helpers import type_text
 from ui.workspace import INDICATORS, PROJECTS, TASKS, Workspace
 
 # The offscreen platform plugin warns when a top-level window is shown.
@@ -35,28 +35,6 @@ def _ws(qtbot, app, actor, month: str = M) -> Workspace:
     if w.month != month:
         w.set_month(month)
     return w
-
-
-def type_text(qtbot, widget, text: str) -> None:
-    """Type like a clerk: ASCII as key presses, Chinese committed by the input method."""
-    for run in re.findall(r"[\x20-\x7e]+|[^\x20-\x7e]+", text):
-        if run.isascii():
-            qtbot.keyClicks(widget, run)
-        else:
-            ev = QInputMethodEvent()
-            ev.setCommitString(run)
-            QApplication.sendEvent(widget, ev)
-
-
-def _answer(button: QMessageBox.StandardButton) -> None:
-    """Click ``button`` in the next modal message box."""
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            box.button(button).click()
-        else:
-            QTimer.singleShot(20, click)
-    QTimer.singleShot(0, click)
 
 
 def _memo(w: Workspace, key: str) -> QPlainTextEdit:
