@@ -75,6 +75,8 @@ class ImportSummary:
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     rejected_rows: int = 0
+    # Values more than 10 times off the previous period: imported, to be confirmed before submitting.
+    to_confirm: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,9 @@ class ImportSummary:
             lines.append("被拒绝的内容（正式导入时不会写入，其余正确的行可以写入）：" if self.dry_run
                          else "被拒绝的内容（未写入，其余正确的行已写入）：")
             lines += [f"  {r.text()}" for r in self.rejected]
+        if self.to_confirm:
+            lines.append("以下数值与上期相差超过10倍，已导入为草稿，报送前须在“月度填报”中确认：")
+            lines += [f"  {t}" for t in self.to_confirm]
         return "\n".join(lines)
 
 
@@ -430,6 +435,8 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
             imp.milestones(_Reader(wb_f, wb_v, MILESTONES, MILESTONE_CODE, out))
             imp.projects(_Reader(wb_f, wb_v, PROJECTS, PROJECT_ID, out))
             imp.indicators(_Reader(wb_f, wb_v, INDICATORS, INDICATOR_CODE, out))
+            out.to_confirm = [f"{where}：{msg}" for where, msg, _ in
+                              Entries(app).unconfirmed_jumps(unit, month)]
             if dry_run:
                 raise _Rollback
             app.log(actor, "import", f"导入Excel模板“{path.name}”（{unit}，{month}）：新增{out.imported}，"

@@ -313,3 +313,13 @@ def test_backup_before_writing(app: App, template: Path, tmp_path: Path) -> None
     assert len(list_backups(app.store.path)) == before
     import_excel(app, CLI_ACTOR, filled)
     assert [b.reason for b in list_backups(app.store.path)].count("import") == 1
+
+
+def test_values_far_off_the_previous_period_are_listed_to_confirm(app: App, template: Path,
+                                                                   tmp_path: Path) -> None:
+    Entries(app).save_indicator_value(CLI_ACTOR, "I01", "区发改委", "2025-12", "1.5", period="2025")
+    filled = tmp_path / "filled.xlsx"
+    fill_template(template, filled)  # 18.6 % for this year: more than 10 times 1.5 %
+    s = import_excel(app, CLI_ACTOR, filled)
+    assert [t.split("：")[0] for t in s.to_confirm] == ["指标I01"]
+    assert "报送前须在“月度填报”中确认" in s.text()
