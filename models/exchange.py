@@ -172,9 +172,13 @@ def _parse_install(raw: RawPackage) -> tuple[dict[str, Any], dict[str, Any], str
     return c, plan, text
 
 
-def install(app_or_db_path: App | str | Path, path: str | Path) -> dict[str, Any]:
+def install(app_or_db_path: App | str | Path, path: str | Path,
+            actor: Actor | None = None) -> dict[str, Any]:
     """Import an installation file into a unit's database; returns the installation dict.
-    Refuses an office database and a database already installed as another unit."""
+    Refuses an office database and a database already installed as another unit.
+    Setting up the PC is an administrator's action (``actor`` defaults to the command line)."""
+    actor = actor or CLI_ACTOR
+    actor.require_admin("导入安装文件")
     raw = read_package(path)
     content, _plan_info, text = _parse_install(raw)
     unit = content["unit"]
@@ -218,7 +222,7 @@ def install(app_or_db_path: App | str | Path, path: str | Path) -> dict[str, Any
             set_setting(c, "installation", inst)
             c.execute("INSERT INTO plan_meta(key, value) VALUES ('installed_plan_toml', ?) "
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (text,))
-            app.log(CLI_ACTOR, "exchange", f"导入安装文件：{raw.name}，本机作为“{unit}”使用")
+            app.log(actor, "exchange", f"导入安装文件：{raw.name}，本机作为“{unit}”使用")
         app.invalidate()
     finally:
         if not given:

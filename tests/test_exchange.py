@@ -214,6 +214,20 @@ def test_install_refuses_other_unit_and_office_database(office: App, tmp_path: P
     assert installation(office) is None
 
 
+def test_install_is_an_administrators_action(office: App, tmp_path: Path) -> None:
+    a = make_install(office, OFFICE, UNIT, tmp_path / "a.zsi")
+    db = tmp_path / "u" / "u.db"
+    for role, unit in ((CLERK, UNIT), (REVIEWER, None)):
+        with pytest.raises(PermissionDenied, match="只有管理员"):
+            install(db, a, Actor("someone", role, unit))
+    assert not db.exists()  # refused before anything was written
+    local_admin = Actor("本机管理员", ADMIN)
+    assert install(db, a, local_admin)["unit"] == UNIT
+    app = App(Store(db), load_plan(exchange.installed_plan_path(db)))
+    assert app.store.one("SELECT actor FROM event_log WHERE kind = 'exchange'")["actor"] == "本机管理员"
+    app.close()
+
+
 def test_install_file_damaged_or_wrong_kind(office: App, bureau: App, tmp_path: Path) -> None:
     f = make_install(office, OFFICE, UNIT, tmp_path / "a.zsi")
     bad = rewrite(f, tmp_path / "bad.zsi", content={**content_of(f), "secret": "00"}, rehash=False)

@@ -207,7 +207,7 @@ class ExchangeView(QWidget):
         path = self.dialogs.open_path(self, "选择安装文件", INSTALL_FILTER)
         if not path:
             return
-        inst = self._run("导入安装文件", lambda: exchange.install(self.app, path))
+        inst = self._run("导入安装文件", lambda: exchange.install(self.app, path, self.actor))
         if inst:
             self.message.ok(f"安装完成：本机作为“{inst['unit']}”使用。请重新启动程序，以该单位的身份登录填报。")
             self.refresh()
