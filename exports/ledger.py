@@ -283,7 +283,8 @@ class _Writer:
                 self.row(sh, m, [
                     i, r["code"], r["name"], "指标" if r["kind"] == "indicator" else "里程碑",
                     r.get("responsible_unit") or "", r.get("unit") or "", r.get("target_text") or "", base,
-                    _period_cn(r.get("period")), r.get("value"), r.get("expected"),
+                    _period_cn(r.get("period")),
+                    r["value_text"] if r.get("qualitative") else r.get("value"), r.get("expected"),
                     STATUS_NAMES.get(r["status"], r["status"]), r.get("message") or ""],
                     [xs.INTEGER, C, T, C, C, C, T, C, C, N, N, xs.status_style(_colour(r["status"])), T],
                     INDICATORS)

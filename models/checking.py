@@ -20,7 +20,7 @@ from typing import Any
 from models.app import App
 from models.plan import Part
 from models.targets import (SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict, describe_target, judge,
-                            normalize_period, parse_period)
+                            normalize_period, parse_period, value_text)
 from models.values import ValueProblem, fmt_number, parse_number, parse_yes_no
 
 _UNSET: Any = object()
@@ -272,6 +272,7 @@ def _row(part: Part, kind: str, unit: str, baseline: Baseline | None, period: st
             "responsible_unit": unit,
             "target_text": "；".join(describe_target(part, t) for t in part.targets) or "仅监测",
             "baseline": baseline, "period": period, "value": value, "expected": verdict.expected,
+            "qualitative": part.qualitative, "value_text": value_text(part, value),
             "status": verdict.status, "status_name": STATUS_NAMES[verdict.status],
             "message": verdict.message, "completion": verdict.completion, "verdict": verdict}
 

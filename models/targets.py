@@ -199,6 +199,15 @@ def normalize_period(period: object) -> str:
 # Formatting helpers
 
 
+def value_text(part: Part, value: float | None) -> str:
+    """A stored value as people read it: 是/否 for yes/no targets, else number and unit."""
+    if value is None:
+        return ""
+    if part.qualitative:
+        return "是" if value >= 1 else "否"
+    return f"{fmt_number(value)}{part.unit}"
+
+
 def round_expected(x: float, unit: str = "") -> float:
     """Expected values shown to people: 2 decimals; 4 for small intensities below 1
     (e.g. 0.4523 吨/万元); counts (个) are whole and rounded up, since 1392.86 charging

@@ -268,3 +268,9 @@ def test_cli_check_as_a_process(tmp_path: Path) -> None:
                           cwd=tmp_path)
     assert proc.returncode == 2
     assert "应为 JSON 列表" in proc.stderr.decode("utf-8")
+
+
+def test_current_rows_show_yes_no_values(app, clerk_of) -> None:
+    Entries(app).save_indicator_value(clerk_of("区住建局"), "I08", "区住建局", "2026-10", "是")
+    row = next(r for r in Judge(app).current("2026-10") if r["code"] == "I08")
+    assert (row["qualitative"], row["value"], row["value_text"]) == (True, 1.0, "是")

@@ -440,3 +440,12 @@ def test_expected_rounding(plan: Plan) -> None:
     assert v.expected == round(0.6 + 7 / 10 * (0.4523 - 0.6), 4) == 0.4966
     assert "应降至的0.4966吨/万元" in v.message
     assert judge(plan.part("I01"), "2027-05", 18.0).expected == round(17.5 + (17 / 12) / 5 * 2.5, 2)
+
+
+def test_value_text_reads_like_a_person(plan: Plan) -> None:
+    from models.targets import value_text
+    assert value_text(plan.part("I08"), 1.0) == "是"
+    assert value_text(plan.part("I06b"), 0.0) == "否"
+    assert value_text(plan.part("I01"), 18.6) == "18.6%"
+    assert value_text(plan.part("4.3-M1"), 1500.0) == "1500个"
+    assert value_text(plan.part("I01"), None) == ""

@@ -162,7 +162,7 @@ class DashboardView(QWidget):
             ("名称", lambda r: r["name"]),
             ("类别", lambda r: "指标" if r["kind"] == "indicator" else "里程碑"),
             ("状态", lambda r: LIGHT_NAMES.get(r["status"], r["status"])),
-            ("最新值", lambda r: "" if r["value"] is None else f"{fmt_number(r['value'])}{r['unit'] or ''}"),
+            ("最新值", lambda r: r["value_text"]),
             ("期间", lambda r: r["period"] or ""),
             ("序时应达", lambda r: "" if r["expected"] is None else fmt_number(r["expected"])),
             ("责任单位", lambda r: r["responsible_unit"]),
