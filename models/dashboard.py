@@ -26,7 +26,8 @@ from typing import Any
 from models.app import App, month_add
 
 SEVERITY = {"red": 0, "yellow": 1, "green": 2, "grey": 3}
-LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "grey": "无数据", "invalid": "数据无效"}
+# Grey: nothing to judge yet (no data, a pending target, monitor only); the message says which.
+LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "grey": "灰灯", "invalid": "数据无效"}
 
 
 @dataclass

@@ -154,7 +154,7 @@ def test_dashboard_chart_click_and_settings_rejudge(qtbot, app, clerk_of, admin)
     act9 = next(a for a in dash.data.actions if a.no == 9)
     assert act9.status == "red"  # 区教体局 reports 滞后 on tasks of action 9
     assert f"逾期任务 {len(dash.data.overdue_tasks)}" in dash.counts_label.text()
-    assert "行动：红灯3，无数据7" in dash.counts_label.text()  # tasks 7.3, 9.x, 10.4 lag
+    assert "行动：红灯3，灰灯7" in dash.counts_label.text()  # tasks 7.3, 9.x, 10.4 lag
     dash.tabs.setCurrentIndex(3)
     chart = dash.charts["I11a"]
     qtbot.waitExposed(chart)

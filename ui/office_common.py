@@ -11,6 +11,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from models.app import App, current_month, months_between
+from models.dashboard import LIGHT_NAMES
+from models.targets import STATUS_COLORS as LIGHT_COLORS
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -93,9 +95,6 @@ class MonthCombo(QComboBox):
         self.setCurrentIndex(i)
 
 
-LIGHT_COLORS = {"green": "#16a34a", "yellow": "#d97706", "red": "#dc2626", "grey": "#6b7280",
-                "invalid": "#7c3aed"}
-LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "无数据", "invalid": "无效"}
 
 
 def chip_html(status: str, text: str | None = None) -> str:
