@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +102,12 @@ def ratio_line(name: str, value_ms: float, base_ms: float, goal: float) -> str:
     ratio = value_ms / base_ms if base_ms > 0 else float("inf")
     verdict = "达标" if ratio <= goal else "未达标"
     return f"{name}：{value_ms:7.1f} ms / 基线 {base_ms:7.1f} ms = {ratio:4.2f}×（目标 ≤ {goal}×，{verdict}）"
+
+
+def run_in_temp(run: Callable[[Path], int]) -> int:
+    """Run a bench in a fresh temporary folder, removed afterwards; its exit code."""
+    tmp = Path(tempfile.mkdtemp(prefix="zhushan-bench-"))
+    try:
+        return run(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

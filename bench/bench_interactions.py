@@ -10,10 +10,8 @@ switching the stacked widget to an already built page (the cheapest thing the wi
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEMO_UNTIL, make_demo_db  # noqa: E402
+from _common import DEMO_UNTIL, make_demo_db, run_in_temp  # noqa: E402
 
 BUDGET_MS = 100.0
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
@@ -168,13 +166,5 @@ def _type(editor: object, text: str) -> None:
         editor.setText(text)  # type: ignore[attr-defined]
 
 
-def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="zhushan-bench-"))
-    try:
-        return run(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_in_temp(run))

@@ -13,15 +13,13 @@ deliberately slow key derivation) is reported separately.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (ROOT, base_env, frozen_exe, make_demo_db, median_ms, probe,  # noqa: E402
-                     ratio_line)
+                     ratio_line, run_in_temp)
 
 from ui.smoke import LOGIN_ENV, PROBE_ENV  # noqa: E402
 
@@ -110,13 +108,5 @@ def run(tmp: Path) -> int:
     return 0
 
 
-def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="zhushan-bench-"))
-    try:
-        return run(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_in_temp(run))

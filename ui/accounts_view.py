@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from models import accounts
 from models.app import ADMIN, CLERK, REVIEWER, ROLE_NAMES, Actor, App
@@ -15,6 +15,7 @@ from models.errors import DomainError
 from models.store import StoreError
 from ui.form_widgets import ERROR_STYLE
 from ui.login_dialog import ChangePasswordDialog, finish_dialog, password_edit
+from ui.office_common import readonly_table
 
 COLUMNS = ["用户名", "姓名", "角色", "单位", "状态", "创建时间"]
 
@@ -121,13 +122,7 @@ class AccountsView(QWidget):
         self.actor = actor
         # Replaceable in tests: open a dialog modally, return True when accepted.
         self.run_dialog: Callable[[QDialog], bool] = lambda d: d.exec() == QDialog.DialogCode.Accepted
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = readonly_table(COLUMNS, stretch=3)
         self.add_btn = QPushButton("新建账户…")
         self.edit_btn = QPushButton("修改…")
         self.reset_btn = QPushButton("重置密码…")

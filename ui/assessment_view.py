@@ -15,7 +15,7 @@ from models.app import Actor, App, months_between
 from models.assessment import (COMPONENT_NAMES, COMPONENTS, UnitScore, assess, assessment_html, period_label,
                                weights)
 from models.reporting import UnitMonthReport, status_many
-from ui.office_common import MonthCombo, RowsModel
+from ui.office_common import MonthCombo, RowsModel, preview_and_print, print_to_pdf
 
 _MARKS = {"approved": "✓", "submitted": "报", "returned": "退", "draft": "草", "": "—"}
 
@@ -136,23 +136,8 @@ class AssessmentView(QWidget):
         return doc
 
     def print_result(self) -> None:
-        from PySide6.QtGui import QPageLayout
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        dlg = QPrintPreviewDialog(printer, self)
-        dlg.setWindowTitle(f"考核结果（{period_label(self.months())}）")
-        doc = self.result_document()
-        dlg.paintRequested.connect(doc.print_)
-        dlg.exec()
+        preview_and_print(self, self.result_document(), f"考核结果（{period_label(self.months())}）",
+                          landscape=True)
 
     def result_to_pdf(self, path: str | Path) -> Path:
-        from PySide6.QtGui import QPageLayout, QPageSize
-        from PySide6.QtPrintSupport import QPrinter
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        printer.setOutputFileName(str(path))
-        self.result_document().print_(printer)
-        return Path(path)
+        return print_to_pdf(self.result_document(), path, landscape=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from models import backup
 from models.app import Actor, App
 from models.store import StoreError
+from ui.office_common import readonly_table
 
 COLUMNS = ["备份时间", "类型", "大小", "文件"]
 
@@ -45,13 +46,7 @@ class BackupView(QWidget):
         row.addWidget(self.backup_btn)
         row.addWidget(self.restore_btn)
         row.addStretch(1)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = readonly_table(COLUMNS, stretch=3)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         lay = QVBoxLayout(self)

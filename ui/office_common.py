@@ -1,14 +1,15 @@
-"""Small pieces shared by the office pages: a read-only table model, a month picker,
-colour chips and a message line."""
+"""Small pieces shared by the office and administration pages: a read-only table model
+and table, a month picker, colour chips, a message line, printing a document."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtGui import QBrush, QColor, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget, QWidget
 
 from models.app import App, current_month, months_between
 from models.dashboard import LIGHT_NAMES
@@ -117,3 +118,43 @@ class MessageLine(QLabel):
     def error(self, text: str) -> None:
         self.setStyleSheet("color: #b91c1c;")
         self.setText(text)
+
+
+def readonly_table(columns: Sequence[str], stretch: int) -> QTableWidget:
+    """A table of whole rows to select one at a time, not to edit; column ``stretch`` fills."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _printer(landscape: bool) -> Any:
+    from PySide6.QtPrintSupport import QPrinter
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    if landscape:
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    return printer
+
+
+def preview_and_print(parent: QWidget, doc: QTextDocument, title: str, landscape: bool = False) -> None:
+    """The print preview dialog of ``doc`` (printing from there)."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    dlg = QPrintPreviewDialog(_printer(landscape), parent)
+    dlg.setWindowTitle(title)
+    dlg.paintRequested.connect(doc.print_)
+    dlg.exec()
+
+
+def print_to_pdf(doc: QTextDocument, path: str | Path, landscape: bool = False) -> Path:
+    """``doc`` printed to an A4 PDF file."""
+    from PySide6.QtPrintSupport import QPrinter
+    printer = _printer(landscape)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    doc.print_(printer)
+    return Path(path)

@@ -16,7 +16,7 @@ from models.app import Actor, App
 from models.entries import month_cn
 from models.errors import DomainError
 from models.reporting import reminder_html, reporting_status, summary
-from ui.office_common import MessageLine, MonthCombo, RowsModel
+from ui.office_common import MessageLine, MonthCombo, RowsModel, preview_and_print, print_to_pdf
 
 _STATE_COLORS = {"submitted": "#1d4ed8", "approved": "#166534", "returned": "#b45309",
                  "draft": "#6b7280", "": "#9ca3af"}
@@ -213,24 +213,11 @@ class ReviewView(QWidget):
         return doc
 
     def print_reminder(self) -> None:
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dlg = QPrintPreviewDialog(printer, self)
-        dlg.setWindowTitle(f"催报通知（{month_cn(self.month())}）")
-        doc = self.reminder_document()
-        dlg.paintRequested.connect(doc.print_)
-        dlg.exec()
+        preview_and_print(self, self.reminder_document(), f"催报通知（{month_cn(self.month())}）")
 
     def reminder_to_pdf(self, path: str | Path) -> Path:
         """Print the 催报 notice to a PDF file (what 打印 → PDF does)."""
-        from PySide6.QtGui import QPageSize
-        from PySide6.QtPrintSupport import QPrinter
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setOutputFileName(str(path))
-        self.reminder_document().print_(printer)
-        return Path(path)
+        return print_to_pdf(self.reminder_document(), path)
 
 
 def detail_html(d: dict[str, Any]) -> str:
