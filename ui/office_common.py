@@ -144,7 +144,8 @@ def _printer(landscape: bool) -> Any:
 def preview_and_print(parent: QWidget, doc: QTextDocument, title: str, landscape: bool = False) -> None:
     """The print preview dialog of ``doc`` (printing from there)."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
-    dlg = QPrintPreviewDialog(_printer(landscape), parent)
+    printer = _printer(landscape)  # must outlive the dialog, which only points to it
+    dlg = QPrintPreviewDialog(printer, parent)
     dlg.setWindowTitle(title)
     dlg.paintRequested.connect(doc.print_)
     dlg.exec()
