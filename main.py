@@ -218,6 +218,16 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+def _opens_gui(args: argparse.Namespace) -> bool:
+    """Whether this run starts the desktop program on ``--db`` (or the default database)."""
+    if args.command:
+        return False
+    if args.smoke:
+        from ui.smoke import probe_requested
+        return probe_requested()
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if hasattr(sys.stdout, "reconfigure"):
@@ -231,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     from models.errors import DomainError
     from models.plan import PlanError
     from models.store import StoreError
+    if _opens_gui(args):
+        # Check the database while Qt loads (the check itself runs without the GIL).
+        from models.store import check_in_background
+        check_in_background(Path(args.db) if args.db else default_db())
     try:
         if args.smoke:
             from ui.smoke import run_smoke

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ui.smoke import PROBE_ENV, READY_MARKER, TIMEOUT_MARKER  # noqa: E402
+from ui.smoke import FIRST_MARKER, PROBE_ENV, READY_MARKER, TIMEOUT_MARKER  # noqa: E402
 
 DEMO_UNTIL = "2030-12"
 EXE_NAME = "ZhushanCarbonPeak.exe" if sys.platform.startswith("win") else "ZhushanCarbonPeak"
@@ -67,7 +67,8 @@ def make_demo_db(path: Path, until: str = DEMO_UNTIL) -> str:
 
 
 def probe(cmd: list[str], env: dict[str, str], timeout: float = 120.0) -> tuple[float, dict[str, Any]]:
-    """Run a start-up probe; seconds from process start to the READY line, and its JSON."""
+    """Run a start-up probe; seconds from process start to the READY line, and its JSON
+    (with ``first_s``: seconds from process start to the first window's idle moment)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
     assert proc.stdout is not None
@@ -77,9 +78,11 @@ def probe(cmd: list[str], env: dict[str, str], timeout: float = 120.0) -> tuple[
         for raw in proc.stdout:
             line = raw.decode("utf-8", "replace").strip()
             seen.append(line)
+            if line.startswith(FIRST_MARKER) and "first_s" not in info:
+                info["first_s"] = time.perf_counter() - t0
             if line.startswith(READY_MARKER):
                 elapsed = time.perf_counter() - t0
-                info = json.loads(line[len(READY_MARKER):].strip() or "{}")
+                info.update(json.loads(line[len(READY_MARKER):].strip() or "{}"))
                 break
             if line.startswith(TIMEOUT_MARKER):
                 break

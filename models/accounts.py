@@ -16,16 +16,16 @@ only an administrator manages accounts; everybody may change their own password.
 from __future__ import annotations
 
 import argparse
-import getpass
 import hashlib
 import hmac
 import json
 import os
 import sys
+import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from models.app import ADMIN, CLERK, CLI_ACTOR, REVIEWER, ROLE_NAMES, Actor, App
 from models.errors import DomainError, InvalidInput, NotFound, PermissionDenied
@@ -53,8 +53,7 @@ class AccountLocked(DomainError):
     pass
 
 
-@dataclass(frozen=True)
-class UserInfo:
+class UserInfo(NamedTuple):
     username: str
     display_name: str
     role: str
@@ -100,14 +99,124 @@ def _derive(password: str, salt: bytes, params: dict[str, Any]) -> bytes:
     raise ValueError(f"unknown password hashing algorithm: {alg!r}")
 
 
-def verify_password(password: str, pw_hash: str, pw_salt: str, pw_params: str) -> bool:
-    """Whether ``password`` matches. A damaged stored hash never matches (and never raises)."""
+Derive = Callable[[str, bytes, dict[str, Any]], bytes]
+
+
+def verify_password(password: str, pw_hash: str, pw_salt: str, pw_params: str,
+                    derive: Derive | None = None) -> bool:
+    """Whether ``password`` matches. A damaged stored hash never matches (and never raises).
+    ``derive`` replaces the key derivation (a ``KeyDeriver`` that may have it ready)."""
     try:
         params = json.loads(pw_params)
-        digest = _derive(password, bytes.fromhex(pw_salt), params)
+        digest = (derive or _derive)(password, bytes.fromhex(pw_salt), params)
     except (ValueError, KeyError, TypeError, AttributeError, MemoryError):
         return False
     return hmac.compare_digest(digest.hex(), str(pw_hash))
+
+
+class KeyDeriver:
+    """Derives password keys on a worker thread while the sign-in dialog is in use.
+
+    The derivation is deliberately slow (~50 ms). ``start`` begins it for what has been
+    typed so far (scrypt releases the interpreter lock, so typing and building the main
+    window go on meanwhile); ``derive`` returns the key, at once when the latest started
+    input is the one asked for, else after computing it. Only the latest input and its
+    key are kept. Whether a password is right is decided by ``authenticate`` alone, with
+    the same counting and locking as without this helper.
+    """
+
+    def __init__(self, derive: Derive | None = None):
+        self._derive = derive or _derive
+        self._cond = threading.Condition()
+        self._wanted: tuple[str, bytes, str] | None = None
+        self._done: tuple[tuple[str, bytes, str], bytes | BaseException] | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @staticmethod
+    def _key(password: str, salt: bytes, params: dict[str, Any]) -> tuple[str, bytes, str]:
+        return (password, bytes(salt), json.dumps(params, sort_keys=True))
+
+    def start(self, password: str, salt: bytes, params: dict[str, Any]) -> None:
+        """Begin deriving the key of ``password`` (replacing any input not started yet)."""
+        key = self._key(password, salt, params)
+        with self._cond:
+            if self._closed or (self._done is not None and self._done[0] == key):
+                return
+            self._wanted = key
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="password-kdf", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def busy(self) -> bool:
+        """True while a started derivation has not finished."""
+        with self._cond:
+            return self._wanted is not None
+
+    def derive(self, password: str, salt: bytes, params: dict[str, Any]) -> bytes:
+        """The key of ``password``: the one already derived or being derived, else a new one."""
+        key = self._key(password, salt, params)
+        with self._cond:
+            if not self._closed and self._thread is not None:
+                if self._wanted != key and not (self._done is not None and self._done[0] == key):
+                    self._wanted = key
+                    self._cond.notify_all()
+                while not (self._done is not None and self._done[0] == key):
+                    if self._wanted != key:  # replaced by a newer input meanwhile
+                        break
+                    self._cond.wait()
+                if self._done is not None and self._done[0] == key:
+                    result = self._done[1]
+                    if isinstance(result, BaseException):
+                        raise result
+                    return result
+        return self._derive(password, salt, params)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._wanted is None and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                key = self._wanted
+                assert key is not None
+            try:
+                result: bytes | BaseException = self._derive(key[0], key[1], json.loads(key[2]))
+            except Exception as exc:  # noqa: BLE001 - handed to the caller of derive()
+                result = exc
+            with self._cond:
+                self._done = (key, result)
+                if self._wanted == key:
+                    self._wanted = None
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        """Stop the worker and forget the inputs and keys."""
+        with self._cond:
+            self._closed = True
+            self._wanted = None
+            self._done = None
+            self._cond.notify_all()
+
+
+def kdf_inputs(app: App, username: str) -> tuple[bytes, dict[str, Any]]:
+    """Salt and parameters with which ``authenticate`` will derive the key for ``username``:
+    the stored ones of an active account, else those of the stand-in derivation done for
+    unknown names (so that a prepared key takes equally long either way)."""
+    name = unicodedata.normalize("NFKC", str(username or "")).strip()
+    row = app.store.one("SELECT active, pw_salt, pw_params FROM users WHERE username = ?",
+                        (name,)) if name else None
+    if row is not None and row["active"]:
+        try:
+            return bytes.fromhex(row["pw_salt"]), json.loads(row["pw_params"])
+        except (ValueError, TypeError):
+            pass
+    return _UNKNOWN_SALT, dict(KDF_PARAMS)
+
+
+_UNKNOWN_SALT = b"\0" * 16
 
 
 def _kdf_only(params: dict[str, Any]) -> dict[str, Any]:
@@ -218,9 +327,11 @@ def installation_unit(app: App) -> str | None:
 
 
 # -- signing in ----------------------------------------------------------------------------
-def authenticate(app: App, username: str, password: str, now: datetime | None = None) -> Actor:
+def authenticate(app: App, username: str, password: str, now: datetime | None = None,
+                 derive: Derive | None = None) -> Actor:
     """Check a user name and password; count failures and lock after ``MAX_FAILED``.
-    Raises LoginFailed or AccountLocked (Chinese messages); logs both outcomes."""
+    Raises LoginFailed or AccountLocked (Chinese messages); logs both outcomes.
+    ``derive``: where the key comes from (a ``KeyDeriver.derive``); the decision is the same."""
     now = now or datetime.now()
     stamp = now.isoformat(timespec="seconds")
     name = unicodedata.normalize("NFKC", str(username or "")).strip()
@@ -229,14 +340,14 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
     who = Actor(shown or "（空）", CLERK)  # as typed, for the log (bounded, printable)
     if row is None or not row["active"]:
         # Same work and message as a wrong password, so names cannot be probed.
-        hash_password(str(password or ""), b"\0" * 16)
+        (derive or _derive)(str(password or ""), _UNKNOWN_SALT, dict(KDF_PARAMS))
         app.log(who, "login_failed", "未知或已停用的账户")
         raise LoginFailed("用户名或密码错误。")
     if row["locked_until"] and row["locked_until"] > stamp:
         app.log(who, "login_failed", "账户已锁定")
         raise AccountLocked(f"密码连续输错{MAX_FAILED}次，账户已锁定到{row['locked_until'][11:16]}；"
                             "请稍后再试，或请管理员解锁。")
-    if not verify_password(str(password or ""), row["pw_hash"], row["pw_salt"], row["pw_params"]):
+    if not verify_password(str(password or ""), row["pw_hash"], row["pw_salt"], row["pw_params"], derive):
         failed = int(row["failed"]) + 1
         if failed >= MAX_FAILED:
             until = (now + timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
@@ -435,6 +546,7 @@ def cli_user(args: argparse.Namespace) -> int:
 def _ask_password() -> str:
     if not sys.stdin.isatty():
         raise InvalidInput("请用 --password 提供密码。")
+    import getpass
     first = getpass.getpass("密码：")
     if getpass.getpass("再次输入密码：") != first:
         raise InvalidInput("两次输入的密码不一致。")

@@ -5,9 +5,9 @@ Services take an ``App`` and an ``Actor``; widgets and the CLI never touch SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from models.catalog import sync_catalog
 from models.errors import PermissionDenied
@@ -19,8 +19,7 @@ CLERK, REVIEWER, ADMIN = "clerk", "reviewer", "admin"
 ROLE_NAMES = {CLERK: "填报员", REVIEWER: "审核员", ADMIN: "管理员"}
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """Who is acting. A clerk belongs to one unit; reviewers and admins are the office."""
 
     username: str

@@ -19,9 +19,9 @@ import os
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from models import schema
 from models.store import DatabaseCorrupt, Store, StoreError
@@ -37,8 +37,7 @@ class BackupFailed(StoreError):
     """A backup could not be written (disk full, folder not writable)."""
 
 
-@dataclass(frozen=True)
-class BackupInfo:
+class BackupInfo(NamedTuple):
     path: Path
     created: datetime
     reason: str
@@ -159,7 +158,8 @@ def list_backups(db_path: str | Path) -> list[BackupInfo]:
         if not m or m["stem"] != db_path.stem or not p.is_file():
             continue
         try:
-            created = datetime.strptime(m["d"] + m["t"], "%Y%m%d%H%M%S")
+            d, t = m["d"], m["t"]  # checked by _NAME: 8 and 6 digits
+            created = datetime(int(d[:4]), int(d[4:6]), int(d[6:]), int(t[:2]), int(t[2:4]), int(t[4:]))
             size = p.stat().st_size
         except (ValueError, OSError):
             continue

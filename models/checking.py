@@ -13,7 +13,6 @@ import argparse
 import json
 import math
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +92,8 @@ class Judge:
         if entry is None or entry[0] is None:
             return part
         year = entry[0]
-        targets = tuple(replace(t, year=year) if t.value is None else t for t in part.targets)
-        return replace(part, targets=targets)
+        targets = tuple(t._replace(year=year) if t.value is None else t for t in part.targets)
+        return part._replace(targets=targets)
 
     # -- judging ---------------------------------------------------------------------------
     def verdict(self, part_code: str, period: str, value: object, *, baseline: Any = _UNSET,

@@ -13,7 +13,6 @@ with the running program (WAL mode, busy timeout), so an administrator may run
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,13 @@ else:
 # On Windows a byte range is locked; lock a byte past the holder's text so that
 # the text stays readable by the refused process.
 _WIN_LOCK_OFFSET = 4096
+
+
+def _computer_name() -> str:
+    """This computer's name, for the refusal message (without loading the socket module)."""
+    if sys.platform == "win32":
+        return os.environ.get("COMPUTERNAME", "")
+    return os.uname().nodename
 
 
 class InstanceLock:
@@ -60,7 +66,7 @@ class InstanceLock:
             return False
         fh.seek(0)
         fh.truncate()
-        info = f"{os.getpid()}\n{socket.gethostname()}\n{datetime.now().isoformat(timespec='seconds')}\n"
+        info = f"{os.getpid()}\n{_computer_name()}\n{datetime.now().isoformat(timespec='seconds')}\n"
         fh.write(info.encode("utf-8"))
         fh.flush()
         self._fh = fh

@@ -10,11 +10,15 @@ find it.
 from __future__ import annotations
 
 import hashlib
-import tomllib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+# The plan's records are named tuples rather than dataclasses: they are made once per
+# start, before the first window, and a named tuple class is several times cheaper to
+# create than a frozen dataclass.
 PLAN_FORMAT = 1
 DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "resources" / "plan" / "zhushan.toml"
 
@@ -36,8 +40,7 @@ class PlanError(ValueError):
         super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One dated target of an indicator part or a milestone."""
 
     year: int
@@ -71,8 +74,7 @@ class Target:
         }
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A measurable part of an appendix indicator (``I06a``) or a task milestone."""
 
     code: str
@@ -96,8 +98,7 @@ class Part:
         return bool(self.task)
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     code: str
     row: int
     name: str
@@ -111,8 +112,7 @@ class Indicator:
     discrepancy_with: str = ""
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
     code: str
     task: str
     name: str
@@ -121,8 +121,7 @@ class Milestone:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     code: str  # "<action>.<task>"
     action: int
     no: int
@@ -141,8 +140,7 @@ class Task:
         return "lead" if unit == self.lead else "cooperate"
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     no: int
     numeral: str
     title: str
@@ -150,8 +148,7 @@ class Action:
     tasks: tuple[Task, ...]
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     code: str
     title: str
     text: str
@@ -159,8 +156,7 @@ class Policy:
     units: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     name: str
     kind: str
     aliases: tuple[str, ...] = ()
@@ -349,23 +345,67 @@ def _targets(c: _Checker, raw: dict[str, Any], where: str, pending: bool, monito
     return tuple(out)
 
 
-def load_plan(path: str | Path | None = None) -> Plan:
-    """Read and validate a plan file. Raises PlanError naming every problem."""
+def load_plan(path: str | Path | None = None, cache_dir: str | Path | None = None) -> Plan:
+    """Read and validate a plan file. Raises PlanError naming every problem.
+
+    With ``cache_dir`` the parsed file is kept there as JSON, named by the SHA-256 of
+    the file's bytes, and reused while the file is unchanged: reading TOML is the
+    slow part of loading, and the desktop program loads the plan on every start. The
+    cached data is validated exactly like freshly parsed data."""
     p = Path(path) if path else DEFAULT_PLAN
     try:
         data_bytes = p.read_bytes()
     except OSError as exc:
         raise PlanError(str(p), [f"无法读取文件：{exc.strerror or exc}"]) from None
+    digest = hashlib.sha256(data_bytes).hexdigest()
+    cache = Path(cache_dir) / f"plan-{digest}.json" if cache_dir is not None else None
+    raw = _read_cache(cache, digest) if cache is not None else None
+    if raw is None:
+        raw = _parse_toml(p, data_bytes)
+        if cache is not None:
+            _write_cache(cache, digest, raw)
+    return parse_plan(raw, str(p), digest)
+
+
+def _parse_toml(p: Path, data_bytes: bytes) -> dict[str, Any]:
+    import tomllib
     try:
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PlanError(str(p), [f"不是 UTF-8 编码的文本（第 {exc.start} 字节附近）"]) from None
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(str(p), [f"格式错误：{exc}"]) from None
-    digest = hashlib.sha256(data_bytes).hexdigest()
-    return parse_plan(raw, str(p), digest)
+
+
+def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
+    """The parsed plan stored for ``digest``, or None (missing, unreadable or not ours)."""
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(stored, dict) and stored.get("sha256") == digest and isinstance(stored.get("plan"), dict):
+        return stored["plan"]
+    return None
+
+
+def _write_cache(cache: Path, digest: str, raw: dict[str, Any]) -> None:
+    """Store the parsed plan (only when JSON holds it exactly). A cache that cannot be
+    written is no error: the plan is simply parsed again next time."""
+    try:
+        text = json.dumps({"sha256": digest, "plan": raw}, ensure_ascii=False)
+        if json.loads(text)["plan"] != raw:
+            return  # TOML dates or similar: keep parsing the file
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, cache)
+        for old in cache.parent.glob("plan-*.json"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
+        return
 
 
 def parse_plan(raw: dict[str, Any], path: str = "<plan>", digest: str = "") -> Plan:

@@ -95,7 +95,9 @@ class Store:
         c.execute("PRAGMA synchronous = NORMAL")
 
     def quick_check(self) -> None:
-        rows = self.conn.execute("PRAGMA quick_check").fetchall()
+        rows = _collect_early_check(self.path) if not self.readonly else None
+        if rows is None:
+            rows = self.conn.execute("PRAGMA quick_check").fetchall()
         if not rows or rows[0][0] != "ok":
             detail = "；".join(str(r[0]) for r in rows[:3])
             raise DatabaseCorrupt(f"数据库文件 {self.path} 已损坏（完整性检查未通过：{detail}）。")
@@ -188,6 +190,68 @@ class Store:
                 self.conn.close()
             except sqlite3.Error:
                 pass
+
+
+# -- the integrity check, started early ---------------------------------------------------
+# Checks started by check_in_background, by resolved path: (thread, result box).
+_EARLY: dict[str, tuple[threading.Thread, list[list[Any]]]] = {}
+_EARLY_LOCK = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path.absolute())
+
+
+def check_in_background(path: str | Path) -> bool:
+    """Start ``PRAGMA quick_check`` of an existing database on a worker thread, for the
+    next ``Store(path)`` to use instead of checking again.
+
+    The desktop program calls this first thing, so that the check (SQLite works
+    without holding the interpreter lock) runs while Qt is being loaded. Nothing is
+    written; a missing or empty file is left alone (start-up asks about those). If the
+    check cannot run here the store simply checks again. True when a check started."""
+    p = Path(path)
+    try:
+        if not p.is_file() or p.stat().st_size == 0:
+            return False
+    except OSError:
+        return False
+    key = _key(p)
+    box: list[list[Any]] = []
+
+    def run() -> None:
+        try:
+            conn = sqlite3.connect(Path(key).as_uri() + "?mode=rw", uri=True, timeout=10,
+                                   check_same_thread=False)
+            try:
+                box.append(conn.execute("PRAGMA quick_check").fetchall())
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # the store's own check reports it, with the usual message
+
+    thread = threading.Thread(target=run, name="db-quick-check", daemon=True)
+    with _EARLY_LOCK:
+        if key in _EARLY:
+            return False
+        _EARLY[key] = (thread, box)
+    thread.start()
+    return True
+
+
+def _collect_early_check(path: Path) -> list[Any] | None:
+    """The rows of a check started by ``check_in_background`` for ``path`` (waiting for
+    it), or None when there is none or it could not run."""
+    with _EARLY_LOCK:
+        early = _EARLY.pop(_key(path), None)
+    if early is None:
+        return None
+    thread, box = early
+    thread.join()
+    return box[0] if box else None
 
 
 def _classify(exc: sqlite3.Error, path: Path) -> StoreError:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,13 @@ class FakeDialogs(gui.Dialogs):
     """Answers the start-up's questions and records what was shown."""
 
     def __init__(self, restore: bool = True, login_as: tuple[str, str] | None = None,
-                 missing: str = "quit"):
+                 missing: str = "quit", prepare_as: str | None = None):
         self.shown: list[tuple[str, str]] = []
         self.restore = restore
         self.login_as = login_as
         self.missing = missing
+        self.prepare_as = prepare_as  # the name the sign-in dialog prepares a window for
+        self.prefilled: list[str] = []
 
     def ask_missing(self, text: str) -> str:
         self.shown.append(("ask_missing", text))
@@ -61,8 +64,12 @@ class FakeDialogs(gui.Dialogs):
         self.shown.append(("first_run", ""))
         return accounts.create_first_admin(app, "admin", PW)
 
-    def login(self, app: App, message: str = "", username: str = "") -> Actor | None:
+    def login(self, app: App, message: str = "", username: str = "",
+              prepare: Callable[[str], None] | None = None) -> Actor | None:
         self.shown.append(("login", message))
+        self.prefilled.append(username)
+        if prepare is not None and self.prepare_as is not None:
+            prepare(self.prepare_as)
         if self.login_as is None:
             return None
         return accounts.authenticate(app, *self.login_as)

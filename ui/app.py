@@ -19,7 +19,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,20 +72,30 @@ class Dialogs:
         dlg = FirstRunDialog(app)
         return dlg.actor if dlg.exec() else None
 
-    def login(self, app: App, message: str = "", username: str = "") -> Actor | None:
-        from PySide6.QtCore import QTimer
-
+    def login(self, app: App, message: str = "", username: str = "",
+              prepare: Callable[[str], None] | None = None) -> Actor | None:
         from ui.login_dialog import LoginDialog
-        dlg = LoginDialog(app, message, username)
-        QTimer.singleShot(0, _preload_main_window)  # while the password is being typed
+        dlg = LoginDialog(app, message, username, prepare=prepare)
         return dlg.actor if dlg.exec() else None
 
 
-def _preload_main_window() -> None:
-    """Import the main window and its first page, so that they appear at once after
-    signing in (the import is the larger part of building them)."""
-    import ui.main_window
-    import ui.workspace  # noqa: F401
+# Beside the database: the parsed plan, reused while the plan file is unchanged.
+PLAN_CACHE_DIR = "cache"
+# A window prepared longer ago than this is rebuilt (the month shown may have changed).
+PREPARED_MAX_AGE_S = 600.0
+_LAST_USER_KEY = "login/last_username"
+
+
+def _last_username() -> str:
+    """The account that last signed in on this computer (per Windows user), pre-filled."""
+    from PySide6.QtCore import QSettings
+    value = QSettings().value(_LAST_USER_KEY, "")
+    return value if isinstance(value, str) else ""
+
+
+def _remember_username(username: str) -> None:
+    from PySide6.QtCore import QSettings
+    QSettings().setValue(_LAST_USER_KEY, username)
 
 
 class Startup:
@@ -100,6 +111,8 @@ class Startup:
         self.app: App | None = None
         self.actor: Actor | None = None
         self.window: MainWindow | None = None
+        # A main window built while the sign-in dialog waited: (username, window, built at).
+        self.prepared: tuple[str, MainWindow, float] | None = None
         self.pending_restore: Path | None = None
         self.relogin = False
 
@@ -131,7 +144,7 @@ class Startup:
         from models.app import App
         from models.plan import PlanError, load_plan
         try:
-            plan = load_plan(self._plan_path(store))
+            plan = load_plan(self._plan_path(store), cache_dir=self.db_path.parent / PLAN_CACHE_DIR)
         except PlanError as exc:
             store.close()
             self.dialogs.critical("计划文件有误", str(exc))
@@ -145,9 +158,9 @@ class Startup:
             return 1
         self.actor = self.sign_in(self.app)
         if self.actor is None:
+            self._discard_prepared()
             return 0
-        from ui.main_window import MainWindow
-        self.window = MainWindow(self.app, self.actor)
+        self.window = self._take_prepared(self.actor) or self._build_window(self.actor)
         _CURRENT[0] = self
         self.window.show_initial()
         return None
@@ -237,6 +250,52 @@ class Startup:
         path = installed_plan_path(self.db_path)
         return path if path is not None and Path(path).exists() else None
 
+    # -- the main window, built ahead while the sign-in dialog waits ----------------------
+    def _build_window(self, actor: Actor) -> MainWindow:
+        assert self.app is not None
+        from ui.main_window import MainWindow
+        return MainWindow(self.app, actor)
+
+    def prepare_window(self, username: str) -> None:
+        """Build (hidden) the main window for the account ``username`` names, so that it
+        appears at once after a successful sign-in. Nothing is shown or written; an
+        unknown or inactive name prepares nothing."""
+        if self.app is None:
+            return
+        from models import accounts
+        from models.errors import NotFound
+        if self.prepared is not None and self.prepared[0] == username and self._fresh(self.prepared):
+            return
+        self._discard_prepared()
+        try:
+            info = accounts.user(self.app, username)
+        except NotFound:
+            return
+        if info.active:
+            window = self._build_window(info.actor())
+            window.warm_up()
+            self.prepared = (username, window, time.monotonic())
+
+    @staticmethod
+    def _fresh(prepared: tuple[str, MainWindow, float]) -> bool:
+        return time.monotonic() - prepared[2] < PREPARED_MAX_AGE_S
+
+    def _take_prepared(self, actor: Actor) -> MainWindow | None:
+        """The prepared window if it was built for exactly this signed-in account."""
+        prepared, self.prepared = self.prepared, None
+        if prepared is None:
+            return None
+        _name, window, _t = prepared
+        if window.actor == actor and self._fresh(prepared):
+            return window
+        window.deleteLater()
+        return None
+
+    def _discard_prepared(self) -> None:
+        if self.prepared is not None:
+            self.prepared[1].deleteLater()
+            self.prepared = None
+
     def sign_in(self, app: App) -> Actor | None:
         from models import accounts
         from models.app import ADMIN, Actor
@@ -259,7 +318,11 @@ class Startup:
                 message = "管理员重置了您的密码，请登录后设置新密码。"
             except (DomainError, StoreError) as exc:
                 message = f"自动登录失败：{exc}"
-        return self.dialogs.login(app, message, username)
+        username = username or _last_username()
+        actor = self.dialogs.login(app, message, username, prepare=self.prepare_window)
+        if actor is not None:
+            _remember_username(actor.username)
+        return actor
 
     # -- after the window closed ------------------------------------------------------------
     def request_restore(self, backup_path: Path) -> None:
@@ -298,6 +361,7 @@ class Startup:
         return rc
 
     def _close_app(self, log_logout: bool = False) -> None:
+        self._discard_prepared()
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()

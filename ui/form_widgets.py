@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLin
                                QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget)
 
 from forms.fields import CHOICE, DATE, MEMO, TEXT, YESNO, Field
-
-ERROR_STYLE = "color: #b91c1c;"
+from ui.styles import ERROR_STYLE
 
 
 class _FocusOut(QObject):

@@ -1,10 +1,20 @@
-"""Sign-in dialog, and the password-change dialog (own password, or forced after a reset)."""
+"""Sign-in dialog, and the password-change dialog (own password, or forced after a reset).
+
+The sign-in dialog is the first window of a normal start, so this module imports
+little. While it waits for the user it gets the next steps ready: the slow password
+key derivation starts on a worker thread as the password is typed
+(``accounts.KeyDeriver``), and ``prepare(username)``, given by the start-up, loads
+and builds the main window for the account named in the dialog. Neither decides
+anything: ``accounts.authenticate`` alone accepts or refuses, and a window prepared
+for someone else is thrown away.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -12,7 +22,8 @@ from models import accounts
 from models.app import Actor, App
 from models.errors import DomainError
 from models.store import StoreError
-from ui.form_widgets import ERROR_STYLE
+from ui.styles import ERROR_STYLE
+
 
 def finish_dialog(dlg: QDialog, parts: list[QWidget | QLayout], ok_text: str,
                   on_ok: Callable[[], None], cancel_text: str = "取消",
@@ -48,23 +59,35 @@ def password_edit(placeholder: str = "") -> QLineEdit:
     return ed
 
 
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class LoginDialog(QDialog):
-    """Asks for a user name and password; ``actor`` is set when accepted."""
+    """Asks for a user name and password; ``actor`` is set when accepted.
+
+    ``prepare(username)`` is called once the dialog is idle with a user name filled in
+    (given, or typed and left with Tab or Enter); ``preparing()`` says whether that or a
+    password derivation is still under way."""
 
     def __init__(self, app: App, message: str = "", username: str = "",
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, prepare: Callable[[str], None] | None = None):
         super().__init__(parent)
         self.app = app
         self.actor: Actor | None = None
+        self.prepare = prepare
+        self.deriver = accounts.KeyDeriver()
+        self._pending_prepare: str | None = None
+        self._painted = False
         # Replaceable in tests: run a nested dialog, True when accepted.
         self.run_dialog: Callable[[QDialog], bool] = lambda d: d.exec() == QDialog.DialogCode.Accepted
         self.setWindowTitle("登录")
         self.setMinimumWidth(380)
-        head = QLabel(f"<b>{app.plan.district}碳达峰调度系统</b>")
-        head.setAlignment(Qt.AlignmentFlag.AlignCenter)
         inst = accounts.installation_unit(app)
-        sub = QLabel(f"本机：{inst}填报电脑" if inst else "领导小组办公室")
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub = f"本机：{inst}填报电脑" if inst else "领导小组办公室"
+        # Centred by the markup (the alignment flags would load Qt's whole Qt namespace).
+        head = QLabel(f'<p align="center"><b>{_html(app.plan.district)}碳达峰调度系统</b></p>'
+                      f'<p align="center">{_html(sub)}</p>')
         self.username = QLineEdit(username)
         self.username.setPlaceholderText("用户名")
         self.username.setMaxLength(32)
@@ -73,12 +96,58 @@ class LoginDialog(QDialog):
         form.addRow("用户名：", self.username)
         form.addRow("密码：", self.password)
         self.error, self.ok, self.cancel, self.buttons = finish_dialog(
-            self, [head, sub, form], "登录", self.try_login, cancel_text="退出", message=message)
+            self, [head, form], "登录", self.try_login, cancel_text="退出", message=message)
         (self.password if username else self.username).setFocus()
+        self.password.textChanged.connect(self._derive_ahead)
+        self.username.editingFinished.connect(self._username_done)
+        self.finished.connect(self._forget)
+        if username:
+            self._schedule_prepare(username)
 
+    # -- getting ready while the user types ----------------------------------------------
+    def _username_done(self) -> None:
+        self._derive_ahead()
+        self._schedule_prepare(self.username.text())
+
+    def _schedule_prepare(self, username: str) -> None:
+        if self.prepare is None or not username.strip():
+            return
+        if self._pending_prepare is None and self._painted:
+            QTimer.singleShot(0, self._run_prepare)
+        self._pending_prepare = username.strip()
+
+    def paintEvent(self, ev: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(ev)
+        if not self._painted:  # the dialog is on screen: now get the rest ready
+            self._painted = True
+            if self._pending_prepare is not None:
+                QTimer.singleShot(0, self._run_prepare)
+
+    def _run_prepare(self) -> None:
+        name, self._pending_prepare = self._pending_prepare, None
+        if name and self.prepare is not None and self.isVisible() and self.result() == 0:
+            self.prepare(name)
+
+    def _derive_ahead(self) -> None:
+        password = self.password.text()
+        if password and self.username.text().strip():
+            salt, params = accounts.kdf_inputs(self.app, self.username.text())
+            self.deriver.start(password, salt, params)
+
+    def preparing(self) -> bool:
+        return self._pending_prepare is not None or self.deriver.busy()
+
+    def _forget(self) -> None:
+        self.deriver.close()
+
+    # -- signing in -----------------------------------------------------------------------
     def try_login(self) -> None:
+        self._derive_ahead()  # under way on the worker thread while the window is prepared
+        if self._pending_prepare is not None:
+            self._run_prepare()
         try:
-            actor = accounts.authenticate(self.app, self.username.text(), self.password.text())
+            actor = accounts.authenticate(self.app, self.username.text(), self.password.text(),
+                                          derive=self.deriver.derive)
         except (DomainError, StoreError) as exc:
             self.error.setText(str(exc))
             self.password.clear()

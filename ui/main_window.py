@@ -90,22 +90,34 @@ class MainWindow(QMainWindow):
         if self.specs:
             self.nav.setCurrentRow(0)
 
-    def show_initial(self) -> None:
-        """Show the window as it was last closed, or maximised on a first start (a
-        1366×768 laptop needs every pixel; larger screens get a comfortable size)."""
-        settings = QSettings()
-        geometry = settings.value("main_window/geometry")
+    def warm_up(self) -> None:
+        """Lay out and draw the hidden window once, off screen, at the size it will be
+        shown at: the first real showing then only repaints (fonts, style sheets and
+        layouts are ready). Used while the sign-in dialog waits for the user."""
+        self._place()
+        self.grab()
+
+    def _place(self) -> bool:
+        """Give the window its initial geometry; True when a saved one was restored."""
+        geometry = QSettings().value("main_window/geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            self.show()
-            return
+            return True
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is None or screen.width() <= 1600:
             if screen is not None:
                 self.setGeometry(screen)  # also where no window manager maximises
-            self.showMaximized()
         else:
             self.resize(1440, 900)
+        return False
+
+    def show_initial(self) -> None:
+        """Show the window as it was last closed, or maximised on a first start (a
+        1366×768 laptop needs every pixel; larger screens get a comfortable size)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if self._place() or (screen is not None and screen.width() > 1600):
             self.show()
+        else:
+            self.showMaximized()
 
     def closeEvent(self, ev: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         QSettings().setValue("main_window/geometry", self.saveGeometry())
