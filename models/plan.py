@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-# The plan's records are named tuples rather than dataclasses: they are made once per
-# start, before the first window, and a named tuple class is several times cheaper to
-# create than a frozen dataclass.
+# The plan's records are named tuples and Plan a plain class, not dataclasses: these
+# classes are made on every start before the first window, and a named tuple class is
+# several times cheaper to create than a frozen dataclass.
 PLAN_FORMAT = 1
 DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "resources" / "plan" / "zhushan.toml"
 
@@ -163,31 +162,32 @@ class Unit(NamedTuple):
     note: str = ""
 
 
-@dataclass
 class Plan:
     """The loaded plan with lookups by code."""
 
-    meta: dict[str, Any]
-    units: list[Unit]
-    actions: list[Action]
-    policies: list[Policy]
-    indicators: list[Indicator]
-    milestones: list[Milestone]
-    digest: str
-    path: str
-    tasks_by_code: dict[str, Task] = field(default_factory=dict)
-    parts_by_code: dict[str, Part] = field(default_factory=dict)
-    unit_alias: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.tasks_by_code = {t.code: t for a in self.actions for t in a.tasks}
-        self.parts_by_code = {p.code: p for i in self.indicators for p in i.parts}
-        for m in self.milestones:
+    def __init__(self, *, meta: dict[str, Any], units: list[Unit], actions: list[Action],
+                 policies: list[Policy], indicators: list[Indicator], milestones: list[Milestone],
+                 digest: str, path: str):
+        self.meta = meta
+        self.units = units
+        self.actions = actions
+        self.policies = policies
+        self.indicators = indicators
+        self.milestones = milestones
+        self.digest = digest
+        self.path = path
+        self.tasks_by_code: dict[str, Task] = {t.code: t for a in actions for t in a.tasks}
+        self.parts_by_code: dict[str, Part] = {p.code: p for i in indicators for p in i.parts}
+        for m in milestones:
             self.parts_by_code[m.code] = m.part
-        for u in self.units:
+        self.unit_alias: dict[str, str] = {}
+        for u in units:
             self.unit_alias[u.name] = u.name
             for a in u.aliases:
                 self.unit_alias[a] = u.name
+
+    def __repr__(self) -> str:
+        return f"Plan({self.plan_id!r}, version={self.version!r}, digest={self.digest[:12]!r})"
 
     # -- lookups -------------------------------------------------------------
     @property

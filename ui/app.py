@@ -24,8 +24,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox
-
 from ui.qtsetup import make_application
 
 if TYPE_CHECKING:
@@ -41,14 +39,17 @@ class Dialogs:
     """The dialogs the start-up shows; tests replace it to answer without a user."""
 
     def critical(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
         sys.stderr.write(f"{title}：{text}\n")
         QMessageBox.critical(None, title, text)
 
     def warning(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
         sys.stderr.write(f"{title}：{text}\n")
         QMessageBox.warning(None, title, text)
 
     def offer_restore(self, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
         box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", text)
         restore = box.addButton("恢复最近的备份", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
@@ -58,6 +59,7 @@ class Dialogs:
 
     def ask_missing(self, text: str) -> str:
         """"restore", "new" or "quit"."""
+        from PySide6.QtWidgets import QMessageBox
         box = QMessageBox(QMessageBox.Icon.Warning, "找不到数据库", text)
         restore = box.addButton("恢复最近的备份", QMessageBox.ButtonRole.AcceptRole)
         new = box.addButton("新建空数据库", QMessageBox.ButtonRole.DestructiveRole)

@@ -12,10 +12,10 @@ for someone else is thrown away.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QLabel, QLayout, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from models import accounts
@@ -23,6 +23,9 @@ from models.app import Actor, App
 from models.errors import DomainError
 from models.store import StoreError
 from ui.styles import ERROR_STYLE
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 
 def finish_dialog(dlg: QDialog, parts: list[QWidget | QLayout], ok_text: str,
@@ -92,9 +95,10 @@ class LoginDialog(QDialog):
         self.username.setPlaceholderText("用户名")
         self.username.setMaxLength(32)
         self.password = password_edit("密码")
-        form = QFormLayout()
-        form.addRow("用户名：", self.username)
-        form.addRow("密码：", self.password)
+        form = QGridLayout()
+        for row, (label, edit) in enumerate((("用户名：", self.username), ("密码：", self.password))):
+            form.addWidget(QLabel(label), row, 0)
+            form.addWidget(edit, row, 1)
         self.error, self.ok, self.cancel, self.buttons = finish_dialog(
             self, [head, form], "登录", self.try_login, cancel_text="退出", message=message)
         (self.password if username else self.username).setFocus()
@@ -175,6 +179,7 @@ class ChangePasswordDialog(QDialog):
         self._given_old = old_password
         self.setWindowTitle("修改密码")
         self.setMinimumWidth(380)
+        from PySide6.QtWidgets import QFormLayout  # not needed to sign in
         form = QFormLayout()
         self.old = password_edit()
         if old_password is None:

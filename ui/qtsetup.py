@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 FONT_FAMILY_FALLBACK = "WenQuanYi Micro Hei"
 _CJK_FAMILIES = ("Microsoft YaHei", "微软雅黑", "SimSun", "宋体", "Noto Sans CJK SC",
-                 "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC")
+                 "Source Han Sans SC", FONT_FAMILY_FALLBACK, "PingFang SC")
 
 
 def resource_dir() -> Path:
@@ -53,10 +53,11 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 
 def install_font(app: QApplication) -> str:
-    """Use a system Chinese font where there is one; otherwise register the shipped one."""
+    """Use a system Chinese font where there is one; otherwise register the shipped one
+    (WenQuanYi Micro Hei, which is also the last system font looked for)."""
     families = set(QFontDatabase.families())
     family = next((f for f in _CJK_FAMILIES if f in families), None)
-    if family is None or family == FONT_FAMILY_FALLBACK:
+    if family is None:
         path = resource_dir() / "fonts" / "wqy-microhei.ttc"
         fid = QFontDatabase.addApplicationFont(str(path))
         loaded = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
