@@ -16,8 +16,6 @@ only an administrator manages accounts; everybody may change their own password.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import json
 import os
 import sys
@@ -87,6 +85,7 @@ def hash_password(password: str, salt: bytes | None = None,
 
 
 def _derive(password: str, salt: bytes, params: dict[str, Any]) -> bytes:
+    import hashlib  # loads OpenSSL: not before the sign-in dialog is shown
     pw = unicodedata.normalize("NFC", password).encode("utf-8")
     alg = params.get("alg")
     if alg == "scrypt":
@@ -111,6 +110,7 @@ def verify_password(password: str, pw_hash: str, pw_salt: str, pw_params: str,
         digest = (derive or _derive)(password, bytes.fromhex(pw_salt), params)
     except (ValueError, KeyError, TypeError, AttributeError, MemoryError):
         return False
+    import hmac
     return hmac.compare_digest(digest.hex(), str(pw_hash))
 
 
@@ -137,6 +137,16 @@ class KeyDeriver:
     def _key(password: str, salt: bytes, params: dict[str, Any]) -> tuple[str, bytes, str]:
         return (password, bytes(salt), json.dumps(params, sort_keys=True))
 
+    def warm_up(self) -> None:
+        """Start the worker, which loads the hashing code, before the first key is typed."""
+        with self._cond:
+            self._ensure_thread()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None and not self._closed:
+            self._thread = threading.Thread(target=self._run, name="password-kdf", daemon=True)
+            self._thread.start()
+
     def start(self, password: str, salt: bytes, params: dict[str, Any]) -> None:
         """Begin deriving the key of ``password`` (replacing any input not started yet)."""
         key = self._key(password, salt, params)
@@ -144,9 +154,7 @@ class KeyDeriver:
             if self._closed or (self._done is not None and self._done[0] == key):
                 return
             self._wanted = key
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="password-kdf", daemon=True)
-                self._thread.start()
+            self._ensure_thread()
             self._cond.notify_all()
 
     def busy(self) -> bool:
@@ -174,6 +182,7 @@ class KeyDeriver:
         return self._derive(password, salt, params)
 
     def _run(self) -> None:
+        import hashlib  # noqa: F401 - loads OpenSSL here, not at the first key typed
         while True:
             with self._cond:
                 while self._wanted is None and not self._closed:

@@ -9,7 +9,6 @@ find it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -357,7 +356,7 @@ def load_plan(path: str | Path | None = None, cache_dir: str | Path | None = Non
         data_bytes = p.read_bytes()
     except OSError as exc:
         raise PlanError(str(p), [f"无法读取文件：{exc.strerror or exc}"]) from None
-    digest = hashlib.sha256(data_bytes).hexdigest()
+    digest = sha256_hex(data_bytes)
     cache = Path(cache_dir) / f"plan-{digest}.json" if cache_dir is not None else None
     raw = _read_cache(cache, digest) if cache is not None else None
     if raw is None:
@@ -365,6 +364,21 @@ def load_plan(path: str | Path | None = None, cache_dir: str | Path | None = Non
         if cache is not None:
             _write_cache(cache, digest, raw)
     return parse_plan(raw, str(p), digest)
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` in hex. Uses CPython's built-in SHA-256 where it has one:
+    hashlib's OpenSSL back end takes a few milliseconds to load, and the plan is
+    hashed on every start before the first window (the password check loads it later,
+    while the user types). Same digest either way."""
+    try:
+        from _sha256 import sha256  # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[no-redef]  # CPython 3.12+
+        except ImportError:
+            from hashlib import sha256  # type: ignore[no-redef]
+    return sha256(data).hexdigest()
 
 
 def _parse_toml(p: Path, data_bytes: bytes) -> dict[str, Any]:

@@ -104,9 +104,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser(commands: bool = True) -> CnParser:
-    """The command-line parser; without ``commands`` only the options of the desktop
-    program (enough to start it, and quicker to build than every command's parser)."""
+def build_parser() -> CnParser:
     p = CnParser(prog="main.py", description=f"{APP_NAME}：碳达峰实施方案的月度调度、台账、简报与考核。"
                  "不带命令时启动图形界面。")
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
@@ -114,8 +112,6 @@ def build_parser(commands: bool = True) -> CnParser:
     p.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户应用数据目录，便携模式下在程序目录的 data 文件夹）")
     p.add_argument("--plan", metavar="FILE", help="计划文件（默认使用内置的珠山区方案）")
     p.add_argument("--smoke", action="store_true", help="自检：打开数据库、加载计划、构建主窗口、生成一页简报和台账后退出")
-    if not commands:
-        return p
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=CnParser)
 
     c = sub.add_parser("catalog", help="输出计划目录")
@@ -180,15 +176,35 @@ def build_parser(commands: bool = True) -> CnParser:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Parse the command line. Starting the desktop program (no command word, no help)
-    uses the small parser; anything else, or anything it does not know, the full one,
+    """Parse the command line. The usual ways of starting the desktop program (no
+    arguments, ``--db``, ``--plan``, ``--smoke``) are read directly: setting up argparse
+    costs a few milliseconds of every start. Anything else goes to the full parser,
     so that every message is the full parser's."""
-    if not any(a in COMMANDS or a in ("-h", "--help") for a in argv):
-        args, extra = build_parser(commands=False).parse_known_args(argv)
-        if not extra:
-            args.command = None
-            return args
+    quick = _gui_args(argv)
+    if quick is not None:
+        return quick
     return build_parser().parse_args(argv)
+
+
+def _gui_args(argv: list[str]) -> argparse.Namespace | None:
+    """The desktop program's options exactly as the full parser reads them, or None
+    for anything else (a command, help, an abbreviation, a missing value)."""
+    values: dict[str, Any] = {"db": None, "plan": None, "smoke": False, "command": None}
+    args = iter(argv)
+    for a in args:
+        if a == "--smoke":
+            values["smoke"] = True
+        elif a in ("--db", "--plan"):
+            value = next(args, None)
+            if value is None or value.startswith("-"):
+                return None
+            values[a[2:]] = value
+        elif a.startswith(("--db=", "--plan=")):
+            name, _, value = a[2:].partition("=")
+            values[name] = value
+        else:
+            return None
+    return argparse.Namespace(**values)
 
 
 def resolve_handler(command: str) -> Callable[[argparse.Namespace], int]:

@@ -124,6 +124,7 @@ class LoginDialog(QDialog):
         super().paintEvent(ev)
         if not self._painted:  # the dialog is on screen: now get the rest ready
             self._painted = True
+            QTimer.singleShot(0, self.deriver.warm_up)
             if self._pending_prepare is not None:
                 QTimer.singleShot(0, self._run_prepare)
 
