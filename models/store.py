@@ -58,10 +58,13 @@ class Store:
                                             check_same_thread=False, timeout=10)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"无法打开数据库文件 {self.path}：{exc}") from None
+        # A check started by check_in_background is taken now, so that it is not left
+        # behind when opening fails before the check.
+        early = _take_early_check(self.path) if check and not readonly else None
         try:
             self._configure()
             if check:
-                self.quick_check()
+                self._check(early)
             if migrate and not readonly:
                 self.migrate()
             elif self.user_version > schema.SCHEMA_VERSION:
@@ -95,7 +98,10 @@ class Store:
         c.execute("PRAGMA synchronous = NORMAL")
 
     def quick_check(self) -> None:
-        rows = _collect_early_check(self.path) if not self.readonly else None
+        self._check(None)
+
+    def _check(self, early: tuple[threading.Thread, list[list[Any]]] | None) -> None:
+        rows = _early_rows(early) if early is not None else None
         if rows is None:
             rows = self.conn.execute("PRAGMA quick_check").fetchall()
         if not rows or rows[0][0] != "ok":
@@ -242,13 +248,14 @@ def check_in_background(path: str | Path) -> bool:
     return True
 
 
-def _collect_early_check(path: Path) -> list[Any] | None:
-    """The rows of a check started by ``check_in_background`` for ``path`` (waiting for
-    it), or None when there is none or it could not run."""
+def _take_early_check(path: Path) -> tuple[threading.Thread, list[list[Any]]] | None:
+    """The check started by ``check_in_background`` for ``path``, if any (removed)."""
     with _EARLY_LOCK:
-        early = _EARLY.pop(_key(path), None)
-    if early is None:
-        return None
+        return _EARLY.pop(_key(path), None)
+
+
+def _early_rows(early: tuple[threading.Thread, list[list[Any]]]) -> list[Any] | None:
+    """The rows of an early check (waiting for it), or None when it could not run."""
     thread, box = early
     thread.join()
     return box[0] if box else None

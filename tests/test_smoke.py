@@ -97,6 +97,35 @@ def test_startup_probe_reports_main_window_without_heavy_modules(tmp_path: Path)
     assert db.exists()
 
 
+@pytest.mark.parametrize("nowait", [False, True])
+def test_startup_probe_signs_in_like_a_person(tmp_path: Path, monkeypatch, nowait: bool) -> None:
+    """With accounts the probe fills the sign-in dialog: it waits while the dialog gets
+    ready (reported as wait_ms), then signs in; the main window shown is the one built
+    while the dialog waited. With NOWAIT it signs in at once."""
+    from models import accounts
+    from models.app import App
+    from ui.smoke import LOGIN_ENV, NOWAIT_ENV
+    monkeypatch.setattr(accounts, "KDF_PARAMS", {"alg": "scrypt", "n": 16, "r": 1, "p": 1, "dklen": 32})
+    db = tmp_path / "登录" / "probe.db"
+    app = App.open(db)
+    try:
+        accounts.create_first_admin(app, "probe", "Probe#2026-pw")
+    finally:
+        app.close()
+    extra = {PROBE_ENV: "1", LOGIN_ENV: "probe:Probe#2026-pw",
+             "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    if nowait:
+        extra[NOWAIT_ENV] = "1"
+    r = run_main("--db", str(db), "--smoke", **extra)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert marker(r.stdout, FIRST_MARKER) == {"window": "LoginDialog"}
+    ready = marker(r.stdout, READY_MARKER)
+    assert ready is not None and ready["kind"] == "app" and ready["page"] == "workspace"
+    assert ready["login_ms"] > 0 and ready["heavy"] == []
+    assert ready["prepared"] is True  # the name was typed, so the window was built ahead
+    assert ready["wait_ms"] >= 0
+
+
 def test_bare_probe_baseline() -> None:
     r = subprocess.run([sys.executable, "-c", "import sys; from ui.smoke import run_bare_probe; "
                         "sys.exit(run_bare_probe())"], capture_output=True, text=True,

@@ -115,6 +115,7 @@ class Startup:
         self.window: MainWindow | None = None
         # A main window built while the sign-in dialog waited: (username, window, built at).
         self.prepared: tuple[str, MainWindow, float] | None = None
+        self.window_was_prepared = False  # the shown window is the one prepared ahead
         self.pending_restore: Path | None = None
         self.relogin = False
 
@@ -162,7 +163,9 @@ class Startup:
         if self.actor is None:
             self._discard_prepared()
             return 0
-        self.window = self._take_prepared(self.actor) or self._build_window(self.actor)
+        prepared = self._take_prepared(self.actor)
+        self.window_was_prepared = prepared is not None
+        self.window = prepared or self._build_window(self.actor)
         _CURRENT[0] = self
         self.window.show_initial()
         return None

@@ -129,8 +129,15 @@ class LoginDialog(QDialog):
                 QTimer.singleShot(0, self._run_prepare)
 
     def _run_prepare(self) -> None:
+        """From the event loop: prepare unless the dialog has been closed meanwhile."""
+        if self.isVisible() and self.result() == 0:
+            self._prepare_now()
+        else:
+            self._pending_prepare = None
+
+    def _prepare_now(self) -> None:
         name, self._pending_prepare = self._pending_prepare, None
-        if name and self.prepare is not None and self.isVisible() and self.result() == 0:
+        if name and self.prepare is not None:
             self.prepare(name)
 
     def _derive_ahead(self) -> None:
@@ -148,8 +155,7 @@ class LoginDialog(QDialog):
     # -- signing in -----------------------------------------------------------------------
     def try_login(self) -> None:
         self._derive_ahead()  # under way on the worker thread while the window is prepared
-        if self._pending_prepare is not None:
-            self._run_prepare()
+        self._prepare_now()
         try:
             actor = accounts.authenticate(self.app, self.username.text(), self.password.text(),
                                           derive=self.deriver.derive)

@@ -234,7 +234,8 @@ def _emit(marker: str, info: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _report_ready(kind: str, window: Any, login_ms: float = 0.0, wait_ms: float = 0.0) -> None:
+def _report_ready(kind: str, window: Any, login_ms: float = 0.0, wait_ms: float = 0.0,
+                  prepared: bool = False) -> None:
     page = ""
     stack = getattr(window, "stack", None)
     pages = getattr(window, "pages", {})
@@ -243,10 +244,11 @@ def _report_ready(kind: str, window: Any, login_ms: float = 0.0, wait_ms: float 
         page = next((k for k, w in pages.items() if w is current), "")
     _emit(READY_MARKER, {"kind": kind, "page": page, "heavy": heavy_modules_loaded(),
                          "title": window.windowTitle(), "login_ms": round(login_ms, 1),
-                         "wait_ms": round(wait_ms, 1)})
+                         "wait_ms": round(wait_ms, 1), "prepared": prepared})
 
 
-def _install_probe(qapp: Any, kind: str, main_window: Callable[[], Any]) -> Any:
+def _install_probe(qapp: Any, kind: str, main_window: Callable[[], Any],
+                   was_prepared: Callable[[], bool] = lambda: False) -> Any:
     """Report the first window once it is shown and idle, then the main window
     (``main_window()``, None until there is one) once it is shown and idle, then quit.
 
@@ -260,9 +262,10 @@ def _install_probe(qapp: Any, kind: str, main_window: Callable[[], Any]) -> Any:
     ``ZHUSHAN_PROBE_LOGIN=user:password`` and accepted. Like a person, the probe first
     waits until the dialog has finished getting ready (``preparing()``), fills in the
     name (or keeps the pre-filled one), types the password, waits again and presses
-    the button; the time spent waiting is reported as ``wait_ms`` (program work done
-    while a person would still be typing) and the time from the button to the main
-    window's first idle moment as ``login_ms``. With ``ZHUSHAN_PROBE_NOWAIT=1`` the
+    the button. Reported: ``wait_ms``, from the dialog's first idle moment to the
+    button (the person's time, in which the program gets ready); ``login_ms``, from
+    the button to the main window's first idle moment; ``prepared``, whether the
+    window shown was the one built while the dialog waited. With ``ZHUSHAN_PROBE_NOWAIT=1`` the
     probe does not wait: the dialog is filled and accepted at once."""
     from PySide6.QtCore import QObject, QTimer
 
@@ -276,6 +279,7 @@ def _install_probe(qapp: Any, kind: str, main_window: Callable[[], Any]) -> Any:
             self.dialogs: list[Any] = []
             self.login_ms = 0.0
             self.wait_ms = 0.0
+            self.t_first = 0.0
             self.t_login = 0.0
             self.timer = QTimer(self)
             self.timer.setInterval(1)
@@ -293,7 +297,7 @@ def _install_probe(qapp: Any, kind: str, main_window: Callable[[], Any]) -> Any:
             if not self.first and (modal is not None or shown is not None):
                 self.first = True
                 name = type(modal if modal is not None else shown).__name__
-                QTimer.singleShot(0, lambda: _emit(FIRST_MARKER, {"window": name}))
+                QTimer.singleShot(0, lambda: self.first_idle(name))
             if shown is not None and modal is None:
                 self.done = True
                 self.timer.stop()
@@ -307,16 +311,18 @@ def _install_probe(qapp: Any, kind: str, main_window: Callable[[], Any]) -> Any:
                                                      f"{modal.windowTitle()}"})
                     qapp.exit(3)
 
+        def first_idle(self, name: str) -> None:
+            self.t_first = time.perf_counter()
+            _emit(FIRST_MARKER, {"window": name})
+
         def wait_then(self, dialog: Any, step: Callable[[Any], None]) -> None:
             """Run ``step`` once the dialog is no longer preparing (at once with NOWAIT)."""
-            t0 = time.perf_counter()
             preparing = getattr(dialog, "preparing", lambda: False)
 
             def poll() -> None:
                 if not nowait and preparing():
                     QTimer.singleShot(1, poll)
                     return
-                self.wait_ms += (time.perf_counter() - t0) * 1000
                 step(dialog)
 
             poll()
@@ -335,12 +341,14 @@ def _install_probe(qapp: Any, kind: str, main_window: Callable[[], Any]) -> Any:
 
         def submit(self, dialog: Any) -> None:
             self.t_login = time.perf_counter()
+            if self.t_first:  # the user's time: from the dialog being ready to the button
+                self.wait_ms = (self.t_login - self.t_first) * 1000
             dialog.try_login()
 
         def ready(self, window: Any) -> None:
             if self.t_login:
                 self.login_ms = (time.perf_counter() - self.t_login) * 1000
-            _report_ready(kind, window, self.login_ms, self.wait_ms)
+            _report_ready(kind, window, self.login_ms, self.wait_ms, was_prepared())
             qapp.quit()
 
     probe = Probe()
@@ -363,7 +371,12 @@ def run_probe(args: argparse.Namespace) -> int:
         st = current()
         return st.window if st is not None else None
 
-    probe = _install_probe(qapp, "app", main_window)
+    def was_prepared() -> bool:
+        from ui.app import current
+        st = current()
+        return bool(st is not None and st.window_was_prepared)
+
+    probe = _install_probe(qapp, "app", main_window, was_prepared)
     from ui.app import run_gui
     rc = run_gui(args)
     probe.timer.stop()
