@@ -292,6 +292,27 @@ def test_preparing_writes_nothing_and_ignores_unknown_names(tmp_path: Path, qtbo
         st.shutdown()
 
 
+def test_a_window_that_cannot_be_prepared_is_built_after_signing_in(tmp_path: Path, qtbot,
+                                                                    monkeypatch) -> None:
+    db = tmp_path / "zhushan.db"
+    make_db(db)
+    real = gui.Startup._build_window
+    failures = [StoreError("数据库暂时无法读取")]
+
+    def flaky(self: gui.Startup, actor: Actor) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(self, actor)
+
+    monkeypatch.setattr(gui.Startup, "_build_window", flaky)
+    st = start(db, Dialogs(("jian", PW), prepare_as="jian"), qtbot)
+    try:
+        assert not st.window_was_prepared and st.window.isVisible()
+        assert st.window.actor.username == "jian"
+    finally:
+        st.shutdown()
+
+
 def test_last_user_name_is_filled_in_next_time(tmp_path: Path, qtbot) -> None:
     db = tmp_path / "zhushan.db"
     make_db(db)

@@ -268,7 +268,8 @@ class Startup:
         if self.app is None:
             return
         from models import accounts
-        from models.errors import NotFound
+        from models.errors import DomainError, NotFound
+        from models.store import StoreError
         if self.prepared is not None and self.prepared[0] == username and self._fresh(self.prepared):
             return
         self._discard_prepared()
@@ -276,10 +277,14 @@ class Startup:
             info = accounts.user(self.app, username)
         except NotFound:
             return
-        if info.active:
+        if not info.active:
+            return
+        try:
             window = self._build_window(info.actor())
-            window.warm_up()
-            self.prepared = (username, window, time.monotonic())
+        except (DomainError, StoreError):
+            return  # built again after signing in, where the problem is reported
+        window.warm_up()
+        self.prepared = (username, window, time.monotonic())
 
     @staticmethod
     def _fresh(prepared: tuple[str, MainWindow, float]) -> bool:
