@@ -143,7 +143,10 @@ class LoginDialog(QDialog):
     def _derive_ahead(self) -> None:
         password = self.password.text()
         if password and self.username.text().strip():
-            salt, params = accounts.kdf_inputs(self.app, self.username.text())
+            try:
+                salt, params = accounts.kdf_inputs(self.app, self.username.text())
+            except StoreError:
+                return  # signing in reports the database problem
             self.deriver.start(password, salt, params)
 
     def preparing(self) -> bool:
