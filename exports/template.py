@@ -93,12 +93,7 @@ class _Sheet:
         ws.row_dimensions[HEADER_ROW].height = 30
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+        _print_setup(ws)
         ws.protection.sheet = True
         ws.protection.formatColumns = False
         ws.protection.formatRows = False
@@ -293,12 +288,7 @@ def _guide(ws: Any, app: App, unit: str, month: str, lock: str, demo: str, cache
         xs.apply_style(c, st, cache)
     ws.column_dimensions["A"].width = 110
     ws.row_dimensions[1].height = 28
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    _print_setup(ws)
 
 
 def _meta(wb: Any, app: App, unit: str, month: str) -> None:
@@ -311,6 +301,16 @@ def _meta(wb: Any, app: App, unit: str, month: str) -> None:
         ws.cell(r, 2, v)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, one page wide, page numbers in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
 
 
 def cli_export_template(args: argparse.Namespace) -> int:

@@ -214,7 +214,7 @@ def kdf_inputs(app: App, username: str) -> tuple[bytes, dict[str, Any]]:
     """Salt and parameters with which ``authenticate`` will derive the key for ``username``:
     the stored ones of an active account, else those of the stand-in derivation done for
     unknown names (so that a prepared key takes equally long either way)."""
-    name = unicodedata.normalize("NFKC", str(username or "")).strip()
+    name = _typed_name(username)
     row = app.store.one("SELECT active, pw_salt, pw_params FROM users WHERE username = ?",
                         (name,)) if name else None
     if row is not None and row["active"]:
@@ -253,8 +253,13 @@ def check_password(password: str, username: str = "") -> None:
         raise InvalidInput("密码太简单（重复字符、连续数字或常见密码），请换一个不容易被猜到的密码。")
 
 
+def _typed_name(username: str) -> str:
+    """A user name as typed, in the form accounts are stored under (NFKC, trimmed)."""
+    return unicodedata.normalize("NFKC", str(username or "")).strip()
+
+
 def clean_username(username: str) -> str:
-    name = unicodedata.normalize("NFKC", str(username or "")).strip()
+    name = _typed_name(username)
     if not name:
         raise InvalidInput("用户名不能为空。")
     if len(name) > 32:
@@ -343,7 +348,7 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
     ``derive``: where the key comes from (a ``KeyDeriver.derive``); the decision is the same."""
     now = now or datetime.now()
     stamp = now.isoformat(timespec="seconds")
-    name = unicodedata.normalize("NFKC", str(username or "")).strip()
+    name = _typed_name(username)
     row = app.store.one("SELECT * FROM users WHERE username = ?", (name,)) if name else None
     shown = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs"))[:64]
     who = Actor(shown or "（空）", CLERK)  # as typed, for the log (bounded, printable)

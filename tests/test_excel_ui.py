@@ -89,8 +89,8 @@ def test_export_several_months_for_one_unit(qtbot, app: App, reviewer, tmp_path:
     assert {ws.cell(r, 2).value for r in range(4, ws.max_row + 1)} == {"2026年8月", "2026年9月", "2026年10月"}
 
 
-def test_cancel_stops_the_export_and_leaves_no_file(qtbot, app: App, reviewer, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def hold_gather(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make the ledger export wait (in its worker thread) until the returned event is set."""
     gate = threading.Event()
     real = ledger_mod.gather
 
@@ -99,6 +99,12 @@ def test_cancel_stops_the_export_and_leaves_no_file(qtbot, app: App, reviewer, t
         return real(*a, **k)
 
     monkeypatch.setattr(ledger_mod, "gather", slow_gather)
+    return gate
+
+
+def test_cancel_stops_the_export_and_leaves_no_file(qtbot, app: App, reviewer, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = hold_gather(monkeypatch)
     view = make_view(qtbot, app, reviewer)
     out = tmp_path / "cancel.xlsx"
     view.dialogs = FakeDialogs(save=out)
@@ -169,14 +175,7 @@ def test_import_of_a_foreign_file_shows_a_message(qtbot, app: App, reviewer, tmp
 
 def test_closing_the_page_stops_a_running_export(qtbot, app: App, reviewer, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    gate = threading.Event()
-    real = ledger_mod.gather
-
-    def slow_gather(*a, **k):
-        gate.wait(10)
-        return real(*a, **k)
-
-    monkeypatch.setattr(ledger_mod, "gather", slow_gather)
+    gate = hold_gather(monkeypatch)
     view = make_view(qtbot, app, reviewer)
     out = tmp_path / "closed.xlsx"
     view.dialogs = FakeDialogs(save=out)

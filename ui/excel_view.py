@@ -181,14 +181,19 @@ class ExcelView(QWidget):
         self.import_btn.setEnabled(idle)
 
     # -- actions ----------------------------------------------------------------------------
+    def _ask_xlsx(self, title: str, suggested: str) -> str:
+        """Where to save a workbook ("" when cancelled), always ending in .xlsx."""
+        path = self.dialogs.save_path(self, title, suggested)
+        if path and not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        return path
+
     def on_export_ledger(self) -> None:
         months, unit = self.selected_months(), self.selected_unit()
         span = month_cn(months[0]) + (f"至{month_cn(months[-1])}" if len(months) > 1 else "")
-        path = self.dialogs.save_path(self, "导出台账", f"{unit or '碳达峰'}台账_{span}.xlsx")
+        path = self._ask_xlsx("导出台账", f"{unit or '碳达峰'}台账_{span}.xlsx")
         if not path:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         app, actor = self.app, self.actor
 
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
@@ -203,11 +208,9 @@ class ExcelView(QWidget):
         month, unit = self.selected_month(), self.selected_unit()
         if unit is None:
             return
-        path = self.dialogs.save_path(self, "导出填报模板", f"{unit}填报模板_{month_cn(month)}.xlsx")
+        path = self._ask_xlsx("导出填报模板", f"{unit}填报模板_{month_cn(month)}.xlsx")
         if not path:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         app, actor = self.app, self.actor
 
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
