@@ -1,4 +1,4 @@
-"""珠山区碳达峰实施方案调度系统 — entry point for the GUI and the command line.
+"""碳达峰实施方案调度系统 — entry point for the GUI and the command line.
 
 Without a command the desktop application starts. Commands (see ``--help``) are
 an administrator's tools on the PC where they run. The code is in ``ui/entry.py``

@@ -14,10 +14,8 @@ editable section texts. reportlab is imported lazily.
 
 from __future__ import annotations
 
-import argparse
 import datetime as _dt
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from models.app import CLI_ACTOR, Actor, App
 from models.entries import month_cn
 from models.errors import InvalidInput
 
-__all__ = ["BriefingOptions", "build_briefing", "compose", "cli_briefing", "SECTION_KEYS",
+__all__ = ["BriefingOptions", "build_briefing", "compose", "SECTION_KEYS",
            "SECTION_TITLES", "PAGE", "REPORT_RED"]
 
 MM = 72 / 25.4
@@ -83,7 +81,7 @@ class BriefingResult:
 
 
 def check_month(month: str) -> str:
-    from models.values import ValueProblem, parse_month
+    from forms.values import ValueProblem, parse_month
     try:
         return parse_month(month)
     except ValueProblem as exc:
@@ -148,45 +146,3 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
     return BriefingResult(out, issue, pages, sorted(fonts.missing))
 
 
-def _cli_date(args: argparse.Namespace) -> _dt.date | None:
-    """The ``--date YYYY-MM-DD`` option, when the command line declares one."""
-    raw = getattr(args, "date", None)
-    if not raw:
-        return None
-    try:
-        return _dt.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise InvalidInput(f"日期格式不对：“{str(raw)[:20]}”，应为 YYYY-MM-DD，例如 2026-11-05",
-                           [("日期", str(raw)[:20])]) from None
-
-
-def cli_briefing(args: argparse.Namespace) -> int:
-    """``main.py briefing --month YYYY-MM [--issue N] -o FILE.pdf``."""
-    from main import open_app
-    month = check_month(args.month)
-    out = Path(args.output)
-    if out.suffix.lower() != ".pdf":
-        out = out.with_suffix(out.suffix + ".pdf") if out.suffix else out.with_suffix(".pdf")
-    if out.parent and not out.parent.exists():
-        sys.stderr.write(f"错误：输出文件夹不存在：{out.parent}\n")
-        return 1
-    app = open_app(args)
-    try:
-        demo = app.is_demo()
-        try:
-            res = build_briefing_ex(app, month, out, BriefingOptions(issue=args.issue,
-                                                                     date=_cli_date(args)))
-        except PermissionError as exc:
-            sys.stderr.write(f"错误：无法写入 {out}（{exc.strerror or exc}），请关闭正在打开该文件的程序后重试。\n")
-            return 1
-        except OSError as exc:
-            sys.stderr.write(f"错误：无法写入 {out}：{exc.strerror or exc}\n")
-            return 1
-    finally:
-        app.close()
-    note = "（示例数据）" if demo else ""
-    sys.stdout.write(f"已生成{month_cn(month)}工作简报（第{res.issue}期，共{res.pages}页）{note}：{res.path}\n")
-    if res.missing_glyphs:
-        sys.stdout.write("注意：以下字符在所有可用字体中都没有字形，已以“〓”代替："
-                         + "".join(res.missing_glyphs) + "\n")
-    return 0

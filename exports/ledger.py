@@ -15,9 +15,7 @@ command line ``--month 2023-09..2030-12`` does the same.
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +25,7 @@ from typing import Any
 from exports import xlsx_style as xs
 from models.app import App, months_between
 from models.errors import DomainError, InvalidInput, NotFound
-from models.values import ValueProblem, parse_month
+from forms.values import ValueProblem, parse_month
 
 TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES = (
     "任务推进台账", "项目台账", "指标监测", "预警清单", "报送情况", "考核")
@@ -438,7 +436,7 @@ def _dstyle(v: Any) -> xs.CellStyle:
 
 
 def _num(v: Any) -> str:
-    from models.values import fmt_number
+    from forms.values import fmt_number
     return fmt_number(v)
 
 
@@ -471,23 +469,3 @@ def _overdue(app: App, code: str, month: str) -> bool:
         return False
     year = int(month[:4])
     return any(t.year < year or (t.year == year and month[5:7] == "12") for t in part.targets)
-
-
-# -- command line ------------------------------------------------------------------------------
-def cli_export_ledger(args: argparse.Namespace) -> int:
-    import main as entry
-    try:
-        months = parse_months(args.month)
-    except ValueProblem as exc:
-        sys.stderr.write(f"错误：{exc}\n")
-        return 2
-    app = entry.open_app(args)
-    try:
-        out = build_ledger(app, months[-1], args.output, args.unit, months=months)
-        from models.app import CLI_ACTOR
-        app.log(CLI_ACTOR, "export", f"导出台账：{out.name}（{args.unit or '全部单位'}，"
-                f"{months[0]}{'至' + months[-1] if len(months) > 1 else ''}）")
-    finally:
-        app.close()
-    print(f"已导出台账：{out}")
-    return 0

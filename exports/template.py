@@ -10,8 +10,6 @@ codes and names cannot be changed by accident (审阅 → 撤销工作表保护 
 
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from models.errors import DomainError, InvalidInput, NotFound
 from models.excel_import import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
                                  MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,
                                  TEMPLATE_VERSION)
-from models.values import ValueProblem, parse_month
+from forms.values import ValueProblem, parse_month
 
 NEW_PROJECT_ROWS = 15
 
@@ -313,20 +311,3 @@ def _print_setup(ws: Any) -> None:
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
 
 
-def cli_export_template(args: argparse.Namespace) -> int:
-    import main as entry
-    from models.app import CLI_ACTOR
-    try:
-        month = parse_month(args.month)
-    except ValueProblem as exc:
-        sys.stderr.write(f"错误：{exc}\n")
-        return 2
-    app = entry.open_app(args)
-    try:
-        unit = app.plan.canonical_unit(args.unit) or args.unit.strip()
-        out = build_template(app, month, unit, args.output)
-        app.log(CLI_ACTOR, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
-    finally:
-        app.close()
-    print(f"已导出{unit}{month_cn(month)}的填报模板：{out}")
-    return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models.values import (ValueProblem, clean_text, parse_date, parse_number,
+from forms.values import (ValueProblem, clean_text, parse_date, parse_number,
                            parse_yes_no)
 
 TEXT = "text"  # one line

@@ -15,17 +15,15 @@ only an administrator manages accounts; everybody may change their own password.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import threading
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from models.app import ADMIN, CLERK, CLI_ACTOR, REVIEWER, ROLE_NAMES, Actor, App
+from models.app import ADMIN, CLERK, REVIEWER, ROLE_NAMES, Actor, App
 from models.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from models.store import Store, now_iso
 
@@ -522,46 +520,3 @@ def event_log(app: App, actor: Actor, kind: str | None = None, text: str = "",
     sql += " ORDER BY id DESC LIMIT ?"
     params.append(int(limit))
     return app.store.query(sql, params)
-
-
-# -- command line -------------------------------------------------------------------------------
-def cli_user(args: argparse.Namespace) -> int:
-    """``user list|add|reset``: account administration on this PC (an administrator's tool)."""
-    import main as entry
-    app = entry.open_app(args)
-    try:
-        if args.action == "list":
-            rows = users(app)
-            if not rows:
-                print("还没有账户。请先运行：python main.py user add --username admin --role admin")
-            for u in rows:
-                state = "停用" if not u.active else ("锁定" if u.locked() else "正常")
-                print(f"{u.username}\t{u.role_name}\t{u.unit or '领导小组办公室'}\t{u.display_name}\t{state}")
-            return 0
-        if not args.username:
-            sys.stderr.write("错误：请用 --username 指定账户名。\n")
-            return 2
-        password = args.password if args.password is not None else _ask_password()
-        if args.action == "add":
-            if not args.role:
-                sys.stderr.write("错误：新建账户需要 --role（clerk 填报员 / reviewer 审核员 / admin 管理员）。\n")
-                return 2
-            info = create_user(app, CLI_ACTOR, args.username, args.role, password, args.unit)
-            print(f"已新建账户 {info.username}（{info.role_name}{' · ' + info.unit if info.unit else ''}）。")
-        else:
-            reset_password(app, CLI_ACTOR, args.username, password, temporary=False)
-            unlock(app, CLI_ACTOR, args.username)
-            print(f"已重置账户 {args.username} 的密码并解除锁定。")
-        return 0
-    finally:
-        app.close()
-
-
-def _ask_password() -> str:
-    if not sys.stdin.isatty():
-        raise InvalidInput("请用 --password 提供密码。")
-    import getpass
-    first = getpass.getpass("密码：")
-    if getpass.getpass("再次输入密码：") != first:
-        raise InvalidInput("两次输入的密码不一致。")
-    return first

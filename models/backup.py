@@ -13,7 +13,6 @@ only then renamed, so a half-written backup never looks like a good one.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -21,10 +20,13 @@ import shutil
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from models import schema
-from models.store import DatabaseCorrupt, Store, StoreError
+from models.errors import DatabaseCorrupt, StoreError
+
+if TYPE_CHECKING:  # the store calls this module before migrating; it is passed in, not imported
+    from models.store import Store
 
 BACKUP_DIR = "backups"
 DEFAULT_KEEP = 10
@@ -293,23 +295,3 @@ def daily_backup(store: Store, today: date | None = None) -> Path | None:
     return backup_now(store, "daily", now)
 
 
-def cli_backup(args: argparse.Namespace) -> int:
-    """``backup``: back up now; ``backup --list``: list the backups, newest first."""
-    import main as entry
-    db = Path(args.db) if args.db else entry.default_db()
-    if args.list:
-        items = list_backups(db)
-        if not items:
-            print(f"还没有备份（备份目录：{backup_dir(db)}）。")
-        for b in items:
-            print(f"{b.created:%Y-%m-%d %H:%M:%S}\t{b.reason_name}\t{b.size / 1024:.0f} KB\t{b.path}")
-        return 0
-    if not db.exists():
-        raise StoreError(f"数据库文件 {db} 不存在，无需备份。")
-    store = Store(db)
-    try:
-        path = backup_now(store, "manual")
-    finally:
-        store.close()
-    print(f"已备份到 {path}")
-    return 0

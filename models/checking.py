@@ -3,24 +3,20 @@
 ``Judge`` reads the office's settings once (thresholds, tolerances, pending targets)
 and the baselines table once, then judges entered values with ``models.targets.judge``.
 ``current(month)`` gives the status of every indicator part and milestone as of a
-month with a handful of queries (dashboard, ledger, briefing). ``cli_check`` is the
-``check --json FILE`` command.
+month with a handful of queries (dashboard, ledger, briefing). ``Judge.check_item``
+serves the ``check --json FILE`` command (ui/cli/check_cmd.py).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
-from pathlib import Path
 from typing import Any
 
 from models.app import App
 from models.plan import Part
 from models.targets import (SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict, describe_target, judge,
                             normalize_period, parse_period, value_text)
-from models.values import ValueProblem, fmt_number, parse_number, parse_yes_no
+from forms.values import ValueProblem, fmt_number, parse_number, parse_yes_no
 
 _UNSET: Any = object()
 
@@ -98,7 +94,7 @@ class Judge:
     # -- judging ---------------------------------------------------------------------------
     def verdict(self, part_code: str, period: str, value: object, *, baseline: Any = _UNSET,
                 target_value: float | None = None) -> Verdict:
-        """Judge ``value`` (a number, 是/否, or raw text parsed with models.values) of a part or
+        """Judge ``value`` (a number, 是/否, or raw text parsed with forms.values) of a part or
         milestone for ``period``. ``baseline`` / ``target_value`` override the stored ones.
         Unparseable values, unknown codes and bad periods give an "invalid" verdict."""
         part = self.part(str(part_code).strip())
@@ -308,59 +304,3 @@ def _out(code: object, period: object, v: Verdict) -> dict[str, Any]:
             "message": v.message}
 
 
-def _read_input(path: str) -> str:
-    if path == "-":
-        buf = getattr(sys.stdin, "buffer", None)
-        if buf is not None:
-            return buf.read().decode("utf-8-sig")
-        return sys.stdin.read()
-    return Path(path).read_text(encoding="utf-8-sig")
-
-
-def cli_check(args: argparse.Namespace) -> int:
-    """``main.py check --json FILE``: judge a JSON list of values; print a JSON list of verdicts."""
-    path = args.json
-    shown = "标准输入" if path == "-" else f"文件 {path}"
-    try:
-        text = _read_input(path)
-    except FileNotFoundError:
-        sys.stderr.write(f"错误：找不到{shown}。\n")
-        return 2
-    except OSError as exc:
-        sys.stderr.write(f"错误：无法读取{shown}：{exc.strerror or exc}\n")
-        return 2
-    except UnicodeDecodeError:
-        sys.stderr.write(f"错误：{shown}不是 UTF-8 编码的文本。\n")
-        return 2
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        sys.stderr.write(f"错误：{shown}不是有效的 JSON（第{exc.lineno}行第{exc.colno}列）。\n")
-        return 2
-    if not isinstance(data, list):
-        sys.stderr.write(f"错误：{shown}的内容应为 JSON 列表（[{{\"code\": \"I01\", \"period\": \"2027\", "
-                         f"\"value\": \"18.2%\"}}, …]），实为{_json_type(data)}。\n")
-        return 2
-    from main import open_app
-    app = open_app(args)
-    try:
-        judge_ = Judge(app)
-        out = [judge_.check_item(item, i) for i, item in enumerate(data, 1)]
-    finally:
-        app.close()
-    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
-    return 0
-
-
-def _json_type(data: object) -> str:
-    if isinstance(data, dict):
-        return "对象"
-    if isinstance(data, str):
-        return "文本"
-    if isinstance(data, bool):
-        return "是/否"
-    if isinstance(data, (int, float)):
-        return "数字"
-    if data is None:
-        return "null"
-    return type(data).__name__

@@ -16,20 +16,18 @@ run); the data are not anyone's entries. Deterministic for a given seed.
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
-import sys
 import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from forms import task_form
-from models.app import ADMIN, Actor, App, current_month, month_add, months_between
+from models.app import ADMIN, Actor, App, month_add, months_between
 from models.errors import DomainError, InvalidInput
 from models.plan import Part, Task
-from models.values import ValueProblem, fmt_number, parse_month
+from forms.values import ValueProblem, fmt_number, parse_month
 
 DEMO_ACTOR = Actor("示例数据", ADMIN, None, "示例数据生成")
 STREET_NAMES = ("珠山街道", "新村街道", "新厂街道", "里村街道", "石狮埠街道", "周路口街道",
@@ -472,24 +470,3 @@ def generate_demo(app: App, until: str, streets: int = 6, seed: int = 1,
     return counts
 
 
-def cli_demo(args: argparse.Namespace) -> int:
-    from main import open_app
-    until = args.until or current_month()
-    app = open_app(args)
-    try:
-        def tick(done: int, total: int) -> None:
-            if done == total or done % 12 == 0:
-                sys.stderr.write(f"\r正在生成示例数据：{done}/{total}个月")
-                sys.stderr.flush()
-
-        counts = generate_demo(app, until, streets=args.streets, progress=tick)
-        sys.stderr.write("\n")
-    finally:
-        app.close()
-    print(f"已生成示例数据（{counts['months']}个月，截至{counts['until']}，{counts['units']}个填报单位）：")
-    print(f"  任务填报 {counts['task_reports']} 条，里程碑数值 {counts['milestone_values']} 条，"
-          f"项目 {counts['projects']} 个（月度记录 {counts['project_months']} 条），"
-          f"指标数值 {counts['indicator_values']} 条，报送记录 {counts['submissions']} 条，"
-          f"基期值 {counts['baselines']} 项。")
-    print("界面和导出文件将标注“示例数据”。")
-    return 0

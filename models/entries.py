@@ -18,7 +18,7 @@ from forms.fields import FieldError, validate_all
 from models.app import Actor, App, month_add
 from models.errors import InvalidInput, Locked, NotFound, PermissionDenied
 from models.store import now_iso
-from models.values import (ValueProblem, as_text, clean_text, confirmation_needed, parse_number,
+from forms.values import (ValueProblem, as_text, clean_text, confirmation_needed, parse_number,
                            parse_yes_no)
 
 MAX_TEXT = 20000

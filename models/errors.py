@@ -1,4 +1,8 @@
-"""Domain errors raised by the services. Their ``str()`` is a Chinese message for the user."""
+"""Errors raised by the services. Their ``str()`` is a Chinese message for the user.
+
+``DomainError``: a refusal or problem with what the user asked. ``StoreError``: a known
+environment problem with the database file (not a bug).
+"""
 
 from __future__ import annotations
 
@@ -25,3 +29,19 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, problems: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.problems = problems or []
+
+
+class StoreError(Exception):
+    """A known environment problem with the database file (message in Chinese)."""
+
+
+class DatabaseTooNew(StoreError):
+    pass
+
+
+class DatabaseCorrupt(StoreError):
+    pass
+
+
+class DatabaseBusy(StoreError):
+    pass

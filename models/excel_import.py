@@ -18,8 +18,6 @@ back as 18.6, like text ``18.6%`` and full-width digits.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from models.app import Actor, App
 from models.backup import backup_now
 from models.entries import Entries, month_cn
 from models.errors import DomainError
-from models.values import ValueProblem, as_text, parse_month
+from forms.values import ValueProblem, as_text, parse_month
 
 TEMPLATE_MARK = "zhushan-excel-template"
 TEMPLATE_VERSION = 1
@@ -446,18 +444,3 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
     return out
 
 
-def cli_import_excel(args: argparse.Namespace) -> int:
-    """Exit code 0: every row fine; 1: some rows rejected; 2: not a template."""
-    import main as entry
-    from models.app import CLI_ACTOR
-    app = entry.open_app(args)
-    try:
-        try:
-            out = import_excel(app, CLI_ACTOR, args.file, dry_run=args.dry_run)
-        except NotATemplate as exc:
-            sys.stderr.write(f"错误：{exc}\n")
-            return 2
-    finally:
-        app.close()
-    print(out.text())
-    return 0 if out.ok else 1

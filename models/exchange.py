@@ -14,11 +14,9 @@ The file format is in ``models.package_format`` and README (数据交换).
 
 from __future__ import annotations
 
-import argparse
 import re
 import secrets
 import sqlite3
-import sys
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +47,7 @@ from models.package_format import KIND_NAMES, PackageRejected, RawPackage, read_
 from models.settings import Settings
 from models.store import Store, now_iso
 
-__all__ = ["PackagePreview", "PackageRejected", "PreviewItem", "export_decisions", "export_package",
+__all__ = ["STATUS_NAMES", "PackagePreview", "PackageRejected", "PreviewItem", "export_decisions", "export_package",
            "import_package", "import_packages", "install", "installation", "installed_plan_path",
            "make_install", "preview_package"]
 
@@ -402,84 +400,3 @@ def import_packages(app: App, actor: Actor, paths: Iterable[str | Path], dry_run
         except DomainError as exc:
             out.append((p, PackageRejected(f"{p.name}：{exc}")))
     return out
-
-
-# -- command line ----------------------------------------------------------------------------------
-
-def _open(args: argparse.Namespace) -> App:
-    import main as entry
-    return entry.open_app(args)  # honours the installed plan of a bureau database
-
-
-def _unknown_unit(app: App, unit: str) -> bool:
-    if unit in app.reporting_units():
-        return False
-    sys.stderr.write(f"错误：“{unit}”不是填报单位。填报单位有：{'、'.join(app.reporting_units())}。\n")
-    return True
-
-
-def cli_make_install(args: argparse.Namespace) -> int:
-    app = _open(args)
-    try:
-        if _unknown_unit(app, args.unit.strip()):
-            return 2
-        out = make_install(app, CLI_ACTOR, args.unit.strip(), args.output)
-    finally:
-        app.close()
-    print(f"已生成“{args.unit.strip()}”的安装文件：{out}\n请妥善保管：文件中含有该单位的签名密钥。")
-    return 0
-
-
-def cli_install(args: argparse.Namespace) -> int:
-    import main as entry
-    db = Path(args.db) if args.db else entry.default_db()
-    inst = install(db, args.file)
-    print(f"安装完成：本机作为“{inst['unit']}”使用（计划版本 {inst['plan_version']}）。\n"
-          f"计划文件已保存到 {plan_file_for(db)}。")
-    return 0
-
-
-def cli_export_package(args: argparse.Namespace) -> int:
-    if not MONTH_RE.match(args.month or ""):
-        sys.stderr.write(f"错误：月份“{args.month}”格式不对，应为 YYYY-MM，例如 2026-03。\n")
-        return 2
-    app = _open(args)
-    try:
-        out = export_package(app, CLI_ACTOR, args.month, args.output)
-    finally:
-        app.close()
-    print(f"已导出报送包：{out}")
-    return 0
-
-
-def cli_import_package(args: argparse.Namespace) -> int:
-    app = _open(args)
-    rc = 0
-    try:
-        for p, res in import_packages(app, CLI_ACTOR, args.files, dry_run=args.dry_run):
-            if isinstance(res, PackageRejected):
-                sys.stderr.write(f"{res}\n")
-                rc = 1
-                continue
-            print(res.summary())
-            if args.dry_run:
-                for it in res.items:
-                    if it.status != "unchanged":
-                        print(f"  [{STATUS_NAMES[it.status]}] {it.entity} {it.key} {it.detail}".rstrip())
-            if res.conflicts:
-                sys.stderr.write(f"注意：{p.name} 有 {res.conflicts} 项冲突未导入。{res.conflict_reason}\n")
-    finally:
-        app.close()
-    return rc
-
-
-def cli_export_decisions(args: argparse.Namespace) -> int:
-    app = _open(args)
-    try:
-        if _unknown_unit(app, args.unit.strip()):
-            return 2
-        out = export_decisions(app, CLI_ACTOR, args.unit.strip(), args.output)
-    finally:
-        app.close()
-    print(f"已导出给“{args.unit.strip()}”的回执包：{out}")
-    return 0

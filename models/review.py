@@ -24,7 +24,7 @@ from models.entries import STATE_NAMES, Entries, month_cn
 from models.errors import DomainError, InvalidInput, NotFound
 from models.reporting import UnitMonthReport, reporting_status
 from models.store import now_iso
-from models.values import clean_text
+from forms.values import clean_text
 
 ACTION_NAMES = {"submit": "报送", "approve": "审核通过", "return": "退回修改", "reopen": "解锁重新开放"}
 

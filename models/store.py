@@ -16,22 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from models import schema
+from models.errors import DatabaseBusy, DatabaseCorrupt, DatabaseTooNew, StoreError
 
-
-class StoreError(Exception):
-    """A known environment problem with the database file (message in Chinese)."""
-
-
-class DatabaseTooNew(StoreError):
-    pass
-
-
-class DatabaseCorrupt(StoreError):
-    pass
-
-
-class DatabaseBusy(StoreError):
-    pass
+__all__ = ["DatabaseBusy", "DatabaseCorrupt", "DatabaseTooNew", "Store", "StoreError", "check_in_background",
+           "now_iso"]
 
 
 def now_iso() -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.plan import Part, Target
-from models.values import ValueProblem, fmt_number, normalize_text
+from forms.values import ValueProblem, fmt_number, normalize_text
 
 STATUS_NAMES = {"green": "正常", "yellow": "预警", "red": "滞后", "grey": "待定", "invalid": "无效"}
 STATUS_COLORS = {"green": "#16a34a", "yellow": "#d97706", "red": "#dc2626", "grey": "#6b7280",

@@ -383,7 +383,7 @@ def test_briefing_of_generated_demo_month(app: App, tmp_path: Path) -> None:
 def test_cli_date_option_when_declared() -> None:
     import argparse
 
-    from exports.briefing import _cli_date
+    from ui.cli.briefing_cmd import _cli_date
     assert _cli_date(argparse.Namespace()) is None
     assert _cli_date(argparse.Namespace(date="2026-11-05")) == dt.date(2026, 11, 5)
     with pytest.raises(InvalidInput, match="日期格式不对"):

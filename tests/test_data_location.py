@@ -9,12 +9,13 @@ import pytest
 
 import main
 from ui import entry
+from ui import locations
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_DATA_HOME steers QStandardPaths on Linux only")
 def test_default_is_the_per_user_application_data_folder(monkeypatch: pytest.MonkeyPatch,
                                                          tmp_path: Path) -> None:
-    monkeypatch.setattr(entry, "app_dir", lambda: tmp_path)  # no portable.txt there
+    monkeypatch.setattr(locations, "app_dir", lambda: tmp_path)  # no portable.txt there
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "用户数据"))
     db = main.default_db()
     assert db.name == "zhushan.db"
@@ -24,7 +25,7 @@ def test_default_is_the_per_user_application_data_folder(monkeypatch: pytest.Mon
 def test_portable_mode_keeps_data_beside_the_program(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     (tmp_path / "portable.txt").write_text("", encoding="utf-8")
-    monkeypatch.setattr(entry, "app_dir", lambda: tmp_path)
+    monkeypatch.setattr(locations, "app_dir", lambda: tmp_path)
     assert main.default_db() == tmp_path / "data" / "zhushan.db"
 
 

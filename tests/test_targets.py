@@ -7,7 +7,7 @@ import pytest
 from models.plan import Part, Plan, Target
 from models.targets import (STATUS_COLORS, STATUS_NAMES, Baseline, Rules, describe_target, judge,
                             normalize_period, parse_period, period_time)
-from models.values import ValueProblem
+from forms.values import ValueProblem
 
 
 def part(*targets: Target, unit: str = "%", direction: str = "higher", code: str = "X01",

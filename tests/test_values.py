@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.values import (Parsed, ValueProblem, clean_text, confirmation_needed, fmt_number,
+from forms.values import (Parsed, ValueProblem, clean_text, confirmation_needed, fmt_number,
                            parse_date, parse_month, parse_number, parse_yes_no)
 
 

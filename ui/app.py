@@ -122,8 +122,8 @@ class Startup:
     def _db_path(self) -> Path:
         if getattr(self.args, "db", None):
             return Path(self.args.db)
-        import main as entry
-        return entry.default_db()
+        from ui.locations import default_db
+        return default_db()
 
     # -- the sequence ---------------------------------------------------------------------
     def start(self) -> int | None:

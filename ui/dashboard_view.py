@@ -17,7 +17,7 @@ from models.app import Actor, App
 from models.checking import Judge
 from models.dashboard import Dashboard, Series, dashboard, indicator_series
 from models.entries import month_cn
-from models.values import fmt_number
+from forms.values import fmt_number
 from ui.office_common import LIGHT_COLORS, LIGHT_NAMES, MonthCombo, RowsModel, chip_html
 
 CODE_ROLE = Qt.ItemDataRole.UserRole

@@ -10,46 +10,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-APP_NAME = "珠山区碳达峰调度系统"
-APP_ID = "ZhushanCarbonPeak"
-ORG_NAME = "Zhushan"
-__version__ = "1.0.0"
+from ui.locations import (APP_ID, APP_NAME, ORG_NAME, ROOT, __version__, app_dir, data_dir, default_db,
+                          resource_dir)
 
-ROOT = Path(__file__).resolve().parent.parent  # the program folder (where main.py is)
-
-
-def app_dir() -> Path:
-    """Folder of the executable when frozen, else of main.py."""
-    if getattr(sys, "frozen", False):
-        return Path(sys.executable).resolve().parent
-    return ROOT
-
-
-def resource_dir() -> Path:
-    base = Path(getattr(sys, "_MEIPASS", ROOT))
-    return base / "resources"
-
-
-def data_dir() -> Path:
-    """Where the database lives: beside the program in portable mode (portable.txt
-    next to main.py or the executable), else the per-user application data folder."""
-    if (app_dir() / "portable.txt").exists():
-        return app_dir() / "data"
-    from PySide6.QtCore import QCoreApplication, QStandardPaths
-    QCoreApplication.setOrganizationName(ORG_NAME)
-    QCoreApplication.setApplicationName(APP_ID)
-    loc = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(loc) if loc else Path.home() / f".{APP_ID}"
-
-
-def default_db() -> Path:
-    return data_dir() / "zhushan.db"
+__all__ = ["APP_ID", "APP_NAME", "COMMANDS", "ORG_NAME", "ROOT", "__version__", "app_dir", "build_parser",
+           "data_dir", "default_db", "main", "open_app", "parse_args", "plan_path", "resource_dir"]
 
 
 # -- argument parsing with Chinese messages ---------------------------------------
@@ -87,20 +57,20 @@ class CnParser(argparse.ArgumentParser):
 
 # command name → (module, function); handlers take (args) and return an exit code.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "catalog": ("ui.entry", "cmd_catalog"),
-    "check": ("models.checking", "cli_check"),
-    "demo": ("models.demo", "cli_demo"),
-    "export-ledger": ("exports.ledger", "cli_export_ledger"),
-    "export-template": ("exports.template", "cli_export_template"),
-    "import-excel": ("models.excel_import", "cli_import_excel"),
-    "briefing": ("exports.briefing", "cli_briefing"),
-    "make-install": ("models.exchange", "cli_make_install"),
-    "install": ("models.exchange", "cli_install"),
-    "export-package": ("models.exchange", "cli_export_package"),
-    "import-package": ("models.exchange", "cli_import_package"),
-    "export-decisions": ("models.exchange", "cli_export_decisions"),
-    "backup": ("models.backup", "cli_backup"),
-    "user": ("models.accounts", "cli_user"),
+    "catalog": ("ui.cli.check_cmd", "run_catalog"),
+    "check": ("ui.cli.check_cmd", "run_check"),
+    "demo": ("ui.cli.admin_cmds", "run_demo"),
+    "export-ledger": ("ui.cli.excel_cmds", "run_export_ledger"),
+    "export-template": ("ui.cli.excel_cmds", "run_export_template"),
+    "import-excel": ("ui.cli.excel_cmds", "run_import_excel"),
+    "briefing": ("ui.cli.briefing_cmd", "run_briefing"),
+    "make-install": ("ui.cli.exchange_cmds", "run_make_install"),
+    "install": ("ui.cli.exchange_cmds", "run_install"),
+    "export-package": ("ui.cli.exchange_cmds", "run_export_package"),
+    "import-package": ("ui.cli.exchange_cmds", "run_import_package"),
+    "export-decisions": ("ui.cli.exchange_cmds", "run_export_decisions"),
+    "backup": ("ui.cli.admin_cmds", "run_backup"),
+    "user": ("ui.cli.admin_cmds", "run_user"),
 }
 
 
@@ -215,41 +185,14 @@ def resolve_handler(command: str) -> Callable[[argparse.Namespace], int]:
 
 def plan_path(args: argparse.Namespace) -> str | None:
     """--plan, else the plan installed with a bureau database, else None (built-in plan)."""
-    if args.plan:
-        return str(args.plan)
-    db = Path(args.db) if args.db else default_db()
-    if db.exists():
-        from models.exchange import installed_plan_path
-        found = installed_plan_path(db)
-        if found is not None:
-            return str(found)
-    return None
+    from ui.cli.common import plan_path as _plan_path
+    return _plan_path(args)
 
 
 def open_app(args: argparse.Namespace) -> Any:
     """Open the database and plan named on the command line (for command handlers)."""
-    from models.app import App
-    from models.plan import load_plan
-    from models.store import Store
-    db = Path(args.db) if args.db else default_db()
-    plan = load_plan(plan_path(args))
-    return App(Store(db), plan)
-
-
-def cmd_catalog(args: argparse.Namespace) -> int:
-    from models.catalog import catalog_json
-    from models.plan import load_plan
-    plan = load_plan(plan_path(args) if args.db else args.plan)
-    streets: list[str] = []
-    if args.db and Path(args.db).exists():
-        app = open_app(args)
-        try:
-            streets = app.streets()
-        finally:
-            app.close()
-    json.dump(catalog_json(plan, streets), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-    return 0
+    from ui.cli.common import open_app as _open_app
+    return _open_app(args)
 
 
 def _opens_gui(args: argparse.Namespace) -> bool:

@@ -15,7 +15,7 @@ from forms import project_form
 from models.app import Actor, App
 from models.entries import Entries, month_cn
 from models.errors import DomainError, InvalidInput
-from models.values import fmt_number
+from forms.values import fmt_number
 from ui.form_widgets import FieldForm
 
 COLUMNS = [("name", "项目名称"), ("ptype", "类型"), ("total_invest", "总投资(万元)"),

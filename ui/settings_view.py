@@ -17,7 +17,7 @@ from models import office
 from models.app import Actor, App
 from models.assessment import COMPONENT_NAMES, COMPONENTS
 from models.errors import DomainError
-from models.values import fmt_number
+from forms.values import fmt_number
 from ui.office_common import MessageLine, RowsModel
 
 

@@ -18,7 +18,7 @@ from models.app import Actor, App
 from models.checking import Judge
 from models.entries import Entries, SaveResult
 from models.targets import STATUS_COLORS, STATUS_NAMES
-from models.values import ValueProblem, confirmation_needed, fmt_number, parse_number
+from forms.values import ValueProblem, confirmation_needed, fmt_number, parse_number
 
 TASK, MILESTONE, INDICATOR = "task", "milestone", "indicator"
 

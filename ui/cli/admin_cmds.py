@@ -1,0 +1,98 @@
+"""Administration on this PC: accounts, backups and sample data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from models.accounts import create_user, reset_password, unlock, users
+from models.app import CLI_ACTOR, current_month
+from models.backup import backup_dir, backup_now, list_backups
+from models.demo import generate_demo
+from models.errors import InvalidInput
+from models.store import Store, StoreError
+from ui.cli.common import db_path, open_app
+
+
+def run_user(args: argparse.Namespace) -> int:
+    """``user list|add|reset``: account administration on this PC (an administrator's tool)."""
+    app = open_app(args)
+    try:
+        if args.action == "list":
+            rows = users(app)
+            if not rows:
+                print("还没有账户。请先运行：python main.py user add --username admin --role admin")
+            for u in rows:
+                state = "停用" if not u.active else ("锁定" if u.locked() else "正常")
+                print(f"{u.username}\t{u.role_name}\t{u.unit or '领导小组办公室'}\t{u.display_name}\t{state}")
+            return 0
+        if not args.username:
+            sys.stderr.write("错误：请用 --username 指定账户名。\n")
+            return 2
+        password = args.password if args.password is not None else _ask_password()
+        if args.action == "add":
+            if not args.role:
+                sys.stderr.write("错误：新建账户需要 --role（clerk 填报员 / reviewer 审核员 / admin 管理员）。\n")
+                return 2
+            info = create_user(app, CLI_ACTOR, args.username, args.role, password, args.unit)
+            print(f"已新建账户 {info.username}（{info.role_name}{' · ' + info.unit if info.unit else ''}）。")
+        else:
+            reset_password(app, CLI_ACTOR, args.username, password, temporary=False)
+            unlock(app, CLI_ACTOR, args.username)
+            print(f"已重置账户 {args.username} 的密码并解除锁定。")
+        return 0
+    finally:
+        app.close()
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        raise InvalidInput("请用 --password 提供密码。")
+    import getpass
+    first = getpass.getpass("密码：")
+    if getpass.getpass("再次输入密码：") != first:
+        raise InvalidInput("两次输入的密码不一致。")
+    return first
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """``backup``: back up now; ``backup --list``: list the backups, newest first."""
+    db = db_path(args)
+    if args.list:
+        items = list_backups(db)
+        if not items:
+            print(f"还没有备份（备份目录：{backup_dir(db)}）。")
+        for b in items:
+            print(f"{b.created:%Y-%m-%d %H:%M:%S}\t{b.reason_name}\t{b.size / 1024:.0f} KB\t{b.path}")
+        return 0
+    if not db.exists():
+        raise StoreError(f"数据库文件 {db} 不存在，无需备份。")
+    store = Store(db)
+    try:
+        path = backup_now(store, "manual")
+    finally:
+        store.close()
+    print(f"已备份到 {path}")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    until = args.until or current_month()
+    app = open_app(args)
+    try:
+        def tick(done: int, total: int) -> None:
+            if done == total or done % 12 == 0:
+                sys.stderr.write(f"\r正在生成示例数据：{done}/{total}个月")
+                sys.stderr.flush()
+
+        counts = generate_demo(app, until, streets=args.streets, progress=tick)
+        sys.stderr.write("\n")
+    finally:
+        app.close()
+    print(f"已生成示例数据（{counts['months']}个月，截至{counts['until']}，{counts['units']}个填报单位）：")
+    print(f"  任务填报 {counts['task_reports']} 条，里程碑数值 {counts['milestone_values']} 条，"
+          f"项目 {counts['projects']} 个（月度记录 {counts['project_months']} 条），"
+          f"指标数值 {counts['indicator_values']} 条，报送记录 {counts['submissions']} 条，"
+          f"基期值 {counts['baselines']} 项。")
+    print("界面和导出文件将标注“示例数据”。")
+    return 0

@@ -1,0 +1,63 @@
+"""Commands for Excel files: the monthly ledger, fill-in templates and their import."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from exports.ledger import build_ledger, parse_months
+from exports.template import build_template
+from models.app import CLI_ACTOR
+from models.entries import month_cn
+from models.excel_import import NotATemplate, import_excel
+from forms.values import ValueProblem, parse_month
+from ui.cli.common import open_app
+
+
+def run_export_ledger(args: argparse.Namespace) -> int:
+    try:
+        months = parse_months(args.month)
+    except ValueProblem as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return 2
+    app = open_app(args)
+    try:
+        out = build_ledger(app, months[-1], args.output, args.unit, months=months)
+        app.log(CLI_ACTOR, "export", f"导出台账：{out.name}（{args.unit or '全部单位'}，"
+                f"{months[0]}{'至' + months[-1] if len(months) > 1 else ''}）")
+    finally:
+        app.close()
+    print(f"已导出台账：{out}")
+    return 0
+
+
+def run_export_template(args: argparse.Namespace) -> int:
+    try:
+        month = parse_month(args.month)
+    except ValueProblem as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return 2
+    app = open_app(args)
+    try:
+        unit = app.plan.canonical_unit(args.unit) or args.unit.strip()
+        out = build_template(app, month, unit, args.output)
+        app.log(CLI_ACTOR, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
+    finally:
+        app.close()
+    print(f"已导出{unit}{month_cn(month)}的填报模板：{out}")
+    return 0
+
+
+def run_import_excel(args: argparse.Namespace) -> int:
+    """Exit code 0: every row fine; 1: some rows rejected; 2: not a template."""
+    app = open_app(args)
+    try:
+        try:
+            out = import_excel(app, CLI_ACTOR, args.file, dry_run=args.dry_run)
+        except NotATemplate as exc:
+            sys.stderr.write(f"错误：{exc}\n")
+            return 2
+    finally:
+        app.close()
+    print(out.text())
+    return 0 if out.ok else 1

@@ -1,0 +1,78 @@
+"""Commands of the offline exchange: installation files, packages and decisions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from models.app import CLI_ACTOR
+from models.exchange import (PackageRejected, export_decisions, export_package, import_packages, install,
+                             make_install)
+from models.exchange_merge import MONTH_RE, STATUS_NAMES, plan_file_for
+from ui.cli.common import db_path, open_app, unknown_unit
+
+
+def run_make_install(args: argparse.Namespace) -> int:
+    app = open_app(args)
+    try:
+        if unknown_unit(app, args.unit.strip()):
+            return 2
+        out = make_install(app, CLI_ACTOR, args.unit.strip(), args.output)
+    finally:
+        app.close()
+    print(f"已生成“{args.unit.strip()}”的安装文件：{out}\n请妥善保管：文件中含有该单位的签名密钥。")
+    return 0
+
+
+def run_install(args: argparse.Namespace) -> int:
+    db = db_path(args)
+    inst = install(db, args.file)
+    print(f"安装完成：本机作为“{inst['unit']}”使用（计划版本 {inst['plan_version']}）。\n"
+          f"计划文件已保存到 {plan_file_for(db)}。")
+    return 0
+
+
+def run_export_package(args: argparse.Namespace) -> int:
+    if not MONTH_RE.match(args.month or ""):
+        sys.stderr.write(f"错误：月份“{args.month}”格式不对，应为 YYYY-MM，例如 2026-03。\n")
+        return 2
+    app = open_app(args)
+    try:
+        out = export_package(app, CLI_ACTOR, args.month, args.output)
+    finally:
+        app.close()
+    print(f"已导出报送包：{out}")
+    return 0
+
+
+def run_import_package(args: argparse.Namespace) -> int:
+    app = open_app(args)
+    rc = 0
+    try:
+        for p, res in import_packages(app, CLI_ACTOR, args.files, dry_run=args.dry_run):
+            if isinstance(res, PackageRejected):
+                sys.stderr.write(f"{res}\n")
+                rc = 1
+                continue
+            print(res.summary())
+            if args.dry_run:
+                for it in res.items:
+                    if it.status != "unchanged":
+                        print(f"  [{STATUS_NAMES[it.status]}] {it.entity} {it.key} {it.detail}".rstrip())
+            if res.conflicts:
+                sys.stderr.write(f"注意：{p.name} 有 {res.conflicts} 项冲突未导入。{res.conflict_reason}\n")
+    finally:
+        app.close()
+    return rc
+
+
+def run_export_decisions(args: argparse.Namespace) -> int:
+    app = open_app(args)
+    try:
+        if unknown_unit(app, args.unit.strip()):
+            return 2
+        out = export_decisions(app, CLI_ACTOR, args.unit.strip(), args.output)
+    finally:
+        app.close()
+    print(f"已导出给“{args.unit.strip()}”的回执包：{out}")
+    return 0
