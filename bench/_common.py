@@ -47,7 +47,7 @@ def make_demo_db(path: Path, until: str = DEMO_UNTIL) -> str:
 
     Returns a note saying what data the database holds."""
     from models.app import App
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     from models.store import Store
     path.parent.mkdir(parents=True, exist_ok=True)
     app = App(Store(path), load_plan())

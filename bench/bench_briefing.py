@@ -66,7 +66,7 @@ def main() -> int:
 
     from exports.briefing import BriefingOptions, build_briefing_ex
     from models.app import App
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     from models.store import Store
     app = App(Store(tmp / "demo.db"), load_plan())
     try:

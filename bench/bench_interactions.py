@@ -29,7 +29,7 @@ def run(tmp: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from models.app import CLI_ACTOR, App, month_add
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     from models.store import Store
     from ui.main_window import MainWindow
     from ui.qtsetup import make_application

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         note = make_demo_db(db)
-        from models.plan import load_plan
+        from models.plan_load import load_plan
         app = App(Store(db), load_plan())
         actor = Actor("bench", ADMIN, None, "测量")
         months = months_between(app.plan.first_month, "2030-12")

@@ -43,7 +43,7 @@ def add_bench_user(db: Path) -> bool:
     except ImportError:
         return False
     from models.app import App
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     from models.store import Store
     app = App(Store(db), load_plan())
     try:

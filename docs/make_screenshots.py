@@ -77,7 +77,7 @@ def main() -> int:
     from models import accounts
     from models.app import ADMIN, CLERK, App, Actor, current_month
     from models.demo import generate_demo
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     from models.store import Store
     from ui.first_run_dialog import FirstRunDialog
     from ui.login_dialog import LoginDialog
@@ -187,7 +187,7 @@ def _choose_packages(page: Any, app: Any, office: Any, clerk: Any, tmp: Path) ->
     from models import exchange
     from models.app import App, current_month
     from models.demo import generate_demo
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     from models.store import Store
     zsi = exchange.make_install(app, office, CLERK_UNIT, tmp / f"{CLERK_UNIT}.zsi")
     unit_db = tmp / "单位电脑" / "zhushan.db"

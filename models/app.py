@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 from models.catalog import sync_catalog
 from models.errors import PermissionDenied
-from models.plan import Plan, Task, load_plan
+from models.plan import Plan, Task
+from models.plan_load import load_plan
 from models.settings import Settings
 from models.store import Store, now_iso
 

@@ -23,7 +23,8 @@ from models.app import App
 from models.entries import STATE_NAMES, month_cn
 from models.package_format import (KIND_NAMES, PackageRejected, RawPackage, need_fields, need_list,
                                    read_package, sha256, verify_mac)
-from models.plan import Plan, PlanError, parse_plan
+from models.plan import Plan, PlanError
+from models.plan_parse import parse_plan
 from models.store import now_iso
 
 # Settings the office shares with the units (briefing and assessment settings stay at the office).

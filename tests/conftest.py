@@ -18,7 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from models.app import ADMIN, CLERK, REVIEWER, Actor, App  # noqa: E402
-from models.plan import Plan, load_plan  # noqa: E402
+from models.plan import Plan  # noqa: E402
+from models.plan_load import load_plan  # noqa: E402
 from models.store import Store  # noqa: E402
 
 _PLAN: Plan | None = None

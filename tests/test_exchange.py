@@ -23,7 +23,7 @@ from models.exchange import (PackageRejected, export_decisions, export_package, 
                              import_packages, install, installation, installed_plan_path, make_install,
                              preview_package)
 from models.package_format import dumps, mac_of, sha256
-from models.plan import load_plan
+from models.plan_load import load_plan
 from models.store import Store
 
 UNIT = "区城管局"  # 2 tasks, 2 milestones, 2 indicator parts

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models.plan import PlanError, display_text, load_plan
+from models.plan import PlanError, display_text
+from models.plan_load import load_plan
 
 # The published text of the plan (a copy of the seed document), to check the catalog against.
 SEED = Path(__file__).resolve().parent / "data" / "珠山区碳达峰实施方案.txt"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog
 
 from models import accounts, store as store_mod
 from models.app import ADMIN, CLERK, Actor, App
-from models.plan import DEFAULT_PLAN, load_plan, sha256_hex
+from models.plan_load import DEFAULT_PLAN, load_plan, sha256_hex
 from models.store import DatabaseCorrupt, Store, StoreError
 from ui import app as gui
 from ui import entry
@@ -381,7 +381,7 @@ def test_early_check_that_cannot_run_falls_back(tmp_path: Path) -> None:
 
 # -- the parsed plan kept beside the database ------------------------------------------------
 def test_plan_cache_is_written_reused_and_replaced(tmp_path: Path, monkeypatch) -> None:
-    import models.plan as plan_mod
+    import models.plan_load as plan_mod
     cache = tmp_path / "cache"
     fresh = load_plan(DEFAULT_PLAN, cache_dir=cache)
     files = list(cache.glob("plan-*.json"))

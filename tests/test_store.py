@@ -12,7 +12,7 @@ from models import schema
 from models.app import App
 from models.catalog import sync_catalog
 from models.entries import Entries
-from models.plan import load_plan
+from models.plan_load import load_plan
 from models.store import DatabaseCorrupt, DatabaseTooNew, Store
 
 

@@ -145,7 +145,8 @@ class Startup:
             return 1
         self._daily_backup(store)
         from models.app import App
-        from models.plan import PlanError, load_plan
+        from models.plan import PlanError
+        from models.plan_load import load_plan
         try:
             plan = load_plan(self._plan_path(store), cache_dir=self.db_path.parent / PLAN_CACHE_DIR)
         except PlanError as exc:

@@ -128,7 +128,7 @@ class SmokeCheck:
         return f"平台 {qapp.platformName()}，字体 {family}，翻译 {'、'.join(found)}"
 
     def step_plan(self) -> str:
-        from models.plan import load_plan
+        from models.plan_load import load_plan
         plan = load_plan(self.args.plan)
         if not plan.tasks or not plan.indicators:
             raise SmokeFailure("计划文件中没有任务或指标。")

@@ -71,7 +71,7 @@ def _json_type(data: object) -> str:
 def run_catalog(args: argparse.Namespace) -> int:
     """``catalog --json``: the plan's catalog (with the streets of ``--db`` when it exists)."""
     from models.catalog import catalog_json
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     plan = load_plan(plan_path(args) if args.db else args.plan)
     streets: list[str] = []
     if args.db and Path(args.db).exists():

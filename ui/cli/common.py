@@ -30,7 +30,7 @@ def plan_path(args: argparse.Namespace) -> str | None:
 
 def open_app(args: argparse.Namespace) -> App:
     """Open the database and plan named on the command line (for command handlers)."""
-    from models.plan import load_plan
+    from models.plan_load import load_plan
     from models.store import Store
     plan = load_plan(plan_path(args))
     return App(Store(db_path(args)), plan)
