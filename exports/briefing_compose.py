@@ -35,12 +35,12 @@ TASK_STATUSES = ("已完成", "推进中", "滞后", "未启动")
 
 
 def status_names() -> dict[str, str]:
-    from models.targets import STATUS_NAMES
+    from models.target_rules import STATUS_NAMES
     return dict(STATUS_NAMES)
 
 
 def status_colors() -> dict[str, str]:
-    from models.targets import STATUS_COLORS
+    from models.target_rules import STATUS_COLORS
     return dict(STATUS_COLORS)
 
 

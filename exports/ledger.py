@@ -267,7 +267,7 @@ class _Writer:
         sh.close()
 
     def indicators(self) -> None:
-        from models.targets import STATUS_NAMES
+        from models.target_rules import STATUS_NAMES
         d = self.d
         cols = [("序号", 5), ("编码", 8), ("指标/里程碑", 26), ("类别", 7), ("责任单位", 12), ("单位", 8),
                 ("目标", 28), ("基期", 12), ("数据期间", 9), ("本期数值", 11), ("序时进度值", 11),

@@ -187,7 +187,7 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     cols = [("里程碑编码", 10, None), ("所属任务", 8, None), ("里程碑", 24, None), ("目标", 28, None),
             ("计量单位", 8, None), (MILESTONE_VALUE, 12, None), (milestone_form.NOTE.label, 24, milestone_form.NOTE)]
     sh = _Sheet(wb, MILESTONES, f"{plan.district}碳达峰任务量化目标（里程碑）填报表{demo}", info, cols, cache)
-    from models.targets import describe_target
+    from models.target_words import describe_target
     for t, _role in tasks:
         for m in plan.milestones_of(t.code):
             cur = e.milestone_value(m.code, unit, month) or {}

@@ -14,8 +14,10 @@ from typing import Any
 
 from models.app import App
 from models.plan import Part
-from models.targets import (SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict, describe_target, judge,
-                            normalize_period, parse_period, value_text)
+from models.periods import normalize_period, parse_period
+from models.target_rules import SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict
+from models.target_words import describe_target, value_text
+from models.targets import judge
 from forms.values import ValueProblem, fmt_number, parse_number, parse_yes_no
 
 _UNSET: Any = object()

@@ -192,7 +192,7 @@ def assessment_rows(app: App, months: list[str]) -> list[Any]:
 
 def task_context(app: App) -> dict[str, dict[str, Any]]:
     """Per task: action label, title, lead, cooperating units, milestone requirements."""
-    from models.targets import describe_target
+    from models.target_words import describe_target
     out = {}
     for a in app.plan.actions:
         for t in a.tasks:

@@ -15,7 +15,7 @@ import main
 from models.app import App
 from models.checking import Judge, count_statuses, worst_first
 from models.entries import Entries
-from models.targets import Baseline
+from models.target_rules import Baseline
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from models.plan import Part, Plan, Target
-from models.targets import (STATUS_COLORS, STATUS_NAMES, Baseline, Rules, describe_target, judge,
-                            normalize_period, parse_period, period_time)
+from models.periods import normalize_period, parse_period, period_time
+from models.target_rules import STATUS_COLORS, STATUS_NAMES, Baseline, Rules
+from models.target_words import describe_target
+from models.targets import judge
 from forms.values import ValueProblem
 
 
@@ -443,7 +445,7 @@ def test_expected_rounding(plan: Plan) -> None:
 
 
 def test_value_text_reads_like_a_person(plan: Plan) -> None:
-    from models.targets import value_text
+    from models.target_words import value_text
     assert value_text(plan.part("I08"), 1.0) == "是"
     assert value_text(plan.part("I06b"), 0.0) == "否"
     assert value_text(plan.part("I01"), 18.6) == "18.6%"

@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.plan import Part, Target
-from models.targets import Baseline, Rules, judge, parse_period, period_time
+from models.periods import parse_period, period_time
+from models.target_rules import Baseline, Rules
+from models.targets import judge
 
 RANK = {"red": 0, "yellow": 1, "green": 2}
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, 
 
 from models.app import App
 from models.plan import Part, Target, display_text
-from models.targets import describe_target
+from models.target_words import describe_target
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 

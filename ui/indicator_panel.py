@@ -13,7 +13,7 @@ from forms import indicator_form
 from models.app import App
 from models.entries import Entries
 from models.plan import Part
-from models.targets import describe_target
+from models.target_words import describe_target
 from forms.values import fmt_number
 from ui.form_widgets import FieldEditor, FieldForm
 from ui.undo import INDICATOR, Edit, jump_note, verdict_display

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel,
 
 from models.app import App, current_month, months_between
 from models.dashboard import LIGHT_NAMES
-from models.targets import STATUS_COLORS as LIGHT_COLORS
+from models.target_rules import STATUS_COLORS as LIGHT_COLORS
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

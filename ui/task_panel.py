@@ -17,7 +17,7 @@ from forms import milestone_form, task_form
 from models.app import App
 from models.entries import Entries
 from models.plan import Task
-from models.targets import describe_target
+from models.target_words import describe_target
 from ui.form_widgets import FieldEditor, FieldForm
 from ui.undo import MILESTONE, TASK, Edit, jump_note, verdict_display
 

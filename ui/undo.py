@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from models.app import Actor, App
 from models.checking import Judge
 from models.entries import Entries, SaveResult
-from models.targets import STATUS_COLORS, STATUS_NAMES
+from models.target_rules import STATUS_COLORS, STATUS_NAMES
 from forms.values import ValueProblem, confirmation_needed, fmt_number, parse_number
 
 TASK, MILESTONE, INDICATOR = "task", "milestone", "indicator"

@@ -1,0 +1,99 @@
+"""A target made concrete: the level a value must reach, and on which side is better.
+
+``target_chain`` gives the targets judged in turn; ``resolve_level`` turns one target
+into a ``Level`` (the number, higher or lower is better, and the words for it), using
+the part's baseline for "比…下降" targets and the office's value for pending ones. When
+the level cannot be known yet it raises ``LevelUnknown`` with the Chinese reason; the
+judge (``models/targets.py``) reports that as a grey verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.plan import Part, Target
+from models.target_rules import Baseline
+from models.target_words import amount_text, round_expected
+
+EXACT_DECIMALS = 9  # decimals kept when comparing computed levels (removes float noise)
+
+
+@dataclass(frozen=True)
+class Level:
+    """A target made concrete: the level to reach and the words for it."""
+
+    target: Target
+    level: float
+    better: str  # "higher" | "lower"
+    text: str  # e.g. "目标17.5%", "控制目标0.9吨/万元", "比2020年下降10%的目标"
+    detail: str = ""  # e.g. "不高于81.9千克CO₂/百吨公里" (the level of a reduction target)
+
+    def words(self, stretch: bool = False) -> str:
+        """The target with its level: "目标17.5%", "比2020年下降10%的目标（不高于81.9…）"."""
+        return ("力争" if stretch else "") + self.text + (f"（{self.detail}）" if self.detail else "")
+
+    def note(self, stretch: bool = False) -> str:
+        """For the end of a sentence: "（2030年目标20%）"."""
+        d = f"，即{self.detail}" if self.detail else ""
+        return f"（{self.target.year}年{'力争' if stretch else ''}{self.text}{d}）"
+
+
+def better_of(part: Part, t: Target) -> str:
+    """Which side of target ``t`` is better: "higher" or "lower"."""
+    if t.op == ">=":
+        return "higher"
+    if t.op == "<=":
+        return "lower"
+    return "lower" if part.direction == "lower" else "higher"
+
+
+def target_chain(part: Part) -> tuple[list[Target], bool]:
+    """The targets judged in turn (binding ones; stretch ones when there is no binding one),
+    by year, and whether they are stretch-only."""
+    binding = sorted((t for t in part.targets if t.kind == "binding"), key=lambda t: t.year)
+    if binding:
+        return binding, False
+    return sorted(part.targets, key=lambda t: t.year), True
+
+
+def meets(v: float, level: float, better: str) -> bool:
+    """Whether ``v`` reaches ``level`` on the ``better`` side."""
+    return v >= level if better == "higher" else v <= level
+
+
+class LevelUnknown(Exception):
+    """The level of a target cannot be known yet; ``message`` says what is missing."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def resolve_level(part: Part, t: Target, baseline: Baseline | None, override: float | None,
+                  unit: str) -> Level:
+    """The concrete level of target ``t``; raises LevelUnknown when it cannot be known yet."""
+    raw = t.value if override is None else float(override)
+    better = better_of(part, t)
+    if raw is None:
+        raise LevelUnknown(f"{t.year}年目标为“确保完成省下达指标”，省级指标尚未下达，"
+                           f"请领导小组办公室在设置中录入{part.code}的目标值")
+    if t.basis == "reduction_vs_baseline":
+        by = t.baseline_year
+        if baseline is None:
+            raise LevelUnknown(f"目标是比{by}年下降{amount_text(raw, t.unit)}，"
+                               f"请领导小组办公室在设置中录入{part.code}的{by}年基期值")
+        if by is not None and baseline.year != by:
+            raise LevelUnknown(f"目标以{by}年为基期，但录入的基期是{baseline.year}年，"
+                               f"请领导小组办公室在设置中核对{part.code}的基期值")
+        level = round(baseline.value * (1 - raw / 100), EXACT_DECIMALS)
+        bound = "不高于" if better == "lower" else "不低于"
+        return Level(t, level, better, f"比{by}年下降{amount_text(raw, t.unit)}的目标",
+                     f"{bound}{amount_text(round_expected(level, unit), unit)}")
+    level = float(raw)
+    if t.op == "approx":
+        text = f"目标{amount_text(level, unit)}左右"
+    elif better == "lower":
+        text = f"控制目标{amount_text(level, unit)}"
+    else:
+        text = f"目标{amount_text(level, unit)}"
+    return Level(t, level, better, text)

@@ -1,0 +1,85 @@
+"""Targets and values in words: what clerks and the leadership read.
+
+``describe_target`` states a target in plain Chinese (“2030年≥20%”), ``value_text``
+shows a stored value (是/否 or number and unit), ``round_expected`` rounds an expected
+value for people, and the small helpers below build the pieces of the judge's
+sentences (an amount, a gap in 个百分点, a completion percentage, the subject).
+"""
+
+from __future__ import annotations
+
+import math
+
+from models.plan import Part, Target
+from forms.values import fmt_number
+
+# Units that count things: milestones in these units start from 0 at the plan's first
+# month when no baseline is entered.
+COUNT_UNITS = ("个", "家", "座", "处", "项", "辆", "台", "套", "户", "条", "所", "栋")
+
+
+def describe_target(part: Part, t: Target) -> str:
+    """A target in plain Chinese, e.g. “2030年≥20%”、“2030年比2020年下降10%”."""
+    unit = t.unit
+    if t.op == "yes":
+        return f"{t.year}年{t.label or '完成'}"
+    if t.value is None:
+        return f"{t.year}年确保完成省下达指标"
+    v = f"{fmt_number(t.value)}{unit}"
+    if t.basis == "reduction_vs_baseline":
+        text = f"{t.year}年比{t.baseline_year}年下降{v}"
+    elif t.op == "approx":
+        text = f"{t.year}年{v}左右"
+    elif t.stable:
+        text = f"到{t.year}年稳定在{v}以上"
+    elif t.op == ">=":
+        text = f"{t.year}年≥{v}"
+    else:
+        text = f"{t.year}年≤{v}"
+    if t.kind == "stretch":
+        text = "力争" + text
+    return text
+
+
+def value_text(part: Part, value: float | None) -> str:
+    """A stored value as people read it: 是/否 for yes/no targets, else number and unit."""
+    if value is None:
+        return ""
+    if part.qualitative:
+        return "是" if value >= 1 else "否"
+    return f"{fmt_number(value)}{part.unit}"
+
+
+def round_expected(x: float, unit: str = "") -> float:
+    """Expected values shown to people: 2 decimals; 4 for small intensities below 1
+    (e.g. 0.4523 吨/万元); counts (个) are whole and rounded up, since 1392.86 charging
+    piles on schedule means 1393 built."""
+    if unit in COUNT_UNITS:
+        return float(math.ceil(round(x, 6))) + 0.0
+    small = abs(x) < 1 and unit != "%"
+    r = round(x, 4) if small else round(x, 2)
+    return r + 0.0  # no "-0.0"
+
+
+def amount_text(v: float, unit: str) -> str:
+    """A number with its unit: "17.5%"."""
+    return f"{fmt_number(v)}{unit}"
+
+
+def gap_text(d: float, unit: str) -> str:
+    """A difference: 个百分点 for % units, the unit otherwise."""
+    d = round_expected(abs(d), unit)
+    if unit == "%":
+        return f"{fmt_number(d)}个百分点"
+    return f"{fmt_number(d)}{unit}"
+
+
+def percent_text(c: float) -> str:
+    """A completion percentage, one decimal: "93.3%"."""
+    return f"{fmt_number(round(c, 1))}%"
+
+
+def subject_text(part: Part, when: str) -> str:
+    """The subject of a verdict's sentence: "2026年10月新能源汽车充电桩累计"."""
+    cumulative = "累计" if part.is_milestone and part.unit in COUNT_UNITS else ""
+    return f"{when}{part.name}{cumulative}"
