@@ -17,8 +17,6 @@ run); the data are not anyone's entries. Deterministic for a given seed.
 from __future__ import annotations
 
 import random
-import re
-import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -26,144 +24,17 @@ from typing import Any
 from forms import task_form
 from models.app import ADMIN, Actor, App, month_add, months_between
 from models.errors import DomainError, InvalidInput
-from models.plan import Part, Task
+from models.demo_projects import sample_projects
+from models.demo_samples import (BASELINES, LAGGING, NEXT, PROBLEMS, RETURN_COMMENTS, STREET_NAMES, person_name,
+                                 progress_text, round_value, task_clauses, trajectory)
 from forms.values import ValueProblem, fmt_number, parse_month
 
 DEMO_ACTOR = Actor("示例数据", ADMIN, None, "示例数据生成")
-STREET_NAMES = ("珠山街道", "新村街道", "新厂街道", "里村街道", "石狮埠街道", "周路口街道",
-                "太白园街道", "昌河街道")
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国红志文斌海波宁晨欣怡浩宇"
-
-# Baselines (基期值) so that the engine can interpolate 序时 values. Sample figures.
-BASELINES: dict[str, tuple[int, float, str]] = {
-    "I01": (2020, 12.0, "2020年全区能源平衡表"),
-    "I02": (2020, 8.5, "区发改委新能源装机统计"),
-    "I03": (2020, 1.05, "2020年碳排放核算"),
-    "I04": (2020, 57.9, "2019年森林资源二类调查"),
-    "I05": (2020, 86.0, "2019年森林资源二类调查"),
-    "I06a": (2020, 38.0, "区城管局生活垃圾处理统计"),
-    "I07": (2020, 3.5, "区住建局建筑能耗统计"),
-    "I09": (2020, 12.0, "区住建局光伏建筑统计"),
-    "I10a": (2020, 48.0, "区工信局车辆登记统计"),
-    "I10b": (2020, 9.0, "区工信局车辆登记统计"),
-    "I11a": (2020, 5.6, "2020年营运车辆能耗监测"),
-    "I11b": (2020, 9.2, "2020年船舶能耗监测"),
-    "I12": (2020, 56.0, "居民出行调查"),
-    "I13": (2020, 90.5, "区农业农村和水利局统计"),
-    "I14": (2020, 40.2, "区农业农村和水利局统计"),
-    "I15": (2020, 76.0, "区农业农村和水利局统计"),
-    "1.2-M1": (2020, 6.0, "区发改委新能源装机统计"),
-    "3.3-M1": (2020, 3.5, "区住建局建筑能耗统计"),
-    "3.3-M2": (2020, 12.0, "区住建局光伏建筑统计"),
-    "4.2-M1": (2020, 56.0, "居民出行调查"),
-    "6.4-M2": (2020, 38.0, "区城管局生活垃圾处理统计"),
-    "8.2-M1": (2020, 57.9, "2019年森林资源二类调查"),
-}
-# Parts deliberately behind their trajectory (a sample needs some red and yellow).
-LAGGING = {"I10b": 0.55, "I12": 0.7, "I14": 0.85, "3.3-M2": 0.6, "10.2-M1": 0.5}
-
-ACTIVITIES = ("召开专题推进会{n}次", "组织重点企业座谈会{n}场", "开展现场督导检查{n}次",
-              "赴重点项目调研{n}次", "印发工作方案{n}份", "召开部门联席会议{n}次",
-              "组织业务培训{n}场，培训{m}人次", "走访企业{m}家", "梳理问题清单{n}项")
-RESULTS = ("各项工作按计划推进", "完成阶段性目标", "相关工作取得积极进展", "推进情况总体符合序时进度",
-           "形成工作台账并按月更新", "协调解决问题{n}个")
-PROBLEMS = ("无", "无", "无", "部分项目资金到位较慢", "企业参与积极性有待提高", "专业技术人员不足",
-            "用地、审批等前期手续办理周期较长", "统计口径与市级部门尚需进一步对接", "配套政策尚未出台")
-NEXT = ("继续推进{c}", "加强与相关部门沟通协调，推动{c}", "督促重点企业落实{c}",
-        "做好{c}的跟踪调度", "总结经验做法，深化{c}")
-RETURN_COMMENTS = ("本月进展情况过于简略，请补充具体数据。", "项目累计完成投资与上月相比减少，请核实。",
-                   "责任人信息缺失，请补充。", "请补充存在问题和下步计划。")
-
-# Project name patterns by keyword of the task title.
-PROJECT_KINDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("光伏|能源|电", ("{p}屋顶分布式光伏发电项目", "{p}天然气管网改造工程", "{p}储能电站项目"),
-     ("建设光伏组件{n}兆瓦及配套并网设施", "改造中低压燃气管网{n}公里", "建设储能系统{n}兆瓦时")),
-    ("陶瓷|建材|工业|园区|能效|节能|设备|高耗能", ("{p}陶瓷窑炉节能技术改造项目", "{p}余热回收利用项目",
-                                     "{p}电机能效提升项目"),
-     ("改造梭式窑、辊道窑{n}座", "建设余热回收系统{n}套", "更新高效电机{n}台")),
-    ("建筑|城乡|农村", ("{p}既有建筑节能改造项目", "{p}绿色建筑示范项目", "{p}农房节能改造项目"),
-     ("改造建筑面积{n}万平方米", "建设绿色建筑{n}万平方米", "改造农房{n}户")),
-    ("交通|运输|物流|充电", ("{p}公共充电站建设项目", "{p}新能源公交车购置项目", "{p}绿色物流配送中心"),
-     ("建设充电桩{n}个", "购置新能源公交车{n}辆", "建设冷链及配送仓库{n}平方米")),
-    ("循环|固废|垃圾|资源", ("{p}生活垃圾分类处理中心", "{p}建筑垃圾资源化利用项目", "{p}再生资源回收站点建设"),
-     ("日处理能力{n}吨", "年处理建筑垃圾{n}万吨", "建设回收站点{n}个")),
-    ("科技|技术|创新|碳捕集", ("{p}低碳技术研发平台", "{p}陶瓷低碳工艺中试基地", "{p}碳排放监测平台"),
-     ("建设研发实验室{n}平方米", "建设中试生产线{n}条", "接入重点企业{n}家")),
-    ("碳汇|林|生态|农业", ("{p}森林质量精准提升工程", "{p}湿地保护修复项目", "{p}生态农业示范基地"),
-     ("实施森林抚育{n}亩", "修复湿地{n}亩", "建设示范基地{n}亩")),
-]
-DEFAULT_KIND = (("{p}低碳示范项目", "{p}绿色低碳宣传教育基地"), ("实施低碳改造{n}处", "建设宣传展厅{n}平方米"))
-PLACES = ("昌江大道", "陶溪川", "金岭", "新厂", "里村", "太白园", "珠山中路", "戴家弄", "三宝", "西市区",
-          "珠山工业园", "东郊", "瓷都大道", "浙江路", "新华")
-
-
-def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _clauses(task: Task) -> list[str]:
-    """Short measure phrases from the task text (without its title and units)."""
-    text = re.sub(r"（[^（）]*负责）\s*$", "", task.text.strip())
-    out = []
-    for sent in re.split(r"[。；]", text):
-        sent = sent.strip()
-        if not sent or sent.startswith(task.title) and len(sent) <= len(task.title) + 1:
-            continue
-        for part in re.split(r"[，、]", sent):
-            if part.count("“") != part.count("”"):
-                part = part.replace("“", "").replace("”", "")
-            if 6 <= len(part) <= 30 and not re.search(r"\d{4}年", part):
-                out.append(part)
-    return out or [task.title]
-
-
-def _progress_text(rng: random.Random, task: Task, clauses: list[str], month: str, status: str) -> str:
-    m = int(month[5:7])
-    a = rng.choice(ACTIVITIES).format(n=rng.randint(1, 4), m=rng.randint(20, 150))
-    c = rng.choice(clauses)
-    r = rng.choice(RESULTS).format(n=rng.randint(1, 6))
-    if status == "未启动":
-        return f"{m}月，{task.title}相关工作正在做前期准备，已{a}，拟于下月启动“{c}”相关工作。"
-    if status == "滞后":
-        return f"{m}月，围绕“{c}”{a}，但受前期手续和资金影响，进度慢于计划。"
-    if status == "已完成":
-        return f"{m}月，{task.title}年度任务已完成，“{c}”等工作全部落实，转入常态化管理。"
-    return f"{m}月，围绕“{c}”，{a}，{r}。"
-
-
-def _trajectory(part: Part, base: tuple[int, float] | None, t: float, factor: float) -> float | None:
-    """A plausible value at fractional year ``t`` moving from the baseline to the first
-    numeric target (scaled by ``factor``: 1 on track, < 1 behind)."""
-    targets = [x for x in part.targets if x.value is not None and x.kind == "binding"] or \
-              [x for x in part.targets if x.value is not None]
-    if part.monitor or (not targets and base):
-        y0, v0 = base or (2020, 100.0)
-        return v0 * (1 + 0.012 * (t - y0))
-    if not targets:
-        return None
-    tg = targets[0]
-    if tg.basis == "reduction_vs_baseline":
-        y0, v0 = base or (tg.baseline_year or 2020, 100.0)
-        goal = v0 * (1 - (tg.value or 0) / 100)
-    else:
-        y0, v0 = base or (2023, 0.0)
-        goal = tg.value or 0.0
-    span = max(tg.year - y0, 1)
-    frac = min(max((t - y0) / span, 0.0), 1.15)
-    v = v0 + (goal - v0) * frac * factor
-    if tg.stable and part.direction == "higher":
-        v = max(v, goal + 0.05 * factor) if factor >= 1 else v0 - 0.3
-    return v
-
-
-def _round(part: Part, v: float) -> float:
-    if part.unit in ("个", "家", "座", "项", "辆"):
-        return float(round(v))
-    return round(v, 2)
 
 
 class _Gen:
+    """The rows of one run, drawn in a fixed order from one seeded random generator."""
+
     def __init__(self, app: App, until: str, seed: int):
         self.app = app
         self.plan = app.plan
@@ -228,7 +99,7 @@ class _Gen:
     def tasks(self, progress: Callable[[int, int], None] | None) -> None:
         rng = self.rng
         pairs = [(t, u) for u in self.app.reporting_units() for t, _ in self.app.tasks_of(u)]
-        clauses = {t.code: _clauses(t) for t in self.plan.tasks}
+        clauses = {t.code: task_clauses(t) for t in self.plan.tasks}
         lag = {t.code: rng.random() < 0.15 for t in self.plan.tasks}
         late_half = self.months[len(self.months) // 2:]
         finish = {t.code: (rng.choice(late_half) if rng.random() < 0.2 else "9999") for t in self.plan.tasks}
@@ -251,11 +122,11 @@ class _Gen:
                     status = "推进中"
                 # only a month still in draft may have gaps: a submitted month passed the checks
                 draft_gap = (unit, month) in self.drafts and rng.random() < 0.1
-                person = self.persons.setdefault((t.code, unit), _name(rng))
+                person = self.persons.setdefault((t.code, unit), person_name(rng))
                 c = rng.choice(clauses[t.code])
                 vals = {
                     "status": "" if draft_gap else status,
-                    "progress": _progress_text(rng, t, clauses[t.code], month, status),
+                    "progress": progress_text(rng, t, clauses[t.code], month, status),
                     "measures": "；".join(rng.sample(clauses[t.code], min(2, len(clauses[t.code])))) + "。",
                     "problems": rng.choice(PROBLEMS),
                     "next_plan": rng.choice(NEXT).format(c=c) + "。",
@@ -276,10 +147,10 @@ class _Gen:
                 else:
                     base = BASELINES.get(ms.code)
                     start = (base[0], base[1]) if base else (2023, 0.0)
-                    v = _trajectory(part, start, t_frac, factors[ms.code])
+                    v = trajectory(part, start, t_frac, factors[ms.code])
                     if v is None:
                         continue
-                    value = _round(part, max(v * rng.uniform(0.985, 1.015), 0.0))
+                    value = round_value(part, max(v * rng.uniform(0.985, 1.015), 0.0))
                     raw = fmt_number(value)
                 self.rows["milestone_values"].append((ms.code, units[0], month, value, raw, "", stamp,
                                                       f"示例·{units[0]}"))
@@ -302,78 +173,15 @@ class _Gen:
 
     # -- projects --------------------------------------------------------------------------------
     def projects(self) -> None:
-        rng = self.rng
-        for t in self.plan.tasks:
-            units = self.app.task_units(t)
-            if not units:
-                continue
-            lead = units[0]
-            names, contents = DEFAULT_KIND
-            for pat, ns, cs in PROJECT_KINDS:
-                if re.search(pat, t.title):
-                    names, contents = ns, cs
-                    break
-            for k in range(rng.randint(2, 6)):
-                early = self.months[: max(1, len(self.months) * 2 // 3)]
-                created = rng.choice(early) if k else self.months[0]
-                if (lead, created) in self.missing:
-                    continue
-                idx = rng.randrange(len(names))
-                name = names[idx].format(p=rng.choice(PLACES))
-                content = contents[idx % len(contents)].format(n=rng.randint(2, 60))
-                total = float(rng.choice((800, 1200, 2500, 3600, 5000, 8000, 12000, 20000, 35000)))
-                years = rng.randint(1, 3)
-                cy = int(created[:4])
-                start = f"{cy}-{rng.randint(int(created[5:7]), 12):02d}-{rng.randint(1, 28):02d}"
-                end_year = cy + years
-                plan_end = f"{end_year}-{rng.randint(6, 12):02d}-30"
-                late = rng.random() < 0.15
-                reduction = float(rng.randint(200, 20000)) if rng.random() < 0.7 else None
-                uid = uuid.UUID(int=rng.getrandbits(128)).hex
-                done_month = f"{end_year + (1 if late else 0)}-{plan_end[5:7]}"
-                closed = month_add(done_month, 1) if month_add(done_month, 1) <= self.until else ""
-                pid = len(self.rows["projects"]) + 1
-                self.rows["projects"].append((pid, uid, t.code, lead, name, content, "前期", total, start,
-                                              plan_end, reduction, created, closed,
-                                              f"{created}-05T10:00:00", f"示例·{lead}"))
-                spent_before = cum_year = 0.0
-                actual = ""
-                for m in self.months:
-                    if m < created or (closed and m >= closed):
-                        continue
-                    y = int(m[:4])
-                    remaining = max(total - spent_before, 0.0)
-                    year_plan = round(min(remaining, total / (years + 0.5)), 1)
-                    mi = int(m[5:7])
-                    if mi == 1:
-                        cum_year = 0.0
-                    first_mi = int(start[5:7]) if y == int(start[:4]) else 1
-                    pace = (0.55 if late else 1.0) * rng.uniform(0.92, 1.05)
-                    frac = (mi - first_mi + 1) / (13 - first_mi)
-                    cum = round(min(year_plan, year_plan * frac * pace), 1) if m >= start[:7] else 0.0
-                    cum = cum_year = max(cum, cum_year)
-                    if m >= start[:7] and not actual:
-                        actual = f"{m}-{rng.randint(1, 28):02d}" if not late else f"{month_add(m, 2)}-15"
-                    if m < start[:7]:
-                        ptype, prog = "前期", "开展项目前期工作，办理立项、用地等手续"
-                    elif m >= done_month:
-                        ptype, prog = "竣工", "项目已竣工，进入验收和试运行"
-                    else:
-                        share = min(99, int((spent_before + cum) / total * 100))
-                        ptype = "新建" if y == int(start[:4]) else "续建"
-                        prog = f"完成主体工程约{share}%，{rng.choice(('设备安装有序推进', '施工正常', '加快推进中'))}"
-                    self.rows["project_months"].append((pid, m, ptype, year_plan, cum,
-                                                        actual if actual and actual[:7] <= m else "", prog,
-                                                        f"{month_add(m, 1)}-03T10:00:00", f"示例·{lead}"))
-                    if mi == 12:
-                        spent_before += cum
+        self.rows["projects"], self.rows["project_months"] = sample_projects(
+            self.app, self.rng, self.months, self.missing, self.until)
 
     # -- indicators and baselines ------------------------------------------------------------
     def indicators(self) -> None:
         rng = self.rng
-        for code, (year, value, source) in BASELINES.items():
+        for code, (base_year, base_value, source) in BASELINES.items():
             if code in self.plan.parts_by_code:
-                self.rows["baselines"].append((code, year, value, source))
+                self.rows["baselines"].append((code, base_year, base_value, source))
         last_year = int(self.until[:4])
         first_year = int(self.months[0][:4])
         for ind in self.plan.indicators:
@@ -390,10 +198,10 @@ class _Gen:
                         value: float | None = 1.0 if year >= tyear else 0.0
                         raw = "是" if value else "否"
                     else:
-                        v = _trajectory(part, (base[0], base[1]) if base else None, year + 0.95, factor)
+                        v = trajectory(part, (base[0], base[1]) if base else None, year + 0.95, factor)
                         if v is None:
                             continue
-                        value = _round(part, v * rng.uniform(0.99, 1.01))
+                        value = round_value(part, v * rng.uniform(0.99, 1.01))
                         if part.unit == "%":
                             value = min(value, 99.5)
                         raw = fmt_number(value)
@@ -466,7 +274,6 @@ def generate_demo(app: App, until: str, streets: int = 6, seed: int = 1,
     app.invalidate()
     app.log(DEMO_ACTOR, "demo", f"生成示例数据：{app.plan.first_month}至{until}，街道{streets}个，"
             f"任务填报{counts['task_reports']}条，项目{counts['projects']}个")
-    counts.update(units=len(app.reporting_units()), months=len(gen.months), until=until)
-    return counts
-
-
+    result: dict[str, Any] = dict(counts)
+    result.update(units=len(app.reporting_units()), months=len(gen.months), until=until)
+    return result

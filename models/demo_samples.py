@@ -1,0 +1,124 @@
+"""The sample data's words and figures, and how a plausible report or value is made.
+
+Names for sample streets and people, baselines and lagging parts of the bundled plan,
+phrases for monthly task reports and review comments; ``task_clauses`` and
+``progress_text`` make a report's text from the task's own words, ``trajectory`` a
+value on its way from the baseline to the target. Used by ``models/demo.py``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from models.plan import Part, Task
+
+STREET_NAMES = ("珠山街道", "新村街道", "新厂街道", "里村街道", "石狮埠街道", "周路口街道",
+                "太白园街道", "昌河街道")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国红志文斌海波宁晨欣怡浩宇"
+
+# Baselines (基期值) so that the engine can interpolate 序时 values. Sample figures.
+BASELINES: dict[str, tuple[int, float, str]] = {
+    "I01": (2020, 12.0, "2020年全区能源平衡表"),
+    "I02": (2020, 8.5, "区发改委新能源装机统计"),
+    "I03": (2020, 1.05, "2020年碳排放核算"),
+    "I04": (2020, 57.9, "2019年森林资源二类调查"),
+    "I05": (2020, 86.0, "2019年森林资源二类调查"),
+    "I06a": (2020, 38.0, "区城管局生活垃圾处理统计"),
+    "I07": (2020, 3.5, "区住建局建筑能耗统计"),
+    "I09": (2020, 12.0, "区住建局光伏建筑统计"),
+    "I10a": (2020, 48.0, "区工信局车辆登记统计"),
+    "I10b": (2020, 9.0, "区工信局车辆登记统计"),
+    "I11a": (2020, 5.6, "2020年营运车辆能耗监测"),
+    "I11b": (2020, 9.2, "2020年船舶能耗监测"),
+    "I12": (2020, 56.0, "居民出行调查"),
+    "I13": (2020, 90.5, "区农业农村和水利局统计"),
+    "I14": (2020, 40.2, "区农业农村和水利局统计"),
+    "I15": (2020, 76.0, "区农业农村和水利局统计"),
+    "1.2-M1": (2020, 6.0, "区发改委新能源装机统计"),
+    "3.3-M1": (2020, 3.5, "区住建局建筑能耗统计"),
+    "3.3-M2": (2020, 12.0, "区住建局光伏建筑统计"),
+    "4.2-M1": (2020, 56.0, "居民出行调查"),
+    "6.4-M2": (2020, 38.0, "区城管局生活垃圾处理统计"),
+    "8.2-M1": (2020, 57.9, "2019年森林资源二类调查"),
+}
+# Parts deliberately behind their trajectory (a sample needs some red and yellow).
+LAGGING = {"I10b": 0.55, "I12": 0.7, "I14": 0.85, "3.3-M2": 0.6, "10.2-M1": 0.5}
+
+ACTIVITIES = ("召开专题推进会{n}次", "组织重点企业座谈会{n}场", "开展现场督导检查{n}次",
+              "赴重点项目调研{n}次", "印发工作方案{n}份", "召开部门联席会议{n}次",
+              "组织业务培训{n}场，培训{m}人次", "走访企业{m}家", "梳理问题清单{n}项")
+RESULTS = ("各项工作按计划推进", "完成阶段性目标", "相关工作取得积极进展", "推进情况总体符合序时进度",
+           "形成工作台账并按月更新", "协调解决问题{n}个")
+PROBLEMS = ("无", "无", "无", "部分项目资金到位较慢", "企业参与积极性有待提高", "专业技术人员不足",
+            "用地、审批等前期手续办理周期较长", "统计口径与市级部门尚需进一步对接", "配套政策尚未出台")
+NEXT = ("继续推进{c}", "加强与相关部门沟通协调，推动{c}", "督促重点企业落实{c}",
+        "做好{c}的跟踪调度", "总结经验做法，深化{c}")
+RETURN_COMMENTS = ("本月进展情况过于简略，请补充具体数据。", "项目累计完成投资与上月相比减少，请核实。",
+                   "责任人信息缺失，请补充。", "请补充存在问题和下步计划。")
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def task_clauses(task: Task) -> list[str]:
+    """Short measure phrases from the task text (without its title and units)."""
+    text = re.sub(r"（[^（）]*负责）\s*$", "", task.text.strip())
+    out = []
+    for sent in re.split(r"[。；]", text):
+        sent = sent.strip()
+        if not sent or sent.startswith(task.title) and len(sent) <= len(task.title) + 1:
+            continue
+        for part in re.split(r"[，、]", sent):
+            if part.count("“") != part.count("”"):
+                part = part.replace("“", "").replace("”", "")
+            if 6 <= len(part) <= 30 and not re.search(r"\d{4}年", part):
+                out.append(part)
+    return out or [task.title]
+
+
+def progress_text(rng: random.Random, task: Task, clauses: list[str], month: str, status: str) -> str:
+    m = int(month[5:7])
+    a = rng.choice(ACTIVITIES).format(n=rng.randint(1, 4), m=rng.randint(20, 150))
+    c = rng.choice(clauses)
+    r = rng.choice(RESULTS).format(n=rng.randint(1, 6))
+    if status == "未启动":
+        return f"{m}月，{task.title}相关工作正在做前期准备，已{a}，拟于下月启动“{c}”相关工作。"
+    if status == "滞后":
+        return f"{m}月，围绕“{c}”{a}，但受前期手续和资金影响，进度慢于计划。"
+    if status == "已完成":
+        return f"{m}月，{task.title}年度任务已完成，“{c}”等工作全部落实，转入常态化管理。"
+    return f"{m}月，围绕“{c}”，{a}，{r}。"
+
+
+def trajectory(part: Part, base: tuple[int, float] | None, t: float, factor: float) -> float | None:
+    """A plausible value at fractional year ``t`` moving from the baseline to the first
+    numeric target (scaled by ``factor``: 1 on track, < 1 behind)."""
+    targets = [x for x in part.targets if x.value is not None and x.kind == "binding"] or \
+              [x for x in part.targets if x.value is not None]
+    if part.monitor or (not targets and base):
+        y0, v0 = base or (2020, 100.0)
+        return v0 * (1 + 0.012 * (t - y0))
+    if not targets:
+        return None
+    tg = targets[0]
+    if tg.basis == "reduction_vs_baseline":
+        y0, v0 = base or (tg.baseline_year or 2020, 100.0)
+        goal = v0 * (1 - (tg.value or 0) / 100)
+    else:
+        y0, v0 = base or (2023, 0.0)
+        goal = tg.value or 0.0
+    span = max(tg.year - y0, 1)
+    frac = min(max((t - y0) / span, 0.0), 1.15)
+    v = v0 + (goal - v0) * frac * factor
+    if tg.stable and part.direction == "higher":
+        v = max(v, goal + 0.05 * factor) if factor >= 1 else v0 - 0.3
+    return v
+
+
+def round_value(part: Part, v: float) -> float:
+    if part.unit in ("个", "家", "座", "项", "辆"):
+        return float(round(v))
+    return round(v, 2)
