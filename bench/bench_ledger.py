@@ -29,7 +29,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from exports import xlsx_style as xs  # noqa: E402
-from exports.ledger import build_ledger, gather, write_ledger  # noqa: E402
+from exports.ledger import build_ledger  # noqa: E402
+from exports.ledger_gather import gather  # noqa: E402
+from exports.ledger_sheets import write_ledger  # noqa: E402
+from exports.xlsx_book import StreamBook  # noqa: E402
 from models.app import App, months_between  # noqa: E402
 
 
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         data_s = best(lambda: gather(app, months), args.repeat)
         data = gather(app, months)
         rows = data.rows_estimate()
-        ours_write = best(lambda: _write(data, xs.StreamBook(d / "ours.xlsx")), args.repeat)
+        ours_write = best(lambda: _write(data, StreamBook(d / "ours.xlsx")), args.repeat)
         base_write = best(lambda: _write(data, XwBook(d / "base.xlsx")), args.repeat)
         ours_total = best(lambda: build_ledger(app, months[-1], d / "full.xlsx", months=months), args.repeat)
         base_total = data_s + base_write

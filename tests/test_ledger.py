@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 import main as entry
 from exports import xlsx_style as xs
-from exports.ledger import SHEETS, Cancelled, build_ledger, parse_months
+from exports.ledger import Cancelled, build_ledger, parse_months
+from exports.ledger_gather import SHEETS
 from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.errors import InvalidInput, NotFound
