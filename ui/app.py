@@ -6,6 +6,11 @@ database (a corrupt file offers the latest good backup) → daily backup → pla
 sign-in → main window. An administrator's "restore backup" closes the window;
 the database is then replaced and the sequence resumes at "open the database".
 
+Here: the sequence (``Startup``), the main window built ahead while the sign-in dialog
+waits, signing out, restoring and shutting down. The questions asked are in
+``ui.startup_dialogs``; opening the database (missing or damaged file, daily backup)
+is in ``ui.startup_store``.
+
 Developer and automation switches (environment variables, documented in
 README（账户、权限与数据安全）):
 - ``ZHUSHAN_AUTOLOGIN`` + ``ZHUSHAN_AUTOLOGIN_PASSWORD``: scripted sign-in; the
@@ -20,11 +25,12 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ui.qtsetup import make_application
+from ui.startup_dialogs import Dialogs
 
 if TYPE_CHECKING:
     from models.app import Actor, App
@@ -33,53 +39,6 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 DEV_ACTOR_NAME = "developer"
-
-
-class Dialogs:
-    """The dialogs the start-up shows; tests replace it to answer without a user."""
-
-    def critical(self, title: str, text: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-        sys.stderr.write(f"{title}：{text}\n")
-        QMessageBox.critical(None, title, text)
-
-    def warning(self, title: str, text: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-        sys.stderr.write(f"{title}：{text}\n")
-        QMessageBox.warning(None, title, text)
-
-    def offer_restore(self, text: str) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-        box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库", text)
-        restore = box.addButton("恢复最近的备份", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(restore)
-        box.exec()
-        return box.clickedButton() is restore
-
-    def ask_missing(self, text: str) -> str:
-        """"restore", "new" or "quit"."""
-        from PySide6.QtWidgets import QMessageBox
-        box = QMessageBox(QMessageBox.Icon.Warning, "找不到数据库", text)
-        restore = box.addButton("恢复最近的备份", QMessageBox.ButtonRole.AcceptRole)
-        new = box.addButton("新建空数据库", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(restore)
-        box.exec()
-        clicked = box.clickedButton()
-        return "restore" if clicked is restore else "new" if clicked is new else "quit"
-
-    def first_run(self, app: App) -> Actor | None:
-        from ui.first_run_dialog import FirstRunDialog
-        dlg = FirstRunDialog(app)
-        return dlg.actor if dlg.exec() else None
-
-    def login(self, app: App, message: str = "", username: str = "",
-              prepare: Callable[[str], None] | None = None) -> Actor | None:
-        from ui.login_dialog import LoginDialog
-        dlg = LoginDialog(app, message, username, prepare=prepare)
-        return dlg.actor if dlg.exec() else None
-
 
 # Beside the database: the parsed plan, reused while the plan file is unchanged.
 PLAN_CACHE_DIR = "cache"
@@ -143,7 +102,8 @@ class Startup:
         store = self.open_store()
         if store is None:
             return 1
-        self._daily_backup(store)
+        from ui.startup_store import daily_backup
+        daily_backup(store, self.dialogs)
         from models.app import App
         from models.plan import PlanError
         from models.plan_load import load_plan
@@ -172,77 +132,8 @@ class Startup:
         return None
 
     def open_store(self) -> Store | None:
-        from models import backup
-        from models.store import DatabaseBusy, DatabaseTooNew, Store, StoreError
-        if not self._check_missing():
-            return None
-        for attempt in range(2):
-            try:
-                return Store(self.db_path)
-            except DatabaseTooNew as exc:
-                self.dialogs.critical("数据库版本过新", str(exc))
-                return None
-            except DatabaseBusy as exc:
-                self.dialogs.critical("数据库被占用", str(exc))
-                return None
-            except backup.BackupFailed as exc:
-                self.dialogs.critical("升级前备份失败", f"{exc}\n\n为安全起见，程序没有升级、也没有修改数据库。"
-                                      "请检查数据库所在磁盘的剩余空间和写入权限后重试。")
-                return None
-            except StoreError as exc:
-                good = backup.latest_good_backup(self.db_path) if attempt == 0 else None
-                if good is None:
-                    self.dialogs.critical("无法打开数据库", f"{exc}\n\n没有找到可用的备份。请联系管理员，"
-                                          f"不要删除该文件（备份目录：{backup.backup_dir(self.db_path)}）。")
-                    return None
-                text = (f"{exc}\n\n最近的可用备份：{good.created:%Y年%m月%d日 %H:%M}（{good.reason_name}）。"
-                        "\n恢复后，该备份之后录入的数据需要重新录入；当前的文件会另存到备份目录，不会删除。")
-                if not self.dialogs.offer_restore(text):
-                    return None
-                try:
-                    backup.restore(self.db_path, good.path)
-                except StoreError as exc2:
-                    self.dialogs.critical("恢复失败", str(exc2))
-                    return None
-        return None
-
-    def _check_missing(self) -> bool:
-        """A missing or empty database file while backups of it exist is more likely an
-        accident (deleted, moved, truncated) than a wish to start over: ask first."""
-        from models import backup
-        from models.store import StoreError
-        p = self.db_path
-        try:
-            empty = not p.exists() or p.stat().st_size == 0
-        except OSError:
-            return True  # opening reports the problem
-        if not empty or not backup.backup_dir(p).is_dir():
-            return True
-        good = backup.latest_good_backup(p)
-        if good is None:
-            return True
-        text = (f"数据库文件 {p} {'不存在' if not p.exists() else '是空的'}，但备份目录中有它的备份，"
-                f"最近的可用备份是 {good.created:%Y年%m月%d日 %H:%M}（{good.reason_name}）。\n\n"
-                "如果数据库文件是被误删或移动了，请恢复最近的备份；确实要从头开始时才选“新建空数据库”。")
-        choice = self.dialogs.ask_missing(text)
-        if choice == "new":
-            return True
-        if choice != "restore":
-            return False
-        try:
-            backup.restore(p, good.path)
-        except StoreError as exc:
-            self.dialogs.critical("恢复失败", str(exc))
-            return False
-        return True
-
-    def _daily_backup(self, store: Store) -> None:
-        from models.backup import daily_backup
-        from models.store import StoreError
-        try:
-            daily_backup(store)
-        except StoreError as exc:
-            self.dialogs.warning("自动备份失败", f"{exc}\n程序仍可使用，请尽快检查磁盘空间。")
+        from ui.startup_store import open_store
+        return open_store(self.db_path, self.dialogs)
 
     def _plan_path(self, store: Store) -> str | Path | None:
         """--plan if given; on a bureau installation the plan installed with it."""
