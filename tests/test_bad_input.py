@@ -126,7 +126,8 @@ def test_workspace_stores_rare_characters_and_refuses_huge_paste(qtbot, app: App
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
 
-    from ui.workspace import TASKS, Workspace
+    from ui.workspace import Workspace
+    from ui.workspace_tree import TASKS
     w = Workspace(app, jian)
     qtbot.addWidget(w)
     w.show()

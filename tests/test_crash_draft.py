@@ -24,7 +24,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from ui.qtsetup import make_application
 from models.app import App, Actor, CLERK
-from ui.workspace import Workspace, TASKS
+from ui.workspace import Workspace
+from ui.workspace_tree import TASKS
 
 qapp = make_application()
 app = App.open(sys.argv[2])
@@ -79,7 +80,8 @@ def test_draft_survives_sigkill(tmp_path, plan, qtbot, clerk_of):
         assert e.milestone_value("4.3-M1", "区工信局", "2026-10")["value"] == 2450.0
         assert e.state("区工信局", "2026-10") == "draft"
         assert e.history("task_report", "4.3", "progress")[0]["new"] == rep["progress"]
-        from ui.workspace import TASKS, Workspace
+        from ui.workspace import Workspace
+        from ui.workspace_tree import TASKS
         w = Workspace(app, clerk_of("区工信局"))
         qtbot.addWidget(w)
         w.set_month("2026-10")

@@ -10,7 +10,7 @@ from models.entries import Entries
 from models.errors import InvalidInput
 from tests.qt_helpers import answer_next_box as _answer
 from tests.test_workspace_ui import _ws
-from ui.workspace import INDICATORS, TASKS
+from ui.workspace_tree import INDICATORS, TASKS
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

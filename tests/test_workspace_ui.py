@@ -16,7 +16,8 @@ from ui.project_dialog import ProjectDialog
 from ui.qtsetup import make_application
 from tests.qt_helpers import answer_next_box as _answer
 from tests.qt_helpers import type_text
-from ui.workspace import INDICATORS, PROJECTS, TASKS, Workspace
+from ui.workspace import Workspace
+from ui.workspace_tree import INDICATORS, PROJECTS, TASKS
 
 # The offscreen platform plugin warns when a top-level window is shown.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
