@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QPushButton
 
 import main as entry
-from models import accounts
+from models import accounts, passwords, signin
 from models.app import ADMIN, CLERK, REVIEWER, App
 from models.errors import InvalidInput, NotFound, PermissionDenied
 
@@ -21,7 +21,7 @@ PW = "Zhushan#2026"
 
 @pytest.fixture(autouse=True)
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "KDF_PARAMS", dict(CHEAP))
+    monkeypatch.setattr(passwords, "KDF_PARAMS", dict(CHEAP))
 
 
 def events(app: App, kind: str) -> list[dict]:
@@ -29,22 +29,22 @@ def events(app: App, kind: str) -> list[dict]:
 
 
 def test_real_kdf_parameters_are_stored_and_verified(app: App, admin, monkeypatch) -> None:
-    monkeypatch.setattr(accounts, "KDF_PARAMS", dict(accounts.REAL_KDF_PARAMS))
+    monkeypatch.setattr(passwords, "KDF_PARAMS", dict(passwords.REAL_KDF_PARAMS))
     accounts.create_user(app, admin, "zhang", CLERK, PW, "区住建局")
     row = app.store.one("SELECT * FROM users WHERE username = 'zhang'")
     params = json.loads(row["pw_params"])
     assert params == {"alg": "scrypt", "n": 2 ** 14, "r": 8, "p": 1, "dklen": 32}
     assert len(bytes.fromhex(row["pw_salt"])) == 16
     assert PW not in row["pw_hash"] and len(row["pw_hash"]) == 64
-    actor = accounts.authenticate(app, "zhang", PW)
+    actor = signin.authenticate(app, "zhang", PW)
     assert (actor.username, actor.role, actor.unit) == ("zhang", CLERK, "区住建局")
 
 
 def test_pbkdf2_hashes_verify() -> None:
     params = {"alg": "pbkdf2_sha256", "iterations": 200_000, "dklen": 32}
-    h, s, p = accounts.hash_password(PW, params=params)
-    assert accounts.verify_password(PW, h, s, p)
-    assert not accounts.verify_password(PW + "x", h, s, p)
+    h, s, p = passwords.hash_password(PW, params=params)
+    assert passwords.verify_password(PW, h, s, p)
+    assert not passwords.verify_password(PW + "x", h, s, p)
 
 
 def test_salts_differ_per_user(app: App, admin) -> None:
@@ -57,11 +57,11 @@ def test_salts_differ_per_user(app: App, admin) -> None:
 
 def test_login_success_and_failure_are_logged(app: App, admin) -> None:
     accounts.create_user(app, admin, "li", CLERK, PW, "区发改委", "李四")
-    with pytest.raises(accounts.LoginFailed, match="用户名或密码错误"):
-        accounts.authenticate(app, "li", "wrong-password")
-    with pytest.raises(accounts.LoginFailed, match="用户名或密码错误"):
-        accounts.authenticate(app, "nobody", PW)
-    actor = accounts.authenticate(app, "li", PW)
+    with pytest.raises(signin.LoginFailed, match="用户名或密码错误"):
+        signin.authenticate(app, "li", "wrong-password")
+    with pytest.raises(signin.LoginFailed, match="用户名或密码错误"):
+        signin.authenticate(app, "nobody", PW)
+    actor = signin.authenticate(app, "li", PW)
     assert actor.label == "李四"
     failed = events(app, "login_failed")
     assert [e["actor"] for e in failed] == ["li", "nobody"]
@@ -73,44 +73,44 @@ def test_login_success_and_failure_are_logged(app: App, admin) -> None:
 def test_lockout_after_five_wrong_passwords(app: App, admin) -> None:
     accounts.create_user(app, admin, "wang", CLERK, PW, "区住建局")
     t0 = datetime(2026, 11, 24, 9, 0, 0)
-    for i in range(accounts.MAX_FAILED - 1):
-        with pytest.raises(accounts.LoginFailed, match=f"再输错{accounts.MAX_FAILED - 1 - i}次"):
-            accounts.authenticate(app, "wang", "bad-password", now=t0)
-    with pytest.raises(accounts.AccountLocked, match="锁定15分钟"):
-        accounts.authenticate(app, "wang", "bad-password", now=t0)
+    for i in range(signin.MAX_FAILED - 1):
+        with pytest.raises(signin.LoginFailed, match=f"再输错{signin.MAX_FAILED - 1 - i}次"):
+            signin.authenticate(app, "wang", "bad-password", now=t0)
+    with pytest.raises(signin.AccountLocked, match="锁定15分钟"):
+        signin.authenticate(app, "wang", "bad-password", now=t0)
     # Even the right password is refused while locked.
-    with pytest.raises(accounts.AccountLocked):
-        accounts.authenticate(app, "wang", PW, now=t0 + timedelta(minutes=14))
+    with pytest.raises(signin.AccountLocked):
+        signin.authenticate(app, "wang", PW, now=t0 + timedelta(minutes=14))
     info = accounts.user(app, "wang")
     assert info.locked(t0) and info.locked_until == "2026-11-24T09:15:00"
-    actor = accounts.authenticate(app, "wang", PW, now=t0 + timedelta(minutes=15, seconds=1))
+    actor = signin.authenticate(app, "wang", PW, now=t0 + timedelta(minutes=15, seconds=1))
     assert actor.username == "wang"
     assert accounts.user(app, "wang").locked_until == ""
 
 
 def test_admin_unlocks(app: App, admin, clerk_of) -> None:
     accounts.create_user(app, admin, "zhao", CLERK, PW, "区住建局")
-    for _ in range(accounts.MAX_FAILED):
-        with pytest.raises((accounts.LoginFailed, accounts.AccountLocked)):
-            accounts.authenticate(app, "zhao", "bad-password")
+    for _ in range(signin.MAX_FAILED):
+        with pytest.raises((signin.LoginFailed, signin.AccountLocked)):
+            signin.authenticate(app, "zhao", "bad-password")
     with pytest.raises(PermissionDenied):
         accounts.unlock(app, clerk_of("区住建局"), "zhao")
     accounts.unlock(app, admin, "zhao")
-    assert accounts.authenticate(app, "zhao", PW).username == "zhao"
+    assert signin.authenticate(app, "zhao", PW).username == "zhao"
 
 
 def test_weaker_stored_parameters_are_upgraded_on_login(app: App, admin, monkeypatch) -> None:
     accounts.create_user(app, admin, "qian", REVIEWER, PW)
     stronger = {"alg": "scrypt", "n": 32, "r": 2, "p": 1, "dklen": 32}
-    monkeypatch.setattr(accounts, "KDF_PARAMS", stronger)
-    accounts.authenticate(app, "qian", PW)
+    monkeypatch.setattr(passwords, "KDF_PARAMS", stronger)
+    signin.authenticate(app, "qian", PW)
     assert json.loads(app.store.scalar("SELECT pw_params FROM users WHERE username = 'qian'")) == stronger
-    assert accounts.authenticate(app, "qian", PW).username == "qian"
+    assert signin.authenticate(app, "qian", PW).username == "qian"
 
 
 def test_change_own_password(app: App, admin) -> None:
     accounts.create_user(app, admin, "sun", CLERK, PW, "区工信局")
-    me = accounts.authenticate(app, "sun", PW)
+    me = signin.authenticate(app, "sun", PW)
     with pytest.raises(InvalidInput, match="原密码不正确"):
         accounts.change_password(app, me, "not-my-password", "NewPass#2026")
     with pytest.raises(InvalidInput, match="至少需要8个字符"):
@@ -119,23 +119,23 @@ def test_change_own_password(app: App, admin) -> None:
         with pytest.raises(InvalidInput, match="密码太简单"):
             accounts.change_password(app, me, PW, easy)
     accounts.change_password(app, me, PW, "NewPass#2026")
-    with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(app, "sun", PW)
-    assert accounts.authenticate(app, "sun", "NewPass#2026").username == "sun"
+    with pytest.raises(signin.LoginFailed):
+        signin.authenticate(app, "sun", PW)
+    assert signin.authenticate(app, "sun", "NewPass#2026").username == "sun"
     assert events(app, "password")[-1]["actor"] == "sun"
 
 
 def test_reset_by_admin_forces_a_change(app: App, admin, reviewer) -> None:
     accounts.create_user(app, admin, "zhou", CLERK, PW, "区住建局")
-    zhou = accounts.authenticate(app, "zhou", PW)
+    zhou = signin.authenticate(app, "zhou", PW)
     for who in (zhou, reviewer):
         with pytest.raises(PermissionDenied, match="只有管理员"):
             accounts.reset_password(app, who, "zhou", "Temp#12345")
     accounts.reset_password(app, admin, "zhou", "Temp#12345")
-    assert accounts.must_change_password(app, "zhou")
-    me = accounts.authenticate(app, "zhou", "Temp#12345")
+    assert signin.must_change_password(app, "zhou")
+    me = signin.authenticate(app, "zhou", "Temp#12345")
     accounts.change_password(app, me, "Temp#12345", "Mine#12345")
-    assert not accounts.must_change_password(app, "zhou")
+    assert not signin.must_change_password(app, "zhou")
     assert "重置账户 zhou 的密码" in events(app, "account")[-1]["detail"]
 
 
@@ -185,8 +185,8 @@ def test_first_admin_only_on_empty_database_and_last_admin_kept(app: App) -> Non
         accounts.update_user(app, boss, "admin", role=REVIEWER)
     accounts.create_user(app, boss, "admin2", ADMIN, PW)
     accounts.set_active(app, boss, "admin2", False)
-    with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(app, "admin2", PW)
+    with pytest.raises(signin.LoginFailed):
+        signin.authenticate(app, "admin2", PW)
 
 
 def test_bureau_installation_admits_only_its_unit(app: App, admin) -> None:
@@ -196,11 +196,11 @@ def test_bureau_installation_admits_only_its_unit(app: App, admin) -> None:
     accounts.create_user(app, admin, "local", ADMIN, PW)
     app.settings.set("installation", {"unit": "区住建局"})
     assert accounts.installation_unit(app) == "区住建局"
-    assert accounts.authenticate(app, "jian", PW).unit == "区住建局"
-    assert accounts.authenticate(app, "local", PW).is_admin
+    assert signin.authenticate(app, "jian", PW).unit == "区住建局"
+    assert signin.authenticate(app, "local", PW).is_admin
     for name in ("gong", "shen"):
         with pytest.raises(PermissionDenied, match="区住建局的填报电脑"):
-            accounts.authenticate(app, name, PW)
+            signin.authenticate(app, name, PW)
     # New accounts on a unit's PC: its clerks and local administrators only.
     with pytest.raises(InvalidInput, match="只能新建区住建局的填报员"):
         accounts.create_user(app, admin, "gong2", CLERK, PW, "区工信局")
@@ -241,8 +241,8 @@ def test_cli_user_add_list_reset(db_path: Path, capsys, plan) -> None:
     assert "已重置账户 clerk1" in capsys.readouterr().out
     app = App.open(db_path)
     try:
-        assert accounts.authenticate(app, "clerk1", "Other#2026").unit == "区住建局"
-        assert not accounts.must_change_password(app, "clerk1")
+        assert signin.authenticate(app, "clerk1", "Other#2026").unit == "区住建局"
+        assert not signin.must_change_password(app, "clerk1")
         assert events(app, "account")[0]["actor"] == "命令行"
     finally:
         app.close()
@@ -295,7 +295,7 @@ def test_login_after_reset_requires_new_password(qtbot, app: App, admin) -> None
     qtbot.keyClicks(dlg.password, "Temp#12345")
     dlg.ok.click()
     assert dlg.result() == QDialog.DialogCode.Accepted
-    assert accounts.authenticate(app, "li", "Mine#12345").username == "li"
+    assert signin.authenticate(app, "li", "Mine#12345").username == "li"
 
 
 def test_first_run_dialog(qtbot, app: App) -> None:
@@ -346,7 +346,7 @@ def test_accounts_view_creates_resets_and_disables(qtbot, app: App, admin) -> No
 
     view.run_dialog = fill_reset
     view.reset_btn.click()
-    assert accounts.must_change_password(app, "jian01")
+    assert signin.must_change_password(app, "jian01")
     assert "待改密码" in view.table.item(view.table.currentRow(), 4).text()
     view.active_btn.click()
     assert not accounts.user(app, "jian01").active
@@ -358,7 +358,7 @@ def test_accounts_view_creates_resets_and_disables(qtbot, app: App, admin) -> No
 def test_my_account_view_changes_password(qtbot, app: App, admin) -> None:
     from ui.accounts_view import MyAccountView
     accounts.create_user(app, admin, "li", CLERK, PW, "区发改委")
-    me = accounts.authenticate(app, "li", PW)
+    me = signin.authenticate(app, "li", PW)
     view = MyAccountView(app, me)
     qtbot.addWidget(view)
     qtbot.keyClicks(view.form.old, PW)
@@ -366,7 +366,7 @@ def test_my_account_view_changes_password(qtbot, app: App, admin) -> None:
     qtbot.keyClicks(view.form.again, "Mine#12345")
     view.form.ok.click()
     assert "密码已修改" in view.done_label.text()
-    assert accounts.authenticate(app, "li", "Mine#12345").username == "li"
+    assert signin.authenticate(app, "li", "Mine#12345").username == "li"
     assert view.form.old.text() == "" and not view.form.isHidden()
     qtbot.keyClicks(view.form.old, "typed")
     cancel = next(b for b in view.form.findChildren(QPushButton) if b.text() == "取消")
@@ -381,9 +381,9 @@ def test_event_log_records_logins_reviews_imports_exports_and_settings(
     from tests.office_data import fill_and_submit
     unit, month = "区住建局", "2026-10"
     accounts.create_user(app, admin, "jian", CLERK, PW, unit)
-    with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(app, "jian", "not-the-password")
-    clerk = accounts.authenticate(app, "jian", PW)
+    with pytest.raises(signin.LoginFailed):
+        signin.authenticate(app, "jian", "not-the-password")
+    clerk = signin.authenticate(app, "jian", PW)
     fill_and_submit(app, clerk, unit, month)
     review.return_submission(app, reviewer, unit, month, "请补充投资数据")
     from models.entries import Entries
@@ -414,7 +414,7 @@ def test_event_log_records_logins_reviews_imports_exports_and_settings(
 def test_damaged_stored_hash_is_a_failed_login_not_a_crash(app: App, admin) -> None:
     accounts.create_user(app, admin, "li", CLERK, PW, "区发改委")
     app.store.execute("UPDATE users SET pw_params = '{not json', pw_salt = 'zz' WHERE username = 'li'")
-    with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(app, "li", PW)
+    with pytest.raises(signin.LoginFailed):
+        signin.authenticate(app, "li", PW)
     accounts.reset_password(app, admin, "li", "Fresh#12345", temporary=False)
-    assert accounts.authenticate(app, "li", "Fresh#12345").username == "li"
+    assert signin.authenticate(app, "li", "Fresh#12345").username == "li"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from models import accounts
+from models import accounts, passwords, signin
 from models.app import CLERK, Actor, App
 from models.entries import MAX_TEXT, Entries
 from models.errors import InvalidInput
@@ -101,21 +101,21 @@ def test_project_with_rare_characters(app: App, jian: Actor) -> None:
 
 
 def test_accounts_with_odd_names_and_passwords(app: App, admin, monkeypatch) -> None:
-    monkeypatch.setattr(accounts, "KDF_PARAMS", dict(CHEAP))
+    monkeypatch.setattr(passwords, "KDF_PARAMS", dict(CHEAP))
     accounts.create_user(app, admin, "张🌱𪚥", CLERK, "密码" + RARE + "!", UNIT, display_name=RARE + "\x00")
-    actor = accounts.authenticate(app, "张🌱𪚥", "密码" + RARE + "!")
+    actor = signin.authenticate(app, "张🌱𪚥", "密码" + RARE + "!")
     assert actor.display_name == RARE
     with pytest.raises(InvalidInput, match="空格或控制字符"):
         accounts.create_user(app, admin, SQL, CLERK, "Password#1", UNIT)
-    with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(app, SQL, SQL)
+    with pytest.raises(signin.LoginFailed):
+        signin.authenticate(app, SQL, SQL)
     with pytest.raises(InvalidInput, match="最多32个字符"):
         accounts.create_user(app, admin, "长" * 40, CLERK, "Password#1", UNIT)
     with pytest.raises(InvalidInput, match="控制字符"):
         accounts.create_user(app, admin, "ok", CLERK, "Pass\x00word#1", UNIT)
     assert accounts.event_log(app, admin, text=SQL)  # the failed login is searchable, verbatim
-    with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(app, "巨\x00" * 100_000, "x")
+    with pytest.raises(signin.LoginFailed):
+        signin.authenticate(app, "巨\x00" * 100_000, "x")
     logged = accounts.event_log(app, admin, kind="login_failed")[0]["actor"]
     assert logged == "巨" * 64
     tables_intact(app)

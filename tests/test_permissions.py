@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models import accounts, office, review
+from models import accounts, office, passwords, review
 from models.app import ADMIN, CLERK, REVIEWER, Actor, App
 from models.entries import Entries
 from models.errors import PermissionDenied
@@ -24,7 +24,7 @@ PW = "Zhushan#2026"
 
 @pytest.fixture(autouse=True)
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "KDF_PARAMS", dict(CHEAP))
+    monkeypatch.setattr(passwords, "KDF_PARAMS", dict(CHEAP))
 
 
 @pytest.fixture

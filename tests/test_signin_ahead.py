@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from models import accounts, store as store_mod
+from models import accounts, passwords, signin, store as store_mod
 from models.app import ADMIN, CLERK, Actor, App
 from models.plan_load import DEFAULT_PLAN, load_plan, sha256_hex
 from models.store import DatabaseCorrupt, Store, StoreError
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 @pytest.fixture(autouse=True)
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "KDF_PARAMS", dict(CHEAP))
+    monkeypatch.setattr(passwords, "KDF_PARAMS", dict(CHEAP))
 
 
 class CountingDerive:
@@ -51,7 +51,7 @@ class CountingDerive:
 # -- the key derivation on a worker thread -------------------------------------------------
 def test_deriver_prepares_the_key_once() -> None:
     derive = CountingDerive()
-    kd = accounts.KeyDeriver(derive)
+    kd = passwords.KeyDeriver(derive)
     try:
         kd.start("secret-1", b"s" * 16, CHEAP)
         got = kd.derive("secret-1", b"s" * 16, CHEAP)
@@ -68,7 +68,7 @@ def test_deriver_prepares_the_key_once() -> None:
 def test_deriver_is_busy_until_done_and_keeps_only_the_latest_input() -> None:
     gate = threading.Event()
     derive = CountingDerive(gate)
-    kd = accounts.KeyDeriver(derive)
+    kd = passwords.KeyDeriver(derive)
     try:
         kd.start("a", b"1" * 16, CHEAP)
         assert kd.busy()
@@ -88,27 +88,27 @@ def test_deriver_is_busy_until_done_and_keeps_only_the_latest_input() -> None:
 
 
 def test_deriver_hands_errors_to_the_caller_and_works_after_close() -> None:
-    kd = accounts.KeyDeriver(CountingDerive(fail=True))
+    kd = passwords.KeyDeriver(CountingDerive(fail=True))
     kd.start("x", b"0" * 16, CHEAP)
     with pytest.raises(ValueError, match="broken"):
         kd.derive("x", b"0" * 16, CHEAP)
     kd.close()
-    ok = accounts.KeyDeriver(CountingDerive())
+    ok = passwords.KeyDeriver(CountingDerive())
     ok.close()  # closed: derives on the caller's thread
     assert ok.derive("y", b"0" * 16, CHEAP) == hashlib.sha256(b"0" * 16 + b"y").digest()
 
 
 def test_authenticate_decides_the_same_with_a_deriver(app: App, admin: Actor) -> None:
     accounts.create_user(app, admin, "li", CLERK, PW, "区发改委")
-    kd = accounts.KeyDeriver()
+    kd = passwords.KeyDeriver()
     try:
-        salt, params = accounts.kdf_inputs(app, "li")
+        salt, params = signin.kdf_inputs(app, "li")
         kd.start("wrong-password", salt, params)
-        with pytest.raises(accounts.LoginFailed):
-            accounts.authenticate(app, "li", "wrong-password", derive=kd.derive)
+        with pytest.raises(signin.LoginFailed):
+            signin.authenticate(app, "li", "wrong-password", derive=kd.derive)
         assert accounts.user(app, "li").failed == 1  # counted as without the helper
         kd.start(PW, salt, params)
-        assert accounts.authenticate(app, "li", PW, derive=kd.derive).unit == "区发改委"
+        assert signin.authenticate(app, "li", PW, derive=kd.derive).unit == "区发改委"
         assert accounts.user(app, "li").failed == 0
     finally:
         kd.close()
@@ -116,21 +116,21 @@ def test_authenticate_decides_the_same_with_a_deriver(app: App, admin: Actor) ->
 
 def test_unknown_names_get_the_same_derivation(app: App, admin: Actor) -> None:
     accounts.create_user(app, admin, "li", CLERK, PW, "区发改委")
-    salt, params = accounts.kdf_inputs(app, "li")
+    salt, params = signin.kdf_inputs(app, "li")
     stored = app.store.one("SELECT pw_salt, pw_params FROM users WHERE username = 'li'")
     assert salt.hex() == stored["pw_salt"] and params == __import__("json").loads(stored["pw_params"])
-    nobody = accounts.kdf_inputs(app, "nobody")
-    assert nobody == (accounts._UNKNOWN_SALT, CHEAP)
+    nobody = signin.kdf_inputs(app, "nobody")
+    assert nobody == (signin._UNKNOWN_SALT, CHEAP)
     accounts.set_active(app, admin, "li", False)
-    assert accounts.kdf_inputs(app, "li") == nobody  # inactive: like an unknown name
+    assert signin.kdf_inputs(app, "li") == nobody  # inactive: like an unknown name
     seen: list[tuple[bytes, dict]] = []
 
     def spy(password: str, salt: bytes, params: dict[str, Any]) -> bytes:
         seen.append((salt, params))
-        return accounts._derive(password, salt, params)
+        return passwords._derive(password, salt, params)
 
-    with pytest.raises(accounts.LoginFailed):
-        accounts.authenticate(app, "nobody", PW, derive=spy)
+    with pytest.raises(signin.LoginFailed):
+        signin.authenticate(app, "nobody", PW, derive=spy)
     assert seen == [nobody]
 
 
@@ -141,7 +141,7 @@ def test_typing_the_password_derives_ahead(qtbot, app: App, admin: Actor) -> Non
     dlg = LoginDialog(app)
     qtbot.addWidget(dlg)
     derive = CountingDerive()
-    dlg.deriver = accounts.KeyDeriver(derive)
+    dlg.deriver = passwords.KeyDeriver(derive)
     qtbot.keyClicks(dlg.username, "li")
     qtbot.keyClicks(dlg.password, PW)
     qtbot.waitUntil(lambda: not dlg.preparing(), timeout=5000)
@@ -171,7 +171,7 @@ def test_signing_in_at_once_prepares_first(qtbot, app: App, admin: Actor) -> Non
     from ui.login_dialog import LoginDialog
     accounts.create_user(app, admin, "li", CLERK, PW, "区发改委")
     order: list[str] = []
-    real = accounts.authenticate
+    real = signin.authenticate
 
     def spy(*a: Any, **k: Any) -> Actor:
         order.append("authenticate")
@@ -181,11 +181,11 @@ def test_signing_in_at_once_prepares_first(qtbot, app: App, admin: Actor) -> Non
     qtbot.addWidget(dlg)
     dlg.password.setText(PW)
     import ui.login_dialog as ld
-    ld.accounts.authenticate = spy  # type: ignore[assignment]
+    ld.signin.authenticate = spy  # type: ignore[assignment]
     try:
         dlg.try_login()
     finally:
-        ld.accounts.authenticate = real  # type: ignore[assignment]
+        ld.signin.authenticate = real  # type: ignore[assignment]
     assert order == ["prepare li", "authenticate"]
     assert dlg.result() == QDialog.DialogCode.Accepted
 
@@ -210,7 +210,7 @@ class Dialogs(gui.Dialogs):
         self.prefilled.append(username)
         if prepare is not None and self.prepare_as is not None:
             prepare(self.prepare_as)
-        return accounts.authenticate(app, *self.login_as)
+        return signin.authenticate(app, *self.login_as)
 
 
 def make_db(path: Path) -> None:

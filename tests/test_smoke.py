@@ -102,10 +102,10 @@ def test_startup_probe_signs_in_like_a_person(tmp_path: Path, monkeypatch, nowai
     """With accounts the probe fills the sign-in dialog: it waits while the dialog gets
     ready (reported as wait_ms), then signs in; the main window shown is the one built
     while the dialog waited. With NOWAIT it signs in at once."""
-    from models import accounts
+    from models import accounts, passwords
     from models.app import App
     from ui.smoke import LOGIN_ENV, NOWAIT_ENV
-    monkeypatch.setattr(accounts, "KDF_PARAMS", {"alg": "scrypt", "n": 16, "r": 1, "p": 1, "dklen": 32})
+    monkeypatch.setattr(passwords, "KDF_PARAMS", {"alg": "scrypt", "n": 16, "r": 1, "p": 1, "dklen": 32})
     db = tmp_path / "登录" / "probe.db"
     app = App.open(db)
     try:

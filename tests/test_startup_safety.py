@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import main as entry
-from models import accounts, backup
+from models import accounts, backup, passwords, signin
 from models.app import ADMIN, CLERK, Actor, App
 from models.entries import Entries
 from models.instance import InstanceLock
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 @pytest.fixture(autouse=True)
 def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "KDF_PARAMS", dict(CHEAP))
+    monkeypatch.setattr(passwords, "KDF_PARAMS", dict(CHEAP))
 
 
 class FakeDialogs(gui.Dialogs):
@@ -72,7 +72,7 @@ class FakeDialogs(gui.Dialogs):
             prepare(self.prepare_as)
         if self.login_as is None:
             return None
-        return accounts.authenticate(app, *self.login_as)
+        return signin.authenticate(app, *self.login_as)
 
     def kinds(self) -> list[str]:
         return [k for k, _ in self.shown]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from models import accounts
+from models import accounts, passwords, signin
 from models.app import ADMIN, CLERK, REVIEWER, ROLE_NAMES, Actor, App
 from models.errors import DomainError
 from models.store import StoreError
@@ -47,7 +47,7 @@ class UserDialog(QDialog):
             self.role.setCurrentIndex(self.role.findData(existing.role))
             if existing.unit:
                 self.unit.setCurrentText(existing.unit)
-        self.password = password_edit(f"至少{accounts.MIN_PASSWORD}个字符")
+        self.password = password_edit(f"至少{passwords.MIN_PASSWORD}个字符")
         self.again = password_edit()
         form = QFormLayout()
         form.addRow("用户名：", self.username)
@@ -92,7 +92,7 @@ class ResetPasswordDialog(QDialog):
         self.setWindowTitle(f"重置密码：{username}")
         note = QLabel("设置一个临时密码告知本人；对方下次登录时必须改为自己的新密码。")
         note.setWordWrap(True)
-        self.password = password_edit(f"至少{accounts.MIN_PASSWORD}个字符")
+        self.password = password_edit(f"至少{passwords.MIN_PASSWORD}个字符")
         self.again = password_edit()
         form = QFormLayout()
         form.addRow(note)
@@ -135,7 +135,7 @@ class AccountsView(QWidget):
             row.addWidget(b)
         row.addStretch(1)
         hint = QLabel("填报员只能填报本单位的数据；审核员审核各单位的报送；管理员另可管理账户、设置和备份。"
-                      f"密码连续输错{accounts.MAX_FAILED}次，账户锁定{accounts.LOCK_MINUTES}分钟。")
+                      f"密码连续输错{signin.MAX_FAILED}次，账户锁定{signin.LOCK_MINUTES}分钟。")
         hint.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(hint)

@@ -199,7 +199,7 @@ class Startup:
             self.prepared = None
 
     def sign_in(self, app: App) -> Actor | None:
-        from models import accounts
+        from models import accounts, signin
         from models.app import ADMIN, Actor
         from models.errors import DomainError
         from models.store import StoreError
@@ -214,8 +214,8 @@ class Startup:
         message = ""
         if username and password is not None:
             try:
-                actor = accounts.authenticate(app, username, password)
-                if not accounts.must_change_password(app, actor.username):
+                actor = signin.authenticate(app, username, password)
+                if not signin.must_change_password(app, actor.username):
                     return actor
                 message = "管理员重置了您的密码，请登录后设置新密码。"
             except (DomainError, StoreError) as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
-from models import accounts
+from models import accounts, passwords
 from models.app import Actor, App
 from models.errors import DomainError
 from models.store import StoreError
@@ -29,7 +29,7 @@ class FirstRunDialog(QDialog):
         self.display = QLineEdit()
         self.display.setPlaceholderText("例如：张三")
         self.display.setMaxLength(40)
-        self.password = password_edit(f"至少{accounts.MIN_PASSWORD}个字符")
+        self.password = password_edit(f"至少{passwords.MIN_PASSWORD}个字符")
         self.again = password_edit()
         form = QFormLayout()
         form.addRow("管理员用户名：", self.username)

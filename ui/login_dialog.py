@@ -3,9 +3,9 @@
 The sign-in dialog is the first window of a normal start, so this module imports
 little. While it waits for the user it gets the next steps ready: the slow password
 key derivation starts on a worker thread as the password is typed
-(``accounts.KeyDeriver``), and ``prepare(username)``, given by the start-up, loads
+(``passwords.KeyDeriver``), and ``prepare(username)``, given by the start-up, loads
 and builds the main window for the account named in the dialog. Neither decides
-anything: ``accounts.authenticate`` alone accepts or refuses, and a window prepared
+anything: ``signin.authenticate`` alone accepts or refuses, and a window prepared
 for someone else is thrown away.
 """
 
@@ -18,7 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGridLayout, QLabel, QLayout, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from models import accounts
+from models import accounts, passwords, signin
 from models.app import Actor, App
 from models.errors import DomainError
 from models.store import StoreError
@@ -56,7 +56,7 @@ def finish_dialog(dlg: QDialog, parts: list[QWidget | QLayout], ok_text: str,
 def password_edit(placeholder: str = "") -> QLineEdit:
     ed = QLineEdit()
     ed.setEchoMode(QLineEdit.EchoMode.Password)
-    ed.setMaxLength(accounts.MAX_PASSWORD)
+    ed.setMaxLength(passwords.MAX_PASSWORD)
     if placeholder:
         ed.setPlaceholderText(placeholder)
     return ed
@@ -79,7 +79,7 @@ class LoginDialog(QDialog):
         self.app = app
         self.actor: Actor | None = None
         self.prepare = prepare
-        self.deriver = accounts.KeyDeriver()
+        self.deriver = passwords.KeyDeriver()
         self._pending_prepare: str | None = None
         self._painted = False
         # Replaceable in tests: run a nested dialog, True when accepted.
@@ -144,7 +144,7 @@ class LoginDialog(QDialog):
         password = self.password.text()
         if password and self.username.text().strip():
             try:
-                salt, params = accounts.kdf_inputs(self.app, self.username.text())
+                salt, params = signin.kdf_inputs(self.app, self.username.text())
             except StoreError:
                 return  # signing in reports the database problem
             self.deriver.start(password, salt, params)
@@ -160,14 +160,14 @@ class LoginDialog(QDialog):
         self._derive_ahead()  # under way on the worker thread while the window is prepared
         self._prepare_now()
         try:
-            actor = accounts.authenticate(self.app, self.username.text(), self.password.text(),
+            actor = signin.authenticate(self.app, self.username.text(), self.password.text(),
                                           derive=self.deriver.derive)
         except (DomainError, StoreError) as exc:
             self.error.setText(str(exc))
             self.password.clear()
             self.password.setFocus()
             return
-        if accounts.must_change_password(self.app, actor.username):
+        if signin.must_change_password(self.app, actor.username):
             dlg = ChangePasswordDialog(self.app, actor, old_password=self.password.text(), parent=self)
             if not self.run_dialog(dlg):
                 self.error.setText("管理员重置了您的密码，请先设置新密码再登录。")
@@ -198,7 +198,7 @@ class ChangePasswordDialog(QDialog):
             note = QLabel("管理员重置了您的密码，请设置一个只有您知道的新密码。")
             note.setWordWrap(True)
             form.addRow(note)
-        self.new = password_edit(f"至少{accounts.MIN_PASSWORD}个字符")
+        self.new = password_edit(f"至少{passwords.MIN_PASSWORD}个字符")
         self.again = password_edit()
         form.addRow("新密码：", self.new)
         form.addRow("再次输入：", self.again)
