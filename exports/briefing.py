@@ -24,7 +24,7 @@ from exports.briefing_compose import (SECTION_KEYS, SECTION_TITLES, compose, com
 from exports.pdf_fonts import font_set
 from models import briefing_data as bd
 from models.app import CLI_ACTOR, Actor, App
-from models.entries import month_cn
+from models.entries_base import month_cn
 from models.errors import InvalidInput
 
 __all__ = ["BriefingOptions", "build_briefing", "compose", "SECTION_KEYS",

@@ -15,7 +15,7 @@ from typing import Any
 
 from models import briefing_data as bd
 from models.app import App
-from models.entries import month_cn
+from models.entries_base import month_cn
 
 SECTION_KEYS = ("overview", "tasks", "indicators", "problems", "next", "notice")
 SECTION_TITLES = {

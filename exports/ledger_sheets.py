@@ -222,7 +222,7 @@ class _Writer:
         sh.close()
 
     def reporting(self) -> None:
-        from models.entries import STATE_NAMES
+        from models.entries_base import STATE_NAMES
         d = self.d
         cols = [("序号", 5), ("单位", 16), ("报送状态", 10), ("应填项", 7), ("已填项", 7), ("报送时间", 17),
                 ("是否按时", 9), ("审核通过", 9), ("退回次数", 8), ("缺报事项", 46)]

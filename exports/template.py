@@ -18,7 +18,8 @@ from exports import xlsx_style as xs
 from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, DATE, MONEY, NUMBER, YESNO, Field
 from models.app import App
-from models.entries import Entries, month_cn
+from models.entries import Entries
+from models.entries_base import month_cn
 from models.errors import DomainError, InvalidInput, NotFound
 from models.excel_import import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
                                  MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,

@@ -28,7 +28,8 @@ from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, Field
 from models.app import Actor, App
 from models.backup import backup_now
-from models.entries import Entries, month_cn
+from models.entries import Entries
+from models.entries_base import month_cn
 from models.errors import DomainError
 from forms.values import ValueProblem, as_text, parse_month
 

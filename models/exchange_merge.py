@@ -20,7 +20,7 @@ from typing import Any
 
 from forms import project_form, task_form
 from models.app import App
-from models.entries import STATE_NAMES, month_cn
+from models.entries_base import STATE_NAMES, month_cn
 from models.package_format import (KIND_NAMES, PackageRejected, RawPackage, need_fields, need_list,
                                    read_package, sha256, verify_mac)
 from models.plan import Plan, PlanError

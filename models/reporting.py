@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from models.app import App
-from models.entries import STATE_NAMES, due_date, month_cn
+from models.entries_base import STATE_NAMES, due_date, month_cn
 
 SUBMITTED_STATES = ("submitted", "approved")
 _TASK_REQUIRED = ("status", "progress", "person")

@@ -20,7 +20,8 @@ from datetime import date
 from typing import Any
 
 from models.app import Actor, App
-from models.entries import STATE_NAMES, Entries, month_cn
+from models.entries import Entries
+from models.entries_base import STATE_NAMES, month_cn
 from models.errors import DomainError, InvalidInput, NotFound
 from models.reporting import UnitMonthReport, reporting_status
 from models.store import now_iso

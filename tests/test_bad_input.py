@@ -10,7 +10,8 @@ import pytest
 
 from models import accounts, passwords, signin
 from models.app import CLERK, Actor, App
-from models.entries import MAX_TEXT, Entries
+from models.entries import Entries
+from models.entries_base import MAX_TEXT
 from models.errors import InvalidInput
 from tests.office_data import fill
 

@@ -10,7 +10,8 @@ import main
 from models.app import App, months_between
 from models.checking import Judge
 from models.demo import generate_demo
-from models.entries import Entries, due_date
+from models.entries import Entries
+from models.entries_base import due_date
 from models.errors import DomainError, InvalidInput
 from models.store import Store
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from models import review
 from models.app import month_add, months_between
-from models.entries import Entries, due_date
+from models.entries import Entries
+from models.entries_base import due_date
 from models.reporting import reminder_html, reminder_list, reminder_text, reporting_status, status_many, summary
 from tests.office_data import fill, fill_and_submit, past_month, this_month
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from models import review
-from models.entries import Entries, due_date
+from models.entries import Entries
+from models.entries_base import due_date
 from models.errors import DomainError, InvalidInput, Locked, PermissionDenied
 from models.office import set_setting
 from tests.office_data import fill, fill_and_submit

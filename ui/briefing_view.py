@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QDateEdit, QFileDialog, QFormLayout, QHBoxLayout,
                                QVBoxLayout, QWidget)
 
 from models.app import Actor, App, current_month
-from models.entries import month_cn
+from models.entries_base import month_cn
 from ui.office_common import MessageLine, MonthCombo
 
 # Section keys and tab titles (the same keys as exports.briefing_compose.SECTION_KEYS,

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHea
 from models.app import Actor, App
 from models.checking import Judge
 from models.dashboard import Dashboard, Series, dashboard, indicator_series
-from models.entries import month_cn
+from models.entries_base import month_cn
 from forms.values import fmt_number
 from ui.office_common import LIGHT_COLORS, LIGHT_NAMES, MonthCombo, RowsModel, chip_html
 

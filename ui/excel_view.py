@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
                                QLabel, QPlainTextEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget)
 
 from models.app import Actor, App, current_month, months_between
-from models.entries import month_cn
+from models.entries_base import month_cn
 
 ALL_UNITS = "全部单位（汇总台账）"
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFile
 
 from models import exchange
 from models.app import Actor, App, current_month
-from models.entries import month_cn
+from models.entries_base import month_cn
 from models.errors import DomainError
 from models.exchange import PackagePreview, PackageRejected
 from ui.office_common import MessageLine, MonthCombo, RowsModel

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHB
 
 from forms import project_form
 from models.app import Actor, App
-from models.entries import Entries, month_cn
+from models.entries import Entries
+from models.entries_base import month_cn
 from models.errors import DomainError, InvalidInput
 from forms.values import fmt_number
 from ui.form_widgets import FieldForm

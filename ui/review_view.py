@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
 
 from models import review
 from models.app import Actor, App
-from models.entries import month_cn
+from models.entries_base import month_cn
 from models.errors import DomainError
 from models.reporting import reminder_html, reporting_status, summary
 from ui.office_common import MessageLine, MonthCombo, RowsModel, preview_and_print, print_to_pdf
@@ -223,7 +223,7 @@ class ReviewView(QWidget):
 def detail_html(d: dict[str, Any]) -> str:
     e = html.escape
     sub = d["submission"]
-    from models.entries import STATE_NAMES
+    from models.entries_base import STATE_NAMES
     parts = [f"<h3>{e(d['unit'])} · {e(month_cn(d['month']))}</h3>",
              f"<p>状态：<b>{e(STATE_NAMES.get(sub['state'], sub['state']) or '未填报')}</b>"]
     if sub.get("submitted_at"):

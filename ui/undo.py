@@ -16,7 +16,8 @@ from PySide6.QtGui import QUndoCommand
 
 from models.app import Actor, App
 from models.checking import Judge
-from models.entries import Entries, SaveResult
+from models.entries import Entries
+from models.entries_base import SaveResult
 from models.target_rules import STATUS_COLORS, STATUS_NAMES
 from forms.values import ValueProblem, confirmation_needed, fmt_number, parse_number
 

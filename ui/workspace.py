@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (QFrame, QLabel, QListWidget, QScrollArea, QSplitt
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from models.app import Actor, App, current_month, month_add, months_between
-from models.entries import STATE_NAMES, Entries
+from models.entries import Entries
+from models.entries_base import STATE_NAMES
 from ui.indicator_panel import IndicatorPanel
 from ui.project_dialog import ProjectPanel
 from ui.task_panel import TaskPanel

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton
 
-from models.entries import STATE_NAMES, month_cn
+from models.entries_base import STATE_NAMES, month_cn
 
 
 class MonthBar(QHBoxLayout):

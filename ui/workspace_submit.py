@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMessageBox
 
-from models.entries import month_cn
+from models.entries_base import month_cn
 from models.errors import DomainError, InvalidInput
 from ui.workspace_saving import EditSaving
 from ui.workspace_tree import INDICATORS, TASKS

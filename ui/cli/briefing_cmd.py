@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from exports.briefing import BriefingOptions, build_briefing_ex, check_month
-from models.entries import month_cn
+from models.entries_base import month_cn
 from models.errors import InvalidInput
 from ui.cli.common import open_app
 

@@ -1,0 +1,120 @@
+"""Figures of plan parts: a unit's cumulative milestone figures and the indicator values.
+
+Both are parsed with the part's unit (numbers) or as 是/否 (qualitative parts); a
+value that cannot be parsed is kept as typed and reported as a problem. Indicator
+values are stored per period (the month, or the year for yearly indicators).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forms.values import as_text
+from models.app import Actor
+from models.entries_base import EntriesBase, SaveResult, _parse_part_value, _store_raw
+from models.errors import NotFound, PermissionDenied
+from models.store import now_iso
+
+
+class IndicatorEntries(EntriesBase):
+    """Milestone figures (per unit and month) and indicator values (per period)."""
+
+    # -- milestone figures -------------------------------------------------------------
+    def milestone_value(self, code: str, unit: str, month: str) -> dict[str, Any] | None:
+        return self.store.one("SELECT * FROM milestone_values WHERE milestone_code = ? AND unit = ? AND month = ?",
+                              (code, unit, month))
+
+    def save_milestone_value(self, actor: Actor, code: str, unit: str, month: str, raw: Any,
+                             note: str | None = None, origin: str = "form") -> SaveResult:
+        part = self.plan.parts_by_code.get(code)
+        if part is None or not part.task:
+            raise NotFound(f"里程碑编码“{code}”不存在。")
+        task = self.plan.task(part.task)
+        if self.app.task_role(task, unit) is None:
+            raise PermissionDenied(f"里程碑{code}所属任务{task.code}没有分配给{unit}。")
+        self._check_edit(actor, unit, month)
+        old = self.milestone_value(code, unit, month) or {"value": None, "raw": "", "note": ""}
+        value, raw_s, errors = _parse_part_value(part, raw, f"{part.name}（累计）")
+        new_note = old["note"] if note is None else _store_raw(note, "说明")
+        changes = [(k, o, n) for k, o, n in (("value", old["value"], value), ("raw", old["raw"], raw_s),
+                                              ("note", old["note"], new_note)) if as_text(o) != as_text(n)]
+        if not changes:
+            return SaveResult([], errors)
+        with self.store.tx() as c:
+            c.execute(
+                "INSERT INTO milestone_values(milestone_code, unit, month, value, raw, note, updated_at, updated_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(milestone_code, unit, month) DO UPDATE SET "
+                "value = excluded.value, raw = excluded.raw, note = excluded.note, "
+                "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                (code, unit, month, value, raw_s, new_note, now_iso(), actor.username))
+            self._audit(c, actor, unit, month, "milestone", code,
+                        [ch for ch in changes if ch[0] != "raw"] or changes, origin)
+            self._touch(c, unit, month)
+        return SaveResult([k for k, _, _ in changes], errors)
+
+    def milestone_series(self, code: str, unit: str | None = None) -> list[tuple[str, float]]:
+        """(month, cumulative value) of a milestone, by default the lead unit's."""
+        part = self.plan.part(code)
+        if unit is None:
+            unit = self.app.task_units(self.plan.task(part.task))[0]
+        return [(r["month"], r["value"]) for r in self.store.query(
+            "SELECT month, value FROM milestone_values WHERE milestone_code = ? AND unit = ? "
+            "AND value IS NOT NULL ORDER BY month", (code, unit))]
+
+    # -- indicator values ------------------------------------------------------------------
+    def period_for(self, part_code: str, month: str) -> str:
+        part = self.plan.part(part_code)
+        return month if part.frequency == "month" else month[:4]
+
+    def indicator_value(self, part_code: str, period: str) -> dict[str, Any] | None:
+        return self.store.one("SELECT * FROM indicator_values WHERE part_code = ? AND period = ?",
+                              (part_code, period))
+
+    def save_indicator_value(self, actor: Actor, part_code: str, unit: str, month: str,
+                             raw: Any, source: str | None = None, note: str | None = None,
+                             period: str | None = None, origin: str = "form") -> SaveResult:
+        part = self.plan.parts_by_code.get(part_code)
+        if part is None or part.task:
+            raise NotFound(f"指标编码“{part_code}”不存在。")
+        ind = self.plan.indicator_of(part_code)
+        if ind is not None and ind.responsible_unit != unit:
+            raise PermissionDenied(f"指标{part_code}“{part.name}”的责任单位是{ind.responsible_unit}，不是{unit}。")
+        self._check_edit(actor, unit, month)
+        period = period or self.period_for(part_code, month)
+        old = self.indicator_value(part_code, period) or {"value": None, "raw": "", "source": "", "note": ""}
+        value, raw_s, errors = _parse_part_value(part, raw, part.name)
+        new = {"value": value, "raw": raw_s,
+               "source": old["source"] if source is None else _store_raw(source, "数据来源"),
+               "note": old["note"] if note is None else _store_raw(note, "说明")}
+        changes = [(k, old[k], new[k]) for k in ("value", "raw", "source", "note") if as_text(old[k]) != as_text(new[k])]
+        if not changes:
+            return SaveResult([], errors)
+        with self.store.tx() as c:
+            c.execute(
+                "INSERT INTO indicator_values(part_code, period, unit, month, value, raw, source, note, updated_at, updated_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(part_code, period) DO UPDATE SET "
+                "unit = excluded.unit, month = excluded.month, value = excluded.value, raw = excluded.raw, "
+                "source = excluded.source, note = excluded.note, updated_at = excluded.updated_at, "
+                "updated_by = excluded.updated_by",
+                (part_code, period, unit, month, new["value"], new["raw"], new["source"], new["note"],
+                 now_iso(), actor.username))
+            self._audit(c, actor, unit, month, "indicator", f"{part_code}@{period}",
+                        [ch for ch in changes if ch[0] != "raw"] or changes, origin)
+            self._touch(c, unit, month)
+        return SaveResult([k for k, _, _ in changes], errors)
+
+    def indicator_series(self, part_code: str) -> list[tuple[str, float]]:
+        return [(r["period"], r["value"]) for r in self.store.query(
+            "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
+            "ORDER BY period", (part_code,))]
+
+    def previous_indicator_value(self, part_code: str, period: str) -> float | None:
+        return self.store.scalar(
+            "SELECT value FROM indicator_values WHERE part_code = ? AND period < ? AND value IS NOT NULL "
+            "ORDER BY period DESC LIMIT 1", (part_code, period))
+
+    def previous_milestone_value(self, code: str, unit: str, month: str) -> dict[str, Any] | None:
+        """The unit's latest milestone figure before ``month`` (a cumulative starting point)."""
+        return self.store.one(
+            "SELECT * FROM milestone_values WHERE milestone_code = ? AND unit = ? AND month < ? "
+            "AND raw != '' ORDER BY month DESC LIMIT 1", (code, unit, month))
