@@ -184,19 +184,19 @@ def _submit_check(ws: Any, app: Any, actor: Any, qapp: Any) -> None:
 def _choose_packages(page: Any, app: Any, office: Any, clerk: Any, tmp: Path) -> None:
     """The office previewing a unit's package: install the unit on a second database, let it
     export its package for last month, and choose that file on the office's exchange page."""
-    from models import exchange
+    from models import exchange_export, exchange_install
     from models.app import App, current_month
     from models.demo import generate_demo
     from models.plan_load import load_plan
     from models.store import Store
-    zsi = exchange.make_install(app, office, CLERK_UNIT, tmp / f"{CLERK_UNIT}.zsi")
+    zsi = exchange_install.make_install(app, office, CLERK_UNIT, tmp / f"{CLERK_UNIT}.zsi")
     unit_db = tmp / "单位电脑" / "zhushan.db"
     unit_db.parent.mkdir(parents=True, exist_ok=True)
-    exchange.install(unit_db, zsi)
-    unit_app = App(Store(unit_db), load_plan(exchange.installed_plan_path(unit_db)))
+    exchange_install.install(unit_db, zsi)
+    unit_app = App(Store(unit_db), load_plan(exchange_install.installed_plan_path(unit_db)))
     try:
         generate_demo(unit_app, current_month(), streets=6, seed=2)
-        zsp = exchange.export_package(unit_app, clerk, current_month(),
+        zsp = exchange_export.export_package(unit_app, clerk, current_month(),
                                       tmp / f"{CLERK_UNIT}-{current_month()}.zsp")
     finally:
         unit_app.close()

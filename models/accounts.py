@@ -126,7 +126,7 @@ def _active_admins(app: App) -> int:
 
 def installation_unit(app: App) -> str | None:
     """The unit of a bureau installation (None on the office's PC). Same rule as
-    ``models.exchange.installation``, read directly to keep sign-in light."""
+    ``models.exchange_common.installation``, read directly to keep sign-in light."""
     inst = app.settings.get("installation")
     if isinstance(inst, dict) and inst.get("unit"):
         return str(inst["unit"])

@@ -1,319 +1,45 @@
-"""Offline exchange between the units' PCs and the office, by files.
+"""Importing exchange packages: previews, and applying a package in one transaction.
 
-- The office makes an installation file (``.zsi``) per unit: plan, shared settings, the
-  unit's identity and a secret key. A unit's PC imports it once and then works as that unit.
-- A unit exports a submission package (``.zsp``) per month: its entries, submission state and
-  audit records, signed with HMAC-SHA256 under the unit's key.
-- The office previews and imports packages: rejected packages change nothing; accepted ones
-  are merged in one transaction each (never deleting, never overwriting an approved month).
-- The office sends back decisions (review states, comments, plan and settings updates) as a
-  ``.zsp`` of kind "decisions" that the unit imports with the same checks.
+- The office previews and imports a unit's submission packages (``models.exchange_merge``);
+  a unit imports the office's decisions packages (``models.exchange_decisions``).
+- A rejected package changes nothing; an accepted one is applied in one transaction
+  (never deleting, never overwriting an approved month); the database is backed up first.
 
-The file format is in ``models.package_format`` and README (数据交换).
+Installation files are in ``models.exchange_install``, writing packages in
+``models.exchange_export``; the file format is in ``models.package_format`` and README (数据交换).
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from models.app import CLI_ACTOR, Actor, App
+from models.app import Actor, App
 from models.backup import backup_now
 from models.catalog import sync_catalog
-from models.errors import DomainError, InvalidInput, NotFound
-from models.exchange_merge import (
-    MONTH_RE,
-    SHARED_SETTINGS,
-    STATUS_NAMES,
-    SUB_KEYS,
-    TASK_KEYS,
-    PackagePreview,
-    PreviewItem,
-    installation,
-    load_package,
-    office_id,
-    parse_plan_text,
-    plan_file_for,
-    set_setting,
-    to_json,
-    unit_key,
-)
-from models.package_format import KIND_NAMES, PackageRejected, RawPackage, read_package, sha256, write_package
-from models.settings import Settings
-from models.store import Store, now_iso
-
-__all__ = ["STATUS_NAMES", "PackagePreview", "PackageRejected", "PreviewItem", "export_decisions", "export_package",
-           "import_package", "import_packages", "install", "installation", "installed_plan_path",
-           "make_install", "preview_package"]
-
-INSTALL_EXT = ".zsi"
-PACKAGE_EXT = ".zsp"
+from models.errors import DomainError
+from models.exchange_common import installation, plan_file_for, set_setting, to_json
+from models.exchange_decisions import prepare_decisions
+from models.exchange_merge import prepare_submission
+from models.exchange_preview import PackagePreview, Work
+from models.package_format import KIND_NAMES, PackageRejected, RawPackage, read_package
+from models.store import now_iso
 
 
-# -- the installed plan ----------------------------------------------------------------------------
-
-def installed_plan_path(db_path: str | Path) -> Path | None:
-    """The plan file installed for the database at ``db_path``, or None (use --plan or the
-    built-in plan). Restores the file from the database if it was lost."""
-    f = plan_file_for(db_path)
-    if f.is_file():
-        return f
-    db = Path(db_path)
-    if not db.is_file():
-        return None
-    try:
-        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM plan_meta WHERE key = 'installed_plan_toml'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    if not row:
-        return None
-    try:
-        f.write_bytes(str(row[0]).encode("utf-8"))
-    except OSError:
-        return None
-    return f
-
-
-def _check_month(month: str) -> str:
-    month = (month or "").strip()
-    if not MONTH_RE.match(month):
-        raise InvalidInput(f"月份“{month}”格式不对，应为 YYYY-MM，例如 2026-03。")
-    return month
-
-
-def _plan_text(app: App) -> str:
-    try:
-        data = Path(app.plan.path).read_bytes()
-    except OSError as exc:
-        raise DomainError(f"无法读取计划文件 {app.plan.path}：{exc.strerror or exc}") from None
-    if sha256(data) != app.plan.digest:
-        raise DomainError("计划文件在程序启动后被修改过，请重新启动程序后再生成。")
-    return data.decode("utf-8")
-
-
-def _remember_plan(app: App) -> None:
-    known = dict(app.settings.get("exchange_known_plans") or {})
-    if known.get(app.plan.digest) != app.plan.version:
-        known[app.plan.digest] = app.plan.version
-        app.settings.set("exchange_known_plans", known)
-
-
-def _manifest(app: App, actor: Actor, kind: str, unit: str, month: str, oid: str,
-              counts: dict[str, int]) -> dict[str, Any]:
-    return {"kind": kind, "unit": unit, "month": month, "plan_id": app.plan.plan_id,
-            "plan_version": app.plan.version, "plan_digest": app.plan.digest, "office_id": oid,
-            "created_at": datetime.now().isoformat(timespec="microseconds"),
-            "created_by": actor.username, "counts": counts}
-
-
-def _shared_settings(app: App) -> dict[str, Any]:
-    return {k: app.settings.get(k) for k in SHARED_SETTINGS}
-
-
-# -- installation ----------------------------------------------------------------------------------
-
-def make_install(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
-    """Write the installation file of ``unit`` (office only). The unit's key is made once."""
-    actor.require_office("生成安装文件")
-    inst = installation(app)
-    if inst:
-        raise DomainError(f"本机是{inst['unit']}的单位安装，不能生成安装文件；请在办公室电脑上操作。")
-    if unit not in app.reporting_units():
-        raise NotFound(f"“{unit}”不是填报单位，不能生成安装文件。")
-    text = _plan_text(app)
-    with app.store.tx() as c:
-        oid = office_id(app)
-        if not oid:
-            oid = secrets.token_hex(16)
-            app.settings.set("office_id", oid)
-        key = unit_key(app, unit)
-        if key is None:
-            key = secrets.token_bytes(32).hex()
-            c.execute("INSERT INTO unit_keys(unit, secret, created_at) VALUES (?, ?, ?)",
-                      (unit, key, now_iso()))
-        _remember_plan(app)
-        content = {"unit": unit, "office_id": oid, "secret": key,
-                   "plan": {"id": app.plan.plan_id, "version": app.plan.version,
-                            "digest": app.plan.digest, "toml": text},
-                   "settings": _shared_settings(app), "streets": app.streets()}
-        out = write_package(path, _manifest(app, actor, "install", unit, "", oid, {}), content, None)
-        app.log(actor, "exchange", f"生成安装文件：{unit} → {out.name}")
-    return out
-
-
-def _parse_install(raw: RawPackage) -> tuple[dict[str, Any], dict[str, Any], str]:
-    name = raw.name
-    if raw.kind != "install":
-        raise PackageRejected(f"文件 {name} 是{KIND_NAMES.get(raw.kind, '其他文件')}，不是安装文件，已拒绝。")
-    c = raw.content
-    plan = c.get("plan")
-    ok = (isinstance(c.get("unit"), str) and c["unit"] and c["unit"] == raw.manifest["unit"]
-          and isinstance(c.get("office_id"), str) and c["office_id"] == raw.manifest["office_id"]
-          and isinstance(c.get("secret"), str) and re.fullmatch(r"[0-9a-f]{64}", c["secret"])
-          and isinstance(plan, dict) and isinstance(plan.get("toml"), str)
-          and isinstance(c.get("settings"), dict) and isinstance(c.get("streets"), list)
-          and all(isinstance(s, str) and s.strip() for s in c["streets"]))
-    if not ok:
-        raise PackageRejected(f"安装文件 {name} 的内容不完整或已损坏，已拒绝，数据库未作任何修改。")
-    text = plan["toml"]
-    if sha256(text.encode("utf-8")) != raw.manifest["plan_digest"]:
-        raise PackageRejected(f"安装文件 {name} 中的计划文件校验失败，已拒绝，数据库未作任何修改。")
-    return c, plan, text
-
-
-def install(app_or_db_path: App | str | Path, path: str | Path,
-            actor: Actor | None = None) -> dict[str, Any]:
-    """Import an installation file into a unit's database; returns the installation dict.
-    Refuses an office database and a database already installed as another unit.
-    Setting up the PC is an administrator's action (``actor`` defaults to the command line)."""
-    actor = actor or CLI_ACTOR
-    actor.require_admin("导入安装文件")
+def load_package(app: App, path: str | Path) -> Work:
+    """Read and check a package: a submission (at the office) or decisions (at a unit)."""
     raw = read_package(path)
-    content, _plan_info, text = _parse_install(raw)
-    unit = content["unit"]
-    given = isinstance(app_or_db_path, App)
-    db_path = app_or_db_path.store.path if isinstance(app_or_db_path, App) else Path(app_or_db_path)
-    plan_path = plan_file_for(db_path)
-    plan = parse_plan_text(text, plan_path, f"安装文件 {raw.name}")
-    if unit not in [u.name for u in plan.units if u.kind != "streets"] and unit not in content["streets"]:
-        raise PackageRejected(f"安装文件 {raw.name} 中的单位“{unit}”不在计划中，已拒绝。")
-    store = app_or_db_path.store if isinstance(app_or_db_path, App) else Store(db_path)
-    try:
-        settings = Settings(store)
-        if isinstance(settings.get("office_id"), str) and settings.get("office_id"):
-            raise PackageRejected("本数据库是领导小组办公室的数据库，不能导入单位安装文件。")
-        old = settings.get("installation")
-        if isinstance(old, dict) and old.get("unit") and old["unit"] != unit:
-            raise PackageRejected(f"本机已安装为“{old['unit']}”，不能再安装为“{unit}”。"
-                                  "如需更换单位，请使用新的数据库文件。")
-        try:
-            plan_path.parent.mkdir(parents=True, exist_ok=True)
-            plan_path.write_bytes(text.encode("utf-8"))
-        except OSError as exc:
-            raise DomainError(f"无法写入计划文件 {plan_path}：{exc.strerror or exc}") from None
-        if isinstance(app_or_db_path, App):
-            app = app_or_db_path
-            app.plan = plan
-            sync_catalog(store, plan)
-        else:
-            app = App(store, plan)
-        inst = {"unit": unit, "office_id": content["office_id"], "plan_id": plan.plan_id,
-                "plan_version": plan.version, "plan_digest": plan.digest,
-                "plan_file": plan_path.name, "installed_at": now_iso()}
-        with store.tx() as c:
-            _add_streets(c, content["streets"])
-            for k, v in content["settings"].items():
-                if k in SHARED_SETTINGS:
-                    set_setting(c, k, v)
-            c.execute("INSERT INTO unit_keys(unit, secret, created_at) VALUES (?, ?, ?) "
-                      "ON CONFLICT(unit) DO UPDATE SET secret = excluded.secret",
-                      (unit, content["secret"], now_iso()))
-            set_setting(c, "installation", inst)
-            c.execute("INSERT INTO plan_meta(key, value) VALUES ('installed_plan_toml', ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (text,))
-            app.log(actor, "exchange", f"导入安装文件：{raw.name}，本机作为“{unit}”使用")
-        app.invalidate()
-    finally:
-        if not given:
-            store.close()
-    return inst
-
-
-def _add_streets(c: sqlite3.Connection, streets: Iterable[str]) -> None:
-    for name in streets:
-        n = c.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-        c.execute("INSERT INTO units(name, kind, sort, active, from_plan) VALUES (?, 'street', ?, 1, 0) "
-                  "ON CONFLICT(name) DO NOTHING", (name.strip(), 1000 + n))
+    if raw.kind == "install":
+        raise PackageRejected(f"文件 {raw.name} 是安装文件，请使用“导入安装文件”功能。数据库未作任何修改。")
+    if raw.kind == "submission":
+        return prepare_submission(app, raw)
+    return prepare_decisions(app, raw)
 
 
 def preview_package(app: App, path: str | Path) -> PackagePreview:
     """Check a package and report what importing it would do. Changes nothing."""
     return load_package(app, path).preview
-
-
-# -- submission packages (unit → office) -----------------------------------------------------------
-
-def export_package(app: App, actor: Actor, month: str, path: str | Path) -> Path:
-    """Write the unit's package for ``month`` (on the unit's PC)."""
-    inst = installation(app)
-    if not inst:
-        raise DomainError("本机尚未导入安装文件，不能导出报送包。请先在“数据交换”页导入办公室发来的安装文件。")
-    unit = inst["unit"]
-    actor.require_unit(unit, "导出该单位的报送包")
-    month = _check_month(month)
-    key = unit_key(app, unit)
-    if not key:
-        raise DomainError("本机的单位密钥缺失，请重新导入安装文件。")
-    q = app.store.query
-    tasks = q(f"SELECT task_code, unit, month, {', '.join(TASK_KEYS)}, updated_at, updated_by "
-              "FROM task_reports WHERE unit = ? AND month = ? ORDER BY task_code", (unit, month))
-    miles = q("SELECT milestone_code, unit, month, value, raw, note, updated_at, updated_by "
-              "FROM milestone_values WHERE unit = ? AND month = ? ORDER BY milestone_code", (unit, month))
-    inds = q("SELECT part_code, period, unit, month, value, raw, source, note, updated_at, updated_by "
-             "FROM indicator_values WHERE unit = ? AND month = ? ORDER BY part_code, period", (unit, month))
-    projects = q("SELECT * FROM projects WHERE unit = ? AND created_month <= ? "
-                 "AND (closed_month = '' OR closed_month >= ?) ORDER BY id", (unit, month, month))
-    n_pm = 0
-    for p in projects:
-        pid = p.pop("id")
-        p["months"] = q("SELECT month, ptype, year_plan_invest, cum_invest, actual_start, progress, "
-                        "updated_at, updated_by FROM project_months WHERE project_id = ? AND month = ?",
-                        (pid, month))
-        n_pm += len(p["months"])
-    audit = q("SELECT at, actor, unit, month, entity, entity_key, field, old, new, origin "
-              "FROM value_audit WHERE unit = ? AND month = ? ORDER BY id", (unit, month))
-    events = q("SELECT at, actor, unit, month, action, comment FROM review_events "
-               "WHERE unit = ? AND month = ? ORDER BY id", (unit, month))
-    sub = app.store.one(f"SELECT unit, month, {', '.join(SUB_KEYS)} FROM submissions "
-                        "WHERE unit = ? AND month = ?", (unit, month))
-    content = {"unit": unit, "month": month, "submission": sub, "task_reports": tasks,
-               "milestone_values": miles, "indicator_values": inds, "projects": projects,
-               "value_audit": audit, "review_events": events}
-    counts = {"task_reports": len(tasks), "milestone_values": len(miles), "indicator_values": len(inds),
-              "projects": len(projects), "project_months": n_pm, "value_audit": len(audit),
-              "review_events": len(events)}
-    out = write_package(path, _manifest(app, actor, "submission", unit, month, inst["office_id"], counts),
-                        content, key)
-    app.log(actor, "exchange", f"导出报送包：{unit} {month} → {out.name}")
-    return out
-
-
-# -- decisions packages (office → unit) ------------------------------------------------------------
-
-def export_decisions(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
-    """Write the office's decisions for ``unit``: review states and comments of every month,
-    review events, the plan file, shared settings and the streets (office only)."""
-    actor.require_office("导出回执包")
-    if installation(app):
-        raise DomainError("本机是单位安装，不能导出回执包；请在办公室电脑上操作。")
-    key = unit_key(app, unit)
-    if not key:
-        raise NotFound(f"尚未为“{unit}”生成安装文件（没有该单位的密钥），不能导出回执包。")
-    text = _plan_text(app)
-    subs = app.store.query(f"SELECT unit, month, {', '.join(SUB_KEYS)} FROM submissions WHERE unit = ? "
-                           "ORDER BY month", (unit,))
-    events = app.store.query("SELECT at, actor, unit, month, action, comment FROM review_events "
-                             "WHERE unit = ? ORDER BY id", (unit,))
-    content = {"unit": unit, "submissions": subs, "review_events": events,
-               "plan": {"id": app.plan.plan_id, "version": app.plan.version, "digest": app.plan.digest,
-                        "toml": text},
-               "settings": _shared_settings(app), "streets": app.streets()}
-    counts = {"submissions": len(subs), "review_events": len(events)}
-    with app.store.tx():
-        _remember_plan(app)
-        out = write_package(path, _manifest(app, actor, "decisions", unit, "", office_id(app), counts),
-                            content, key)
-        app.log(actor, "exchange", f"导出回执包：{unit} → {out.name}")
-    return out
 
 
 # -- importing -------------------------------------------------------------------------------------

@@ -377,7 +377,7 @@ def test_my_account_view_changes_password(qtbot, app: App, admin) -> None:
 def test_event_log_records_logins_reviews_imports_exports_and_settings(
         tmp_path: Path, app: App, admin, reviewer, capsys) -> None:
     from exports.briefing import BriefingOptions, build_briefing
-    from models import exchange, office, review
+    from models import exchange_install, office, review
     from tests.office_data import fill_and_submit
     unit, month = "区住建局", "2026-10"
     accounts.create_user(app, admin, "jian", CLERK, PW, unit)
@@ -392,7 +392,7 @@ def test_event_log_records_logins_reviews_imports_exports_and_settings(
     review.reopen(app, reviewer, unit, month, "数据有误")
     office.set_setting(app, admin, "due_day", 9)
     build_briefing(app, month, tmp_path / "简报.pdf", BriefingOptions(actor=reviewer, charts=False))
-    exchange.make_install(app, admin, unit, tmp_path / "i.zsi")
+    exchange_install.make_install(app, admin, unit, tmp_path / "i.zsi")
     app.close()
     assert entry.main(["--db", str(app.store.path), "export-ledger", "--month", month,
                        "-o", str(tmp_path / "台账.xlsx")]) == 0

@@ -188,14 +188,14 @@ def test_briefing_keeps_texts(tmp_path: Path, app: App, jian: Actor) -> None:
 
 
 def test_package_keeps_texts(tmp_path: Path, app: App, jian: Actor, admin, reviewer) -> None:
-    from models import exchange
-    inst_file = exchange.make_install(app, admin, UNIT, tmp_path / "住建局.zsi")
+    from models import exchange, exchange_export, exchange_install
+    inst_file = exchange_install.make_install(app, admin, UNIT, tmp_path / "住建局.zsi")
     bureau_db = tmp_path / "bureau.db"
-    exchange.install(bureau_db, inst_file)
-    bureau = App.open(bureau_db, exchange.installed_plan_path(bureau_db))
+    exchange_install.install(bureau_db, inst_file)
+    bureau = App.open(bureau_db, exchange_install.installed_plan_path(bureau_db))
     try:
         _bad_month(bureau, jian)
-        pkg = exchange.export_package(bureau, jian, M, tmp_path / "报送包.zsp")
+        pkg = exchange_export.export_package(bureau, jian, M, tmp_path / "报送包.zsp")
     finally:
         bureau.close()
     exchange.import_package(app, reviewer, pkg)

@@ -147,17 +147,17 @@ print("done", flush=True)
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_killed_package_import_is_all_or_nothing(tmp_path: Path, plan, admin) -> None:
-    from models import exchange
+    from models import exchange_export, exchange_install
     from models.app import CLERK, Actor, month_add
     office_db = tmp_path / "office.db"
     office = App.open(office_db)
     try:
-        inst = exchange.make_install(office, admin, UNIT, tmp_path / "inst.zsi")
+        inst = exchange_install.make_install(office, admin, UNIT, tmp_path / "inst.zsi")
     finally:
         office.close()
     bureau_db = tmp_path / "bureau.db"
-    exchange.install(bureau_db, inst)
-    bureau = App.open(bureau_db, exchange.installed_plan_path(bureau_db))
+    exchange_install.install(bureau_db, inst)
+    bureau = App.open(bureau_db, exchange_install.installed_plan_path(bureau_db))
     clerk = Actor("jian", CLERK, UNIT)
     months = [month_add("2025-01", i) for i in range(12)]
     packages = []
@@ -167,7 +167,7 @@ def test_killed_package_import_is_all_or_nothing(tmp_path: Path, plan, admin) ->
         for m in months:
             for t in tasks:
                 e.save_task_report(clerk, t, UNIT, m, {"progress": f"{m}的进展：{t}", "status": "推进中"})
-            packages.append(exchange.export_package(bureau, clerk, m, tmp_path / f"{m}.zsp"))
+            packages.append(exchange_export.export_package(bureau, clerk, m, tmp_path / f"{m}.zsp"))
     finally:
         bureau.close()
     script = tmp_path / "importer.py"

@@ -15,14 +15,15 @@ from typing import Any
 import pytest
 
 import main
-from models import exchange, review
+from models import exchange, exchange_install, review
 from models.app import ADMIN, CLERK, REVIEWER, Actor, App
 from models.entries import Entries
 from models.errors import DomainError, PermissionDenied
-from models.exchange import (PackageRejected, export_decisions, export_package, import_package,
-                             import_packages, install, installation, installed_plan_path, make_install,
-                             preview_package)
-from models.package_format import dumps, mac_of, sha256
+from models.exchange import import_package, import_packages, preview_package
+from models.exchange_common import installation
+from models.exchange_export import export_decisions, export_package
+from models.exchange_install import install, installed_plan_path, make_install
+from models.package_format import PackageRejected, dumps, mac_of, sha256
 from models.plan_load import load_plan
 from models.store import Store
 
@@ -223,7 +224,7 @@ def test_install_is_an_administrators_action(office: App, tmp_path: Path) -> Non
     assert not db.exists()  # refused before anything was written
     local_admin = Actor("本机管理员", ADMIN)
     assert install(db, a, local_admin)["unit"] == UNIT
-    app = App(Store(db), load_plan(exchange.installed_plan_path(db)))
+    app = App(Store(db), load_plan(exchange_install.installed_plan_path(db)))
     assert app.store.one("SELECT actor FROM event_log WHERE kind = 'exchange'")["actor"] == "本机管理员"
     app.close()
 

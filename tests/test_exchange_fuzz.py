@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import DomainError
-from models.exchange import export_decisions, export_package, import_package
+from models.exchange import import_package
+from models.exchange_export import export_decisions, export_package
 from tests.test_exchange import (MONTH, OFFICE, UNIT, clerk, dump, fill, key_of, new_bureau, new_office,
                                  rewrite)
 

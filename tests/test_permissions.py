@@ -174,18 +174,18 @@ def test_gui_pages_follow_the_roles(qtbot, app: App, jian: Actor, reviewer: Acto
 # -- imports -------------------------------------------------------------------------------------------------
 def test_package_import_is_for_the_office(tmp_path: Path, app: App, admin: Actor, reviewer: Actor,
                                           jian: Actor, gong: Actor, plan) -> None:
-    from models import exchange
-    inst_file = exchange.make_install(app, admin, ME, tmp_path / "住建局.zsi")
+    from models import exchange, exchange_export, exchange_install
+    inst_file = exchange_install.make_install(app, admin, ME, tmp_path / "住建局.zsi")
     with pytest.raises(PermissionDenied):
-        exchange.make_install(app, jian, ME, tmp_path / "x.zsi")
+        exchange_install.make_install(app, jian, ME, tmp_path / "x.zsi")
     bureau_db = tmp_path / "bureau.db"
-    exchange.install(bureau_db, inst_file)
-    bureau = App.open(bureau_db, exchange.installed_plan_path(bureau_db))
+    exchange_install.install(bureau_db, inst_file)
+    bureau = App.open(bureau_db, exchange_install.installed_plan_path(bureau_db))
     try:
         Entries(bureau).save_task_report(jian, "1.1", ME, M, {"progress": "通过报送包传来的进展"})
         with pytest.raises(PermissionDenied):
-            exchange.export_package(bureau, gong, M, tmp_path / "gong.zsp")
-        pkg = exchange.export_package(bureau, jian, M, tmp_path / "jian.zsp")
+            exchange_export.export_package(bureau, gong, M, tmp_path / "gong.zsp")
+        pkg = exchange_export.export_package(bureau, jian, M, tmp_path / "jian.zsp")
     finally:
         bureau.close()
     before = data_count(app)
@@ -196,7 +196,7 @@ def test_package_import_is_for_the_office(tmp_path: Path, app: App, admin: Actor
     exchange.import_package(app, reviewer, pkg)
     assert Entries(app).task_report("1.1", ME, M)["progress"] == "通过报送包传来的进展"
     with pytest.raises(PermissionDenied):
-        exchange.export_decisions(app, jian, ME, tmp_path / "d.zsp")
+        exchange_export.export_decisions(app, jian, ME, tmp_path / "d.zsp")
 
 
 def test_excel_import_only_for_the_templates_unit(tmp_path: Path, app: App, jian: Actor) -> None:

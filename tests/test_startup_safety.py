@@ -314,10 +314,10 @@ def test_event_log_page_is_read_only(tmp_path: Path, started, qtbot) -> None:
 
 
 def test_bureau_installation_uses_its_plan_and_admits_its_unit(tmp_path: Path, started, admin) -> None:
-    from models import exchange
+    from models import exchange_install
     office = App.open(tmp_path / "office.db")
     try:
-        inst_file = exchange.make_install(office, admin, "区住建局", tmp_path / "住建局.zsi")
+        inst_file = exchange_install.make_install(office, admin, "区住建局", tmp_path / "住建局.zsi")
     finally:
         office.close()
     db = tmp_path / "bureau" / "zhushan.db"
@@ -329,7 +329,7 @@ def test_bureau_installation_uses_its_plan_and_admits_its_unit(tmp_path: Path, s
         accounts.create_user(app, boss, "shen", "reviewer", PW)
     finally:
         app.close()
-    exchange.install(db, inst_file)
+    exchange_install.install(db, inst_file)
     for name in ("gong", "shen"):
         d = FakeDialogs(login_as=None)
         st, rc = started(db, d, {"ZHUSHAN_AUTOLOGIN": name, "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
@@ -337,7 +337,7 @@ def test_bureau_installation_uses_its_plan_and_admits_its_unit(tmp_path: Path, s
     d = FakeDialogs()
     st, rc = started(db, d, {"ZHUSHAN_AUTOLOGIN": "jian", "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
     assert rc is None and st.actor.unit == "区住建局"
-    assert Path(st.app.plan.path) == exchange.installed_plan_path(db)
+    assert Path(st.app.plan.path) == exchange_install.installed_plan_path(db)
     st.shutdown()
     st2, rc2 = started(db, FakeDialogs(), {"ZHUSHAN_AUTOLOGIN": "local", "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
     assert rc2 is None and st2.actor.is_admin

@@ -142,8 +142,8 @@ class Startup:
         from models.settings import Settings
         inst = Settings(store).get("installation")
         if not (isinstance(inst, dict) and inst.get("unit")):
-            return None  # the office's PC: the built-in plan (models.exchange not needed)
-        from models.exchange import installed_plan_path
+            return None  # the office's PC: the built-in plan (models.exchange_install not needed)
+        from models.exchange_install import installed_plan_path
         path = installed_plan_path(self.db_path)
         return path if path is not None and Path(path).exists() else None
 

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFile
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
-from models import exchange
+from models import exchange, exchange_common, exchange_export, exchange_install, exchange_preview
 from models.app import Actor, App, current_month
 from models.entries_base import month_cn
 from models.errors import DomainError
-from models.exchange import PackagePreview, PackageRejected
+from models.exchange_preview import PackagePreview
+from models.package_format import PackageRejected
 from ui.office_common import MessageLine, MonthCombo, RowsModel
 
 PACKAGE_FILTER = "数据交换包 (*.zsp);;所有文件 (*)"
@@ -132,7 +133,7 @@ class ExchangeView(QWidget):
         self.files.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         self.files.verticalHeader().setVisible(False)
         self.detail_model = RowsModel([
-            ("结果", lambda r: exchange.STATUS_NAMES.get(r["status"], r["status"])),
+            ("结果", lambda r: exchange_preview.STATUS_NAMES.get(r["status"], r["status"])),
             ("类别", lambda r: r["entity"]), ("项目", lambda r: r["key"]), ("说明", lambda r: r["detail"]),
         ], self, color=lambda r, col: {"conflict": "#b91c1c", "new": "#166534",
                                        "updated": "#1d4ed8"}.get(r["status"]))
@@ -166,8 +167,8 @@ class ExchangeView(QWidget):
 
     # -- mode --------------------------------------------------------------------------------
     def refresh(self) -> None:
-        inst = exchange.installation(self.app)
-        oid = exchange.office_id(self.app)
+        inst = exchange_common.installation(self.app)
+        oid = exchange_common.office_id(self.app)
         office = inst is None and self.actor.is_office
         if inst:
             self.identity.setText(
@@ -207,17 +208,17 @@ class ExchangeView(QWidget):
         path = self.dialogs.open_path(self, "选择安装文件", INSTALL_FILTER)
         if not path:
             return
-        inst = self._run("导入安装文件", lambda: exchange.install(self.app, path, self.actor))
+        inst = self._run("导入安装文件", lambda: exchange_install.install(self.app, path, self.actor))
         if inst:
             self.message.ok(f"安装完成：本机作为“{inst['unit']}”使用。请重新启动程序，以该单位的身份登录填报。")
             self.refresh()
 
     def on_make_install(self) -> None:
         unit = self.unit_combo.currentText()
-        path = self.dialogs.save_path(self, f"保存{unit}的安装文件", f"{unit}{exchange.INSTALL_EXT}", INSTALL_FILTER)
+        path = self.dialogs.save_path(self, f"保存{unit}的安装文件", f"{unit}{exchange_install.INSTALL_EXT}", INSTALL_FILTER)
         if not path:
             return
-        out = self._run("生成安装文件", lambda: exchange.make_install(self.app, self.actor, unit, path))
+        out = self._run("生成安装文件", lambda: exchange_install.make_install(self.app, self.actor, unit, path))
         if out:
             self.message.ok(f"已生成“{unit}”的安装文件：{out}。文件中含有该单位的签名密钥，请用移动存储介质"
                             "当面交给该单位，妥善保管。")
@@ -225,22 +226,22 @@ class ExchangeView(QWidget):
 
     def on_export_decisions(self) -> None:
         unit = self.unit_combo.currentText()
-        path = self.dialogs.save_path(self, f"保存给{unit}的回执包", f"{unit}-回执{exchange.PACKAGE_EXT}",
+        path = self.dialogs.save_path(self, f"保存给{unit}的回执包", f"{unit}-回执{exchange_export.PACKAGE_EXT}",
                                       PACKAGE_FILTER)
         if not path:
             return
-        out = self._run("导出回执包", lambda: exchange.export_decisions(self.app, self.actor, unit, path))
+        out = self._run("导出回执包", lambda: exchange_export.export_decisions(self.app, self.actor, unit, path))
         if out:
             self.message.ok(f"已导出给“{unit}”的回执包：{out}")
 
     def on_export_package(self) -> None:
-        inst = exchange.installation(self.app) or {}
+        inst = exchange_common.installation(self.app) or {}
         month = self.month_combo.month()
-        suggested = f"{inst.get('unit', '')}-{month}{exchange.PACKAGE_EXT}"
+        suggested = f"{inst.get('unit', '')}-{month}{exchange_export.PACKAGE_EXT}"
         path = self.dialogs.save_path(self, "保存报送包", suggested, PACKAGE_FILTER)
         if not path:
             return
-        out = self._run("导出报送包", lambda: exchange.export_package(self.app, self.actor, month, path))
+        out = self._run("导出报送包", lambda: exchange_export.export_package(self.app, self.actor, month, path))
         if out:
             self.message.ok(f"已导出{month_cn(month)}的报送包：{out}。请将该文件交给领导小组办公室导入。")
 

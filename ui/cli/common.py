@@ -21,7 +21,7 @@ def plan_path(args: argparse.Namespace) -> str | None:
         return str(args.plan)
     db = db_path(args)
     if db.exists():
-        from models.exchange import installed_plan_path
+        from models.exchange_install import installed_plan_path
         found = installed_plan_path(db)
         if found is not None:
             return str(found)

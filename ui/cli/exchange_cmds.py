@@ -6,9 +6,12 @@ import argparse
 import sys
 
 from models.app import CLI_ACTOR
-from models.exchange import (PackageRejected, export_decisions, export_package, import_packages, install,
-                             make_install)
-from models.exchange_merge import MONTH_RE, STATUS_NAMES, plan_file_for
+from models.exchange import import_packages
+from models.exchange_common import MONTH_RE, plan_file_for
+from models.exchange_export import export_decisions, export_package
+from models.exchange_install import install, make_install
+from models.exchange_preview import STATUS_NAMES
+from models.package_format import PackageRejected
 from ui.cli.common import db_path, open_app, unknown_unit
 
 
