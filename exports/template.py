@@ -21,9 +21,9 @@ from models.app import App
 from models.entries import Entries
 from models.entries_base import month_cn
 from models.errors import DomainError, InvalidInput, NotFound
-from models.excel_import import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
-                                 MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,
-                                 TEMPLATE_VERSION)
+from models.excel_read import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
+                               MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,
+                               TEMPLATE_VERSION)
 from forms.values import ValueProblem, parse_month
 
 NEW_PROJECT_ROWS = 15

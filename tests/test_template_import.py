@@ -18,7 +18,8 @@ from forms import task_form
 from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.errors import PermissionDenied
-from models.excel_import import NotATemplate, import_excel
+from models.excel_import import import_excel
+from models.excel_read import NotATemplate
 
 MONTH = "2026-10"
 UNIT = "区发改委"

@@ -9,7 +9,8 @@ from exports.ledger import build_ledger, parse_months
 from exports.template import build_template
 from models.app import CLI_ACTOR
 from models.entries_base import month_cn
-from models.excel_import import NotATemplate, import_excel
+from models.excel_import import import_excel
+from models.excel_read import NotATemplate
 from forms.values import ValueProblem, parse_month
 from ui.cli.common import open_app
 
