@@ -9,7 +9,7 @@ and ``cancel`` polled between rows and sheets (``Cancelled``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -62,7 +62,7 @@ class _Writer:
         if self.cancel is not None and self.cancel():
             raise Cancelled()
 
-    def open(self, name: str, title: str, cols: list[tuple[str, float]], per_month: bool = True) -> Any:
+    def open(self, name: str, title: str, cols: Sequence[tuple[str, float]], per_month: bool = True) -> Any:
         """Start a sheet; with several months, ``per_month`` sheets get a 月份 column."""
         self.check()
         if self.progress is not None:

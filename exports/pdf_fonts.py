@@ -110,7 +110,7 @@ class FontSet:
         if hit is not None:
             return hit or None
         cp = ord(ch)
-        name = self.primary[role]
+        name: str = self.primary[role]
         found: str | None = None
         if cp in self.cmaps[name] or ch in "\n\t":
             found = name
@@ -120,9 +120,9 @@ class FontSet:
                     found = fb
                     break
             while found is None and self._lazy:
-                fb = self._load_next_lazy()
-                if fb and cp in self.cmaps[fb]:
-                    found = fb
+                lazy = self._load_next_lazy()
+                if lazy and cp in self.cmaps[lazy]:
+                    found = lazy
         self._cache[key] = found or ""
         return found
 

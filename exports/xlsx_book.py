@@ -130,8 +130,7 @@ class StreamBook:
             self._current.close()
             self._current = None
         if not self.sheets:
-            self.sheet("Sheet1", [10])
-            self._current.close()  # type: ignore[union-attr]
+            self.sheet("Sheet1", [10]).close()
         n = len(self.sheets)
         ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

@@ -162,7 +162,7 @@ def assess(app: App, months: list[str], today: date | None = None) -> list[UnitS
             notes.append("未达序时进度：" + "、".join(reds))
         applicable = tuple(k for k in COMPONENTS if comp.get(k) is not None and w[k] > 0)
         wsum = sum(w[k] for k in applicable)
-        total = sum(w[k] * float(comp[k]) for k in applicable) / wsum if wsum else 0.0  # type: ignore[arg-type]
+        total = sum(w[k] * (comp[k] or 0.0) for k in applicable) / wsum if wsum else 0.0
         na = [COMPONENT_NAMES[k] for k in COMPONENTS if comp.get(k) is None]
         if na:
             notes.append("不适用：" + "、".join(na))
@@ -175,11 +175,11 @@ def assess(app: App, months: list[str], today: date | None = None) -> list[UnitS
     scores.sort(key=lambda s: (-s.total, order.get(s.unit, 0)))
     prev_total: float | None = None
     rank = 0
-    for i, s in enumerate(scores, 1):
-        if s.total != prev_total:
+    for i, score in enumerate(scores, 1):
+        if score.total != prev_total:
             rank = i
-            prev_total = s.total
-        s.rank = rank
+            prev_total = score.total
+        score.rank = rank
     return scores
 
 

@@ -47,12 +47,12 @@ def sync_catalog(store: Store, plan: Plan, *, force: bool = False) -> bool:
         items.append((m.code, "milestone", m.task, m.name, sort))
     with store.tx() as c:
         c.execute("UPDATE units SET active = 0 WHERE from_plan = 1")
-        for i, u in enumerate(plan.units):
+        for i, unit in enumerate(plan.units):
             c.execute(
                 "INSERT INTO units(name, kind, sort, active, from_plan) VALUES (?, ?, ?, 1, 1) "
                 "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, sort = excluded.sort, "
                 "active = 1, from_plan = 1",
-                (u.name, u.kind, i))
+                (unit.name, unit.kind, i))
         c.execute("UPDATE catalog_items SET active = 0")
         c.executemany(
             "INSERT INTO catalog_items(code, kind, parent, title, sort, active) "

@@ -121,7 +121,7 @@ def dashboard(app: App, month: str, judge: Any = None) -> Dashboard:
             if reps and not st:
                 st.append("green")
             tls.append(TaskLight(t.code, t.title, _worst(st), reasons, unit_status))
-        c = {}
+        c: dict[str, int] = {}
         for tl in tls:
             c[tl.status] = c.get(tl.status, 0) + 1
         actions.append(ActionLight(a.no, a.title, _worst([tl.status for tl in tls]), tls, c))

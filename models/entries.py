@@ -76,10 +76,10 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
                 _, _, errs = _parse_part_value(part, r["raw"], part.name)
                 problems.extend((f"里程碑{r['milestone_code']}", e.message) for e in errs)
         for code in self.app.parts_of(unit):
-            r = self.indicator_value(code, self.period_for(code, month))
-            if r and r["value"] is None and (r["raw"] or "").strip():
+            iv = self.indicator_value(code, self.period_for(code, month))
+            if iv and iv["value"] is None and (iv["raw"] or "").strip():
                 part = self.plan.part(code)
-                _, _, errs = _parse_part_value(part, r["raw"], part.name)
+                _, _, errs = _parse_part_value(part, iv["raw"], part.name)
                 problems.extend((f"指标{code}", e.message) for e in errs)
         problems.extend((where, f"{msg}；确认无误后才能报送") for where, msg, _ in self.unconfirmed_jumps(unit, month))
         return problems
@@ -103,10 +103,10 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
         for code in self.app.parts_of(unit):
             part = self.plan.part(code)
             period = self.period_for(code, month)
-            r = self.indicator_value(code, period)
-            if part.qualitative or not r or r["value"] is None or r["confirmed_value"] == r["value"]:
+            iv = self.indicator_value(code, period)
+            if part.qualitative or not iv or iv["value"] is None or iv["confirmed_value"] == iv["value"]:
                 continue
-            msg = confirmation_needed(r["value"], self.previous_indicator_value(code, period),
+            msg = confirmation_needed(iv["value"], self.previous_indicator_value(code, period),
                                       label=part.name, unit=part.unit)
             if msg:
                 out.append((f"指标{code}", msg, ("indicator", code)))

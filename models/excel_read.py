@@ -141,8 +141,8 @@ class _Reader:
     def __init__(self, wb_f: Any, wb_v: Any, sheet: str, key: str, out: ImportSummary):
         self.sheet = sheet
         self.out = out
-        self.ws_f = wb_f[sheet] if sheet in wb_f.sheetnames else None
-        self.ws_v = wb_v[sheet] if sheet in wb_v.sheetnames else None
+        self.ws_f: Any = wb_f[sheet] if sheet in wb_f.sheetnames else None
+        self.ws_v: Any = wb_v[sheet] if sheet in wb_v.sheetnames else None
         self.cols: dict[str, int] = {}
         self.header = 0
         if self.ws_f is None:

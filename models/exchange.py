@@ -106,11 +106,11 @@ def import_packages(app: App, actor: Actor, paths: Iterable[str | Path], dry_run
                     ) -> list[tuple[Path, PackagePreview | PackageRejected]]:
     """Import several packages (one transaction each); one backup first. Rejections are
     returned in place of previews and do not stop the others."""
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     out: list[tuple[Path, PackagePreview | PackageRejected]] = []
     if not dry_run:
         need = False
-        for p in paths:
+        for p in files:
             try:
                 w = load_package(app, p)
             except DomainError:
@@ -118,7 +118,7 @@ def import_packages(app: App, actor: Actor, paths: Iterable[str | Path], dry_run
             need = need or bool(w.ops or w.new_plan) and not w.preview.already_imported
         if need:
             _backup(app, "导入数据交换包前自动备份")
-    for p in paths:
+    for p in files:
         try:
             out.append((p, import_package(app, actor, p, dry_run=dry_run, backup=False)))
         except PackageRejected as exc:

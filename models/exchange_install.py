@@ -98,9 +98,9 @@ def _parse_install(raw: RawPackage) -> tuple[dict[str, Any], dict[str, Any], str
           and isinstance(plan, dict) and isinstance(plan.get("toml"), str)
           and isinstance(c.get("settings"), dict) and isinstance(c.get("streets"), list)
           and all(isinstance(s, str) and s.strip() for s in c["streets"]))
-    if not ok:
+    if not ok or not isinstance(plan, dict):
         raise PackageRejected(f"安装文件 {name} 的内容不完整或已损坏，已拒绝，数据库未作任何修改。")
-    text = plan["toml"]
+    text = str(plan["toml"])
     if sha256(text.encode("utf-8")) != raw.manifest["plan_digest"]:
         raise PackageRejected(f"安装文件 {name} 中的计划文件校验失败，已拒绝，数据库未作任何修改。")
     return c, plan, text

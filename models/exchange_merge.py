@@ -188,7 +188,7 @@ def _merge_projects(s: _SubmissionMerge, c: dict[str, Any]) -> None:
             raise reject(s.raw, f"中的项目“{r['name']}”在本机属于{old['unit']}，不能由{unit}修改")
         st = _compare(items, "项目", r["name"], old, r, PROJ_KEYS, PROJ_LABELS)
         if st == "new":
-            cols = ("uid", "unit", "created_month", *PROJ_KEYS, "updated_at", "updated_by")
+            cols: tuple[str, ...] = ("uid", "unit", "created_month", *PROJ_KEYS, "updated_at", "updated_by")
             ops.append((f"INSERT INTO projects({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                         tuple(r[k] for k in cols)))
         elif st == "updated":

@@ -22,6 +22,7 @@ import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from models.errors import DomainError
@@ -216,7 +217,7 @@ def need_list(obj: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
     return v
 
 
-def need_fields(row: dict[str, Any], spec: dict[str, tuple[type, ...]], name: str, what: str) -> None:
+def need_fields(row: dict[str, Any], spec: Mapping[str, tuple[type, ...]], name: str, what: str) -> None:
     """Each key of ``spec`` must be present with one of the given types (None allowed if listed)."""
     for key, types in spec.items():
         if key not in row:

@@ -51,9 +51,9 @@ def sha256_hex(data: bytes) -> str:
         from _sha256 import sha256  # CPython 3.11
     except ImportError:
         try:
-            from _sha2 import sha256  # type: ignore[no-redef]  # CPython 3.12+
+            from _sha2 import sha256  # type: ignore[no-redef, unused-ignore]  # CPython 3.12+
         except ImportError:
-            from hashlib import sha256  # type: ignore[no-redef]
+            from hashlib import sha256  # type: ignore[no-redef, unused-ignore]
     return sha256(data).hexdigest()
 
 

@@ -183,6 +183,6 @@ def test_closing_the_page_stops_a_running_export(qtbot, app: App, reviewer, tmp_
     assert view.busy()
     threading.Timer(0.2, gate.set).start()
     view.close()  # cancels and waits for the worker thread
-    assert view.thread is None or view.thread.isFinished()
+    assert view.worker_thread is None or view.worker_thread.isFinished()
     qtbot.waitUntil(lambda: not view.busy(), timeout=15000)
     assert not out.exists() and not list(tmp_path.glob("*.part"))

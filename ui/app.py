@@ -221,10 +221,10 @@ class Startup:
             except (DomainError, StoreError) as exc:
                 message = f"自动登录失败：{exc}"
         username = username or _last_username()
-        actor = self.dialogs.login(app, message, username, prepare=self.prepare_window)
-        if actor is not None:
-            _remember_username(actor.username)
-        return actor
+        chosen = self.dialogs.login(app, message, username, prepare=self.prepare_window)
+        if chosen is not None:
+            _remember_username(chosen.username)
+        return chosen
 
     # -- after the window closed ------------------------------------------------------------
     def request_restore(self, backup_path: Path) -> None:

@@ -110,7 +110,7 @@ class AssessmentView(QWidget):
     def refresh(self) -> None:
         months = self.months()
         self.scores = assess(self.app, months)
-        self.model.set_rows(self.scores)  # type: ignore[arg-type]
+        self.model.set_rows(self.scores)
         w = weights(self.app)
         flag = float(self.app.settings.get("assessment_flag_below") or 0)
         n_flag = sum(s.flagged for s in self.scores)

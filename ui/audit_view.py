@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
@@ -103,8 +104,8 @@ class AuditView(QWidget):
         fill(self.entity_box, [(n, k) for k, n in ENTITY_NAMES.items()])
         fill(self.actor_box, [(a, a) for a in audit_actors(self.app)])
 
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
         self._fill_filters()
         self.refresh()
 
@@ -126,7 +127,7 @@ class AuditView(QWidget):
 
     def refresh(self) -> None:
         f = {k: v or None for k, v in self.filters().items()}
-        rows = audit_rows(self.app, limit=LIMIT, **f)  # type: ignore[arg-type]
+        rows = audit_rows(self.app, limit=LIMIT, **f)
         self.model.set_rows(rows)
         self.review_model.set_rows(review.events(self.app, month=f["month"], unit=f["unit"]))
         more = "（只显示最近5000条，导出包含全部）" if len(rows) >= LIMIT else ""

@@ -74,8 +74,8 @@ class CatalogView(QWidget):
                 for m in ms:
                     self._item(ti, [f"{m.code} {m.name}", "", describe_part(m.part)], m.code)
         pol = self._item(self.tree, ["政策保障", "", ""], "")
-        for p in plan.policies:
-            self._item(pol, [f"{p.code} {p.title}", _units_label(list(p.units)), ""], p.code)
+        for pg in plan.policies:
+            self._item(pol, [f"{pg.code} {pg.title}", _units_label(list(pg.units)), ""], pg.code)
         self._item(self.tree, ["组织实施", "", ""], "ORG")
         inds = self._item(self.tree, ["附表：主要指标", "", ""], "")
         for ind in plan.indicators:
@@ -93,7 +93,9 @@ class CatalogView(QWidget):
     def _apply_filter(self, text: str) -> None:
         text = text.strip()
 
-        def visit(item: QTreeWidgetItem) -> bool:
+        def visit(item: QTreeWidgetItem | None) -> bool:
+            if item is None:
+                return False
             own = not text or any(text in item.text(c) for c in range(3))
             child_match = False
             for i in range(item.childCount()):

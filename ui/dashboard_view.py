@@ -274,7 +274,8 @@ class DashboardView(QWidget):
                 self.charts[x.code].update()
             return
         while self.chart_grid.count():
-            w = self.chart_grid.takeAt(0).widget()
+            taken = self.chart_grid.takeAt(0)
+            w = taken.widget() if taken is not None else None
             if w is not None:
                 w.hide()
                 w.deleteLater()

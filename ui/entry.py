@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         for stream in (sys.stdout, sys.stderr):
             try:
-                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+                stream.reconfigure(encoding="utf-8")
             except (AttributeError, ValueError):
                 pass
     args = parse_args(argv)

@@ -76,7 +76,7 @@ class ExcelView(QWidget):
         self.app = app
         self.actor = actor
         self.dialogs = Dialogs()
-        self.thread: QThread | None = None
+        self.worker_thread: QThread | None = None
         self.worker: Worker | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.last_output: Path | None = None
@@ -171,7 +171,7 @@ class ExcelView(QWidget):
         return str(self.unit.currentData() or "") or None
 
     def busy(self) -> bool:
-        return self.thread is not None
+        return self.worker_thread is not None
 
     def _update_buttons(self) -> None:
         idle = not self.busy()
@@ -242,9 +242,9 @@ class ExcelView(QWidget):
     def _start(self, job: Callable[..., Any], label: str, on_done: Callable[[Any], str],
                cancellable: bool = True) -> None:
         self.status.setText(label)
-        self.thread = QThread(self)
+        self.worker_thread = QThread(self)
         self.worker = Worker(job)
-        self.worker.moveToThread(self.thread)
+        self.worker.moveToThread(self.worker_thread)
         dlg = QProgressDialog(label, "取消" if cancellable else "", 0, 0, self)
         dlg.setWindowTitle(self.title)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
@@ -263,9 +263,9 @@ class ExcelView(QWidget):
         worker.done.connect(self._on_done_slot)
         worker.failed.connect(self._on_failed)
         worker.cancelled.connect(self._on_cancelled)
-        self.thread.started.connect(worker.run)
+        self.worker_thread.started.connect(worker.run)
         self._update_buttons()
-        self.thread.start()
+        self.worker_thread.start()
 
     @Slot()
     def cancel(self) -> None:
@@ -306,20 +306,20 @@ class ExcelView(QWidget):
             self.progress_dialog.close()
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-            self.thread.deleteLater()
+        if self.worker_thread is not None:
+            self.worker_thread.quit()
+            self.worker_thread.wait()
+            self.worker_thread.deleteLater()
         if self.worker is not None:
             self.worker.deleteLater()
-        self.thread = None
+        self.worker_thread = None
         self.worker = None
         self._update_buttons()
 
     def wait_idle(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
+        if self.worker_thread is not None:
+            self.worker_thread.quit()
+            self.worker_thread.wait()
 
     @Slot()
     def _shutdown(self) -> None:

@@ -9,7 +9,7 @@ parsing and storing is the services' job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics
@@ -194,7 +194,7 @@ class FieldForm(QWidget):
     def values(self) -> dict[str, str]:
         return {k: e.value() for k, e in self.editors.items()}
 
-    def set_values(self, values: dict[str, object], show_errors: bool = True) -> None:
+    def set_values(self, values: Mapping[str, object], show_errors: bool = True) -> None:
         for k, e in self.editors.items():
             e.set_value(values.get(k, ""))
             text = e.value()

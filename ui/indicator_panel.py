@@ -81,7 +81,9 @@ class IndicatorPanel(QWidget):
                 other.setVisible(other is ed)
             self.value_label.setBuddy(ed.editor)
             self.value_ed = ed
-            QWidget.setTabOrder(ed.editor, self.form.first_editor())
+            first = self.form.first_editor()
+            if first is not None:
+                QWidget.setTabOrder(ed.editor, first)
         return ed
 
     def load(self, part: Part, unit: str, month: str, read_only: bool) -> None:

@@ -19,24 +19,24 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class RowsModel(QAbstractTableModel):
-    """Read-only rows of dicts; each column is (header, function row → text)."""
+    """Read-only rows (dicts or records); each column is (header, function row → text)."""
 
-    def __init__(self, columns: Sequence[tuple[str, Callable[[dict[str, Any]], Any]]],
+    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]],
                  parent: QWidget | None = None,
-                 color: Callable[[dict[str, Any], int], str | None] | None = None,
-                 tooltip: Callable[[dict[str, Any], int], str | None] | None = None):
+                 color: Callable[[Any, int], str | None] | None = None,
+                 tooltip: Callable[[Any, int], str | None] | None = None):
         super().__init__(parent)
         self.columns = list(columns)
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[Any] = []
         self._color = color
         self._tooltip = tooltip
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
 
-    def row(self, i: int) -> dict[str, Any]:
+    def row(self, i: int) -> Any:
         return self.rows[i]
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802

@@ -195,7 +195,8 @@ class ProjectPanel(QWidget):
         uid = self.selected_uid()
         if not uid or self.read_only:
             return
-        name = self.table.item(self.table.currentRow(), 0).text()
+        cell = self.table.item(self.table.currentRow(), 0)
+        name = cell.text() if cell is not None else ""
         ans = QMessageBox.question(self, "结项", f"确定将项目“{name}”在{month_cn(self.month)}结项吗？"
                                    "结项后以后月份不再列出，历史数据保留。")
         if ans != QMessageBox.StandardButton.Yes:

@@ -202,8 +202,8 @@ class ReviewView(QWidget):
         if not hasattr(win, "show_page"):
             return False
         ws = win.show_page("workspace")
-        ws.set_unit(unit)  # type: ignore[attr-defined]
-        ws.set_month(self.month())  # type: ignore[attr-defined]
+        ws.set_unit(unit)
+        ws.set_month(self.month())
         return True
 
     # -- 催报 --------------------------------------------------------------------------

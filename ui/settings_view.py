@@ -64,9 +64,11 @@ class SettingsView(QWidget):
             w.setEnabled(actor.is_admin)
         if not actor.is_admin:  # readable, not editable
             for i in (0, 1, 2, 4):
-                self.tabs.widget(i).setEnabled(False)
-            for w in (self.pending_part, self.pending_year, self.pending_value):
-                w.setEnabled(False)
+                tab = self.tabs.widget(i)
+                if tab is not None:
+                    tab.setEnabled(False)
+            for editor in (self.pending_part, self.pending_year, self.pending_value):
+                editor.setEnabled(False)
         self.load()
 
     # -- tabs ----------------------------------------------------------------------------

@@ -238,7 +238,8 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         return self.tree.current_key()
 
     def select(self, kind: str, code: str = "") -> bool:
-        it = self.item_for(kind, code) or self.item_for(kind, "") or (self.items() or [None])[0]
+        items = self.items()
+        it = self.item_for(kind, code) or self.item_for(kind, "") or (items[0] if items else None)
         if it is None:
             self.stack.setCurrentWidget(self.empty)
             return False

@@ -8,9 +8,10 @@ part of ``ui.workspace.Workspace``, which provides the widgets and the month sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtGui import QUndoStack
@@ -31,7 +32,7 @@ class MergingEdit(SavedEdit):
     """Consecutive autosaves of the same record within a minute undo as one step
     (unless the user left the record in between: ``fresh``)."""
 
-    def __init__(self, edit: Edit, apply, fresh: bool = False):  # type: ignore[no-untyped-def]
+    def __init__(self, edit: Edit, apply: Callable[[Edit, dict[str, str]], Any], fresh: bool = False):
         super().__init__(edit, apply)
         self.at = datetime.now()
         self.fresh = fresh

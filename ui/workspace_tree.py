@@ -87,10 +87,12 @@ class WorkTree(QTreeWidget):
 
     def work_items(self) -> list[QTreeWidgetItem]:
         """Every item of the three groups, in order."""
-        out = []
+        out: list[QTreeWidgetItem] = []
         for i in range(self.topLevelItemCount()):
             g = self.topLevelItem(i)
-            out.extend(g.child(j) for j in range(g.childCount()))
+            if g is None:
+                continue
+            out.extend(c for c in (g.child(j) for j in range(g.childCount())) if c is not None)
         return out
 
     def item_for(self, kind: str, code: str) -> QTreeWidgetItem | None:

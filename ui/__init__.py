@@ -1,0 +1,1 @@
+"""The desktop program (Qt widgets) and the command line (ui/cli): the top layer."""
