@@ -6,8 +6,9 @@ database holds demo data), a 填报单位/填报日期 line, a header row repeat
 printed page, frozen panes, A4 landscape fitted to one page wide and a page footer.
 
 Data are read first with set-based queries (``models.ledger_data``); the workbook is
-then streamed row by row (``exports.xlsx_style.StreamBook``) into ``FILE.part`` and
-renamed when complete, so a cancelled or failed export leaves no partial file.
+then streamed row by row (``exports.xlsx_style.StreamBook``) into a temporary file beside
+the target and renamed when complete (``models.atomic_write``), so a cancelled or failed
+export leaves no partial file.
 
 ``months`` covers several months in one workbook (a 月份 column is added); on the
 command line ``--month 2023-09..2030-12`` does the same.
@@ -16,7 +17,6 @@ command line ``--month 2023-09..2030-12`` does the same.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ from typing import Any
 
 from exports import xlsx_style as xs
 from models.app import App, months_between
+from models.atomic_write import atomic_path
 from models.errors import DomainError, InvalidInput, NotFound
 from models.values import ValueProblem, parse_month
 
@@ -394,22 +395,14 @@ def build_ledger(app: App, month: str, path: str | Path, unit: str | None = None
     if cancel is not None and cancel():
         raise Cancelled()
     d = gather(app, wanted, unit, sheets)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
         book = xs.StreamBook(tmp)
-    except OSError as exc:
-        raise DomainError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
-    try:
-        write_ledger(d, book, progress, cancel)
-        book.close()
-        os.replace(tmp, path)
-    except OSError as exc:
-        book.abort()
-        raise DomainError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
-    except BaseException:
-        book.abort()
-        raise
+        try:
+            write_ledger(d, book, progress, cancel)
+            book.close()
+        except BaseException:
+            book.abort()
+            raise
     if progress is not None:
         progress(1, 1, "完成")
     return path

@@ -20,8 +20,9 @@ from exports import xlsx_style as xs
 from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, DATE, MONEY, NUMBER, YESNO, Field
 from models.app import App
+from models.atomic_write import atomic_path
 from models.entries import Entries, month_cn
-from models.errors import DomainError, InvalidInput, NotFound
+from models.errors import InvalidInput, NotFound
 from models.excel_import import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
                                  MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,
                                  TEMPLATE_VERSION)
@@ -240,14 +241,8 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     _guide(guide, app, unit, month, lock, demo, cache)
     _meta(wb, app, unit, month)
     wb.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DomainError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
     return path
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from models.app import CLI_ACTOR, Actor, App
+from models.atomic_write import WriteFailed, write_text
 from models.backup import backup_now
 from models.catalog import sync_catalog
 from models.errors import DomainError, InvalidInput, NotFound
@@ -79,8 +80,8 @@ def installed_plan_path(db_path: str | Path) -> Path | None:
     if not row:
         return None
     try:
-        f.write_bytes(str(row[0]).encode("utf-8"))
-    except OSError:
+        write_text(f, str(row[0]))
+    except WriteFailed:
         return None
     return f
 
@@ -197,11 +198,7 @@ def install(app_or_db_path: App | str | Path, path: str | Path,
         if isinstance(old, dict) and old.get("unit") and old["unit"] != unit:
             raise PackageRejected(f"本机已安装为“{old['unit']}”，不能再安装为“{unit}”。"
                                   "如需更换单位，请使用新的数据库文件。")
-        try:
-            plan_path.parent.mkdir(parents=True, exist_ok=True)
-            plan_path.write_bytes(text.encode("utf-8"))
-        except OSError as exc:
-            raise DomainError(f"无法写入计划文件 {plan_path}：{exc.strerror or exc}") from None
+        write_text(plan_path, text)
         if isinstance(app_or_db_path, App):
             app = app_or_db_path
             app.plan = plan
@@ -372,7 +369,7 @@ def import_package(app: App, actor: Actor, path: str | Path, dry_run: bool = Fal
     finally:
         app.invalidate()
     if work.new_plan is not None and pv.applied:
-        plan_file_for(app.store.path).write_bytes(work.plan_text.encode("utf-8"))
+        write_text(plan_file_for(app.store.path), work.plan_text)
         app.plan = work.new_plan
         app.invalidate()
     return pv
