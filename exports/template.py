@@ -26,6 +26,7 @@ from models.errors import InvalidInput, NotFound
 from models.excel_import import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
                                  MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,
                                  TEMPLATE_VERSION)
+from models.program import command_name
 from models.values import ValueProblem, parse_month
 
 NEW_PROJECT_ROWS = 15
@@ -270,7 +271,7 @@ def _guide(ws: Any, app: App, unit: str, month: str, lock: str, demo: str, cache
         "9. 请不要删除、重命名工作表或隐藏的“模板信息”表，否则系统无法识别本模板。",
         "",
         "导入方法",
-        "在系统“台账与模板”页面点击“导入Excel…”，或在命令行运行：python main.py import-excel 文件名.xlsx"
+        f"在系统“台账与模板”页面点击“导入Excel…”，或在命令行运行：{command_name()} import-excel 文件名.xlsx"
         "（加 --dry-run 只检查不写入）。导入时逐行检查，有问题的行不会写入，并列出工作表、行号、列和原因；"
         "其他正确的行照常写入。同一文件重复导入不会重复写入。",
     ]
