@@ -11,7 +11,7 @@ endif
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench dist smoke clean system-deps
+.PHONY: run test bench dist smoke clean system-deps windows-smoke
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,21 @@ dist: $(STAMP)
 # Build, then run the built program's self-check (database, plan, window, briefing, ledger).
 smoke: dist
 	QT_QPA_PLATFORM=offscreen dist/ZhushanCarbonPeak/ZhushanCarbonPeak$(EXE) --smoke
+
+# Windows build tested under Wine (not part of `make test`): Windows CPython, the pinned
+# win_amd64 wheels, main.py --smoke, the PyInstaller build and the exe's tools. The script lives
+# beside the project (../shared/tools); WORK keeps the download cache between runs, and a lock
+# in it lets one run at a time use it.
+WIN_SMOKE ?= ../shared/tools/win-smoke.sh
+WINSMOKE_WORK ?= /work/.winsmoke-cache
+windows-smoke:
+	@if [ -f "$(WIN_SMOKE)" ]; then \
+	  mkdir -p "$(WINSMOKE_WORK)" && WORK="$(WINSMOKE_WORK)" \
+	    flock "$(WINSMOKE_WORK)/.lock" bash "$(WIN_SMOKE)" "$(CURDIR)"; \
+	else \
+	  echo "$(WIN_SMOKE) not found: copy win-smoke.sh from the team's shared tools folder" \
+	       "(/work/shared/tools/win-smoke.sh) or set WIN_SMOKE=path/to/win-smoke.sh"; exit 2; \
+	fi
 
 # LibreOffice (xlsx → PDF check) and poppler: installed once when missing and possible
 # (root with apt-get); otherwise the tests that need them are skipped.

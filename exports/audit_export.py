@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from models.app import App
+from models.atomic_write import atomic_path
 from models.audit import COLUMNS, as_table, audit_rows
 
 _WIDTHS = (20, 14, 16, 9, 10, 30, 14, 30, 30, 11)
@@ -15,15 +16,15 @@ _WIDTHS = (20, 14, 16, 9, 10, 30, 14, 30, 30, 11)
 def write_audit(rows: list[dict[str, Any]], path: str | Path, title: str = "数据修改记录") -> Path:
     """Write audit rows (from ``audit_rows``) to ``path``; the suffix picks the format."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     cells = as_table(rows)
-    if p.suffix.lower() == ".xlsx":
-        _write_xlsx(cells, p, title)
-    else:
-        with p.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(COLUMNS)
-            w.writerows(cells)
+    with atomic_path(p) as tmp:
+        if p.suffix.lower() == ".xlsx":
+            _write_xlsx(cells, tmp, title)
+        else:
+            with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(COLUMNS)
+                w.writerows(cells)
     return p
 
 

@@ -15,7 +15,6 @@ editable section texts. reportlab is imported lazily.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from exports.briefing_compose import (SECTION_KEYS, SECTION_TITLES, compose, com
 from exports.pdf_fonts import font_set
 from models import briefing_data as bd
 from models.app import CLI_ACTOR, Actor, App
+from models.atomic_write import atomic_path
 from models.entries_base import month_cn
 from models.errors import InvalidInput
 
@@ -126,8 +126,7 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
     out = Path(path)
     # Written beside the target and then moved over it, so that a failure (or a copy
     # left open in a PDF reader) never leaves a half-written briefing behind.
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(out) as tmp:
         pages = render(tmp, fonts=fonts, page=PAGE,
                        title=(opts.title or s.get("briefing_title") or "工作简报"),
                        issue=issue, date=today, issuer=s.get("briefing_issuer") or "",
@@ -137,9 +136,6 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
                                      ("送", s.get("briefing_cc") or ""),
                                      ("发", s.get("briefing_send") or "")],
                        copies=s.get("briefing_copies"), only=opts.only)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     if opts.record_issue:
         bd.record_issue(app, actor, month, issue)
         app.log(actor, "export", f"生成工作简报：{month_cn(month)}，{today.year}年第{issue}期，{out.name}")

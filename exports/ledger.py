@@ -7,7 +7,8 @@ printed page, frozen panes, A4 landscape fitted to one page wide and a page foot
 
 Data are read first with set-based queries (``exports.ledger_gather``); the sheets are
 then laid out (``exports.ledger_sheets``) and streamed row by row
-(``exports.xlsx_book.StreamBook``) into ``FILE.part``, renamed when complete, so a
+(``exports.xlsx_book.StreamBook``) into a temporary file beside the target, renamed when
+complete (``models.atomic_write``), so a
 cancelled or failed export leaves no partial file. This module is the entry point:
 ``build_ledger`` and the month-range syntax of the command line (``parse_months``).
 
@@ -17,7 +18,6 @@ command line ``--month 2023-09..2030-12`` does the same.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +25,8 @@ from exports.ledger_gather import gather
 from exports.ledger_sheets import Cancelled, Progress, write_ledger
 from exports.xlsx_book import StreamBook
 from models.app import App, months_between
-from models.errors import DomainError, InvalidInput
+from models.atomic_write import atomic_path
+from models.errors import InvalidInput
 from forms.values import ValueProblem, parse_month
 
 
@@ -57,22 +58,14 @@ def build_ledger(app: App, month: str, path: str | Path, unit: str | None = None
     if cancel is not None and cancel():
         raise Cancelled()
     d = gather(app, wanted, unit, sheets)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
         book = StreamBook(tmp)
-    except OSError as exc:
-        raise DomainError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
-    try:
-        write_ledger(d, book, progress, cancel)
-        book.close()
-        os.replace(tmp, path)
-    except OSError as exc:
-        book.abort()
-        raise DomainError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
-    except BaseException:
-        book.abort()
-        raise
+        try:
+            write_ledger(d, book, progress, cancel)
+            book.close()
+        except BaseException:
+            book.abort()
+            raise
     if progress is not None:
         progress(1, 1, "完成")
     return path

@@ -18,12 +18,14 @@ from exports import xlsx_style as xs
 from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, DATE, MONEY, NUMBER, YESNO, Field
 from models.app import App
+from models.atomic_write import atomic_path
 from models.entries import Entries
 from models.entries_base import month_cn
-from models.errors import DomainError, InvalidInput, NotFound
+from models.errors import InvalidInput, NotFound
 from models.excel_read import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
                                MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,
                                TEMPLATE_VERSION)
+from models.program import command_name
 from forms.values import ValueProblem, parse_month
 
 NEW_PROJECT_ROWS = 15
@@ -239,14 +241,8 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     _guide(guide, app, unit, month, lock, demo, cache)
     _meta(wb, app, unit, month)
     wb.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DomainError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
     return path
 
 
@@ -274,7 +270,7 @@ def _guide(ws: Any, app: App, unit: str, month: str, lock: str, demo: str, cache
         "9. 请不要删除、重命名工作表或隐藏的“模板信息”表，否则系统无法识别本模板。",
         "",
         "导入方法",
-        "在系统“台账与模板”页面点击“导入Excel…”，或在命令行运行：python main.py import-excel 文件名.xlsx"
+        f"在系统“台账与模板”页面点击“导入Excel…”，或在命令行运行：{command_name()} import-excel 文件名.xlsx"
         "（加 --dry-run 只检查不写入）。导入时逐行检查，有问题的行不会写入，并列出工作表、行号、列和原因；"
         "其他正确的行照常写入。同一文件重复导入不会重复写入。",
     ]

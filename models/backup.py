@@ -14,7 +14,6 @@ only then renamed, so a half-written backup never looks like a good one.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sqlite3
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from models import schema
+from models.atomic_write import FileInUse, WriteFailed, atomic_path
 from models.errors import DatabaseCorrupt, StoreError
 
 if TYPE_CHECKING:  # the store calls this module before migrating; it is passed in, not imported
@@ -84,33 +84,21 @@ def _target(db_path: Path, reason: str, now: datetime) -> Path:
 
 def _copy_with_api(src: sqlite3.Connection, dest_path: Path) -> None:
     """Copy ``src`` into a new file via a temporary name; check it; rename."""
-    tmp = dest_path.with_name(dest_path.name + ".part")
-    tmp.unlink(missing_ok=True)
+    with atomic_path(dest_path) as tmp:
+        _copy_into(src, tmp)
+
+
+def _copy_into(src: sqlite3.Connection, tmp: Path) -> None:
+    """Copy ``src`` into the (empty) file ``tmp`` and check the copy."""
     dst = sqlite3.connect(str(tmp))
     try:
         src.backup(dst)
         ok = dst.execute("PRAGMA quick_check").fetchone()[0]
         dst.execute("PRAGMA journal_mode = DELETE")
-    except BaseException:
-        dst.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    dst.close()
-    if ok != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseCorrupt(f"备份检查未通过（{ok}），未保存备份。")
-    _fsync(tmp)
-    os.replace(tmp, dest_path)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(str(path), os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
     finally:
-        os.close(fd)
+        dst.close()
+    if ok != "ok":
+        raise DatabaseCorrupt(f"备份检查未通过（{ok}），未保存备份。")
 
 
 def _keep(store: Store) -> int:
@@ -137,6 +125,8 @@ def backup_now(store: Store, reason: str, now: datetime | None = None) -> Path:
         raise BackupFailed(f"备份数据库失败：{exc}") from None
     except OSError as exc:
         raise BackupFailed(f"无法写入备份文件 {target}：{exc.strerror or exc}") from None
+    except WriteFailed as exc:
+        raise BackupFailed(f"备份数据库失败：{exc}") from None
     prune(store.path, _keep(store), protect=target)
     return target
 
@@ -232,11 +222,11 @@ def _save_current(db_path: Path, now: datetime) -> Path | None:
     except (sqlite3.Error, StoreError):
         pass
     target = _target(db_path, "corrupt", now)
-    shutil.copy2(db_path, target)
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm"):
         side = db_path.with_name(db_path.name + suffix)
         if side.exists():
-            shutil.copy2(side, target.with_name(target.name + suffix))
+            with atomic_path(target.with_name(target.name + suffix)) as tmp:
+                shutil.copy2(side, tmp)
     return target
 
 
@@ -251,19 +241,23 @@ def restore(db_path: str | Path, backup_path: str | Path, now: datetime | None =
     now = now or datetime.now()
     try:
         _save_current(db_path, now)
-        tmp = db_path.with_name(db_path.name + ".restoring")
         src = sqlite3.connect(backup_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            _copy_with_api(src, tmp)
+            with atomic_path(db_path) as tmp:
+                _copy_into(src, tmp)
+                # A stale write-ahead log would be replayed onto the restored file: remove
+                # it (its content was saved above together with the current state).
+                for suffix in ("-wal", "-shm"):
+                    try:
+                        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+                    except PermissionError:
+                        raise FileInUse(str(db_path)) from None
         finally:
             src.close()
-        # A stale write-ahead log would be replayed onto the restored file: remove it
-        # (its content was saved above together with the current state).
-        for suffix in ("-wal", "-shm"):
-            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-        os.replace(tmp, db_path)
-    except PermissionError as exc:
-        raise StoreError(f"数据库文件正被其他程序使用，无法恢复：{exc}") from None
+    except (PermissionError, FileInUse):
+        raise StoreError("数据库文件正被其他程序使用，无法恢复。请关闭其他打开该数据库的程序后重试。") from None
+    except WriteFailed as exc:
+        raise StoreError(f"恢复备份失败：{exc}") from None
     except OSError as exc:
         raise StoreError(f"恢复备份失败：{exc}") from None
     except sqlite3.Error as exc:
@@ -293,5 +287,3 @@ def daily_backup(store: Store, today: date | None = None) -> Path | None:
     if now.date() != today:
         now = datetime.combine(today, now.time())
     return backup_now(store, "daily", now)
-
-

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from models.app import Actor, App
+from models.atomic_write import write_text
 from models.backup import backup_now
 from models.catalog import sync_catalog
 from models.errors import DomainError
@@ -96,7 +97,7 @@ def import_package(app: App, actor: Actor, path: str | Path, dry_run: bool = Fal
     finally:
         app.invalidate()
     if work.new_plan is not None and pv.applied:
-        plan_file_for(app.store.path).write_bytes(work.plan_text.encode("utf-8"))
+        write_text(plan_file_for(app.store.path), work.plan_text)
         app.plan = work.new_plan
         app.invalidate()
     return pv

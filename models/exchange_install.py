@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from models.app import CLI_ACTOR, Actor, App
+from models.atomic_write import WriteFailed, write_text
 from models.catalog import sync_catalog
 from models.errors import DomainError, NotFound
 from models.exchange_common import (SHARED_SETTINGS, _manifest, _plan_text, _remember_plan, _shared_settings,
@@ -49,8 +50,8 @@ def installed_plan_path(db_path: str | Path) -> Path | None:
     if not row:
         return None
     try:
-        f.write_bytes(str(row[0]).encode("utf-8"))
-    except OSError:
+        write_text(f, str(row[0]))
+    except WriteFailed:
         return None
     return f
 
@@ -131,11 +132,7 @@ def install(app_or_db_path: App | str | Path, path: str | Path,
         if isinstance(old, dict) and old.get("unit") and old["unit"] != unit:
             raise PackageRejected(f"本机已安装为“{old['unit']}”，不能再安装为“{unit}”。"
                                   "如需更换单位，请使用新的数据库文件。")
-        try:
-            plan_path.parent.mkdir(parents=True, exist_ok=True)
-            plan_path.write_bytes(text.encode("utf-8"))
-        except OSError as exc:
-            raise DomainError(f"无法写入计划文件 {plan_path}：{exc.strerror or exc}") from None
+        write_text(plan_path, text)
         if isinstance(app_or_db_path, App):
             app = app_or_db_path
             app.plan = plan

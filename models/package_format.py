@@ -25,6 +25,7 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
+from models.atomic_write import write_bytes
 from models.errors import DomainError
 
 FORMAT_NAME = "zhushan-exchange"
@@ -94,14 +95,7 @@ def write_package(path: str | Path, manifest: dict[str, Any], content: dict[str,
         z.writestr(CONTENT, body)
         if key_hex is not None:
             z.writestr(SIGNATURE, dumps({"alg": "HMAC-SHA256", "mac": mac_of(key_hex, man_bytes)}))
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_bytes(buf.getvalue())
-        tmp.replace(out)
-    except OSError as exc:
-        raise DomainError(f"无法写入文件 {out}：{exc.strerror or exc}") from None
-    return out
+    return write_bytes(out, buf.getvalue())
 
 
 def _damaged(name: str, why: str) -> PackageRejected:

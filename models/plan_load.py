@@ -10,7 +10,6 @@ message.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -83,16 +82,14 @@ def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
 def _write_cache(cache: Path, digest: str, raw: dict[str, Any]) -> None:
     """Store the parsed plan (only when JSON holds it exactly). A cache that cannot be
     written is no error: the plan is simply parsed again next time."""
+    from models.atomic_write import WriteFailed, write_text
     try:
         text = json.dumps({"sha256": digest, "plan": raw}, ensure_ascii=False)
         if json.loads(text)["plan"] != raw:
             return  # TOML dates or similar: keep parsing the file
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, cache)
+        write_text(cache, text)
         for old in cache.parent.glob("plan-*.json"):
             if old != cache:
                 old.unlink(missing_ok=True)
-    except (OSError, TypeError, ValueError):
+    except (OSError, TypeError, ValueError, WriteFailed):
         return

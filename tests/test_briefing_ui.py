@@ -99,7 +99,8 @@ def test_print_cancelled_and_errors_shown(qtbot, app: App, reviewer, tmp_path: P
     w = BriefingView(app, reviewer, None, FakeDialogs(None, None))
     qtbot.addWidget(w)
     assert w.print_briefing() is False and w.save_as() is None
-    w.dialogs = FakeDialogs(tmp_path / "不存在的文件夹" / "x.pdf")
+    (tmp_path / "是文件").write_bytes(b"")
+    w.dialogs = FakeDialogs(tmp_path / "是文件" / "x.pdf")  # a folder that cannot be made
     assert w.save_as() is None
     assert "无法写入" in w.message.text()
     w.month.set_month("2026-03")  # a month without data still previews

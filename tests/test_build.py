@@ -187,6 +187,10 @@ def check_built_folder(folder: Path, tmp_path: Path) -> None:
         wb.close()
     r = run_exe(exe, "--version")
     assert r.returncode == 0 and main.__version__ in r.stdout
+    r = run_exe(exe, "--help")  # names the program as run, not "python main.py"
+    assert r.returncode == 0 and r.stdout.startswith(f"用法：{EXE} ") and "main.py" not in r.stdout
+    r = run_exe(exe, "export-ledger")
+    assert r.returncode == 2 and f"请运行 “{EXE} export-ledger --help” 查看用法" in r.stderr
     db = tmp_path / "数据" / "打包.db"
     r = run_exe(exe, "--db", str(db), "catalog", "--json")
     assert r.returncode == 0 and '"区发改委"' in r.stdout

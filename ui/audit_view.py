@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 from models import review
 from models.app import Actor, App
 from models.audit import ENTITY_NAMES, audit_actors, audit_months, audit_rows
+from models.errors import DomainError
 from ui.office_common import MessageLine, RowsModel
 
 LIMIT = 5000
@@ -148,5 +149,5 @@ class AuditView(QWidget):
             return
         try:
             self.export_to(path)
-        except OSError as exc:
+        except DomainError as exc:
             self.message.error(f"导出失败：{exc}")

@@ -233,9 +233,6 @@ class BriefingView(QWidget):
         except (DomainError, StoreError) as exc:
             self.message.error(str(exc))
             return None
-        except OSError as exc:
-            self.message.error(f"无法写入 {path}：{exc.strerror or exc}。请关闭正在打开该文件的程序后重试。")
-            return None
         finally:
             self._idle()
         self.last_pages = res.pages

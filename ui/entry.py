@@ -43,16 +43,16 @@ class CnParser(argparse.ArgumentParser):
         for en, cn in _ARGPARSE_CN:
             message = message.replace(en, cn)
         self.print_usage(sys.stderr)
-        self.exit(2, f"错误：{message}\n请运行 “python main.py --help” 查看用法。\n")
+        self.exit(2, f"错误：{message}\n请运行 “{self.prog} --help” 查看用法。\n")
 
     def format_help(self) -> str:
         text = super().format_help()
-        return (text.replace("usage:", "用法：").replace("options:", "选项：")
+        return (text.replace("usage: ", "用法：").replace("options:", "选项：")
                 .replace("positional arguments:", "位置参数：")
                 .replace("show this help message and exit", "显示帮助并退出"))
 
     def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "用法：")
+        return super().format_usage().replace("usage: ", "用法：")
 
 
 # command name → (module, function); handlers take (args) and return an exit code.
@@ -75,7 +75,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser() -> CnParser:
-    p = CnParser(prog="main.py", description=f"{APP_NAME}：碳达峰实施方案的月度调度、台账、简报与考核。"
+    from models.program import command_name
+    p = CnParser(prog=command_name(), description=f"{APP_NAME}：碳达峰实施方案的月度调度、台账、简报与考核。"
                  "不带命令时启动图形界面。")
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
                    help="显示版本号并退出")

@@ -154,8 +154,10 @@ def preview_and_print(parent: QWidget, doc: QTextDocument, title: str, landscape
 def print_to_pdf(doc: QTextDocument, path: str | Path, landscape: bool = False) -> Path:
     """``doc`` printed to an A4 PDF file."""
     from PySide6.QtPrintSupport import QPrinter
+    from models.atomic_write import atomic_path
     printer = _printer(landscape)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    doc.print_(printer)
+    with atomic_path(path) as tmp:
+        printer.setOutputFileName(str(tmp))
+        doc.print_(printer)  # the painter's end closes the file
     return Path(path)

@@ -10,6 +10,7 @@ from models.app import CLI_ACTOR, current_month
 from models.backup import backup_dir, backup_now, list_backups
 from models.demo import generate_demo
 from models.errors import InvalidInput
+from models.program import command_name
 from models.store import Store, StoreError
 from ui.cli.common import db_path, open_app
 
@@ -21,7 +22,7 @@ def run_user(args: argparse.Namespace) -> int:
         if args.action == "list":
             rows = users(app)
             if not rows:
-                print("还没有账户。请先运行：python main.py user add --username admin --role admin")
+                print(f"还没有账户。请先运行：{command_name()} user add --username admin --role admin")
             for u in rows:
                 state = "停用" if not u.active else ("锁定" if u.locked() else "正常")
                 print(f"{u.username}\t{u.role_name}\t{u.unit or '领导小组办公室'}\t{u.display_name}\t{state}")
