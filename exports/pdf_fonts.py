@@ -230,7 +230,8 @@ def _register(ff: FontFile) -> str:
     from reportlab.pdfbase.ttfonts import TTFont
     _patch_to_unicode()
     stem = "".join(c for c in ff.path.stem if c.isalnum())
-    name = f"ZS-{stem}-{ff.subfont}"
+    # numbered: two files of the same name (a Windows font and a stand-in) stay apart
+    name = f"ZS-{stem}-{ff.subfont}-{len(_REGISTERED)}"
     font = TTFont(name, str(ff.path), subfontIndex=ff.subfont)
     pdfmetrics.registerFont(font)
     _REGISTERED[key] = name
