@@ -39,15 +39,16 @@ smoke: dist
 	QT_QPA_PLATFORM=offscreen dist/ZhushanCarbonPeak/ZhushanCarbonPeak$(EXE) --smoke
 
 # Windows build tested under Wine (not part of `make test`): Windows CPython, the pinned
-# win_amd64 wheels, main.py --smoke, the PyInstaller build and the exe's tools. The script lives
-# beside the project (../shared/tools); WORK keeps the download cache between runs, and a lock
-# in it lets one run at a time use it.
+# win_amd64 wheels, main.py --smoke, the PyInstaller build and the exe's tools (the shared
+# script beside the project, ../shared/tools), then the project's own checks of that build on
+# a Chinese Windows (.ci/win-checks.sh). WORK keeps the download cache between runs; a lock in
+# it lets one run at a time use it.
 WIN_SMOKE ?= ../shared/tools/win-smoke.sh
 WINSMOKE_WORK ?= /work/.winsmoke-cache
-windows-smoke:
+windows-smoke: $(STAMP)
 	@if [ -f "$(WIN_SMOKE)" ]; then \
-	  mkdir -p "$(WINSMOKE_WORK)" && WORK="$(WINSMOKE_WORK)" \
-	    flock "$(WINSMOKE_WORK)/.lock" bash "$(WIN_SMOKE)" "$(CURDIR)"; \
+	  mkdir -p "$(WINSMOKE_WORK)" && WORK="$(WINSMOKE_WORK)" flock "$(WINSMOKE_WORK)/.lock" \
+	    sh -c 'bash "$(WIN_SMOKE)" "$(CURDIR)" && bash .ci/win-checks.sh "$(CURDIR)"'; \
 	else \
 	  echo "$(WIN_SMOKE) not found: copy win-smoke.sh from the team's shared tools folder" \
 	       "(/work/shared/tools/win-smoke.sh) or set WIN_SMOKE=path/to/win-smoke.sh"; exit 2; \

@@ -15,12 +15,13 @@ reportlab embeds TrueType fonts as subsets. Fonts are loaded once per process
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+from exports.font_files import windows_fonts_dir
 
 FANGSONG, HEI, KAI, SONG, TITLE = "fangsong", "hei", "kai", "song", "title"
 ROLES = (FANGSONG, HEI, KAI, SONG, TITLE)
@@ -30,14 +31,6 @@ MISSING_MARK = "〓"
 def resource_fonts_dir() -> Path:
     base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
     return base / "resources" / "fonts"
-
-
-def windows_fonts_dir() -> Path | None:
-    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
-    if not windir:
-        return None
-    d = Path(windir) / "Fonts"
-    return d if d.is_dir() else None
 
 
 @dataclass(frozen=True)
@@ -237,7 +230,8 @@ def _register(ff: FontFile) -> str:
     from reportlab.pdfbase.ttfonts import TTFont
     _patch_to_unicode()
     stem = "".join(c for c in ff.path.stem if c.isalnum())
-    name = f"ZS-{stem}-{ff.subfont}"
+    # numbered: two files of the same name (a Windows font and a stand-in) stay apart
+    name = f"ZS-{stem}-{ff.subfont}-{len(_REGISTERED)}"
     font = TTFont(name, str(ff.path), subfontIndex=ff.subfont)
     pdfmetrics.registerFont(font)
     _REGISTERED[key] = name

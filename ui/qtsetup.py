@@ -10,6 +10,8 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 FONT_FAMILY_FALLBACK = "WenQuanYi Micro Hei"
+# Microsoft YaHei, the Windows interface font for Chinese (msyh.ttf on Windows 7).
+WINDOWS_UI_FONTS = ("msyh.ttc", "msyh.ttf")
 _CJK_FAMILIES = ("Microsoft YaHei", "微软雅黑", "SimSun", "宋体", "Noto Sans CJK SC",
                  "Source Han Sans SC", FONT_FAMILY_FALLBACK, "PingFang SC")
 
@@ -53,16 +55,41 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 
 
 def install_font(app: QApplication) -> str:
-    """Use a system Chinese font where there is one; otherwise register the shipped one
-    (WenQuanYi Micro Hei, which is also the last system font looked for)."""
+    """Use Microsoft YaHei when its file is in the Windows fonts folder, else a system
+    Chinese font where there is one; otherwise register the shipped one (WenQuanYi Micro
+    Hei, which is also the last system font looked for)."""
     families = set(QFontDatabase.families())
-    family = next((f for f in _CJK_FAMILIES if f in families), None)
+    family = windows_ui_family(families) or next((f for f in _CJK_FAMILIES if f in families), None)
     if family is None:
-        path = resource_dir() / "fonts" / "wqy-microhei.ttc"
-        fid = QFontDatabase.addApplicationFont(str(path))
-        loaded = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
-        family = loaded[0] if loaded else (family or app.font().family())
+        family = _load_font_file(resource_dir() / "fonts" / "wqy-microhei.ttc") or app.font().family()
     font = QFont(family)
     font.setPointSize(10)
     app.setFont(font)
     return family
+
+
+def windows_ui_family(families: set[str]) -> str | None:
+    """The family of ``%WINDIR%\\Fonts\\msyh.ttc`` (Microsoft YaHei) when that file is there:
+    known to Qt as an installed font, or loaded from the file; None without it."""
+    from exports.font_files import family_name, windows_fonts_dir
+    folder = windows_fonts_dir()
+    if folder is None:
+        return None
+    for name in WINDOWS_UI_FONTS:
+        path = folder / name
+        if not path.is_file():
+            continue
+        family = family_name(path)
+        if family and family in families:
+            return family
+        loaded = _load_font_file(path)
+        if loaded:
+            return loaded
+    return None
+
+
+def _load_font_file(path: Path) -> str | None:
+    """Register a font file with Qt; its first family, or None when it cannot be read."""
+    fid = QFontDatabase.addApplicationFont(str(path))
+    loaded = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+    return loaded[0] if loaded else None
