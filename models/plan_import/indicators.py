@@ -1,0 +1,269 @@
+"""Indicator rows → indicators with parts and structured targets.
+
+The targets come from the district's column (区拟定目标值 or what the plan calls it),
+else from the year columns, else — when the table has one target column only — from
+that. A row whose district cell is empty is recorded for monitoring only.
+
+A row holding two indicators becomes parts ``a``/``b``: its name joins them with & (a
+part each), or its target says 分别 X、Y (``公交车、出租汽车新能源汽车分别达到72%、35%``):
+the name's items get the shared tail (公交车 + 新能源汽车占比). Targets go to the part
+whose name they resemble most (character pairs in common). Every split is a review
+item, as are pending targets (完成省下达指标), rows without a district target, and
+units of measure the document does not state.
+
+Plans without an appendix table state their indicators in 主要目标: ``from_goals``
+makes one indicator per measured thing named there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.plan_import.draft import DraftIndicator, DraftPart
+from models.plan_import.review import Review
+from models.plan_import.tables import IndicatorTable, Row
+from models.plan_import.target import Target
+from models.plan_import.wording import parse_targets
+
+_TAIL_STARTERS = ("新能源", "单位", "碳排放", "二氧化碳", "能源", "能耗", "占比", "比重", "比例", "覆盖率",
+                  "利用率", "使用率", "替代率", "渗透率", "资源化", "综合利用", "装机", "面积", "总量", "强度")
+_LOWER = re.compile(r"(能耗|排放|强度|消耗|浓度|碳排|煤炭消费)")
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character pairs of ``a`` and ``b`` (0 … 1)."""
+    pa = {a[i:i + 2] for i in range(len(a) - 1)}
+    pb = {b[i:i + 2] for i in range(len(b) - 1)}
+    if not pa or not pb:
+        return 1.0 if a and a == b else 0.0
+    return 2 * len(pa & pb) / (len(pa) + len(pb))
+
+
+def direction_of(name: str, targets: list[Target]) -> str:
+    if targets and all(t.op == "yes" for t in targets):
+        return "qualitative"
+    if any(t.basis == "reduction_vs_baseline" or t.op in ("<=", "decrease") for t in targets):
+        return "lower"
+    if not targets and _LOWER.search(name):
+        return "lower"
+    return "higher"
+
+
+def indicators_from_tables(tables: list[IndicatorTable], default_year: int | None,
+                           review: Review) -> list[DraftIndicator]:
+    out: list[DraftIndicator] = []
+    used: set[str] = set()
+    for table in tables:
+        for row in table.rows:
+            ind = _indicator(row, table, len(out) + 1, default_year, review)
+            code = ind.code
+            k = 2
+            while code in used:  # a number printed twice (two tables numbered from 1)
+                code = f"{ind.code}-{k}"
+                k += 1
+            if code != ind.code:
+                review.add("numbering", row.where, row.cells.get("name", ""),
+                           f"序号重复：编码改为 {code}", "请核对附表序号。", ref=code)
+                _recode(ind, code)
+            used.add(code)
+            out.append(ind)
+    return out
+
+
+def _recode(ind: DraftIndicator, code: str) -> None:
+    old = ind.code
+    ind.code = code
+    for p in ind.parts:
+        p.code = code + p.code[len(old):]
+
+
+def _indicator(row: Row, table: IndicatorTable, position: int, default_year: int | None,
+               review: Review) -> DraftIndicator:
+    c = row.cells
+    number = int(row.number) if row.number.isdigit() else position
+    code = f"I{number:02d}"
+    name = _oneline(c.get("name", ""))
+    ind = DraftIndicator(code, number, name, city_target=c.get("city", ""), district_target=c.get("district", ""),
+                         explanation=c.get("explanation", ""), where=row.where,
+                         responsible_unit_inherited=row.responsible_inherited)
+    source, words = _target_words(row, table)
+    targets: list[Target] = []
+    for year, text in words:
+        parsed = parse_targets(text, default_year=year or default_year)
+        targets += parsed.targets
+        for bad in parsed.unparsed:
+            review.add("target_unparsed", row.where, bad, "未能解读为结构化目标（原文已保留）",
+                       "请在计划编辑中按字段填写该目标。", ref=code)
+        if text and not parsed.targets and not parsed.unparsed:
+            review.add("target_unparsed", row.where, text, "未能解读为结构化目标（原文已保留）",
+                       "请在计划编辑中按字段填写该目标。", ref=code)
+    ind.parts = _parts(ind, targets, row, review)
+    measure = c.get("measure_unit", "")
+    for part in ind.parts:
+        _finish_part(part, measure, c.get("city", ""), row, review, default_year)
+    if row.cut_off:
+        ind.status_note = "原表此行不完整（在来源中被截断）。"
+        review.add("row_cut", row.where, " | ".join(v for v in c.values()),
+                   "按现有的单元格导入，缺少的列留空" + ("，责任单位承上行" if row.responsible_inherited else ""),
+                   "请对照原件补全该行（测算说明、责任单位等）。", ref=code)
+    if source == "":
+        ind.status_note = (ind.status_note + "仅监测：没有本级目标值，只记录数值。").strip()
+    return ind
+
+
+def _oneline(text: str) -> str:
+    return re.sub(r"\s*\n\s*", "", text).strip()
+
+
+def _target_words(row: Row, table: IndicatorTable) -> tuple[str, list[tuple[int | None, str]]]:
+    """Which column the targets come from, and its words (with the year of a year column)."""
+    c = row.cells
+    if c.get("district"):
+        return "district", [(None, c["district"])]
+    if row.years:
+        return "years", [(y, _year_words(y, t, c.get("measure_unit", ""))) for y, t in sorted(row.years.items())]
+    if "district" not in table.labels and c.get("city"):
+        return "city", [(None, c["city"])]
+    return "", []
+
+
+def _year_words(year: int, text: str, measure: str) -> str:
+    """A year column's cell as a sentence (a bare number gets the column's unit)."""
+    t = text.strip()
+    if re.fullmatch(r"[≥≤>＞<＜]?\s*\d+(?:\.\d+)?", t):
+        sign = {"≥": "不低于", ">": "不低于", "＞": "不低于", "≤": "不高于", "<": "不高于", "＜": "不高于"}.get(t[0], "达到")
+        num = t.lstrip("≥≤>＞<＜ ")
+        return f"到{year}年，{sign}{num}{measure or ''}"
+    return f"到{year}年，{t}"
+
+
+def _split_names(name: str, k: int) -> list[str] | None:
+    """``公交车、出租汽车（含网约车）新能源汽车占比`` split into k names sharing the tail."""
+    if re.search(r"[&＆]", name):
+        items = [x.strip() for x in re.split(r"[&＆]", name) if x.strip()]
+        return items if len(items) == k or k == 0 else None
+    items = name.split("、")
+    if len(items) != k or k < 2:
+        return None
+    last = items[-1]
+    depth, cut = 0, -1
+    for i, ch in enumerate(last):
+        depth += ch in "（(" and 1 or 0
+        depth -= ch in "）)" and 1 or 0
+        if depth == 0 and i > 0 and last.startswith(_TAIL_STARTERS, i):
+            cut = i
+            break
+    if cut < 0:
+        return None
+    tail = last[cut:]
+    return [x + tail for x in items[:-1]] + [last]
+
+
+def _parts(ind: DraftIndicator, targets: list[Target], row: Row, review: Review) -> list[DraftPart]:
+    separately = [t for t in targets if "分别" in t.text]
+    sep_ids = {id(t) for t in separately}
+    k = 0
+    if re.search(r"[&＆]", ind.name):
+        k = len([x for x in re.split(r"[&＆]", ind.name) if x.strip()])
+    elif separately:
+        years = {(t.year, t.text) for t in separately}
+        k = len(separately) // max(1, len(years))
+    names = _split_names(ind.name, k) if k >= 2 else None
+    if not names:
+        if k >= 2:
+            review.add("row_split", row.where, ind.name, f"原文一行含 {k} 个目标值，但名称无法拆分：按一个指标导入",
+                       "请在计划编辑中把该行拆为多个分项并命名。", ref=ind.code)
+        return [DraftPart(ind.code, ind.name, targets=list(targets))]
+    parts = [DraftPart(f"{ind.code}{'abcdefgh'[i]}", n) for i, n in enumerate(names)]
+    groups: dict[tuple[int, str], int] = {}
+    prev = 0
+    for t in targets:
+        if id(t) in sep_ids:
+            key = (t.year, t.text)
+            idx = groups.get(key, 0)
+            groups[key] = idx + 1
+            target_part = min(idx, len(parts) - 1)
+        elif t.subject:
+            scores = [similarity(t.subject, p.name) + (0.01 if (t.op == "yes") == _looks_qualitative(p.name) else 0)
+                      for p in parts]
+            target_part = scores.index(max(scores))
+        else:
+            target_part = prev
+        parts[target_part].targets.append(t)
+        prev = target_part
+    review.add("row_split", row.where, ind.name,
+               "拆为分项：" + "；".join(f"{p.code} {p.name}" for p in parts),
+               "请核对分项名称以及每个目标值归入的分项。", ref=ind.code)
+    return parts
+
+
+def _looks_qualitative(name: str) -> bool:
+    return not re.search(r"(率|比|量|数|面积|容量|强度|比重|比例)$", name)
+
+
+def _finish_part(part: DraftPart, measure: str, city: str, row: Row, review: Review, default_year: int | None) -> None:
+    ts = part.targets
+    part.direction = direction_of(part.name, ts)
+    numeric = [t for t in ts if t.value is not None]
+    pending = [t for t in ts if t.assigned_by]
+    if not ts:
+        part.monitor = True
+        units = [t.unit for t in parse_targets(city, default_year=default_year).targets if t.unit] if city else []
+        part.unit = measure or (units[0] if units else "")
+        review.add("monitor_only", row.where, city or part.name, "本级目标值为空：按“仅监测”导入（只记录数值，不判断）",
+                   "如本级另有目标，请在计划编辑中补充。", ref=part.code)
+        if not measure:
+            review.add("measure_unit", row.where, part.name,
+                       f"计量单位取为“{part.unit}”（据上级目标）" if part.unit else "计量单位未写明（留空）",
+                       "请核对该指标填报时使用的计量单位。", ref=part.code)
+        return
+    if pending:
+        part.pending = True
+        part.assigned_by = pending[0].assigned_by
+        review.add("target_pending", row.where, pending[0].text,
+                   f"目标值待{part.assigned_by}下达：按待定指标导入（{pending[0].year}年，"
+                   f"{'不高于' if pending[0].op == '<=' else '不低于'}下达值）",
+                   "下达后由领导小组办公室录入目标值；请核对年份和方向。", ref=part.code)
+    reductions = [t for t in numeric if t.basis == "reduction_vs_baseline"]
+    if measure:
+        part.unit = measure
+    elif reductions and len(reductions) == len(numeric):
+        part.unit = "%"
+        part.entered_as = "reduction_rate"
+        review.add("measure_unit", row.where, reductions[0].text,
+                   "目标是“比基期下降X%”：按下降率填报（单位 %）",
+                   "如各单位填报的是强度本身，请填写其计量单位并改为按数值填报。", ref=part.code)
+    elif numeric:
+        part.unit = numeric[0].unit
+    elif part.direction != "qualitative":
+        review.add("measure_unit", row.where, part.name, "计量单位未写明（留空）",
+                   "请核对该指标填报时使用的计量单位。", ref=part.code)
+    for t in ts:
+        if t.year_assumed:
+            review.add("target_assumed", row.where, t.text, f"原文没有年份：按 {t.year} 年",
+                       "请核对目标年份。", ref=part.code)
+        for note in t.notes:
+            review.add("target_assumed", row.where, t.text, note, "请核对。", ref=part.code)
+
+
+def from_goals(goals: str, where: str, default_year: int | None, review: Review) -> list[DraftIndicator]:
+    """Indicators stated only in 主要目标 (plans without an appendix table)."""
+    parsed = parse_targets(goals, default_year=default_year)
+    by_subject: dict[str, list[Target]] = {}
+    for t in parsed.targets:
+        if t.op == "yes" or not t.subject:
+            continue
+        by_subject.setdefault(t.subject, []).append(t)
+    out = []
+    for n, (subject, ts) in enumerate(by_subject.items(), 1):
+        code = f"I{n:02d}"
+        ind = DraftIndicator(code, n, subject, district_target="；".join(t.text for t in ts), where=where)
+        part = DraftPart(code, subject, targets=ts)
+        row = Row(str(n), {"name": subject}, where=where)
+        _finish_part(part, "", "", row, review, default_year)
+        ind.parts = [part]
+        review.add("structure", where, ind.district_target,
+                   f"方案没有指标附表：据“主要目标”列为指标 {code}“{subject}”", "请核对指标名称、目标和责任单位（留空）。",
+                   ref=code)
+        out.append(ind)
+    return out
