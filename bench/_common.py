@@ -101,6 +101,16 @@ def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000.0
 
 
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median milliseconds of ``repeat`` calls of ``fn``."""
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return median_ms(runs)
+
+
 def ratio_line(name: str, value_ms: float, base_ms: float, goal: float) -> str:
     ratio = value_ms / base_ms if base_ms > 0 else float("inf")
     verdict = "达标" if ratio <= goal else "未达标"

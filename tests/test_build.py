@@ -82,7 +82,7 @@ def test_spec_excludes_unused_qt_but_keeps_what_the_program_uses() -> None:
     assert {"QtCore", "QtWidgets"} <= used
     assert not excluded & used, f"build.spec excludes Qt modules the program imports: {excluded & used}"
     dev = set(consts["DEV_EXCLUDES"])  # type: ignore[arg-type]
-    assert {"pytest", "hypothesis", "pypdf", "pdfplumber", "PyInstaller"} <= dev
+    assert {"pytest", "hypothesis", "pypdf", "pypdfium2", "PyInstaller"} <= dev
     runtime = {line.split("==")[0].strip().lower() for line in
                (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
                if line.strip() and not line.startswith("#")}

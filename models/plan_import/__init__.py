@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.plan_import.assemble import assemble
-from models.plan_import.document import PlanImportError, SourceDoc, check_size
+from models.plan_import.document import PlanImportError, SourceDoc, check_size, os_reason
 from models.plan_import.draft import DraftPlan
 from models.plan_import.review import KINDS, ReviewItem
 
@@ -78,12 +78,12 @@ def import_plan(path: str | Path, *, plan_id: str | None = None) -> ImportResult
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise PlanImportError(f"无法读取文件“{p.name}”：{exc.strerror or exc}") from None
+        raise PlanImportError(f"无法读取文件“{p.name}”：{os_reason(exc)}。") from None
     check_size(size, p.name)
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise PlanImportError(f"无法读取文件“{p.name}”：{exc.strerror or exc}") from None
+        raise PlanImportError(f"无法读取文件“{p.name}”：{os_reason(exc)}。") from None
     return import_document(read_document(data, p.name), plan_id=plan_id)
 
 

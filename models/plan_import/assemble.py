@@ -72,9 +72,10 @@ def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str
     years = [t.year for i in draft.indicators for p in i.parts for t in p.targets] + \
         [t.year for m in draft.milestones for t in m.targets]
     meta.last_year = peak or (max(years) if years else None)
-    meta.office_unit, meta.office_host = office(draft.units, meta.organisation, level)
+    office_text = "\n".join([meta.organisation, *(p.text for p in draft.policies)])
+    meta.office_unit, meta.office_host = office(draft.units, office_text, level)
     if meta.office_unit not in {u.name for u in draft.units}:
-        draft.units.append(DraftUnit(meta.office_unit, "office", note="据“组织实施”补充（任务的责任单位中未出现）"))
+        draft.units.append(DraftUnit(meta.office_unit, "office", note="据“组织实施”或“保障措施”补充（任务的责任单位中未出现）"))
         review.add("plan_info", secs.organisation[0].where if secs.organisation else "", meta.office_unit,
                    f"领导小组办公室记为“{meta.office_unit}”并加入单位列表", "请核对办公室名称。",
                    ref=f"unit:{meta.office_unit}")

@@ -14,6 +14,7 @@ Chinese message, so a hostile file costs neither memory nor minutes.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,11 @@ MAX_PDF_PAGES = 400
 MAX_BLOCKS = 20_000  # paragraphs + tables
 MAX_TABLE_CELLS = 60_000
 MAX_TEXT_CHARS = 4_000_000
+
+
+# Characters that end a sentence (or a closing bracket after one): a line ending in one of
+# them may end its paragraph.
+SENTENCE_END = tuple("。；;：:！!？?）)”")
 
 
 class PlanImportError(DomainError):
@@ -114,7 +120,7 @@ class Budget:
 def check_size(size: int, name: str, limit: int = MAX_FILE_BYTES) -> None:
     if size > limit:
         raise PlanImportError(
-            f"文件“{name}”有 {size / 1048576:.1f} MB，超过导入上限 {limit // 1048576} MB。"
+            f"文件“{name}”有 {math.ceil(size / 104857.6) / 10:.1f} MB，超过导入上限 {limit // 1048576} MB。"
             "实施方案通常不到 5 MB：请确认选择的是方案本身（可去掉图片后另存）。")
     if size == 0:
         raise PlanImportError(f"文件“{name}”是空的。")
@@ -123,6 +129,17 @@ def check_size(size: int, name: str, limit: int = MAX_FILE_BYTES) -> None:
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read, in Chinese."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限（文件可能正被其他程序打开）"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹"
+    return "读取时出错（文件可能在移动存储设备上且已断开）"
 
 
 def clean_line(text: str) -> str:

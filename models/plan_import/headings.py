@@ -82,6 +82,12 @@ def heading_of(text: str) -> Heading | None:
     return None
 
 
+def starts_heading(text: str) -> bool:
+    """Whether a line starts a heading (or the appendix): readers end a paragraph there."""
+    text = text.strip()
+    return heading_of(text) is not None or text.startswith(("附表", "附件"))
+
+
 def outline(paras: list[Para]) -> Node:
     """The heading tree of ``paras`` under a root node (level 0)."""
     root = Node(0, 0, "", "", None)

@@ -23,6 +23,7 @@ from models.plan_import.draft import DraftIndicator, DraftPart
 from models.plan_import.review import Review
 from models.plan_import.tables import IndicatorTable, Row
 from models.plan_import.target import Target
+from models.plan_import.vocabulary import UNIT_RE
 from models.plan_import.wording import parse_targets
 
 _TAIL_STARTERS = ("新能源", "单位", "碳排放", "二氧化碳", "能源", "能耗", "占比", "比重", "比例", "覆盖率",
@@ -86,10 +87,16 @@ def _indicator(row: Row, table: IndicatorTable, position: int, default_year: int
     ind = DraftIndicator(code, number, name, city_target=c.get("city", ""), district_target=c.get("district", ""),
                          explanation=c.get("explanation", ""), where=row.where,
                          responsible_unit_inherited=row.responsible_inherited)
+    if row.years and not ind.district_target:  # a table laid out by year: its cells, verbatim
+        ind.district_target = "；".join(f"{y}年：{t}" for y, t in sorted(row.years.items()))
+    extra = [f"{table.labels[k]}：{c[k]}" for k in ("baseline", "kind") if c.get(k) and not _is_dash(c[k])]
+    if extra:
+        ind.explanation = "\n".join([ind.explanation, *extra]).strip()
     source, words = _target_words(row, table)
+    hint = "lower" if _LOWER.search(name) else ""
     targets: list[Target] = []
     for year, text in words:
-        parsed = parse_targets(text, default_year=year or default_year)
+        parsed = parse_targets(text, default_year=year or default_year, direction_hint=hint)
         targets += parsed.targets
         for bad in parsed.unparsed:
             review.add("target_unparsed", row.where, bad, "未能解读为结构化目标（原文已保留）",
@@ -120,20 +127,27 @@ def _target_words(row: Row, table: IndicatorTable) -> tuple[str, list[tuple[int 
     c = row.cells
     if c.get("district"):
         return "district", [(None, c["district"])]
-    if row.years:
-        return "years", [(y, _year_words(y, t, c.get("measure_unit", ""))) for y, t in sorted(row.years.items())]
+    years = {y: t for y, t in row.years.items() if not _is_dash(t)}
+    if years:
+        return "years", [(y, _year_words(y, t, c.get("measure_unit", ""))) for y, t in sorted(years.items())]
     if "district" not in table.labels and c.get("city"):
         return "city", [(None, c["city"])]
     return "", []
 
 
+def _is_dash(text: str) -> bool:
+    """An empty-looking cell: —, -, /, 无."""
+    return not text.strip(" —－-–/／\\无\n")
+
+
 def _year_words(year: int, text: str, measure: str) -> str:
-    """A year column's cell as a sentence (a bare number gets the column's unit)."""
+    """A year column's cell as a sentence; numbers without a unit get the 单位 column's."""
     t = text.strip()
     if re.fullmatch(r"[≥≤>＞<＜]?\s*\d+(?:\.\d+)?", t):
         sign = {"≥": "不低于", ">": "不低于", "＞": "不低于", "≤": "不高于", "<": "不高于", "＜": "不高于"}.get(t[0], "达到")
-        num = t.lstrip("≥≤>＞<＜ ")
-        return f"到{year}年，{sign}{num}{measure or ''}"
+        t = sign + t.lstrip("≥≤>＞<＜ ")
+    if measure and not re.search(rf"\d\s*(?:{UNIT_RE})", t):
+        t = re.sub(r"(\d+(?:\.\d+)?)(?![\d.年])", lambda m: m.group(1) + measure, t)
     return f"到{year}年，{t}"
 
 

@@ -118,9 +118,8 @@ def office(units: list[DraftUnit], organisation: str, level: str) -> tuple[str, 
     and the unit it is set up in."""
     office_unit = next((u.name for u in units if u.kind == "office" and u.name.endswith("办公室")), "")
     if not office_unit:
-        m = re.search(r"((?:[^，。；、]{0,10})领导小组)", organisation)
+        m = re.search(rf"({level or '区'}[^，。；、]{{0,16}}?领导小组)", organisation)
         office_unit = (m.group(1) + "办公室") if m else f"{level}碳达峰碳中和工作领导小组办公室"
-        office_unit = re.sub(r"^(成立|设立|组建)", "", office_unit)
     m = _HOST.search(organisation)
     return office_unit, (m.group(1).strip() if m else "")
 

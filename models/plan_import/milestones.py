@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 
 from models.plan_import.draft import DraftIndicator, DraftMilestone, DraftTask
-from models.plan_import.indicators import direction_of, similarity
+from models.plan_import.indicators import direction_of
 from models.plan_import.review import Review
 from models.plan_import.units import units_at_end, units_line
 from models.plan_import.target import Target
-from models.plan_import.wording import normalise, parse_targets
+from models.plan_import.sentences import normalise
+from models.plan_import.wording import parse_targets
 
 SAME_THING = 0.5  # similarity of names from which a milestone and an indicator are compared
 
@@ -91,20 +92,30 @@ def _quote(text: str, group: list[Target]) -> str:
 
 
 def cross_check(milestones: list[DraftMilestone], indicators: list[DraftIndicator], review: Review) -> None:
+    """Compare each milestone with the indicator part of the most similar name that states
+    targets in the same unit."""
+    by_unit: dict[str, list[tuple[set[str], DraftIndicator, list[Target]]]] = {}
+    for ind in indicators:
+        for part in ind.parts:
+            units = {t.unit for t in part.targets if t.value is not None}
+            for unit in units:
+                by_unit.setdefault(unit, []).append((_pairs(part.name), ind, part.targets))
     for m in milestones:
-        best: tuple[float, DraftIndicator, int] | None = None
-        for ind in indicators:
-            for k, part in enumerate(ind.parts):
-                score = similarity(_core(m.name), _core(part.name))
+        units = {t.unit for t in m.targets if t.value is not None}
+        pairs = _pairs(m.name)
+        best: tuple[float, DraftIndicator, list[Target]] | None = None
+        for unit in units:
+            for other, ind, targets in by_unit.get(unit, []):
+                score = 2 * len(pairs & other) / (len(pairs) + len(other)) if pairs and other else 0.0
                 if score >= SAME_THING and (best is None or score > best[0]):
-                    best = (score, ind, k)
-        if best is None:
-            continue
-        _compare(m, best[1], best[1].parts[best[2]].targets, review)
+                    best = (score, ind, targets)
+        if best is not None:
+            _compare(m, best[1], best[2], review)
 
 
-def _core(name: str) -> str:
-    return re.sub(r"[、，,（）()]", "", name)
+def _pairs(name: str) -> set[str]:
+    core = re.sub(r"[、，,（）()]", "", name)
+    return {core[i:i + 2] for i in range(len(core) - 1)}
 
 
 def _compare(m: DraftMilestone, ind: DraftIndicator, targets: list[Target], review: Review) -> None:

@@ -78,9 +78,11 @@ def read_docx_file(data: bytes, name: str) -> SourceDoc:
     from docx.text.paragraph import Paragraph
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
-        raise PlanImportError(f"文件“{name}”无法按 Word 文档读取（文件可能已损坏：{_reason(exc)}）。") from None
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
+        raise PlanImportError(f"文件“{name}”无法按 Word 文档读取：文件可能已损坏。请在 Word 或 WPS 中打开后"
+                              "重新保存为 .docx 再导入。") from None
     budget = Budget(name)
+    bold = BoldStyles(document)
     blocks: list[Para | Table] = []
     n_para = n_table = 0
     gap = False
@@ -93,7 +95,7 @@ def read_docx_file(data: bytes, name: str) -> SourceDoc:
                 gap = True
             if not text:
                 continue
-            blocks.append(Para(text, f"第{n_para}段", _bold_prefix(item)))
+            blocks.append(Para(text, f"第{n_para}段", bold.prefix(item)))
             gap = False
         elif isinstance(item, DocxTable):
             n_table += 1
@@ -103,46 +105,78 @@ def read_docx_file(data: bytes, name: str) -> SourceDoc:
     return SourceDoc(blocks, "docx", name, lost=list(LOST))
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text[:120] if text else "格式无法识别"
-
-
 def _page_break(p: Any) -> bool:
-    xml = p._p.xml
-    return 'w:type="page"' in xml or "w:lastRenderedPageBreak" in xml or "w:pageBreakBefore" in xml
+    from docx.oxml.ns import qn
+    el = p._p
+    if el.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None:
+        return True
+    return any(br.get(qn("w:type")) == "page" for br in el.iter(qn("w:br")))
 
 
-def _is_bold(run: Any, para_bold: bool | None) -> bool:
-    if run.bold is not None:
-        return bool(run.bold)
-    if run.style is not None and run.style.font.bold is not None:
-        return bool(run.style.font.bold)
-    return bool(para_bold)
+class BoldStyles:
+    """Whether each paragraph and character style is bold, resolved once through its
+    basedOn chain (python-docx resolves a style afresh on every access, which is slow)."""
 
+    def __init__(self, document: Any) -> None:
+        from docx.oxml.ns import qn
+        self.b, self.val, self.rstyle = qn("w:b"), qn("w:val"), qn("w:rStyle")
+        raw: dict[str, tuple[bool | None, str]] = {}
+        for st in document.styles.element.findall(qn("w:style")):
+            b = st.find(f"{qn('w:rPr')}/{qn('w:b')}")
+            based = st.find(qn("w:basedOn"))
+            raw[st.get(qn("w:styleId")) or ""] = (None if b is None else self._on(b),
+                                                  based.get(self.val, "") if based is not None else "")
+        self.bold: dict[str, bool] = {}
+        for sid in raw:
+            seen: set[str] = set()
+            cur, value = sid, None
+            while cur in raw and cur not in seen and value is None:
+                seen.add(cur)
+                value, cur = raw[cur]
+            self.bold[sid] = bool(value)
 
-def _bold_prefix(p: Any) -> str:
-    """The text of the paragraph's leading bold runs ("" when it starts in regular type)."""
-    para_bold = p.style.font.bold if p.style is not None else None
-    out: list[str] = []
-    for run in p.runs:
-        if not run.text.strip():
-            if out:
-                out.append(run.text)
-            continue
-        if not _is_bold(run, para_bold):
-            break
-        out.append(run.text)
-    text = clean_line("".join(out))
-    return "" if text == clean_line(p.text) and not para_bold and len(p.runs) <= 1 and not out else text
+    def _on(self, el: Any) -> bool:
+        return el.get(self.val, "true") not in ("0", "false", "off")
+
+    def _run(self, r: Any, para_bold: bool) -> bool:
+        rpr = r._r.rPr
+        if rpr is not None:
+            b = rpr.find(self.b)
+            if b is not None:
+                return self._on(b)
+            style = rpr.find(self.rstyle)
+            if style is not None and style.get(self.val) in self.bold:
+                return self.bold[style.get(self.val)]
+        return para_bold
+
+    def prefix(self, p: Any) -> str:
+        """The text of the paragraph's leading bold runs ("" when it starts in regular type)."""
+        ppr = p._p.pPr
+        para_bold = self.bold.get(ppr.pStyle.val, False) if ppr is not None and ppr.pStyle is not None else False
+        out: list[str] = []
+        for run in p.runs:
+            text = run.text
+            if not text.strip():
+                if out:
+                    out.append(text)
+                continue
+            if not self._run(run, para_bold):
+                break
+            out.append(text)
+        return clean_line("".join(out))
 
 
 def _cell_text(tc: Any) -> str:
+    """A cell's text; its paragraphs and line breaks become line breaks."""
     from docx.oxml.ns import qn
+    t_tag, br_tags, tab_tag = qn("w:t"), (qn("w:br"), qn("w:cr")), qn("w:tab")
     paras = []
     for p in tc.iter(qn("w:p")):
-        paras.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
-    return "\n".join(x.strip() for x in paras).strip()
+        parts = []
+        for el in p.iter(t_tag, *br_tags, tab_tag):
+            parts.append(el.text or "" if el.tag == t_tag else "\n" if el.tag in br_tags else "\t")
+        paras.append("".join(parts))
+    return "\n".join(x.strip(" \t") for x in paras).strip()
 
 
 def _table(table: Any, where: str, budget: Budget, gap: bool) -> Table:

@@ -25,6 +25,7 @@ from typing import Any
 
 from models.plan_import.document import (
     MAX_PDF_PAGES,
+    SENTENCE_END,
     Budget,
     Cell,
     Para,
@@ -34,6 +35,7 @@ from models.plan_import.document import (
     check_size,
     clean_line,
 )
+from models.plan_import.headings import starts_heading
 
 LOST = [
     "PDF 不保存“加粗”：只有字体名称表明是粗体或黑体的文字才按粗体识别，以加粗突出的任务标题可能识别不到"
@@ -44,7 +46,6 @@ LOST = [
     "页眉、页脚和页码不导入；扫描件（图片）没有文字，无法导入。",
 ]
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[（(]\d+[）)]|附[表件])")
 _BOLD_FONT = re.compile(r"(bold|heavy|black|hei|黑体|demi)", re.IGNORECASE)
 
 
@@ -73,19 +74,16 @@ def read_pdf_file(data: bytes, name: str) -> SourceDoc:
                 _append(blocks, page_blocks)
     except PlanImportError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds for damaged files
-        raise PlanImportError(f"文件“{name}”无法按 PDF 读取（{_reason(exc)}）。") from None
+    except Exception:  # noqa: BLE001 - pdfminer raises many kinds for damaged files
+        if b"/Encrypt" in data:
+            raise PlanImportError(f"文件“{name}”已加密（设有打开密码），无法读取。请先取消密码保护，"
+                                  "或使用 Word 版。") from None
+        raise PlanImportError(f"文件“{name}”无法按 PDF 读取：文件可能已损坏或不是标准的 PDF。"
+                              "请重新导出 PDF，或使用 Word 版。") from None
     if not chars_seen and not any(isinstance(b, Table) for b in blocks):
         raise PlanImportError(
             f"文件“{name}”中没有可读取的文字：可能是扫描件（图片）。请使用 Word 版或带文字层的 PDF。")
     return SourceDoc(blocks, "pdf", name, lost=list(LOST))
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    if "encrypt" in text.lower() or "password" in text.lower():
-        return "文件已加密，请先取消密码保护"
-    return f"文件可能已损坏：{text[:100]}" if text else "文件可能已损坏"
 
 
 def _append(blocks: list[Para | Table], page_blocks: list[Para | Table]) -> None:
@@ -117,7 +115,7 @@ def _page(page: Any, pno: int, budget: Budget) -> list[Para | Table]:
         items.append((top, para))
     for k, t in enumerate(tables, 1):
         budget.block()
-        items.append((t.bbox[1], _table(t, f"第{pno}页第{k}个表格", budget)))
+        items.append((t.bbox[1], _table(t, page, f"第{pno}页第{k}个表格", budget)))
     items.sort(key=lambda it: it[0])
     return [b for _top, b in items]
 
@@ -128,7 +126,7 @@ def _paragraphs(lines: list[dict[str, Any]], pno: int, width: float) -> list[tup
     sizes = [c["size"] for ln in lines for c in ln["chars"] if c["text"].strip()]
     size = statistics.median(sizes) if sizes else 12.0
     left = min(ln["x0"] for ln in lines)
-    right = max(ln["x1"] for ln in lines)
+    right = _right_margin(lines)
     out: list[tuple[Para, float]] = []
     cur: list[dict[str, Any]] = []
 
@@ -137,7 +135,7 @@ def _paragraphs(lines: list[dict[str, Any]], pno: int, width: float) -> list[tup
             text = clean_line("".join(ln["text"] for ln in cur))
             # the first paragraph of a page that does not start indented may continue the
             # paragraph at the bottom of the page before
-            continues = not out and cur[0]["x0"] < left + size * 1.2 and not _HEADING.match(text)
+            continues = not out and cur[0]["x0"] < left + size * 1.2 and not starts_heading(text)
             out.append((Para(text, f"第{pno}页", _bold_prefix(cur), continues), cur[0]["top"]))
 
     prev: dict[str, Any] | None = None
@@ -146,9 +144,12 @@ def _paragraphs(lines: list[dict[str, Any]], pno: int, width: float) -> list[tup
         new = prev is None
         if prev is not None:
             indented = ln["x0"] > left + size * 1.2
-            short = prev["x1"] < right - size * 1.5
+            # a line ending short ends its paragraph when it ends a sentence (a number too
+            # long for the line's end also leaves it short) or is a heading of its own
+            ended = prev["x1"] < right - size * 1.5 and (
+                prev["text"].rstrip().endswith(SENTENCE_END) or starts_heading(cur[0]["text"]))
             gap = ln["top"] - prev["bottom"] > size * 0.9
-            new = indented or short or gap or bool(_HEADING.match(text))
+            new = indented or ended or gap or starts_heading(text)
         if new:
             flush()
             cur = []
@@ -158,8 +159,29 @@ def _paragraphs(lines: list[dict[str, Any]], pno: int, width: float) -> list[tup
     return out
 
 
+def _right_margin(lines: list[dict[str, Any]]) -> float:
+    """Where full lines end: the upper quartile of the line ends (a few lines reach further,
+    hanging punctuation or Latin text)."""
+    ends = sorted(ln["x1"] for ln in lines)
+    return ends[(len(ends) * 3) // 4]
+
+
+def _join_lines(lines: list[dict[str, Any]], right: float) -> str:
+    """A cell's lines as its text: a line ending short after a full stop was ended by the
+    author (a line break kept); other lines were wrapped (joined)."""
+    out = ""
+    for k, ln in enumerate(lines):
+        text = clean_line(ln["text"])
+        if k and out:
+            size = ln["chars"][0]["size"] if ln["chars"] else 10.0
+            short = lines[k - 1]["x1"] < right - size * 1.5
+            out += "\n" if short and out.endswith(SENTENCE_END) else ""
+        out += text
+    return out
+
+
 def _bold_prefix(lines: list[dict[str, Any]]) -> str:
-    out = []
+    out: list[str] = []
     for ln in lines:
         for c in ln["chars"]:
             if not c["text"].strip():
@@ -170,8 +192,21 @@ def _bold_prefix(lines: list[dict[str, Any]]) -> str:
     return clean_line("".join(out))
 
 
-def _table(t: Any, where: str, budget: Budget) -> Table:
-    data = t.extract()
+def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
+    """The text of the characters centred in the cell (a full stop hanging over the cell's
+    right edge belongs to that cell, not to the next)."""
+    x0, top, x1, bottom = page.bbox
+    bbox = (max(bbox[0], x0), max(bbox[1], top), min(bbox[2], x1), min(bbox[3], bottom))
+    if bbox[0] >= bbox[2] or bbox[1] >= bbox[3]:
+        return ""  # a cell outside the page
+    inside = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, bbox)).crop(bbox)
+    lines = [ln for ln in inside.extract_text_lines(return_chars=True, strip=True) if ln["text"].strip()]
+    return _join_lines(lines, bbox[2] - 2) if lines else ""
+
+
+def _table(t: Any, page: Any, where: str, budget: Budget) -> Table:
+    data: list[list[str | None]] = [[_cell_text(page, box) if box is not None else None for box in row.cells]
+                                    for row in t.rows]
     col_x: list[float] = []
     for col in t.columns:
         xs = [(c[0] + c[2]) / 2 for c in col.cells if c is not None]
@@ -181,7 +216,7 @@ def _table(t: Any, where: str, budget: Budget) -> Table:
         row: list[Cell] = []
         for c, value in enumerate(values):
             if value is not None:
-                text = "\n".join(clean_line(x) for x in value.split("\n")).strip()
+                text = value.strip()
                 row.append(Cell(text))
                 budget.cell(len(text))
                 continue

@@ -15,10 +15,19 @@ from __future__ import annotations
 
 import re
 
-from models.plan_import.document import Budget, Cell, Para, PlanImportError, SourceDoc, Table, check_size, clean_line
+from models.plan_import.document import (
+    SENTENCE_END,
+    Budget,
+    Cell,
+    Para,
+    PlanImportError,
+    SourceDoc,
+    Table,
+    check_size,
+    clean_line,
+)
+from models.plan_import.headings import starts_heading
 
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|[（(]\d+[）)]|附[表件])")
-_SENTENCE_END = tuple("。；;：:！!？?）)”")
 _CONTINUED_TABLE = re.compile(r"^\s*(续表|附表.{0,6}[（(]续[）)])")
 
 
@@ -78,7 +87,7 @@ def read_text(text: str, name: str = "文本") -> SourceDoc:
 
 
 def _continues(prev: str, line: str) -> bool:
-    return len(prev) >= 28 and not prev.endswith(_SENTENCE_END) and not _HEADING_START.match(line)
+    return len(prev) >= 28 and not prev.endswith(SENTENCE_END) and not starts_heading(line)
 
 
 def _table(lines: list[str], i: int, budget: Budget, after_gap: bool) -> tuple[Table, int]:

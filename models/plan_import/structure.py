@@ -103,7 +103,8 @@ def section_text(nodes: list[Node]) -> str:
 
 def build_actions(nodes: list[Node], review: Review) -> list[DraftAction]:
     actions: list[DraftAction] = []
-    codes = _codes([n.number for n in nodes], "", nodes, review, "行动")
+    codes = _codes([n.number for n in nodes], "", [n.numbering for n in nodes], nodes[0].where if nodes else "",
+                   review, "行动")
     for code, node in zip(codes, nodes, strict=True):
         title, intro_head = _split_heading(node.head)
         intro: list[str] = [intro_head] if intro_head else []
@@ -125,7 +126,8 @@ def build_actions(nodes: list[Node], review: Review) -> list[DraftAction]:
 
 
 def build_tasks(nodes: list[Node], parent: str, review: Review) -> list[DraftTask]:
-    codes = _codes([n.number for n in nodes], parent, nodes, review, "任务")
+    codes = _codes([n.number for n in nodes], parent, [n.numbering for n in nodes], nodes[0].where if nodes else "",
+                   review, "任务")
     tasks = []
     for code, node in zip(codes, nodes, strict=True):
         task = _task_from(code, node.numbering, [node.para, *node.body] if node.para else node.body, review,
@@ -146,7 +148,8 @@ def build_policies(nodes: list[Node], review: Review) -> list[DraftPolicy]:
             for p in sec.body:
                 items.append(("", p.text, [p], ""))
     numbers = [int(n) if n else 0 for *_x, n in items]
-    codes = ["P" + c for c in _codes(numbers, "", [None] * len(items), review, "保障措施")]
+    where = items[0][2][0].where if items and items[0][2] else ""
+    codes = ["P" + c for c in _codes(numbers, "", [it[0] for it in items], where, review, "保障措施")]
     out = []
     for code, (numbering, head, paras, _n) in zip(codes, items, strict=True):
         t = _task_from(code, numbering, paras, review, head=head)
@@ -154,19 +157,18 @@ def build_policies(nodes: list[Node], review: Review) -> list[DraftPolicy]:
     return out
 
 
-def _codes(numbers: list[int], parent: str, nodes: list[Node | None], review: Review, what: str) -> list[str]:
+def _codes(numbers: list[int], parent: str, printed: list[str], where: str, review: Review, what: str) -> list[str]:
     """Printed numbers as codes; positions where a number is missing or printed twice."""
     prefix = f"{parent}." if parent else ""
-    good = all(n > 0 for n in numbers) and len(set(numbers)) == len(numbers)
-    if good:
-        expected = list(range(numbers[0], numbers[0] + len(numbers))) if numbers else []
-        if numbers != expected and nodes and nodes[0] is not None:
-            review.add("numbering", nodes[0].where, "、".join(n.numbering for n in nodes if n),  # type: ignore[union-attr]
-                       "编码按原文编号（编号不连续）", f"请核对{what}编号是否漏排或错排。", ref=prefix.rstrip("."))
+    shown = "、".join(x for x in printed if x)
+    if numbers and all(n > 0 for n in numbers) and len(set(numbers)) == len(numbers):
+        if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            review.add("numbering", where, shown, "编码按原文编号（编号不连续）", f"请核对{what}编号是否漏排或错排。",
+                       ref=parent)
         return [f"{prefix}{n}" for n in numbers]
-    if any(n > 0 for n in numbers) and nodes and nodes[0] is not None:
-        review.add("numbering", nodes[0].where, "、".join(n.numbering for n in nodes if n),  # type: ignore[union-attr]
-                   "原文编号重复或缺失：编码按出现顺序重新编排", f"请核对{what}编号。", ref=prefix.rstrip("."))
+    if any(n > 0 for n in numbers):
+        review.add("numbering", where, shown, "原文编号重复或缺失：编码按出现顺序重新编排", f"请核对{what}编号。",
+                   ref=parent)
     return [f"{prefix}{k}" for k in range(1, len(numbers) + 1)]
 
 

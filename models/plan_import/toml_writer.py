@@ -29,7 +29,7 @@ def write_toml(raw: dict[str, Any], header: list[str] | None = None,
     out: list[str] = [f"# {_one_line(h)}" if h else "#" for h in (header or [])]
     if out:
         out.append("")
-    _table(out, [], raw, comments or {})
+    _table(out, [], raw, dict(comments or {}))
     text = "\n".join(out).rstrip("\n") + "\n"
     return re.sub(r"\n{3,}", "\n\n", text)
 
@@ -53,7 +53,7 @@ def _table(out: list[str], path: list[str], table: dict[str, Any], comments: dic
         for item in items:
             out.append("")
             ref = str(item.get("code", "")) or (f"unit:{item['name']}" if "name" in item and path == [] else "")
-            for line in comments.get(ref, []):
+            for line in comments.pop(ref, []):  # once: an indicator and its only part share a code
                 out.append(f"# {_one_line(line)}")
             out.append(f"[[{'.'.join(_key(k) for k in [*path, key])}]]")
             _table(out, [*path, key], item, comments)

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from models.plan_import.sentences import Segment, clause_end, segments, sentence_head, with_year
 from models.plan_import.target import Target
 
 from models.plan_import.vocabulary import (
@@ -41,81 +42,20 @@ from models.plan_import.vocabulary import (
     OP_WORDS,
     PENDING,
     PERIOD,
-    PERIODS,
     QUALITATIVE,
     RANGE,
-    SAME_LEN,
     SINCE,
     SINGLE,
     STRETCH_WORDS,
     UNIT_RE,
     VERB_BEFORE,
     YEAR,
-    YEAR_AT_END,
 )
 
 @dataclass
 class Parsed:
     targets: list[Target]
     unparsed: list[str]  # segments that state something target-like the parser could not read
-
-
-def normalise(text: str) -> str:
-    """One line, blanks between Chinese characters removed; characters otherwise kept."""
-    text = re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
-    return re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
-
-
-@dataclass
-class _Segment:
-    text: str  # original characters
-    norm: str  # same length: digits, % and dashes normalised
-    year: int | None
-    since: str = ""
-    period_base: int | None = None
-
-
-def segments(text: str, carry_year: bool = True) -> list[_Segment]:
-    """Cut a text into segments, each with its year (see the module docstring)."""
-    src = normalise(text)
-    norm = src.translate(SAME_LEN)
-    cuts = [0]
-    for m in re.finditer(r"[。；;！!？?]", norm):
-        cuts.append(m.end())
-    for m in re.finditer(r"[，,、](?=(?:到|至|截至)?\d{4}年|[“\"]?十[三四五六]五)", norm):
-        cuts.append(m.end())
-    cuts = sorted(set(cuts + [len(norm)]))
-    out: list[_Segment] = []
-    year: int | None = None
-    since, base = "", None
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        seg_n = norm[a:b]
-        if not seg_n.strip("。；;，,、 "):
-            continue
-        sentence_start = a == 0 or norm[a - 1] in "。；;！!？?"
-        if sentence_start and not carry_year:
-            year, since, base = None, "", None
-        y = _year_of(seg_n)
-        if y is not None:
-            year, since, base = y
-        out.append(_Segment(src[a:b], seg_n, year, since, base))
-    return out
-
-
-def _year_of(seg: str) -> tuple[int, str, int | None] | None:
-    """The deadline a segment names (not a base year such as 比2020年), with the period's
-    start month and base year when it names a five-year period."""
-    p = PERIOD.search(seg)
-    per = PERIODS.get(p.group(1)) if p else None
-    for m in YEAR.finditer(seg):
-        if seg[max(0, m.start() - 1):m.start()] == "比" or seg[m.end():m.end() + 1] in ("至", "到", "-"):
-            continue
-        year = int(m.group(1))
-        if 1990 <= year <= 2100:
-            return year, per[1] if per else "", per[2] if per else None
-    if per:
-        return per
-    return None
 
 
 def parse_targets(text: str, *, default_year: int | None = None, carry_year: bool = True,
@@ -142,13 +82,19 @@ def parse_targets(text: str, *, default_year: int | None = None, carry_year: boo
                     continue
                 t.year, t.year_assumed = default_year, True
             targets.append(t)
-        if not found and re.search(rf"{NUM}\s*(?:{UNIT_RE})", seg.norm) and not task_text:
+        if not found and not task_text and (re.search(rf"{NUM}\s*(?:{UNIT_RE})", seg.norm)
+                                            or _STRONG_NUMBER.search(seg.norm)):
             unparsed.append(seg.text.strip("，,、 "))
     _inherit_subjects(targets)
     return Parsed(targets, unparsed)
 
 
-def _numeric(seg: _Segment, task_text: bool) -> list[tuple[int, Target]]:
+_OP_LONGEST_FIRST = sorted(OP_BEFORE, key=lambda w: -len(w[0]))  # 不超过 before 超过
+# a number right after a target verb, whatever follows it (an unknown unit is reported)
+_STRONG_NUMBER = re.compile(r"(达到|不低于|不少于|不超过|不高于|控制在|提升至|下降|降低)\s*\d+(?:\.\d+)?(?!\d*年)")
+
+
+def _numeric(seg: Segment, task_text: bool) -> list[tuple[int, Target]]:
     norm, src = seg.norm, seg.text
     spans: list[tuple[int, int, float, float | None, str]] = []
     for m in RANGE.finditer(norm):
@@ -174,13 +120,14 @@ def _numeric(seg: _Segment, task_text: bool) -> list[tuple[int, Target]]:
         if task_text and seg.year is None and not VERB_BEFORE.search(before):
             continue  # a number in task text without a year or a target verb is not a target
         t = Target(year=seg.year or 0, op=">=", value=v, value_high=vh, unit=unit)
-        _read_op(t, before, norm[b:b + 6], norm[:a], seg)
+        if _read_op(t, before, norm[b:b + 6], norm[:a], seg):
+            continue  # not statable: the segment is reported as unparsed
         if vh is not None:
             t.op = "range"
         t.kind = "stretch" if any(w in before for w in STRETCH_WORDS) else "binding"
         t.is_part = "其中" in before
-        end = _clause_end(norm, b, starts[i + 1] if i + 1 < len(starts) else len(norm))
-        text_start = _with_year(norm, starts[i])
+        end = clause_end(norm, b, starts[i + 1] if i + 1 < len(starts) else len(norm))
+        text_start = with_year(norm, starts[i])
         if i in separately:
             if first is None:
                 first = t
@@ -189,23 +136,13 @@ def _numeric(seg: _Segment, task_text: bool) -> list[tuple[int, Target]]:
                     setattr(t, key, getattr(first, key))
             t.subject = separately[i]
             last = max(separately)
-            text_start = _with_year(norm, _sentence_head(norm, a))
-            end = _clause_end(norm, spans[last][1], len(norm))
+            text_start = with_year(norm, sentence_head(norm, a))
+            end = clause_end(norm, spans[last][1], len(norm))
         else:
             t.subject = _subject(before, norm[b:], unit)
         t.text = src[text_start:end].strip("，,、 ")
         out.append((a, t))
     return out
-
-
-def _with_year(norm: str, start: int) -> int:
-    """Start the quoted words at the segment's year marker when only the marker (到2025年，)
-    stands before the clause."""
-    head = norm[:start]
-    m = YEAR_AT_END.search(head)
-    if m and head[:m.start()].rstrip()[-1:] in ("", "。", "；", ";", "，", ","):
-        return m.start()
-    return start
 
 
 def _is_year(norm: str, start: int, digits: str) -> bool:
@@ -251,24 +188,14 @@ def _clause_start(norm: str, a: int, spans: list[Any], i: int, separately: dict[
     return start
 
 
-def _sentence_head(norm: str, a: int) -> int:
-    start = 0
-    for m in re.finditer(r"[；;。]", norm[:a]):
-        start = m.end()
-    return start
-
-
-def _clause_end(norm: str, b: int, limit: int) -> int:
-    m = re.compile(r"[，,；;。]").search(norm, b, limit)
-    return m.start() if m else limit
-
-
-def _read_op(t: Target, before: str, after: str, upto: str, seg: _Segment) -> None:
+def _read_op(t: Target, before: str, after: str, upto: str, seg: Segment) -> str:
+    """Set the target's operator and basis from the words around its number. Returns why
+    the words cannot be stated in the plan file ("" when they can)."""
     tail = before[-6:]
     flags = ""
-    for word, op, fl in OP_BEFORE:
+    for word, op, fl in _OP_LONGEST_FIRST:
         if tail.endswith(word) or tail.endswith(word + "约") or (fl == "cumulative" and word in before) \
-                or (fl in ("reduction", "increment") and word in before[-8:]):
+                or (fl in ("reduction", "increment", "rise") and word in before[-8:]):
             t.op, flags = op, fl
             break
     if "stable" == flags or re.search(r"(稳定在|保持在|维持在)", before):
@@ -280,15 +207,18 @@ def _read_op(t: Target, before: str, after: str, upto: str, seg: _Segment) -> No
         t.op = "<="
     if after.startswith("左右") or tail.endswith("约"):
         t.op = "approx"
-    if flags == "reduction":
-        since = SINCE.search(upto)
-        if since:
-            t.baseline_year = int(since.group(1))
-        elif seg.period_base:
-            t.baseline_year = seg.period_base
-        if t.unit in ("%", "个百分点") and t.baseline_year:
-            t.basis = "reduction_vs_baseline"
-        else:
+    since = SINCE.search(upto)
+    if flags in ("reduction", "rise"):
+        base = int(since.group(1)) if since else seg.period_base
+        if flags == "rise" and since:
+            if t.unit == "%":
+                return "“比某年增长X%”是增长率，计划文件不能表述"
+            t.basis, t.baseline_year = "increment", base  # 比2020年提高5个百分点: the level rises 5 points
+        elif flags == "reduction" and t.unit == "%" and base:
+            t.basis, t.baseline_year = "reduction_vs_baseline", base
+        elif flags == "reduction" and t.unit == "个百分点":
+            return "“下降X个百分点”计划文件不能表述"
+        elif flags == "reduction":
             t.notes.append("“下降/减少”没有写明比哪一年，或不是百分数：按上限读取，请核对")
     if "累计" in before:
         t.basis = "cumulative"
@@ -300,6 +230,7 @@ def _read_op(t: Target, before: str, after: str, upto: str, seg: _Segment) -> No
         t.baseline_year = seg.period_base if seg.period_base else (None if not t.year else _base_of(t.year))
         if not seg.period_base:
             t.notes.append(f"“新增”没有写明起算年份：按 {t.baseline_year} 年末起算，请核对")
+    return ""
 
 
 def _base_of(year: int) -> int:
@@ -333,7 +264,7 @@ def _subject(before: str, rest: str, unit: str) -> str:
     return s.strip("，,、：: ")
 
 
-def _wordy(seg: _Segment, numeric: list[tuple[int, Target]], direction_hint: str,
+def _wordy(seg: Segment, numeric: list[tuple[int, Target]], direction_hint: str,
            task_text: bool) -> list[tuple[int, Target]]:
     """Qualitative, pending and direction-only targets in clauses without a number."""
     out: list[tuple[int, Target]] = []
@@ -344,7 +275,7 @@ def _wordy(seg: _Segment, numeric: list[tuple[int, Target]], direction_hint: str
         if any(a <= p < b for p in taken):
             continue
         clause = norm[a:b]
-        text = src[_with_year(norm, a):b].strip("，,、 ")
+        text = src[with_year(norm, a):b].strip("，,、 ")
         body = YEAR.sub("", clause)
         body = PERIOD.sub("", body).strip("，, ")
         stretch = any(w in body for w in STRETCH_WORDS)
