@@ -171,13 +171,16 @@ def test_update_existing_project_and_task(app: App, template: Path, tmp_path: Pa
 
 
 def _set_cached(path: Path, formula: str, cached: str) -> None:
-    """Give a formula cell a cached value, as Excel does when it saves."""
+    """Give a formula cell a cached value, as Excel does when it saves. (openpyxl writes the
+    empty value as ``<v />`` with the standard library's XML writer, ``<v></v>`` with lxml.)"""
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename.startswith("xl/worksheets/"):
-                data = data.replace(f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{cached}</v>".encode())
+                for empty in (b"<v />", b"<v/>", b"<v></v>"):
+                    data = data.replace(f"<f>{formula}</f>".encode() + empty,
+                                        f"<f>{formula}</f><v>{cached}</v>".encode())
             dst.writestr(item, data)
     tmp.replace(path)
 

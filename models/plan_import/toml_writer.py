@@ -60,7 +60,8 @@ def _table(out: list[str], path: list[str], table: dict[str, Any], comments: dic
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+    """Text fit for a ``#`` comment: one line, no control characters."""
+    return _CONTROL.sub("", re.sub(r"\s*[\r\n]\s*", " ", text)).strip()
 
 
 def _key(key: str) -> str:
