@@ -145,6 +145,8 @@ def test_seed_review_items(seed: ImportResult) -> None:
     assert "2030" in items["target_assumed", "10.2-M1"].decided
     for item in seed.review_items:
         assert item.where and item.quote and item.decided and item.check
+        if item.ref:  # a review table finds the draft entry beside the quoted source
+            assert seed.draft.entry(item.ref) is not None, item.ref
 
 
 def test_both_sides_of_the_discrepancy_are_kept(seed: ImportResult) -> None:

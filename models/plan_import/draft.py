@@ -141,6 +141,17 @@ class DraftPlan:
                 out.extend(t.subtasks)
         return out
 
+    def entry(self, ref: str) -> DraftUnit | DraftAction | DraftItem | DraftIndicator | DraftPart | DraftMilestone | None:
+        """The draft entry a review item's ``ref`` names: ``unit:<name>`` or a code (an
+        indicator's code names the indicator, a part's code the part)."""
+        if ref.startswith("unit:"):
+            return next((u for u in self.units if u.name == ref[5:]), None)
+        for group in (self.actions, self.tasks(), self.policies, self.indicators, self.milestones):
+            for item in group:
+                if item.code == ref:
+                    return item
+        return next((p for i in self.indicators for p in i.parts if p.code == ref), None)
+
     def to_raw(self) -> dict[str, Any]:
         raw: dict[str, Any] = {"format": 2, "plan": _meta_raw(self.meta)}
         if self.words:
