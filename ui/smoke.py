@@ -199,33 +199,8 @@ class SmokeCheck:
 
 
     def step_plan_import(self) -> str:
-        """python-docx (with its template), lxml, pdfplumber and pdfminer's CJK maps are in
-        the build: a small plan written as .docx imports, and the briefing PDF reads back."""
-        import docx
-
-        from models.plan_import import import_plan, read_document
-        from models.plan_import.document import Para
-        path = self.out / "自检方案.docx"
-        document = docx.Document()
-        for text in ("自检区碳达峰实施方案", "一、重点任务", "（一）能源转型行动",
-                     "1.发展光伏。到2025年，光伏装机容量达到10万千瓦。（区发改委、区住建局等按职责分工负责）"):
-            document.add_paragraph(text)
-        table = document.add_table(rows=2, cols=3)
-        for c, text in enumerate(("序号", "指标", "区拟定目标值")):
-            table.cell(0, c).text = text
-        for c, text in enumerate(("1", "光伏装机容量", "到2025年，达到10万千瓦。")):
-            table.cell(1, c).text = text
-        document.save(str(path))
-        result = import_plan(path)
-        draft = result.draft
-        if [t.units for t in draft.tasks()] != [["区发改委", "区住建局"]] or len(draft.indicators) != 1:
-            raise SmokeFailure("Word 文档中的方案未能正确读取。")
-        pdf = read_document((self.out / "工作简报.pdf").read_bytes(), "工作简报.pdf")
-        text = "".join(b.text for b in pdf.blocks if isinstance(b, Para))
-        plan = self.ctx["plan"]
-        if plan.district not in text:
-            raise SmokeFailure(f"读回的简报 PDF 中没有“{plan.district}”（中文字符映射可能缺失）。")
-        return f"Word：{len(draft.tasks())} 项任务、{len(draft.milestones)} 个里程碑；PDF：{len(text)} 字"
+        from ui.smoke_import import check_plan_import
+        return check_plan_import(self.out, self.out / "工作简报.pdf", self.ctx["plan"].district)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
