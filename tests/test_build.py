@@ -220,3 +220,20 @@ def test_build_one_folder_and_run_smoke(tmp_path: Path) -> None:
                        timeout=900, cwd=ROOT, env=env)
     assert r.returncode == 0, r.stderr[-4000:]
     check_built_folder(dist / NAME, tmp_path)
+    check_release_zip(dist / NAME, tmp_path)
+
+
+def check_release_zip(folder: Path, tmp_path: Path) -> None:
+    """The release zip (release.windows_zip) of this build unpacks and passes --smoke."""
+    import zipfile
+
+    from release.windows_zip import build_zip
+    z = build_zip(folder, tmp_path / "发布", main.__version__, tag="test", compresslevel=0)
+    unpacked = tmp_path / "解压 测试"
+    with zipfile.ZipFile(z) as zf:
+        zf.extractall(unpacked)
+    exe = unpacked / NAME / EXE
+    exe.chmod(0o755)  # zip keeps no permissions; Windows needs none
+    assert (unpacked / NAME / "README.txt").is_file() and (unpacked / NAME / "portable-mode.cmd").is_file()
+    r = run_exe(exe, "--smoke")
+    assert r.returncode == 0 and "自检通过" in r.stdout, r.stdout + r.stderr

@@ -1,0 +1,1 @@
+"""Release artefacts: the Windows zip for clerks (``release.windows_zip``)."""
