@@ -76,7 +76,7 @@ def build_zip(dist: str | Path, out_dir: str | Path, version: str, tag: str = "w
     out = Path(out_dir) / zip_name(version, tag)
     with atomic_path(out) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as z:
-            for path, name in zip(files, rel):
+            for path, name in zip(files, rel, strict=True):
                 z.write(path, f"{NAME}/{name}")
             z.writestr(_entry(f"{NAME}/{README}"), readme_text(version))
             z.writestr(_entry(f"{NAME}/{SWITCH}"), switch_text())
