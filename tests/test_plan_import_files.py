@@ -17,7 +17,7 @@ from models.plan_import.headings import heading_of, outline
 from models.plan_import.review import Review
 from models.plan_import.toml_writer import write_toml
 from models.plan_import.units import UnitRegistry, units_at_end, units_line
-from tests.plan_docs import P, write_docx
+from tests.plan_docs import P, T, write_docx
 
 
 def refused(path: Path, *words: str) -> str:
@@ -153,6 +153,11 @@ def test_units_forms() -> None:
         "…工作。（牵头单位：县发改局；配合单位：县工信局、各镇（街道））": ["县发改局", "县工信局", "各镇（街道）"],
         "…工作。（牵头单位：县发改局、县财政局，配合单位：县工信局）": ["县发改局", "县财政局", "县工信局"],
         "…工作。（区碳达峰碳中和工作领导小组办公室，各街道等按职责分工负责）": ["区碳达峰碳中和工作领导小组办公室", "各街道"],
+        "…工作。（区发改委牵头，区工信局、区住建局配合）": ["区发改委", "区工信局", "区住建局"],
+        "…工作。（由区住建局牵头，各街道配合落实）": ["区住建局", "各街道"],
+        "…工作。（县发改局牵头负责）": ["县发改局"],
+        "…工作。（区发改委牵头，各相关单位按职责分工负责）": ["区发改委"],  # no unit of its own
+        "…工作。（区发改委、有关部门等按职责分工负责）": ["区发改委"],
     }
     for text, names in cases.items():
         found = units_at_end(text)
@@ -200,6 +205,74 @@ def test_headings() -> None:
     action = root.children[1].children[0]
     assert [t.head for t in action.children] == ["任务", "任务"] and action.children[0].children[0].head == "子任务"
     assert [p.text for p in root.body] == ["前言"]
+
+
+def test_table_with_a_plain_base_year_column_and_a_unit_column(tmp_path: Path) -> None:
+    """主要指标 | 指标单位 | 2020年 | 2025年 | 2030年: the 2020 column holds base values."""
+    rows = [["序号", "主要指标", "指标单位", "2020年", "2025年", "2030年", "责任单位"],
+            ["1", "非化石能源消费比重", "%", "12.5", "18", "25", "县发改局"],
+            ["2", "森林蓄积量", "万立方米", "300", "≥320", "—", "县林业局"]]
+    path = write_docx([P("青禾县碳达峰实施方案"), P("一、主要目标"), P("到2025年，非化石能源消费比重达到18%。"),
+                       P("附表"), T(rows)], tmp_path / "a.docx")
+    raw = tomllib.loads(import_plan(path).toml_text)
+    parts = {p["code"]: p for i in raw["indicators"] for p in i["parts"]}
+    assert [(t["year"], t["op"], t["value"], t["unit"]) for t in parts["I01"]["targets"]] == [
+        (2025, ">=", 18, "%"), (2030, ">=", 25, "%")]
+    assert [(t["year"], t["value"], t["unit"]) for t in parts["I02"]["targets"]] == [(2025, 320, "万立方米")]
+    assert "2020年：12.5" in raw["indicators"][0]["explanation"]
+    assert raw["indicators"][0]["name"] == "非化石能源消费比重" and parts["I02"]["unit"] == "万立方米"
+
+
+@pytest.mark.parametrize("sep", [" | ", "\t"])
+def test_text_with_table_rows_on_one_line(tmp_path: Path, sep: str) -> None:
+    """Tables copied from a web page (cells between |) or from Excel (cells between tabs)."""
+    rows = [["序号", "指标", "区拟定目标值", "责任单位"], ["1", "非化石能源消费比重", "到2025年，达到18%", "县发改局"],
+            ["2", "森林覆盖率", "到2030年，稳定在63%以上", ""]]
+    lines = ["青禾县碳达峰实施方案", "一、主要目标", "确保2030年前实现碳达峰。", "附表"]
+    lines += [sep.join(r) for r in rows[:1]] + (["---|---|---|---"] if "|" in sep else []) + [sep.join(r) for r in rows[1:]]
+    path = tmp_path / "a.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = import_plan(path)
+    inds = result.draft.indicators
+    assert [(i.code, i.name, i.responsible_unit, i.responsible_unit_inherited) for i in inds] == [
+        ("I01", "非化石能源消费比重", "县发改局", False), ("I02", "森林覆盖率", "县发改局", True)]
+    assert [(t.year, t.value, t.stable) for t in inds[1].parts[0].targets] == [(2030, 63, True)]
+
+
+def _auto_numbered_docx(path: Path) -> Path:
+    """Headings numbered by Word's list feature (一、 /（一）/ 1. are not in the text)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+    lvl_xml = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                      f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{lvl_xml}</w:abstractNum>')
+    numbering.insert(0, abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for text, level in [("梧桐区碳达峰实施方案", None), ("总体要求", 0), ("推进绿色低碳发展。", None), ("重点任务", 0),
+                        ("能源转型行动", 1), ("发展光伏。到2025年，光伏装机达到10万千瓦。（区发改委负责）", 2),
+                        ("控制煤炭。严控煤炭消费。（区工信局负责）", 2), ("建筑节能行动", 1),
+                        ("推广绿色建筑。全面执行绿色建筑标准。（区住建局负责）", 2)]:
+        p = document.add_paragraph(text)
+        if level is not None:
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    document.save(str(path))
+    return path
+
+
+def test_word_automatic_numbering_is_read(tmp_path: Path) -> None:
+    result = import_plan(_auto_numbered_docx(tmp_path / "a.docx"))
+    raw = tomllib.loads(result.toml_text)
+    assert [(a["code"], a["numbering"], a["title"]) for a in raw["actions"]] == [
+        ("1", "（一）", "能源转型行动"), ("2", "（二）", "建筑节能行动")]
+    assert [(t["code"], t["numbering"], t["title"], t["units"]) for a in raw["actions"] for t in a["tasks"]] == [
+        ("1.1", "1.", "发展光伏", ["区发改委"]), ("1.2", "2.", "控制煤炭", ["区工信局"]),
+        ("2.1", "1.", "推广绿色建筑", ["区住建局"])]  # the task level restarts under each action
+    assert raw["plan"]["overview"] == "推进绿色低碳发展。"
 
 
 def test_import_reads_bytes_not_names(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str
     _check_assigned(draft, review)
 
     if tables:
-        draft.indicators = indicators_from_tables(tables, peak, review)
+        first_year = int(meta.first_month[:4]) if meta.adopted else 2021
+        draft.indicators = indicators_from_tables(tables, peak, review, first_year)
         _responsible(draft.indicators, tables, registry, review)
     elif meta.goals:
         draft.indicators = from_goals(meta.goals, secs.goals[0].where if secs.goals else "", peak, review)

@@ -50,12 +50,18 @@ def direction_of(name: str, targets: list[Target]) -> str:
     return "higher"
 
 
-def indicators_from_tables(tables: list[IndicatorTable], default_year: int | None,
-                           review: Review) -> list[DraftIndicator]:
+def indicators_from_tables(tables: list[IndicatorTable], default_year: int | None, review: Review,
+                           first_year: int = 2021) -> list[DraftIndicator]:
+    """``first_year``: the plan's first year; a year column before it (2020年) holds base
+    values, not targets."""
     out: list[DraftIndicator] = []
     used: set[str] = set()
     for table in tables:
         for row in table.rows:
+            row.years, base = ({y: t for y, t in row.years.items() if y >= first_year},
+                               {y: t for y, t in row.years.items() if y < first_year})
+            for y, t in sorted(base.items()):
+                row.cells["baseline"] = "\n".join(x for x in (row.cells.get("baseline", ""), f"{y}年：{t}") if x)
             ind = _indicator(row, table, len(out) + 1, default_year, review)
             code = ind.code
             k = 2
@@ -89,7 +95,8 @@ def _indicator(row: Row, table: IndicatorTable, position: int, default_year: int
                          responsible_unit_inherited=row.responsible_inherited)
     if row.years and not ind.district_target:  # a table laid out by year: its cells, verbatim
         ind.district_target = "；".join(f"{y}年：{t}" for y, t in sorted(row.years.items()))
-    extra = [f"{table.labels[k]}：{c[k]}" for k in ("baseline", "kind") if c.get(k) and not _is_dash(c[k])]
+    extra = [f"{table.labels[k]}：{c[k]}" if k in table.labels else c[k]
+             for k in ("baseline", "kind") if c.get(k) and not _is_dash(c[k])]
     if extra:
         ind.explanation = "\n".join([ind.explanation, *extra]).strip()
     source, words = _target_words(row, table)

@@ -10,7 +10,8 @@ member's stated size, so these limits bound what parsing can unpack (a zip bomb 
 Merged cells are read from the XML rather than from python-docx's ``row.cells``: a
 vertical merge (``w:vMerge`` continue) becomes a cell with the text of the cell above
 and ``merged_down``; a horizontal span (``w:gridSpan``) repeats its text to the right
-with ``merged_right``. Rows marked “repeat as header row” (``w:tblHeader``) are
+with ``merged_right``. Numbers drawn by Word's automatic numbering are put back in front
+of their paragraphs (``docx_numbers``). Rows marked “repeat as header row” (``w:tblHeader``) are
 counted in ``Table.header_rows``. Text boxes, footnotes, headers and footers, and
 images are not read (listed in ``lost``).
 """
@@ -21,6 +22,7 @@ import io
 import zipfile
 from typing import Any
 
+from models.plan_import.docx_numbers import AutoNumbers
 from models.plan_import.document import (
     MAX_COMPRESSION_RATIO,
     MAX_PART_BYTES,
@@ -83,19 +85,22 @@ def read_docx_file(data: bytes, name: str) -> SourceDoc:
                               "重新保存为 .docx 再导入。") from None
     budget = Budget(name)
     bold = BoldStyles(document)
+    numbers = AutoNumbers(document)
     blocks: list[Para | Table] = []
     n_para = n_table = 0
     gap = False
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
             n_para += 1
-            text = clean_line(item.text)
+            number = numbers.prefix(item)  # Word's automatic numbering, not in the text
+            text = clean_line(number + item.text)
             budget.block(len(text))
             if _page_break(item):
                 gap = True
             if not text:
                 continue
-            blocks.append(Para(text, f"第{n_para}段", bold.prefix(item)))
+            lead = bold.prefix(item)
+            blocks.append(Para(text, f"第{n_para}段", (number + lead) if lead else ""))
             gap = False
         elif isinstance(item, DocxTable):
             n_table += 1

@@ -5,7 +5,8 @@ of a PDF, wrapped at the page edge) is joined to it: the line before is long, do
 end a sentence, and the new line does not start a heading.
 
 Tables: text copied out of Word or WPS puts each cell on its own line starting with a
-tab, with a blank line between rows. A line without a tab between two cell lines
+tab, with a blank line between rows; a row on one line with its cells between ``|``
+(a web page) or tabs (Excel) is read too. A line without a tab between two cell lines
 continues the cell before it (a cell printed over several lines keeps its line breaks);
 two blank lines before a row end the table's part on that page (a header repeated
 there is recognised later, in ``tables``).
@@ -70,6 +71,11 @@ def read_text(text: str, name: str = "文本") -> SourceDoc:
             blocks.append(table)
             blank_run = 0
             continue
+        if _row_cells(line) is not None:
+            table, i = _row_table(lines, i, budget, blank_run >= 2)
+            blocks.append(table)
+            blank_run = 0
+            continue
         if not line.strip():
             blank_run += 1
             i += 1
@@ -84,6 +90,34 @@ def read_text(text: str, name: str = "文本") -> SourceDoc:
         blank_run = 0
         i += 1
     return SourceDoc(blocks, "txt", name, lost=[])
+
+
+def _row_cells(line: str) -> list[str] | None:
+    """The cells of a table row written on one line: ``a | b | c`` (a web page's table) or
+    ``a<TAB>b<TAB>c`` (copied out of Excel); None for any other line."""
+    text = line.strip()
+    for sep in ("|", "｜"):
+        if text.count(sep) >= 2:
+            return [c.strip() for c in text.strip(sep).split(sep)]
+    if line.count("\t") >= 2 and not line.startswith("\t"):
+        return [c.strip() for c in line.rstrip("\n").split("\t")]
+    return None
+
+
+def _row_table(lines: list[str], i: int, budget: Budget, after_gap: bool) -> tuple[Table, int]:
+    start = i
+    rows: list[list[Cell]] = []
+    while i < len(lines):
+        cells = _row_cells(lines[i])
+        if cells is None:
+            break
+        if not set("".join(cells)) <= set("-—:： "):  # a |---|---| rule is not a row
+            rows.append([Cell(c) for c in cells])
+            for c in cells:
+                budget.cell(len(c))
+        i += 1
+    budget.block()
+    return Table(rows, f"第{start + 1}行起的表格", after_gap=after_gap, merges_known=False), i
 
 
 def _continues(prev: str, line: str) -> bool:

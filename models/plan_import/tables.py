@@ -26,7 +26,7 @@ COLUMN_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("no", re.compile(r"^(序号|编号|序|No\.?)$")),
     ("explanation", re.compile(r"(测算说明|测算依据|说明|依据|备注|计算方法)")),
     ("responsible", re.compile(r"(责任单位|牵头单位|责任部门|牵头部门|责任主体)")),
-    ("measure_unit", re.compile(r"^(单位|计量单位)$")),
+    ("measure_unit", re.compile(r"^(指标)?(计量)?单位$")),
     ("kind", re.compile(r"^(指标)?(属性|性质|类型)$")),
     ("category", re.compile(r"^(类别|领域|分类|序列|方面)$")),
     ("baseline", re.compile(r"(基期|基准|现状|基数)")),

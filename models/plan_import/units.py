@@ -4,7 +4,8 @@ Forms read (the first unit named is the lead):
 
 - a closing parenthesis ``（区发改委、区工信局等按职责分工负责）`` or ``（…负责）``;
 - ``（责任单位：区发改委、区工信局）`` (also 责任部门, 主要责任单位);
-- ``（牵头单位：区发改委；配合单位：区工信局、区住建局）`` (leads first, then the others);
+- ``（牵头单位：区发改委；配合单位：区工信局、区住建局）`` (leads first, then the others),
+  also ``（区发改委牵头，区工信局、区住建局配合）``;
 - the same without parentheses as a paragraph of its own after the task
   (``责任单位：区发改委、区工信局。``).
 
@@ -31,6 +32,9 @@ _PAREN_AT_END = re.compile(r"[（(]((?:[^（）()]|[（(][^（）()]*[）)])*)[�
 _LINE = re.compile(rf"^\s*[（(]?\s*({_LABELS}\s*[:：].*?)[）)]?\s*[。.；;]?\s*$")
 _DUTY_TAIL = re.compile(r"(?:等)?(?:相关)?(?:部门|单位)?(?:按照?职责|根据职责)?(?:分工)?(?:分别)?(?:负责|落实)$")
 _SPLIT = re.compile(r"[、，,；;/]")
+_GENERIC = re.compile(r"^(各|其他)?(相关|有关)?(部门|单位|成员单位)?$")
+# “X牵头，Y配合” / “X牵头负责”: the units before 牵头 lead, those after cooperate
+_LEAD_VERB = re.compile(r"^(?:由)?([^（）()：:]{2,60}?)牵头(?:负责|落实|实施)?[，,；;、]?\s*(.*)$")
 _STREETS = re.compile(r"^各.*(街道|乡镇|镇|街镇|乡|苏木)")
 _STREET = re.compile(r"(街道|镇|乡|街道办事处|镇人民政府|乡人民政府|苏木)$")
 
@@ -45,12 +49,16 @@ def parse_units_text(content: str) -> list[str] | None:
     """The unit names of a units parenthesis or line, or None when ``content`` is not one."""
     content = content.strip().rstrip("。.；;")
     labelled = re.match(rf"^{_LABELS}\s*[:：]", content)
-    if not labelled and not _DUTY_TAIL.search(content):
+    lead_verb = _LEAD_VERB.match(content)
+    if not labelled and not lead_verb and not _DUTY_TAIL.search(content):
         return None
     leads: list[str] = []
     others: list[str] = []
     co = re.search(rf"[；;，,。\s]*{_CO_LABELS}\s*[:：]", content)
-    if co:
+    if lead_verb and not labelled:  # 区发改委牵头，区工信局、区住建局配合
+        leads = _names(lead_verb.group(1))
+        others = _names(re.sub(r"(等)?(单位|部门)?(配合|参与|协助|协同)(落实|实施)?$", "", lead_verb.group(2)))
+    elif co:
         leads = _names(re.sub(rf"^{_LABELS}\s*[:：]", "", content[:co.start()]))
         others = _names(content[co.end():])
     else:
@@ -66,6 +74,8 @@ def _names(text: str) -> list[str]:
         name = re.sub(r"\s+", "", raw).strip("等 ")
         name = re.sub(r"^(由|及|和)", "", name)
         name = re.sub(r"(等(相关)?(部门|单位)?)$", "", name)
+        if _GENERIC.match(name):
+            continue  # 各相关单位, 有关部门: not a unit of its own
         if name and name not in out and len(name) <= 40:
             out.append(name)
     return out
