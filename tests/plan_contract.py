@@ -30,7 +30,7 @@ MILESTONE = {"code", "task", "name", "unit", "direction", "quote", "note", "part
 TARGET = {"year", "op", "value", "value_high", "unit", "kind", "basis", "baseline_year", "since", "stable",
           "tolerance", "label", "assigned_by", "text"}
 OPS = {">=", "<=", "approx", "range", "yes", "decrease", "increase"}
-CODE = re.compile(r"^[A-Za-z0-9._-]+$")
+CODE = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def problems(raw: dict[str, Any]) -> list[str]:
@@ -120,7 +120,7 @@ def problems(raw: dict[str, Any]) -> list[str]:
             out.append(f"indicator {ind.get('code')}: discrepancy_with {ind['discrepancy_with']!r} does not exist")
     seen: set[str] = set()
     for c in codes:
-        if not CODE.match(c):
+        if not CODE.fullmatch(c):
             out.append(f"code {c!r} has other characters than letters, digits, . - _")
         if c in seen:
             out.append(f"code {c!r} twice")

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 INLINE_ARRAYS = ("targets",)
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -65,7 +65,7 @@ def _one_line(text: str) -> str:
 
 
 def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _basic(key)
+    return key if _BARE_KEY.fullmatch(key) else _basic(key)
 
 
 def _value(value: Any, top: bool = False) -> str:
