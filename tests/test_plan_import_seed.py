@@ -166,6 +166,14 @@ def test_the_written_file_marks_what_to_check_and_is_stable(seed: ImportResult) 
     assert import_plan(SEED_TXT).toml_text == text
 
 
+def test_the_plan_file_is_written_whole(seed: ImportResult, tmp_path: Path) -> None:
+    target = tmp_path / "计划" / "珠山区.toml"
+    target.parent.mkdir()
+    assert seed.write(target) == target
+    assert tomllib.loads(target.read_text(encoding="utf-8")) == seed.draft.to_raw()
+    assert [p.name for p in target.parent.iterdir()] == ["珠山区.toml"]  # no temporary file left
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-16"])
 def test_other_text_encodings_import_alike(seed: ImportResult, tmp_path: Path, encoding: str) -> None:
     path = tmp_path / f"方案-{encoding}.txt"

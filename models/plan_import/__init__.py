@@ -42,6 +42,11 @@ class ImportResult:
     source_kind: str = ""  # docx | txt | pdf
     source_name: str = ""
 
+    def write(self, target: str | Path) -> Path:
+        """Write the plan file (UTF-8) safely: complete or not at all (``models.atomic_write``)."""
+        from models.atomic_write import write_text
+        return write_text(target, self.toml_text)
+
     def review_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for item in self.review_items:
