@@ -58,7 +58,8 @@ def make_demo_db(path: Path, until: str = DEMO_UNTIL) -> str:
             return "空数据库（models.demo 尚不可用）"
         t0 = time.perf_counter()
         try:
-            generate_demo(app, until, streets=6, seed=1)
+            from models.app import CLI_ACTOR
+            generate_demo(app, CLI_ACTOR, until, streets=6, seed=1)
         except Exception as exc:  # noqa: BLE001 - the bench still measures, and says so
             return f"示例数据生成失败（{type(exc).__name__}: {exc}），使用部分数据"
         return f"示例数据至 {until}（生成用时 {time.perf_counter() - t0:.1f} 秒）"

@@ -65,7 +65,7 @@ def main() -> int:
         print(f"  {role:9s} {src}")
 
     from exports.briefing import BriefingOptions, build_briefing_ex
-    from models.app import App
+    from models.app import CLI_ACTOR, App
     from models.plan_load import load_plan
     from models.store import Store
     app = App(Store(tmp / "demo.db"), load_plan())
@@ -73,7 +73,7 @@ def main() -> int:
         times, pages = [], 0
         for i in range(RUNS):
             t0 = time.perf_counter()
-            res = build_briefing_ex(app, MONTH, tmp / f"b{i}.pdf", BriefingOptions(record_issue=False))
+            res = build_briefing_ex(app, CLI_ACTOR, MONTH, tmp / f"b{i}.pdf", BriefingOptions(record_issue=False))
             times.append(time.perf_counter() - t0)
             pages = res.pages
     finally:

@@ -87,7 +87,7 @@ def run(tmp: Path) -> int:
             if not ws.panel().pending():
                 raise RuntimeError("输入后没有待保存的修改：无法测量保存")
             measure("保存一个字段", ws.flush)
-            saved = ws.entries.task_report(tasks[i % len(tasks)], unit, editable)
+            saved = ws.entries.task_report(CLI_ACTOR, tasks[i % len(tasks)], unit, editable)
             if text not in {str(v) for v in saved.values()}:
                 raise RuntimeError(f"保存后读回的填报中没有刚输入的文字：{saved}")
     else:

@@ -68,9 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         open_page(DashboardView)
         base = timed(lambda: open_page(CatalogView), args.repeat)
         dash = timed(lambda: open_page(DashboardView), args.repeat)
-        data = timed(lambda: dashboard(app, months[-1]), args.repeat)
-        rep = timed(lambda: status_many(app, months), args.repeat)
-        ass = timed(lambda: assess(app, months), args.repeat)
+        data = timed(lambda: dashboard(app, actor, months[-1]), args.repeat)
+        rep = timed(lambda: status_many(app, actor, months), args.repeat)
+        ass = timed(lambda: assess(app, actor, months), args.repeat)
         print(f"基线（打开计划目录）：{base:7.1f} ms")
         verdict = "达标" if dash < 100 else "未达标"
         print(f"打开调度看板：{dash:7.1f} ms = 基线的 {dash / base:4.2f}×（目标 < 100 ms，{verdict}）")

@@ -75,7 +75,7 @@ def main() -> int:
     if rc is not None:
         return rc
     from models import accounts
-    from models.app import ADMIN, CLERK, App, Actor, current_month
+    from models.app import ADMIN, CLERK, CLI_ACTOR, App, Actor, current_month
     from models.demo import generate_demo
     from models.plan_load import load_plan
     from models.store import Store
@@ -93,7 +93,7 @@ def main() -> int:
         empty = App(Store(tmp / "新数据库.db"), plan)
         # laid out like the per-user data folder on Windows (it shows on the backup page)
         app = App(Store(tmp / "AppData" / "Roaming" / "Zhushan" / "ZhushanCarbonPeak" / "zhushan.db"), plan)
-        generate_demo(app, month, streets=6, seed=1)
+        generate_demo(app, CLI_ACTOR, month, streets=6, seed=1)
         admin = accounts.create_first_admin(app, "admin", PASSWORD, "王建国")
         accounts.create_user(app, admin, "zjj01", CLERK, PASSWORD, CLERK_UNIT, "李芳")
         accounts.create_user(app, admin, "office01", "reviewer", PASSWORD, None, "张敏")
@@ -185,17 +185,22 @@ def _choose_packages(page: Any, app: Any, office: Any, clerk: Any, tmp: Path) ->
     """The office previewing a unit's package: install the unit on a second database, let it
     export its package for last month, and choose that file on the office's exchange page."""
     from models import exchange_export, exchange_install
-    from models.app import App, current_month
+    from models.app import CLI_ACTOR, App, current_month
     from models.demo import generate_demo
     from models.plan_load import load_plan
     from models.store import Store
     zsi = exchange_install.make_install(app, office, CLERK_UNIT, tmp / f"{CLERK_UNIT}.zsi")
     unit_db = tmp / "单位电脑" / "zhushan.db"
     unit_db.parent.mkdir(parents=True, exist_ok=True)
-    exchange_install.install(unit_db, zsi)
+    # the bureau's sample entries are made before it is installed (a bureau has no office powers)
+    demo_app = App(Store(unit_db), load_plan())
+    try:
+        generate_demo(demo_app, CLI_ACTOR, current_month(), streets=6, seed=2)
+    finally:
+        demo_app.close()
+    exchange_install.install(unit_db, zsi, CLI_ACTOR)
     unit_app = App(Store(unit_db), load_plan(exchange_install.installed_plan_path(unit_db)))
     try:
-        generate_demo(unit_app, current_month(), streets=6, seed=2)
         zsp = exchange_export.export_package(unit_app, clerk, current_month(),
                                       tmp / f"{CLERK_UNIT}-{current_month()}.zsp")
     finally:

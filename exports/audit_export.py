@@ -6,13 +6,15 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from models.app import App
+from models.app import Actor, App
 from models.atomic_write import atomic_path
 from models.audit import COLUMNS, as_table, audit_rows
+from models.authority import PUBLIC, UNIT, Args, rule
 
 _WIDTHS = (20, 14, 16, 9, 10, 30, 14, 30, 30, 11)
 
 
+@rule(PUBLIC, why="writes the rows it is given (read under audit_rows' rule)")
 def write_audit(rows: list[dict[str, Any]], path: str | Path, title: str = "数据修改记录") -> Path:
     """Write audit rows (from ``audit_rows``) to ``path``; the suffix picks the format."""
     p = Path(path)
@@ -28,8 +30,13 @@ def write_audit(rows: list[dict[str, Any]], path: str | Path, title: str = "数�
     return p
 
 
-def export_audit(app: App, path: str | Path, **filters: Any) -> Path:
-    return write_audit(audit_rows(app, limit=10 ** 7, **filters), path)
+def _filter_unit(a: Args) -> Any:
+    return a["filters"].get("unit")
+
+
+@rule(UNIT, unit=_filter_unit, read=True, what="导出修改记录")
+def export_audit(app: App, actor: Actor, path: str | Path, **filters: Any) -> Path:
+    return write_audit(audit_rows(app, actor, limit=10 ** 7, **filters), path)
 
 
 def _write_xlsx(cells: list[list[str]], path: Path, title: str) -> None:

@@ -22,7 +22,8 @@ from exports.briefing_compose import (SECTION_KEYS, SECTION_TITLES, compose, com
                                       indicator_rows)
 from exports.pdf_fonts import font_set
 from models import briefing_data as bd
-from models.app import CLI_ACTOR, Actor, App
+from models.app import Actor, App
+from models.authority import OFFICE, PUBLIC, rule
 from models.atomic_write import atomic_path
 from models.entries_base import month_cn
 from models.errors import InvalidInput
@@ -34,6 +35,7 @@ MM = 72 / 25.4
 REPORT_RED = (1.0, 0.0, 0.0)  # 报头 red (pure red, #FF0000)
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class PageGeometry:
     width: float = 210 * MM
@@ -59,6 +61,7 @@ class PageGeometry:
 PAGE = PageGeometry()
 
 
+@rule(PUBLIC)
 @dataclass
 class BriefingOptions:
     title: str | None = None
@@ -66,12 +69,12 @@ class BriefingOptions:
     date: _dt.date | None = None
     editor_note: str = ""
     sections: dict[str, str] | None = None  # edited free text per section key
-    actor: Actor | None = None  # who issues it (default: the command line's administrator)
     record_issue: bool = True  # remember the issue number (False for a preview)
     charts: bool = True
     only: tuple[str, ...] | None = None  # section keys to print (None: every section)
 
 
+@rule(PUBLIC)
 @dataclass
 class BriefingResult:
     path: Path
@@ -80,6 +83,7 @@ class BriefingResult:
     missing_glyphs: list[str]
 
 
+@rule(PUBLIC)
 def check_month(month: str) -> str:
     from forms.values import ValueProblem, parse_month
     try:
@@ -88,22 +92,22 @@ def check_month(month: str) -> str:
         raise InvalidInput(str(exc), [("月份", str(month)[:20])]) from None
 
 
-def build_briefing(app: App, month: str, path: str | Path, options: BriefingOptions | None = None) -> Path:
+@rule(OFFICE, what="编发工作简报")
+def build_briefing(app: App, actor: Actor, month: str, path: str | Path,
+                   options: BriefingOptions | None = None) -> Path:
     """Write the briefing of ``month`` to ``path`` (PDF) and return the path."""
-    return build_briefing_ex(app, month, path, options).path
+    return build_briefing_ex(app, actor, month, path, options).path
 
 
-def build_briefing_ex(app: App, month: str, path: str | Path,
+@rule(OFFICE, what="编发工作简报")
+def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
                       options: BriefingOptions | None = None) -> BriefingResult:
     from exports.briefing_layout import render
     opts = options or BriefingOptions()
     month = check_month(month)
-    actor = opts.actor or CLI_ACTOR
     today = opts.date or _dt.date.today()
-    if opts.record_issue:
-        actor.require_office("编发工作简报")
-    issue = bd.issue_for(app, month, opts.issue)
-    comp = compose_all(app, month, today)
+    issue = bd.issue_for(app, actor, month, opts.issue)
+    comp = compose_all(app, actor, month, today)
     sections = dict(comp.sections)
     if opts.sections:
         for k, v in opts.sections.items():
@@ -116,7 +120,7 @@ def build_briefing_ex(app: App, month: str, path: str | Path,
             p = r["part"]
             if p.qualitative:
                 continue
-            hist = bd.indicator_history(app, p.code, month)
+            hist = bd.indicator_history(app, actor, p.code, month)
             base = bd.baseline(app, p.code)
             if hist:
                 charts.append((p, hist, base))

@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from models import briefing_data as bd
-from models.app import App
+from models.authority import OFFICE, PUBLIC, rule
+from models.app import Actor, App
 from models.entries_base import month_cn
 
 SECTION_KEYS = ("overview", "tasks", "indicators", "problems", "next", "notice")
@@ -34,16 +35,19 @@ NEXT_PER_ACTION = 1
 TASK_STATUSES = ("已完成", "推进中", "滞后", "未启动")
 
 
+@rule(PUBLIC)
 def status_names() -> dict[str, str]:
     from models.target_rules import STATUS_NAMES
     return dict(STATUS_NAMES)
 
 
+@rule(PUBLIC)
 def status_colors() -> dict[str, str]:
     from models.target_rules import STATUS_COLORS
     return dict(STATUS_COLORS)
 
 
+@rule(PUBLIC)
 def trim(text: str, limit: int = ITEM_MAX) -> str:
     """The first sentence(s) of ``text`` that fit in ``limit`` characters; a single
     sentence longer than that is cut with “…”."""
@@ -77,19 +81,22 @@ def _meaningful(text: str) -> bool:
 
 # -- data adapters -------------------------------------------------------------------------
 
-def verdicts(app: App, month: str) -> list[dict[str, Any]]:
+@rule(OFFICE, what="编发工作简报")
+def verdicts(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
     """The target engine's current verdicts for the month (indicator parts, then milestones)."""
     from models.checking import Judge
-    return list(Judge(app).current(month))
+    return list(Judge(app).current(actor, month))
 
 
-def unit_reports(app: App, month: str, today: date | None = None) -> list[Any]:
+@rule(OFFICE, what="编发工作简报")
+def unit_reports(app: App, actor: Actor, month: str, today: date | None = None) -> list[Any]:
     from models.reporting import reporting_status
-    return [r for r in reporting_status(app, month, today) if r.expected]
+    return [r for r in reporting_status(app, actor, month, today) if r.expected]
 
 
 # -- composition -----------------------------------------------------------------------------
 
+@rule(PUBLIC)
 @dataclass
 class Composition:
     month: str
@@ -98,22 +105,24 @@ class Composition:
     verdicts: list[dict[str, Any]]
 
 
-def compose(app: App, month: str, today: date | None = None) -> dict[str, str]:
+@rule(OFFICE, what="编发工作简报")
+def compose(app: App, actor: Actor, month: str, today: date | None = None) -> dict[str, str]:
     """Editable section texts of ``month``'s briefing (keys: SECTION_KEYS)."""
-    return compose_all(app, month, today).sections
+    return compose_all(app, actor, month, today).sections
 
 
-def compose_all(app: App, month: str, today: date | None = None) -> Composition:
+@rule(OFFICE, what="编发工作简报")
+def compose_all(app: App, actor: Actor, month: str, today: date | None = None) -> Composition:
     today = today or date.today()
-    data = bd.has_data(app, month)
-    reports = unit_reports(app, month, today)
-    vs = verdicts(app, month)
-    rows = bd.task_reports(app, month)
+    data = bd.has_data(app, actor, month)
+    reports = unit_reports(app, actor, month, today)
+    vs = verdicts(app, actor, month)
+    rows = bd.task_reports(app, actor, month)
     sections = {
         "overview": _overview(app, month, data, reports, rows, vs),
         "tasks": _tasks(app, month, data, rows),
         "indicators": _indicators_intro(app, month, data, vs),
-        "problems": _problems(app, month, data, rows, vs),
+        "problems": _problems(app, actor, month, data, rows, vs),
         "next": _next(app, month, data, rows),
         "notice": _notice(app, month, today, reports),
     }
@@ -229,7 +238,7 @@ def _indicators_intro(app: App, month: str, data: bool, vs: list[dict[str, Any]]
     return s
 
 
-def _problems(app: App, month: str, data: bool, rows: list[dict[str, Any]],
+def _problems(app: App, actor: Actor, month: str, data: bool, rows: list[dict[str, Any]],
               vs: list[dict[str, Any]]) -> str:
     lines: list[str] = []
     names = status_names()
@@ -241,7 +250,7 @@ def _problems(app: App, month: str, data: bool, rows: list[dict[str, Any]],
         lines.append(f"{what}“{v['name']}”{names.get('red', '滞后')}：{msg.rstrip('。')}"
                      f"（责任单位：{v.get('responsible_unit') or '—'}）。")
     plan = app.plan
-    for r in bd.overdue_tasks(app, month):
+    for r in bd.overdue_tasks(app, actor, month):
         t = plan.tasks_by_code.get(r["task_code"])
         if t is None:
             continue
@@ -303,6 +312,7 @@ def _notice(app: App, month: str, today: date, reports: list[Any]) -> str:
 
 # -- the monitoring table ----------------------------------------------------------------------
 
+@rule(PUBLIC, why="lays out verdicts it is given (read under verdicts' rule)")
 def indicator_rows(app: App, month: str, vs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per indicator part, in appendix order: code, name, unit, target, latest
     value (with period), expected value, status and status name."""

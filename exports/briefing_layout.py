@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from exports.briefing_compose import SECTION_KEYS, SECTION_TITLES
 from exports.charts import indicator_chart
 from exports.pdf_fonts import FANGSONG, HEI, KAI, SONG, TITLE, FontSet
@@ -22,12 +23,14 @@ _H1 = re.compile(r"^[一二三四五六七八九十]+、")
 _H2 = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
+@rule(PUBLIC)
 def clean(text: str) -> str:
     """Text without control characters (tabs become spaces)."""
     return "".join(" " if ch == "\t" else ch for ch in str(text)
                    if ch == "\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
+@rule(PUBLIC)
 def date_cn(d: _dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -38,6 +41,7 @@ def _descent(fonts: FontSet, role: str, size: float) -> float:
     return pdfmetrics.getFont(fonts.primary[role]).face.descent * size / 1000.0
 
 
+@rule(PUBLIC)
 def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date: _dt.date,
            issuer: str, demo: bool, month: str, editor_note: str, sections: dict[str, str],
            has_data: bool, rows: list[dict[str, Any]], charts: list[tuple[Any, Any, Any]],

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.plan import Part
 
 
+@rule(PUBLIC)
 def period_x(period: str) -> float:
     if len(period) >= 7:
         return int(period[:4]) - 1 + int(period[5:7]) / 12
     return float(int(period[:4]))
 
 
+@rule(PUBLIC)
 def target_path(part: Part, baseline: tuple[int, float] | None,
                 history: list[tuple[str, float]]) -> list[tuple[float, float]]:
     """Points of the target path: start (baseline, else the first value) then each
@@ -41,10 +44,12 @@ def target_path(part: Part, baseline: tuple[int, float] | None,
     return pts
 
 
+@rule(PUBLIC)
 def chartable(part: Part) -> bool:
     return not part.qualitative
 
 
+@rule(PUBLIC)
 def indicator_chart(part: Part, history: list[tuple[str, float]],
                     baseline: tuple[int, float] | None, font: str, width: float, height: float,
                     title: str = "") -> Any:

@@ -6,6 +6,7 @@ Microsoft YaHei (``msyh.ttc``) while the program starts.
 
 from __future__ import annotations
 
+from models.authority import PUBLIC, rule
 import os
 import struct
 from pathlib import Path
@@ -17,6 +18,7 @@ _FAMILY = 1  # nameID of the (legacy) family name, the one Windows lists
 _US_ENGLISH = 0x0409
 
 
+@rule(PUBLIC)
 def windows_fonts_dir() -> Path | None:
     """``%WINDIR%\\Fonts`` when it exists, else None (not Windows)."""
     windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
@@ -26,6 +28,7 @@ def windows_fonts_dir() -> Path | None:
     return d if d.is_dir() else None
 
 
+@rule(PUBLIC)
 def family_name(path: str | Path, index: int = 0) -> str | None:
     """The family name in a TrueType/OpenType file (font ``index`` of a collection, .ttc),
     as Windows lists it (the US English name where there is one); None when the file is not

@@ -24,12 +24,14 @@ from pathlib import Path
 from exports.ledger_gather import gather
 from exports.ledger_sheets import Cancelled, Progress, write_ledger
 from exports.xlsx_book import StreamBook
-from models.app import App, months_between
+from models.app import Actor, App, months_between
+from models.authority import PUBLIC, UNIT, rule
 from models.atomic_write import atomic_path
 from models.errors import InvalidInput
 from forms.values import ValueProblem, parse_month
 
 
+@rule(PUBLIC)
 def parse_months(text: str) -> list[str]:
     """'2026-10' → ['2026-10']; '2023-09..2030-12' → every month of the range."""
     text = str(text).strip()
@@ -42,7 +44,8 @@ def parse_months(text: str) -> list[str]:
     return [parse_month(text)]
 
 
-def build_ledger(app: App, month: str, path: str | Path, unit: str | None = None, *,
+@rule(UNIT, unit="unit", read=True, what="导出台账")
+def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str | None = None, *,
                  months: list[str] | None = None, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None, sheets: list[str] | None = None) -> Path:
     """Write the ledger of ``month`` (or of every month in ``months``) for ``unit`` (None:
@@ -57,7 +60,7 @@ def build_ledger(app: App, month: str, path: str | Path, unit: str | None = None
         raise InvalidInput(f"台账文件名应以 .xlsx 结尾：{path.name}")
     if cancel is not None and cancel():
         raise Cancelled()
-    d = gather(app, wanted, unit, sheets)
+    d = gather(app, actor, wanted, unit, sheets)
     with atomic_path(path) as tmp:
         book = StreamBook(tmp)
         try:

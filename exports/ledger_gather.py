@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.app import App
+from models.app import Actor, App
+from models.authority import PUBLIC, UNIT, rule
 from models.errors import InvalidInput, NotFound
 
 TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES = (
@@ -20,6 +21,7 @@ TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES = (
 SHEETS = (TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES)
 
 
+@rule(PUBLIC)
 @dataclass
 class LedgerData:
     app: App
@@ -59,11 +61,13 @@ class LedgerData:
         return max(n + len(self.scores), 1)
 
 
+@rule(PUBLIC)
 def month_cn(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:7])}月"
 
 
-def gather(app: App, months: Sequence[str], unit: str | None = None,
+@rule(UNIT, unit="unit", read=True, what="导出台账")
+def gather(app: App, actor: Actor, months: Sequence[str], unit: str | None = None,
            sheets: Sequence[str] | None = None) -> LedgerData:
     """Read everything the ledger shows (read-only, a few queries per kind of record)."""
     from models import ledger_data as ld
@@ -84,18 +88,13 @@ def gather(app: App, months: Sequence[str], unit: str | None = None,
     d = LedgerData(app, months, unit, wanted)
     d.context = ld.task_context(app)
     if TASKS in wanted or WARNINGS in wanted:
-        d.tasks = ld.task_lines(app, months, unit)
+        d.tasks = ld.task_lines(app, actor, months, unit)
     if PROJECTS in wanted or WARNINGS in wanted:
-        d.projects = ld.project_lines(app, months, unit)
+        d.projects = ld.project_lines(app, actor, months, unit)
     if INDICATORS in wanted or WARNINGS in wanted:
-        d.indicators = ld.indicator_rows(app, months)
-        if unit:
-            d.indicators = {m: [r for r in rows if r.get("responsible_unit") == unit]
-                            for m, rows in d.indicators.items()}
+        d.indicators = ld.indicator_rows(app, actor, months, unit)
     if REPORTING in wanted:
-        d.reporting = ld.reporting_rows(app, months)
-        if unit:
-            d.reporting = {m: [r for r in rows if r.unit == unit] for m, rows in d.reporting.items()}
+        d.reporting = ld.reporting_rows(app, actor, months, unit)
     if SCORES in wanted:
-        d.scores = ld.assessment_rows(app, months)
+        d.scores = ld.assessment_rows(app, actor, months)
     return d

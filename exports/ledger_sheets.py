@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from exports import xlsx_style as xs
+from models.authority import PUBLIC, rule
 from exports.ledger_gather import (INDICATORS, PROJECTS, REPORTING, SCORES, TASKS, WARNINGS, LedgerData,
                                    month_cn)
 from models.app import App
@@ -22,6 +23,7 @@ from models.errors import DomainError
 Progress = Callable[[int, int, str], None]
 
 
+@rule(PUBLIC)
 class Cancelled(DomainError):
     """The export was cancelled by the user; no file was left behind."""
 
@@ -265,6 +267,7 @@ class _Writer:
         self.check()
 
 
+@rule(PUBLIC)
 def write_ledger(d: LedgerData, book: Any, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None) -> None:
     """Lay the gathered data out on ``book`` (a StreamBook or anything with its interface)."""

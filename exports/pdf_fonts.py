@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from models.authority import PUBLIC, rule
 from exports.font_files import windows_fonts_dir
 
 FANGSONG, HEI, KAI, SONG, TITLE = "fangsong", "hei", "kai", "song", "title"
@@ -28,11 +29,13 @@ ROLES = (FANGSONG, HEI, KAI, SONG, TITLE)
 MISSING_MARK = "〓"
 
 
+@rule(PUBLIC)
 def resource_fonts_dir() -> Path:
     base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
     return base / "resources" / "fonts"
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class FontFile:
     path: Path
@@ -83,6 +86,7 @@ def _files(dirpath: Path | None, specs: list[tuple[str, int, str]]) -> list[Font
     return out
 
 
+@rule(PUBLIC)
 @dataclass
 class FontSet:
     """Registered fonts by role with glyph fallback. Use ``font_set()`` to get one."""
@@ -243,6 +247,7 @@ def _cmap(name: str) -> Any:
     return pdfmetrics.getFont(name).face.charToGlyph
 
 
+@rule(PUBLIC)
 def font_set(windows_dir: Path | None | str = "auto", use_system: bool = True) -> FontSet:
     """The process-wide font set. ``windows_dir``: "auto" looks at %WINDIR%\\Fonts;
     None ignores Windows fonts (tests); a path uses that folder. ``use_system`` adds

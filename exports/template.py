@@ -17,7 +17,8 @@ from typing import Any
 from exports import xlsx_style as xs
 from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, DATE, MONEY, NUMBER, YESNO, Field
-from models.app import App
+from models.app import Actor, App
+from models.authority import PUBLIC, UNIT, rule
 from models.atomic_write import atomic_path
 from models.entries import Entries
 from models.entries_base import month_cn
@@ -38,6 +39,7 @@ LOCKED = xs.CellStyle(fill=xs.FILL_GREY, valign="top")
 HEAD_REQUIRED = xs.CellStyle(font=xs.HEAD_FONT, size=10, fill=xs.FILL_HEAD, halign="center", color="C00000")
 
 
+@rule(PUBLIC)
 def input_style(f: Field) -> xs.CellStyle:
     if f.type == DATE:
         return INPUT_DATE
@@ -48,6 +50,7 @@ def input_style(f: Field) -> xs.CellStyle:
     return INPUT
 
 
+@rule(PUBLIC)
 def template_fields() -> dict[str, tuple[Field, ...]]:
     """The form fields of each input sheet (the import reads the same definitions)."""
     return {TASKS: task_form.FIELDS, PROJECTS: project_form.FIELDS,
@@ -152,7 +155,8 @@ def _cell_value(v: Any, f: Field | None) -> Any:
     return v
 
 
-def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
+@rule(UNIT, unit="unit", read=True, what="导出该单位的填报模板")
+def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Path) -> Path:
     """Write ``unit``'s fill-in workbook for ``month`` to ``path`` and return the path."""
     from openpyxl import Workbook
     try:
@@ -172,7 +176,7 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     guide.title = GUIDE
     demo = "（示例数据）" if app.is_demo() else ""
     info = f"填报单位：{unit}　　　　填报月份：{month_cn(month)}　　　　生成日期：{date.today().isoformat()}"
-    lock = e.lock_reason(_office(), unit, month)
+    lock = e.month_lock(actor, unit, month)
 
     # 任务填报
     tasks = app.tasks_of(unit)
@@ -182,7 +186,7 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     sh = _Sheet(wb, TASKS, f"{plan.district}碳达峰重点任务推进情况填报表{demo}", info, cols, cache)
     sh.min_height = 42  # room for three lines of progress text
     for t, role in tasks:
-        rep = e.task_report(t.code, unit, month)
+        rep = e.task_report(actor, t.code, unit, month)
         sh.add([t.code, t.title, "牵头" if role == "lead" else "配合", *[rep.get(f.key) for f in task_form.FIELDS]])
     sh.finish()
 
@@ -193,7 +197,7 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     from models.target_words import describe_target
     for t, _role in tasks:
         for m in plan.milestones_of(t.code):
-            cur = e.milestone_value(m.code, unit, month) or {}
+            cur = e.milestone_value(actor, m.code, unit, month) or {}
             vf = milestone_form.value_field(m.part)
             value = cur.get("value")
             if m.part.qualitative and value is not None:
@@ -212,7 +216,7 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     cols += [(f.label, f.width, f) for f in project_form.FIELDS]
     sh = _Sheet(wb, PROJECTS, f"{plan.district}碳达峰重点项目填报表{demo}", info, cols, cache)
     sh.ws.column_dimensions["A"].hidden = True
-    for p in e.projects(unit, month):
+    for p in e.projects(actor, unit, month):
         sh.add([p["uid"], p["task_code"], *[p.get(f.key) for f in project_form.FIELDS]])
     for _ in range(NEW_PROJECT_ROWS):
         sh.add([None] * len(cols))
@@ -226,7 +230,7 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     for code in app.parts_of(unit):
         part = plan.part(code)
         period = e.period_for(code, month)
-        cur = e.indicator_value(code, period) or {}
+        cur = e.indicator_value(actor, code, period) or {}
         vf = indicator_form.value_field(part.unit, part.qualitative)
         value = cur.get("value")
         if part.qualitative and value is not None:
@@ -244,11 +248,6 @@ def build_template(app: App, month: str, unit: str, path: str | Path) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
-
-
-def _office() -> Any:
-    from models.app import CLI_ACTOR
-    return CLI_ACTOR
 
 
 def _guide(ws: Any, app: App, unit: str, month: str, lock: str, demo: str, cache: dict[Any, Any]) -> None:

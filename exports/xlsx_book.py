@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from models.authority import PUBLIC, rule
 from exports.xlsx_sheet import StreamSheet
 from exports.xlsx_style import BODY_FONT, CellStyle, safe_sheet_name
 
@@ -102,6 +103,7 @@ class _Styles:
         return "".join(out)
 
 
+@rule(PUBLIC)
 class StreamBook:
     """A workbook written sheet by sheet into ``path``. Use as a context manager or call
     ``close``; ``abort`` closes and deletes the partial file."""

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from models.authority import PUBLIC, rule
 from exports.xlsx_style import FOOTER, auto_height, clean_cell_text, col_letter
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 _EPOCH = datetime(1899, 12, 30)
 
 
+@rule(PUBLIC)
 def excel_serial(v: date | datetime) -> float:
     if isinstance(v, datetime):
         d = v - _EPOCH
@@ -36,6 +38,7 @@ def excel_serial(v: date | datetime) -> float:
 _COLS = [col_letter(i) for i in range(1, 200)]
 
 
+@rule(PUBLIC)
 class StreamSheet:
     """One worksheet being written. Set-up (widths, freeze, print titles) is given at
     creation; rows are then appended in order; ``close`` (or the next sheet) ends it."""

@@ -15,6 +15,7 @@ objects so both files look alike.
 
 from __future__ import annotations
 
+from models.authority import PUBLIC, rule
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
+@rule(PUBLIC)
 def clean_cell_text(text: str) -> str:
     """Text safe for a cell: invalid XML characters removed, at most 32767 characters."""
     if _BAD_XML.search(text):
@@ -53,6 +55,7 @@ def clean_cell_text(text: str) -> str:
     return text
 
 
+@rule(PUBLIC)
 def safe_sheet_name(name: str, used: Iterable[str] = ()) -> str:
     """A sheet name Excel accepts: no []:*?/\\, not quoted, at most 31 characters, unique
     (case-insensitively) among ``used``."""
@@ -67,6 +70,7 @@ def safe_sheet_name(name: str, used: Iterable[str] = ()) -> str:
     return out
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class CellStyle:
     """One cell format. Instances are hashable and registered once per workbook."""
@@ -108,6 +112,7 @@ LINE_HEIGHT = 13.5  # points per line of 10-point text
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
 
 
+@rule(PUBLIC)
 def auto_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[bool],
                 line: float = LINE_HEIGHT) -> float | None:
     """The row height (points) that shows every wrapped text cell whole, or None when one
@@ -129,10 +134,12 @@ def auto_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[
     return min(MAX_ROW_HEIGHT, lines * line + 3)
 
 
+@rule(PUBLIC)
 def status_style(colour: str) -> CellStyle:
     return STATUS_STYLE.get(colour or "", CENTER)
 
 
+@rule(PUBLIC)
 def col_letter(n: int) -> str:
     """1 → A, 27 → AA."""
     s = ""
@@ -145,6 +152,7 @@ def col_letter(n: int) -> str:
 # ---------------------------------------------------------------------------
 # The same styles for openpyxl (the fill-in template)
 
+@rule(PUBLIC)
 def openpyxl_style(st: CellStyle, cache: dict[CellStyle, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Font, fill, border, alignment and number format objects for ``st`` (shared, so
     openpyxl stores each once)."""
@@ -164,6 +172,7 @@ def openpyxl_style(st: CellStyle, cache: dict[CellStyle, dict[str, Any]] | None 
     return out
 
 
+@rule(PUBLIC)
 def apply_style(cell: Any, st: CellStyle, cache: dict[CellStyle, dict[str, Any]]) -> None:
     for k, v in openpyxl_style(st, cache).items():
         setattr(cell, k, v)

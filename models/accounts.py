@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from models import passwords
 from models.app import ADMIN, CLERK, REVIEWER, ROLE_NAMES, Actor, App
+from models.authority import ADMIN_RULE, PUBLIC, SIGNED_IN, STARTUP, installed_unit, rule
 from models.errors import InvalidInput, NotFound, PermissionDenied
 from models.passwords import check_password, hash_password, verify_password
 from models.store import Store, now_iso
@@ -22,6 +23,7 @@ from models.store import Store, now_iso
 ROLES = (CLERK, REVIEWER, ADMIN)
 
 
+@rule(PUBLIC)
 class UserInfo(NamedTuple):
     username: str
     display_name: str
@@ -51,6 +53,7 @@ def _typed_name(username: str) -> str:
     return unicodedata.normalize("NFKC", str(username or "")).strip()
 
 
+@rule(PUBLIC)
 def clean_username(username: str) -> str:
     name = _typed_name(username)
     if not name:
@@ -96,26 +99,33 @@ def _row_info(r: dict[str, Any]) -> UserInfo:
                     int(r["failed"]), r["locked_until"], r["created_at"], temp)
 
 
+@rule(STARTUP, why="the first start asks for the first administrator when there is no account")
 def has_users(store: Store) -> bool:
     return bool(store.scalar("SELECT COUNT(*) FROM users"))
 
 
-def users(app: App) -> list[UserInfo]:
-    """All accounts (office first, then by unit and name). Reading needs no permission:
-    the caller shows it only to administrators."""
+@rule(ADMIN_RULE, what="查看账户列表")
+def users(app: App, actor: Actor) -> list[UserInfo]:
+    """All accounts (office first, then by unit and name); administrators only."""
     rows = app.store.query(
         "SELECT * FROM users ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'reviewer' THEN 1 ELSE 2 END, "
         "unit, username")
     return [_row_info(r) for r in rows]
 
 
-def user(app: App, username: str) -> UserInfo:
+@rule(ADMIN_RULE, what="查看账户")
+def user(app: App, actor: Actor, username: str) -> UserInfo:
+    return _user(app, username)
+
+
+def _user(app: App, username: str) -> UserInfo:
     r = app.store.one("SELECT * FROM users WHERE username = ?", (username,))
     if r is None:
         raise NotFound(f"账户“{username}”不存在。")
     return _row_info(r)
 
 
+@rule(PUBLIC, why="user names are not secret (README, threat model); nothing else is read")
 def exists(app: App, username: str) -> bool:
     return app.store.scalar("SELECT COUNT(*) FROM users WHERE username = ?", (username,)) == 1
 
@@ -124,22 +134,30 @@ def _active_admins(app: App) -> int:
     return int(app.store.scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1") or 0)
 
 
+@rule(PUBLIC)
 def installation_unit(app: App) -> str | None:
-    """The unit of a bureau installation (None on the office's PC). Same rule as
-    ``models.exchange_common.installation``, read directly to keep sign-in light."""
-    inst = app.settings.get("installation")
-    if isinstance(inst, dict) and inst.get("unit"):
-        return str(inst["unit"])
-    return None
+    """The unit of a bureau installation (None on the office's PC)."""
+    return installed_unit(app)
+
+
+@rule(STARTUP, why="builds the main window ahead while the sign-in dialog waits (nothing is written)")
+def prospective_actor(app: App, username: str) -> Actor | None:
+    """Who would be signed in under ``username`` (None for an unknown or inactive name)."""
+    try:
+        info = _user(app, _typed_name(username))
+    except NotFound:
+        return None
+    return info.actor()._replace(bureau=installed_unit(app)) if info.active else None
 
 
 # -- administration ---------------------------------------------------------------------------
+@rule(ADMIN_RULE, what="管理账户")
 def create_user(app: App, actor: Actor, username: str, role: str, password: str,
                 unit: str | None = None, display_name: str = "") -> UserInfo:
-    actor.require_admin("管理账户")
     return _insert_user(app, actor, username, role, password, unit, display_name)
 
 
+@rule(STARTUP, why="the first start, allowed only while there is no account at all")
 def create_first_admin(app: App, username: str, password: str, display_name: str = "") -> Actor:
     """The first-run set-up: allowed only while there is no account at all."""
     if has_users(app.store):
@@ -164,13 +182,13 @@ def _insert_user(app: App, actor: Actor, username: str, role: str, password: str
                   (name, display, role, unit, h, s, p, now_iso()))
         detail = kind_detail or f"新建账户 {name}（{ROLE_NAMES[role]}{' · ' + unit if unit else ''}）"
         app.log(actor, "account", detail)
-    return user(app, name)
+    return _user(app, name)
 
 
+@rule(ADMIN_RULE, what="管理账户")
 def update_user(app: App, actor: Actor, username: str, *, role: str | None = None,
                 unit: str | None = None, display_name: str | None = None) -> UserInfo:
-    actor.require_admin("管理账户")
-    old = user(app, username)
+    old = _user(app, username)
     new_role = role or old.role
     new_unit = _check_role_unit(app, new_role, unit if unit is not None else old.unit)
     display = old.display_name if display_name is None else _clean_display(display_name)
@@ -181,12 +199,12 @@ def update_user(app: App, actor: Actor, username: str, *, role: str | None = Non
                   (new_role, new_unit, display, old.username))
         app.log(actor, "account", f"修改账户 {old.username}：{old.role_name}{' · ' + old.unit if old.unit else ''}"
                 f" → {ROLE_NAMES[new_role]}{' · ' + new_unit if new_unit else ''}")
-    return user(app, old.username)
+    return _user(app, old.username)
 
 
+@rule(ADMIN_RULE, what="管理账户")
 def set_active(app: App, actor: Actor, username: str, active: bool) -> None:
-    actor.require_admin("管理账户")
-    old = user(app, username)
+    old = _user(app, username)
     if not active and old.role == ADMIN and old.active and _active_admins(app) <= 1:
         raise InvalidInput("这是唯一的管理员账户，不能停用。")
     with app.store.tx() as c:
@@ -194,19 +212,19 @@ def set_active(app: App, actor: Actor, username: str, active: bool) -> None:
         app.log(actor, "account", f"{'启用' if active else '停用'}账户 {old.username}")
 
 
+@rule(ADMIN_RULE, what="解锁账户")
 def unlock(app: App, actor: Actor, username: str) -> None:
-    actor.require_admin("解锁账户")
-    old = user(app, username)
+    old = _user(app, username)
     with app.store.tx() as c:
         c.execute("UPDATE users SET failed = 0, locked_until = '' WHERE username = ?", (old.username,))
         app.log(actor, "account", f"解锁账户 {old.username}")
 
 
+@rule(ADMIN_RULE, what="重置其他账户的密码")
 def reset_password(app: App, actor: Actor, username: str, new_password: str,
                    temporary: bool = True) -> None:
     """An administrator sets a new password (by default the user must change it at next sign-in)."""
-    actor.require_admin("重置其他账户的密码")
-    old = user(app, username)
+    old = _user(app, username)
     check_password(new_password, old.username)
     h, s, p = hash_password(new_password, params={**passwords.KDF_PARAMS, **({"temp": True} if temporary else {})})
     with app.store.tx() as c:
@@ -215,6 +233,7 @@ def reset_password(app: App, actor: Actor, username: str, new_password: str,
         app.log(actor, "account", f"重置账户 {old.username} 的密码")
 
 
+@rule(SIGNED_IN, what="修改自己的密码")
 def change_password(app: App, actor: Actor, old_password: str, new_password: str) -> None:
     """A user changes their own password (the old one is required)."""
     row = app.store.one("SELECT * FROM users WHERE username = ?", (actor.username,))
@@ -240,10 +259,10 @@ EVENT_KINDS = {"login": "登录", "login_failed": "登录失败", "logout": "退
                "backup": "备份", "restore": "恢复备份", "demo": "示例数据"}
 
 
+@rule(ADMIN_RULE, what="查看操作日志")
 def event_log(app: App, actor: Actor, kind: str | None = None, text: str = "",
               limit: int = 2000) -> list[dict[str, Any]]:
     """The newest events first (administrators only). There is no function to change it."""
-    actor.require_admin("查看操作日志")
     sql = "SELECT id, at, actor, kind, detail FROM event_log WHERE 1 = 1"
     params: list[Any] = []
     if kind:

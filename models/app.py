@@ -9,57 +9,66 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from models.authority import ADMIN, CLERK, OFFICE_ADMIN, PUBLIC, REVIEWER, SIGNED_IN, installed_unit, rule
 from models.catalog import sync_catalog
-from models.errors import PermissionDenied
 from models.plan import Plan, Task
 from models.plan_load import load_plan
 from models.settings import Settings
 from models.store import Store, now_iso
 
-CLERK, REVIEWER, ADMIN = "clerk", "reviewer", "admin"
+__all__ = ["ADMIN", "CLERK", "CLI_ACTOR", "REVIEWER", "ROLE_NAMES", "Actor", "App", "cli_actor", "current_month",
+           "month_add", "months_between"]
+
 ROLE_NAMES = {CLERK: "填报员", REVIEWER: "审核员", ADMIN: "管理员"}
 
 
+@rule(PUBLIC)
 class Actor(NamedTuple):
-    """Who is acting. A clerk belongs to one unit; reviewers and admins are the office."""
+    """Who is acting. A clerk belongs to one unit; reviewers and admins are the office,
+    except on a bureau installation (``bureau``: its unit), where an administrator is the
+    PC's local administrator with no office powers. Who may call what is declared on the
+    services themselves (``models.authority``)."""
 
     username: str
     role: str
     unit: str | None = None
     display_name: str = ""
+    bureau: str | None = None
 
     @property
     def is_office(self) -> bool:
-        return self.role in (REVIEWER, ADMIN)
+        return self.role in (REVIEWER, ADMIN) and not self.bureau
 
     @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
 
     @property
+    def home_unit(self) -> str | None:
+        """The unit whose data this actor works on: a clerk's unit, a bureau's unit."""
+        return self.unit or self.bureau
+
+    @property
     def label(self) -> str:
         return self.display_name or self.username
 
-    def require_office(self, what: str) -> None:
-        if not self.is_office:
-            raise PermissionDenied(f"只有领导小组办公室的审核员或管理员可以{what}。")
 
-    def require_admin(self, what: str) -> None:
-        if not self.is_admin:
-            raise PermissionDenied(f"只有管理员可以{what}。")
-
-    def require_unit(self, unit: str, what: str = "修改该单位的数据") -> None:
-        if self.is_office:
-            return
-        if self.unit != unit:
-            raise PermissionDenied(f"您是{self.unit or '未指定单位'}的填报员，不能{what}（{unit}）。")
-
-
-# The command line is an administrator's tool on the PC where it runs.
+# The command line is an administrator's tool on the PC where it runs: on the office's PC
+# the office's administrator, on a bureau installation that bureau's local administrator.
 CLI_ACTOR = Actor("命令行", ADMIN, None, "命令行（管理员）")
 
 
+@rule(PUBLIC)
+def cli_actor(app: App) -> Actor:
+    """The command line's actor on the database of ``app`` (a local administrator on a bureau)."""
+    return CLI_ACTOR._replace(bureau=installed_unit(app))
+
+
+@rule(PUBLIC)
 class App:
+    """The database and plan in use. Its own methods read the plan's structure and the
+    street list (public); adding a street and writing the event log are declared below."""
+
     def __init__(self, store: Store, plan: Plan):
         self.store = store
         self.plan = plan
@@ -99,8 +108,8 @@ class App:
     def is_street(self, unit: str) -> bool:
         return unit in self.streets()
 
+    @rule(OFFICE_ADMIN, what="添加街道")
     def add_street(self, actor: Actor, name: str) -> None:
-        actor.require_admin("添加街道")
         name = name.strip()
         if not name:
             raise ValueError("街道名称不能为空")
@@ -145,6 +154,7 @@ class App:
         return [m.code for t, _ in self.tasks_of(unit) for m in self.plan.milestones_of(t.code)]
 
     # -- log -----------------------------------------------------------------------
+    @rule(SIGNED_IN, what="记录操作日志")
     def log(self, actor: Actor, kind: str, detail: str = "") -> None:
         """Append to the event log (logins, approvals, imports, exports, settings)."""
         with self.store.tx() as c:
@@ -155,6 +165,7 @@ class App:
         return bool(self.settings.get("demo"))
 
 
+@rule(PUBLIC)
 def current_month(today: date | None = None) -> str:
     """The month being reported: the previous calendar month."""
     d = today or date.today()
@@ -162,12 +173,14 @@ def current_month(today: date | None = None) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+@rule(PUBLIC)
 def month_add(month: str, n: int) -> str:
     y, m = int(month[:4]), int(month[5:7])
     idx = y * 12 + (m - 1) + n
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
 
 
+@rule(PUBLIC)
 def months_between(first: str, last: str) -> list[str]:
     out = []
     m = first

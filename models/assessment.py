@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models.app import App, month_add
+from models.app import Actor, App, month_add
+from models.authority import OFFICE, PUBLIC, rule
 from models.reporting import UnitMonthReport, status_many, task_units_map
 
 COMPONENTS = ("timeliness", "completeness", "approval", "task_status", "indicators")
@@ -39,6 +40,7 @@ TASK_STATUS_SCORE = {"已完成": 100.0, "推进中": 100.0, "未启动": 60.0, 
 VERDICT_SCORE = {"green": 100.0, "yellow": 60.0, "red": 0.0}
 
 
+@rule(PUBLIC)
 @dataclass
 class UnitScore:
     unit: str
@@ -54,6 +56,7 @@ class UnitScore:
     applicable: tuple[str, ...] = COMPONENTS  # components that entered the total
 
 
+@rule(PUBLIC, why="the office's assessment weights (a setting every PC shares), no unit's data")
 def weights(app: App) -> dict[str, float]:
     raw = app.settings.get("assessment_weights") or {}
     out = {}
@@ -65,10 +68,10 @@ def weights(app: App) -> dict[str, float]:
     return out
 
 
-def _verdicts(app: App, month: str) -> list[dict[str, Any]]:
+def _verdicts(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
     """The target engine's current verdicts."""
     from models.checking import Judge
-    return list(Judge(app).current(month))
+    return list(Judge(app).current(actor, month))
 
 
 def _latest_tasks(app: App, lo: str, hi: str) -> dict[tuple[str, str], dict[str, Any]]:
@@ -81,20 +84,21 @@ def _latest_tasks(app: App, lo: str, hi: str) -> dict[tuple[str, str], dict[str,
     return out
 
 
-def assess(app: App, months: list[str], today: date | None = None) -> list[UnitScore]:
+@rule(OFFICE, what="查看考核结果")
+def assess(app: App, actor: Actor, months: list[str], today: date | None = None) -> list[UnitScore]:
     """Scores of every unit with something to report, sorted by rank."""
     today = today or date.today()
     months = sorted(set(months))
     if not months:
         return []
-    by_month = status_many(app, months, today)
+    by_month = status_many(app, actor, months, today)
     per_unit: dict[str, list[UnitMonthReport]] = {}
     for m in months:
         for r in by_month[m]:
             per_unit.setdefault(r.unit, []).append(r)
     latest = _latest_tasks(app, months[0], months[-1])
     period_end = month_add(months[-1], 1) + "-01"  # deadlines before this have passed
-    verdicts = _verdicts(app, months[-1])
+    verdicts = _verdicts(app, actor, months[-1])
     w = weights(app)
     flag_below = float(app.settings.get("assessment_flag_below") or 0)
     units_of = task_units_map(app)
@@ -187,6 +191,7 @@ def _r(v: float | None) -> float:
     return round(v, 1) if v is not None else 0.0
 
 
+@rule(PUBLIC)
 def period_label(months: list[str]) -> str:
     ms = sorted(months)
     if not ms:
@@ -199,11 +204,12 @@ def period_label(months: list[str]) -> str:
     return f"{fa}至{fb}"
 
 
-def assessment_html(app: App, months: list[str], scores: list[UnitScore] | None = None) -> str:
+@rule(OFFICE, what="查看考核结果")
+def assessment_html(app: App, actor: Actor, months: list[str], scores: list[UnitScore] | None = None) -> str:
     """The ranking as a printable HTML table (考核结果), with the 通报 list and the rule."""
     import html as _html
     e = _html.escape
-    scores = assess(app, months) if scores is None else scores
+    scores = assess(app, actor, months) if scores is None else scores
     w = weights(app)
     flag = float(app.settings.get("assessment_flag_below") or 0)
     issuer = app.settings.get("briefing_issuer") or ""

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from models.authority import PUBLIC, rule
 from models.errors import DomainError
 
 __all__ = ["FileInUse", "WriteFailed", "atomic_path", "write_bytes", "write_text", "replace_file",
@@ -38,10 +39,12 @@ _RETRIES = 6
 _RETRY_PAUSE = 0.08
 
 
+@rule(PUBLIC)
 class WriteFailed(DomainError):
     """A file could not be written; the message says which, why and what to do."""
 
 
+@rule(PUBLIC)
 class FileInUse(WriteFailed):
     """The target is held open by another program (Windows), or is read-only."""
 
@@ -50,6 +53,7 @@ def _is_windows() -> bool:
     return sys.platform == "win32"
 
 
+@rule(PUBLIC)
 def write_error(exc: OSError, target: Path, replacing: bool = False) -> WriteFailed:
     """A Chinese message for an operating-system error while writing ``target``
     (``replacing``: while renaming the finished temporary file over it)."""
@@ -107,6 +111,7 @@ def _flush_folder(folder: Path) -> None:
         os.close(fd)
 
 
+@rule(PUBLIC)
 def replace_file(tmp: Path, target: Path) -> None:
     """Rename ``tmp`` over ``target``. On Windows a file held open briefly (a virus
     scanner) is retried; one held open by a program (Excel) fails with PermissionError."""
@@ -128,6 +133,7 @@ def _remove(tmp: Path) -> None:
         pass  # still held by a failed writer on Windows; the name marks it as a leftover
 
 
+@rule(PUBLIC)
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` (its folder is created when missing) to
@@ -156,6 +162,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         _remove(tmp)
 
 
+@rule(PUBLIC)
 def write_bytes(target: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``target`` atomically (see ``atomic_path``)."""
     target = Path(target)
@@ -164,6 +171,7 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
     return target
 
 
+@rule(PUBLIC)
 def write_text(target: str | Path, text: str) -> Path:
     """Write ``text`` as UTF-8 to ``target`` atomically."""
     return write_bytes(target, text.encode("utf-8"))

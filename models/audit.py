@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from forms import project_form, task_form
-from models.app import App
+from models.app import Actor, App
+from models.authority import OFFICE, PUBLIC, UNIT, rule
 
 ENTITY_NAMES = {"task_report": "任务推进", "milestone": "里程碑", "project": "项目",
                 "project_month": "项目月度", "indicator": "指标"}
@@ -23,19 +24,21 @@ _PROJECT_LABELS = {f.key: f.label for f in project_form.FIELDS}
 COLUMNS = ("时间", "操作人", "单位", "月份", "类别", "对象", "字段", "原值", "新值", "来源")
 
 
+@rule(PUBLIC)
 def field_label(field: str, entity: str = "") -> str:
     own = _TASK_LABELS if entity == "task_report" else (
         _PROJECT_LABELS if entity in ("project", "project_month") else {})
     return own.get(field) or _COMMON_LABELS.get(field) or _TASK_LABELS.get(field) or field
 
 
-def audit_rows(app: App, unit: str | None = None, month: str | None = None, entity: str | None = None,
-               actor: str | None = None, text: str | None = None, key: str | None = None,
-               limit: int = 5000) -> list[dict[str, Any]]:
+@rule(UNIT, unit="unit", read=True, what="查看修改记录")
+def audit_rows(app: App, actor: Actor, unit: str | None = None, month: str | None = None,
+               entity: str | None = None, by: str | None = None, text: str | None = None,
+               key: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
     """Audit rows, newest first, with Chinese names added (entity_name, item, field_label,
-    origin_name). ``text`` matches the old or new value."""
+    origin_name). ``by``: the user who made the change; ``text`` matches the old or new value."""
     sql, params = "SELECT * FROM value_audit WHERE 1 = 1", []
-    for col, val in (("unit", unit), ("month", month), ("entity", entity), ("actor", actor),
+    for col, val in (("unit", unit), ("month", month), ("entity", entity), ("actor", by),
                      ("entity_key", key)):
         if val:
             sql += f" AND {col} = ?"
@@ -69,15 +72,18 @@ def audit_rows(app: App, unit: str | None = None, month: str | None = None, enti
     return rows
 
 
-def audit_actors(app: App) -> list[str]:
+@rule(OFFICE, what="查看修改记录")
+def audit_actors(app: App, actor: Actor) -> list[str]:
     return [r["actor"] for r in app.store.query("SELECT DISTINCT actor FROM value_audit ORDER BY actor")]
 
 
-def audit_months(app: App) -> list[str]:
+@rule(OFFICE, what="查看修改记录")
+def audit_months(app: App, actor: Actor) -> list[str]:
     return [r["month"] for r in app.store.query(
         "SELECT DISTINCT month FROM value_audit ORDER BY month DESC")]
 
 
+@rule(PUBLIC)
 def as_table(rows: list[dict[str, Any]]) -> list[list[str]]:
     """Rows as the export's cells, in COLUMNS order."""
     return [[r["at"].replace("T", " "), r["actor"], r["unit"], r["month"], r["entity_name"], r["item"],

@@ -3,9 +3,12 @@
 Backups live in a ``backups`` folder beside the database, named
 ``<stem>-YYYYMMDD-HHMMSS-<reason>.db`` (e.g. ``zhushan-20261124-093000-daily.db``).
 They are taken on the first start of a day (``daily_backup``), before every import
-(callers use ``backup_now(store, "import")``), before every schema migration
-(``Store.migrate`` calls ``backup_before_migrate``), before a restore, and on
-demand. Only the newest ``backup_keep`` (setting, default 10) are kept.
+(``automatic_backup(store, "import")``, after the import's own rule was checked),
+before every schema migration (``Store.migrate`` calls ``backup_before_migrate``),
+before a restore, and on an administrator's demand (``backup_now``). Only the newest
+``backup_keep`` (setting, default 10) are kept. Restoring is an administrator's action
+(``restore``); at start-up, before anyone can sign in, ``recover`` restores only a
+database that is missing, empty or does not open.
 
 A backup is written to a temporary name, checked with ``PRAGMA quick_check`` and
 only then renamed, so a half-written backup never looks like a good one.
@@ -23,9 +26,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from models import schema
 from models.atomic_write import FileInUse, WriteFailed, atomic_path
-from models.errors import DatabaseCorrupt, StoreError
+from models.authority import ADMIN_RULE, INTERNAL, PUBLIC, STARTUP, rule
+from models.errors import DatabaseCorrupt, PermissionDenied, StoreError
 
 if TYPE_CHECKING:  # the store calls this module before migrating; it is passed in, not imported
+    from models.app import Actor
     from models.store import Store
 
 BACKUP_DIR = "backups"
@@ -35,10 +40,12 @@ REASON_NAMES = {"daily": "每日自动备份", "import": "导入前", "migrate":
                 "restore": "恢复前", "corrupt": "损坏的原文件"}
 
 
+@rule(PUBLIC)
 class BackupFailed(StoreError):
     """A backup could not be written (disk full, folder not writable)."""
 
 
+@rule(PUBLIC)
 class BackupInfo(NamedTuple):
     path: Path
     created: datetime
@@ -50,6 +57,7 @@ class BackupInfo(NamedTuple):
         return REASON_NAMES.get(self.reason, self.reason)
 
 
+@rule(PUBLIC)
 def backup_dir(db_path: str | Path) -> Path:
     return Path(db_path).resolve().parent / BACKUP_DIR
 
@@ -109,9 +117,16 @@ def _keep(store: Store) -> int:
         return DEFAULT_KEEP
 
 
-def backup_now(store: Store, reason: str, now: datetime | None = None) -> Path:
-    """Back up the open database now; returns the new file. Old backups beyond
-    ``backup_keep`` are removed. Raises StoreError (Chinese message) on failure."""
+@rule(ADMIN_RULE, what="备份数据库")
+def backup_now(store: Store, actor: Actor, reason: str = "manual", now: datetime | None = None) -> Path:
+    """An administrator backs the open database up now; returns the new file. Old backups
+    beyond ``backup_keep`` are removed. Raises StoreError (Chinese message) on failure."""
+    return automatic_backup(store, reason, now)
+
+
+@rule(INTERNAL, why="the backup a service takes before a change its caller may make (an import)")
+def automatic_backup(store: Store, reason: str, now: datetime | None = None) -> Path:
+    """Back up the open database now (see ``backup_now``)."""
     now = now or datetime.now()
     reason = _reason(reason)
     target = backup_dir(store.path)
@@ -131,13 +146,15 @@ def backup_now(store: Store, reason: str, now: datetime | None = None) -> Path:
     return target
 
 
+@rule(INTERNAL, why="Store.migrate keeps a copy before changing the shape of a database")
 def backup_before_migrate(store: Store, current: int, target: int) -> Path | None:
     """Called by ``Store.migrate`` before upgrading an existing database."""
     if current <= 0:
         return None
-    return backup_now(store, "migrate")
+    return automatic_backup(store, "migrate")
 
 
+@rule(PUBLIC, why="names, dates and sizes of the backup files; no data is read")
 def list_backups(db_path: str | Path) -> list[BackupInfo]:
     """Backups of the database at ``db_path``, newest first."""
     db_path = Path(db_path)
@@ -160,6 +177,7 @@ def list_backups(db_path: str | Path) -> list[BackupInfo]:
     return [b for _, _, b in out]
 
 
+@rule(INTERNAL, why="removes backups beyond backup_keep after a new one is written")
 def prune(db_path: str | Path, keep: int, protect: Path | None = None) -> list[Path]:
     removed = []
     for b in list_backups(db_path)[max(1, keep):]:
@@ -173,6 +191,7 @@ def prune(db_path: str | Path, keep: int, protect: Path | None = None) -> list[P
     return removed
 
 
+@rule(PUBLIC, why="an integrity check; no data is read")
 def check_backup(path: str | Path) -> str:
     """"" when ``path`` is a good backup this program can open; otherwise why not."""
     path = Path(path)
@@ -198,6 +217,7 @@ def check_backup(path: str | Path) -> str:
         conn.close()
 
 
+@rule(PUBLIC, why="an integrity check of the backup files; no data is read")
 def latest_good_backup(db_path: str | Path) -> BackupInfo | None:
     for b in list_backups(db_path):
         if b.reason != "corrupt" and not check_backup(b.path):
@@ -230,10 +250,46 @@ def _save_current(db_path: Path, now: datetime) -> Path | None:
     return target
 
 
-def restore(db_path: str | Path, backup_path: str | Path, now: datetime | None = None) -> None:
-    """Replace the (closed) database at ``db_path`` with a backup, after saving the
-    current state as a backup. The caller closes its Store before and reopens after."""
+@rule(ADMIN_RULE, what="恢复备份")
+def restore(db_path: str | Path, backup_path: str | Path, actor: Actor, now: datetime | None = None) -> None:
+    """An administrator replaces the (closed) database at ``db_path`` with a backup, after
+    saving the current state as a backup. The caller closes its Store before and reopens after."""
+    _restore(Path(db_path), Path(backup_path), now)
+
+
+@rule(STARTUP, why="before anyone can sign in, a database that is missing, empty or does not open "
+                   "may be replaced by its latest good backup (the current file is kept)")
+def recover(db_path: str | Path, backup_path: str | Path, now: datetime | None = None) -> None:
+    """Restore at start-up (or on the command line) a database that cannot be used: missing,
+    empty or damaged. A database that opens and holds data needs an administrator (``restore``)."""
     db_path = Path(db_path)
+    if database_usable(db_path):
+        raise PermissionDenied(f"数据库 {db_path} 完好，不需要在启动时恢复；"
+                               "如需恢复备份，请由管理员登录后在“备份与恢复”页操作。")
+    _restore(db_path, Path(backup_path), now)
+
+
+@rule(PUBLIC, why="an integrity check of the database file; no data is read")
+def database_usable(db_path: str | Path) -> bool:
+    """Whether ``db_path`` is a database of this program that opens, passes the integrity
+    check and holds a schema (a missing, empty or damaged file is not)."""
+    p = Path(db_path)
+    try:
+        if not p.is_file() or p.stat().st_size == 0:
+            return False
+        conn = sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True)
+    except (OSError, sqlite3.Error):
+        return False
+    try:
+        return (conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+                and int(conn.execute("PRAGMA user_version").fetchone()[0]) > 0)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _restore(db_path: Path, backup_path: Path, now: datetime | None = None) -> None:
     backup_path = Path(backup_path)
     problem = check_backup(backup_path)
     if problem:
@@ -275,6 +331,7 @@ def _has_data(store: Store) -> bool:
     return False
 
 
+@rule(STARTUP, why="the first start of a day keeps a copy before anyone signs in")
 def daily_backup(store: Store, today: date | None = None) -> Path | None:
     """Back up on the first start of a day (nothing when today's backup exists or the
     database holds no data yet)."""
@@ -286,4 +343,4 @@ def daily_backup(store: Store, today: date | None = None) -> Path | None:
     now = datetime.now()
     if now.date() != today:
         now = datetime.combine(today, now.time())
-    return backup_now(store, "daily", now)
+    return automatic_backup(store, "daily", now)

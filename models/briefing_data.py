@@ -11,18 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from models.app import Actor, App
+from models.authority import OFFICE, PUBLIC, rule
 from models.errors import InvalidInput
 from models.store import now_iso
 
 
-def task_reports(app: App, month: str) -> list[dict[str, Any]]:
+@rule(OFFICE, what="编发工作简报")
+def task_reports(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
     """Every task report of the month (all units)."""
     return app.store.query(
         "SELECT task_code, unit, status, progress, measures, problems, next_plan, deadline "
         "FROM task_reports WHERE month = ? ORDER BY task_code, unit", (month,))
 
 
-def overdue_tasks(app: App, month: str) -> list[dict[str, Any]]:
+@rule(OFFICE, what="编发工作简报")
+def overdue_tasks(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
     """Reports of the month whose 完成时限 fell within or before the month while the task
     is not 已完成."""
     end = f"{month}-31"
@@ -32,7 +35,8 @@ def overdue_tasks(app: App, month: str) -> list[dict[str, Any]]:
         (month, end))
 
 
-def has_data(app: App, month: str) -> bool:
+@rule(OFFICE, what="编发工作简报")
+def has_data(app: App, actor: Actor, month: str) -> bool:
     """Whether anything was entered or reported for the month."""
     return bool(app.store.scalar(
         "SELECT (SELECT COUNT(*) FROM task_reports WHERE month = ?) + "
@@ -41,13 +45,15 @@ def has_data(app: App, month: str) -> bool:
         "(SELECT COUNT(*) FROM indicator_values WHERE month = ?)", (month, month, month, month)))
 
 
-def indicator_history(app: App, part_code: str, until_month: str) -> list[tuple[str, float]]:
+@rule(OFFICE, what="编发工作简报")
+def indicator_history(app: App, actor: Actor, part_code: str, until_month: str) -> list[tuple[str, float]]:
     """(period, value) of an indicator part up to the month (periods 'YYYY' or 'YYYY-MM')."""
     return [(r["period"], r["value"]) for r in app.store.query(
         "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
         "AND period <= ? ORDER BY period", (part_code, until_month))]
 
 
+@rule(PUBLIC, why="a baseline is the office's statistic, not a unit's data")
 def baseline(app: App, part_code: str) -> tuple[int, float] | None:
     row = app.store.one("SELECT year, value FROM baselines WHERE part_code = ?", (part_code,))
     return (int(row["year"]), float(row["value"])) if row else None
@@ -55,23 +61,26 @@ def baseline(app: App, part_code: str) -> tuple[int, float] | None:
 
 # -- issue numbers ----------------------------------------------------------------------
 
-def issue_of_month(app: App, month: str) -> int | None:
+@rule(OFFICE, what="编发工作简报")
+def issue_of_month(app: App, actor: Actor, month: str) -> int | None:
     v = app.store.scalar("SELECT number FROM briefing_issues WHERE year = ? AND month = ? "
                          "ORDER BY created_at DESC LIMIT 1", (int(month[:4]), month))
     return int(v) if v is not None else None
 
 
-def next_issue(app: App, year: int) -> int:
+@rule(OFFICE, what="编发工作简报")
+def next_issue(app: App, actor: Actor, year: int) -> int:
     return int(app.store.scalar("SELECT COALESCE(MAX(number), 0) FROM briefing_issues WHERE year = ?",
                                 (year,)) or 0) + 1
 
 
-def issue_for(app: App, month: str, requested: int | None = None) -> int:
+@rule(OFFICE, what="编发工作简报")
+def issue_for(app: App, actor: Actor, month: str, requested: int | None = None) -> int:
     """The number a briefing of ``month`` gets, without recording it."""
     if requested is not None:
         _check_requested(app, month, requested)
         return requested
-    return issue_of_month(app, month) or next_issue(app, int(month[:4]))
+    return issue_of_month(app, actor, month) or next_issue(app, actor, int(month[:4]))
 
 
 def _check_requested(app: App, month: str, requested: int) -> None:
@@ -85,12 +94,12 @@ def _check_requested(app: App, month: str, requested: int) -> None:
             [("期号", str(requested))])
 
 
+@rule(OFFICE, what="编发工作简报")
 def record_issue(app: App, actor: Actor, month: str, requested: int | None = None) -> int:
     """Assign (or reuse) and remember the issue number of ``month``'s briefing."""
-    actor.require_office("编发工作简报")
     year = int(month[:4])
     with app.store.tx() as c:
-        number = issue_for(app, month, requested)
+        number = issue_for(app, actor, month, requested)
         c.execute("DELETE FROM briefing_issues WHERE year = ? AND month = ? AND number <> ?",
                   (year, month, number))
         c.execute("INSERT INTO briefing_issues(year, number, month, created_at) VALUES (?, ?, ?, ?) "
@@ -98,5 +107,6 @@ def record_issue(app: App, actor: Actor, month: str, requested: int | None = Non
     return number
 
 
-def issues(app: App, year: int) -> list[dict[str, Any]]:
+@rule(OFFICE, what="编发工作简报")
+def issues(app: App, actor: Actor, year: int) -> list[dict[str, Any]]:
     return app.store.query("SELECT * FROM briefing_issues WHERE year = ? ORDER BY number", (year,))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.authority import INTERNAL, PUBLIC, rule
 from models.plan import Plan, display_text
 from models.store import Store, now_iso
 
 
+@rule(INTERNAL, why="mirrors the plan's structure into the database when the plan is opened")
 def sync_catalog(store: Store, plan: Plan, *, force: bool = False) -> bool:
     """Bring the database mirror up to date with ``plan``. Returns True if it changed."""
     meta = {r["key"]: r["value"] for r in store.query("SELECT key, value FROM plan_meta")}
@@ -73,6 +75,7 @@ def _target_json(t: Any) -> dict[str, Any]:
     return t.as_dict()
 
 
+@rule(PUBLIC)
 def catalog_json(plan: Plan, streets: list[str] | None = None) -> dict[str, Any]:
     """The catalog as plain data (the ``catalog --json`` command)."""
     ms_by_code = {m.code: m for m in plan.milestones}

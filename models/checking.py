@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from models.app import App
+from models.app import Actor, App
+from models.authority import PUBLIC, UNIT, Args, rule
 from models.plan import Part
 from models.periods import normalize_period, parse_period
 from models.target_rules import SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict
@@ -23,9 +24,30 @@ from forms.values import ValueProblem, fmt_number, parse_number, parse_yes_no
 _UNSET: Any = object()
 
 
+def _part_unit(a: Args) -> str | None:
+    """The unit whose value ``latest`` reads: an indicator's responsible unit, a milestone's lead."""
+    judge_: Judge = a["self"]
+    part = judge_.plan.parts_by_code.get(str(a["part_code"]))
+    if part is None:
+        return None
+    if part.is_milestone:
+        return judge_.lead_unit(part)
+    ind = judge_.plan.indicator_of(part.code)
+    return ind.responsible_unit if ind else None
+
+
+def _milestone_unit(a: Args) -> str | None:
+    judge_: Judge = a["self"]
+    part = judge_.plan.parts_by_code.get(str(a["code"]))
+    return a["unit"] or (judge_.lead_unit(part) if part is not None else None)
+
+
+@rule(PUBLIC)
 class Judge:
     """Verdicts for one App. Settings and baselines are read once per instance; make a new
-    Judge (or call ``invalidate``) after they change."""
+    Judge (or call ``invalidate``) after they change. Judging a given value is public (the
+    office's settings and baselines, no unit's data); reading stored values is declared
+    per method."""
 
     def __init__(self, app: App):
         self.app = app
@@ -136,7 +158,8 @@ class Judge:
         return judge(part, period, value, baseline=self.baseline(part.code), rules=self.rules(),
                      target_value=target_value, first_month=self.plan.first_month)
 
-    def latest(self, part_code: str, month: str) -> tuple[str | None, float | None, Verdict]:
+    @rule(UNIT, unit=_part_unit, read=True, what="查看该指标的数值")
+    def latest(self, actor: Actor, part_code: str, month: str) -> tuple[str | None, float | None, Verdict]:
         """The latest stored value of an indicator part with period ≤ month (annual parts:
         period ≤ the month's year), and its verdict. Nothing stored: (None, None, a grey
         “尚未填报” verdict for the month's period, with the expected value when known)."""
@@ -144,7 +167,7 @@ class Judge:
         if part is None:
             return None, None, Verdict("invalid", None, f"编码“{part_code}”不是计划中的指标")
         if part.is_milestone:
-            return self.milestone(part.code, month)
+            return self.milestone(actor, part.code, month)
         bound = _bound(part, month)
         row = self.app.store.one(
             "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
@@ -160,7 +183,8 @@ class Judge:
         units = self.app.task_units(task)
         return units[0] if units else None
 
-    def milestone(self, code: str, month: str, unit: str | None = None
+    @rule(UNIT, unit=_milestone_unit, read=True, what="查看该里程碑的数值")
+    def milestone(self, actor: Actor, code: str, month: str, unit: str | None = None
                   ) -> tuple[str | None, float | None, Verdict]:
         """The lead unit's (or ``unit``'s) latest cumulative value with month ≤ ``month``,
         judged at the month it was entered for. Nothing stored: grey for ``month``."""
@@ -176,8 +200,15 @@ class Judge:
             return None, None, self._judge_stored(part, month, None)
         return row["month"], row["value"], self._judge_stored(part, row["month"], row["value"])
 
-    def current(self, month: str) -> list[dict[str, Any]]:
-        """Status of every indicator part (appendix order), then every milestone, as of ``month``."""
+    @rule(UNIT, unit="unit", read=True, what="查看指标与里程碑的完成情况")
+    def current(self, actor: Actor, month: str, unit: str | None = None) -> list[dict[str, Any]]:
+        """Status of every indicator part (appendix order), then every milestone, as of
+        ``month``; with ``unit``, only the rows that unit is responsible for (its
+        indicators, the milestones of the tasks it leads)."""
+        rows = self._current(month)
+        return rows if unit is None else [r for r in rows if r["responsible_unit"] == unit]
+
+    def _current(self, month: str) -> list[dict[str, Any]]:
         ind_rows: dict[str, list[tuple[str, float]]] = {}
         for r in self.app.store.query(
                 "SELECT part_code, period, value FROM indicator_values WHERE value IS NOT NULL "
@@ -274,11 +305,13 @@ def _row(part: Part, kind: str, unit: str, baseline: Baseline | None, period: st
             "message": verdict.message, "completion": verdict.completion, "verdict": verdict}
 
 
+@rule(PUBLIC)
 def worst_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows of ``current`` ordered red, yellow, grey, green (stable within a status)."""
     return sorted(rows, key=lambda r: SEVERITY.get(r["status"], 2))
 
 
+@rule(PUBLIC)
 def count_statuses(rows: list[dict[str, Any]]) -> dict[str, int]:
     out = {s: 0 for s in STATUS_NAMES}
     for r in rows:

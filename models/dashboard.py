@@ -23,13 +23,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.app import App, month_add
+from models.app import Actor, App, month_add
+from models.authority import OFFICE, PUBLIC, rule
 
 SEVERITY = {"red": 0, "yellow": 1, "green": 2, "grey": 3}
 # Grey: nothing to judge yet (no data, a pending target, monitor only); the message says which.
 LIGHT_NAMES = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "grey": "灰灯", "invalid": "数据无效"}
 
 
+@rule(PUBLIC)
 @dataclass
 class TaskLight:
     code: str
@@ -39,6 +41,7 @@ class TaskLight:
     unit_status: dict[str, str] = field(default_factory=dict)
 
 
+@rule(PUBLIC)
 @dataclass
 class ActionLight:
     no: int
@@ -48,6 +51,7 @@ class ActionLight:
     counts: dict[str, int]
 
 
+@rule(PUBLIC)
 @dataclass
 class Dashboard:
     month: str
@@ -73,16 +77,18 @@ def _worst(statuses: list[str]) -> str:
     return min(known, key=lambda s: SEVERITY[s])
 
 
-def latest_task_reports(app: App, month: str) -> list[dict[str, Any]]:
+@rule(OFFICE, what="查看调度看板")
+def latest_task_reports(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
     """Latest report of each (task, unit) up to ``month`` (one grouped query)."""
     return app.store.query(
         "SELECT task_code, unit, status, deadline, MAX(month) AS month FROM task_reports "
         "WHERE month <= ? AND status <> '' GROUP BY task_code, unit", (month,))
 
 
-def dashboard(app: App, month: str, judge: Any = None) -> Dashboard:
+@rule(OFFICE, what="查看调度看板")
+def dashboard(app: App, actor: Actor, month: str, judge: Any = None) -> Dashboard:
     j = judge or _judge(app)
-    verdicts = list(j.current(month))
+    verdicts = list(j.current(actor, month))
     by_code = {v["code"]: v for v in verdicts}
     counts: dict[str, int] = {}
     for v in verdicts:
@@ -90,7 +96,7 @@ def dashboard(app: App, month: str, judge: Any = None) -> Dashboard:
     next_first = month_add(month, 1) + "-01"
     reports: dict[str, list[dict[str, Any]]] = {}
     active_units = set(app.reporting_units())
-    for r in latest_task_reports(app, month):
+    for r in latest_task_reports(app, actor, month):
         if r["unit"] in active_units:
             reports.setdefault(r["task_code"], []).append(r)
     overdue_tasks = []
@@ -125,10 +131,11 @@ def dashboard(app: App, month: str, judge: Any = None) -> Dashboard:
         for tl in tls:
             c[tl.status] = c.get(tl.status, 0) + 1
         actions.append(ActionLight(a.no, a.title, _worst([tl.status for tl in tls]), tls, c))
-    return Dashboard(month, verdicts, actions, counts, overdue_milestones(app, month, j), overdue_tasks)
+    return Dashboard(month, verdicts, actions, counts, overdue_milestones(app, actor, month, j), overdue_tasks)
 
 
-def overdue_milestones(app: App, month: str, judge: Any = None) -> list[dict[str, Any]]:
+@rule(OFFICE, what="查看调度看板")
+def overdue_milestones(app: App, actor: Actor, month: str, judge: Any = None) -> list[dict[str, Any]]:
     j = judge or _judge(app)
     year = int(month[:4])
     plan = app.plan
@@ -168,6 +175,7 @@ def _vget(v: Any, key: str) -> Any:
 # -- indicator paths (for the charts) ------------------------------------------------
 
 
+@rule(PUBLIC)
 @dataclass
 class Series:
     code: str
@@ -189,7 +197,8 @@ def _t(period: str) -> float:
     return float(int(period[:4]))
 
 
-def indicator_series(app: App, verdicts: list[dict[str, Any]] | None = None,
+@rule(OFFICE, what="查看调度看板")
+def indicator_series(app: App, actor: Actor, verdicts: list[dict[str, Any]] | None = None,
                      until: str | None = None) -> list[Series]:
     """Every indicator part's values (up to the month ``until`` when given) and target
     path (two queries)."""

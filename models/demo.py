@@ -8,8 +8,9 @@ that are mostly approved with a few returned, late or missing. The setting
 ``demo`` is switched on so that the window title, status bar and exports say
 示例数据.
 
-For speed the rows are written directly, in one transaction with executemany,
-into the same tables and columns the entries service uses. No per-value audit
+For speed the rows are written directly with executemany into the same tables and
+columns the entries service uses. The streets, every row, the ``demo`` setting and the
+event-log line are written in one transaction: a run killed half-way leaves nothing. No per-value audit
 rows are written (``value_audit`` stays empty; one ``event_log`` line records the
 run); the data are not anyone's entries. Deterministic for a given seed.
 """
@@ -23,6 +24,7 @@ from typing import Any
 
 from forms import task_form
 from models.app import ADMIN, Actor, App, month_add, months_between
+from models.authority import OFFICE_ADMIN, rule
 from models.errors import DomainError, InvalidInput
 from models.demo_projects import sample_projects
 from models.demo_samples import (BASELINES, LAGGING, NEXT, PROBLEMS, RETURN_COMMENTS, STREET_NAMES, person_name,
@@ -234,9 +236,9 @@ class _Gen:
                          "ON CONFLICT(part_code) DO UPDATE SET year = excluded.year, value = excluded.value, "
                          "source = excluded.source",
         }
-        with self.app.store.tx() as c:
-            for key, stmt in sql.items():
-                c.executemany(stmt, self.rows[key])
+        c = self.app.store.conn  # inside generate_demo's transaction
+        for key, stmt in sql.items():
+            c.executemany(stmt, self.rows[key])
         return {k: len(v) for k, v in self.rows.items()}
 
 
@@ -246,10 +248,12 @@ def _has_entries(app: App) -> bool:
         "+ (SELECT COUNT(*) FROM indicator_values) + (SELECT COUNT(*) FROM submissions)"))
 
 
-def generate_demo(app: App, until: str, streets: int = 6, seed: int = 1,
+@rule(OFFICE_ADMIN, what="生成示例数据")
+def generate_demo(app: App, actor: Actor, until: str, streets: int = 6, seed: int = 1,
                   progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Fill an empty database with sample data up to ``until`` ('YYYY-MM'); returns row counts.
-    Refuses (DomainError) a database that already holds entries."""
+    Refuses (DomainError) a database that already holds entries. Everything is written in
+    one transaction together with the ``demo`` flag."""
     try:
         until = parse_month(until)
     except ValueProblem as exc:
@@ -258,22 +262,27 @@ def generate_demo(app: App, until: str, streets: int = 6, seed: int = 1,
         raise InvalidInput(f"示例数据截止月份不能早于方案的第一个填报月份{app.plan.first_month}。")
     if _has_entries(app):
         raise DomainError("该数据库中已有填报数据，示例数据只能写入新的（空的）数据库。")
-    existing = set(app.streets())
-    for i in range(max(0, streets)):
-        name = STREET_NAMES[i] if i < len(STREET_NAMES) else f"第{i + 1}街道"
-        if name not in existing:
-            app.add_street(DEMO_ACTOR, name)
-    gen = _Gen(app, until, seed)
-    gen.submissions()
-    gen.tasks(progress)
-    gen.fix_cumulative()
-    gen.projects()
-    gen.indicators()
-    counts = gen.write()
-    app.settings.set("demo", True)
-    app.invalidate()
-    app.log(DEMO_ACTOR, "demo", f"生成示例数据：{app.plan.first_month}至{until}，街道{streets}个，"
-            f"任务填报{counts['task_reports']}条，项目{counts['projects']}个")
+    try:
+        with app.store.tx():
+            if _has_entries(app):
+                raise DomainError("该数据库中已有填报数据，示例数据只能写入新的（空的）数据库。")
+            existing = set(app.streets())
+            for i in range(max(0, streets)):
+                name = STREET_NAMES[i] if i < len(STREET_NAMES) else f"第{i + 1}街道"
+                if name not in existing:
+                    app.add_street(actor, name)
+            gen = _Gen(app, until, seed)
+            gen.submissions()
+            gen.tasks(progress)
+            gen.fix_cumulative()
+            gen.projects()
+            gen.indicators()
+            counts = gen.write()
+            app.settings.set("demo", True)
+            app.log(DEMO_ACTOR, "demo", f"生成示例数据：{app.plan.first_month}至{until}，街道{streets}个，"
+                    f"任务填报{counts['task_reports']}条，项目{counts['projects']}个（{actor.label}）")
+    finally:
+        app.invalidate()
     result: dict[str, Any] = dict(counts)
     result.update(units=len(app.reporting_units()), months=len(gen.months), until=until)
     return result

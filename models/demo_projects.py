@@ -14,6 +14,7 @@ import re
 import uuid
 from typing import Any
 
+from models.authority import INTERNAL, rule
 from models.app import App, month_add
 
 # Project name patterns by keyword of the task title.
@@ -39,6 +40,7 @@ PLACES = ("昌江大道", "陶溪川", "金岭", "新厂", "里村", "太白园"
           "珠山工业园", "东郊", "瓷都大道", "浙江路", "新华")
 
 
+@rule(INTERNAL, why="draws sample rows for generate_demo, which holds the rule")
 def sample_projects(app: App, rng: random.Random, months: list[str], missing: set[tuple[str, str]],
                     until: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Rows of ``projects`` and ``project_months`` for the months ``months`` up to ``until``;

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 
+from models.authority import PUBLIC, rule
 from models.plan import Part, Task
 
 STREET_NAMES = ("珠山街道", "新村街道", "新厂街道", "里村街道", "石狮埠街道", "周路口街道",
@@ -59,10 +60,12 @@ RETURN_COMMENTS = ("本月进展情况过于简略，请补充具体数据。", 
                    "责任人信息缺失，请补充。", "请补充存在问题和下步计划。")
 
 
+@rule(PUBLIC)
 def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
+@rule(PUBLIC)
 def task_clauses(task: Task) -> list[str]:
     """Short measure phrases from the task text (without its title and units)."""
     text = re.sub(r"（[^（）]*负责）\s*$", "", task.text.strip())
@@ -79,6 +82,7 @@ def task_clauses(task: Task) -> list[str]:
     return out or [task.title]
 
 
+@rule(PUBLIC)
 def progress_text(rng: random.Random, task: Task, clauses: list[str], month: str, status: str) -> str:
     m = int(month[5:7])
     a = rng.choice(ACTIVITIES).format(n=rng.randint(1, 4), m=rng.randint(20, 150))
@@ -93,6 +97,7 @@ def progress_text(rng: random.Random, task: Task, clauses: list[str], month: str
     return f"{m}月，围绕“{c}”，{a}，{r}。"
 
 
+@rule(PUBLIC)
 def trajectory(part: Part, base: tuple[int, float] | None, t: float, factor: float) -> float | None:
     """A plausible value at fractional year ``t`` moving from the baseline to the first
     numeric target (scaled by ``factor``: 1 on track, < 1 behind)."""
@@ -118,6 +123,7 @@ def trajectory(part: Part, base: tuple[int, float] | None, t: float, factor: flo
     return v
 
 
+@rule(PUBLIC)
 def round_value(part: Part, v: float) -> float:
     if part.unit in ("个", "家", "座", "项", "辆"):
         return float(round(v))

@@ -16,6 +16,7 @@ from forms import task_form
 from forms.fields import validate_all
 from forms.values import confirmation_needed
 from models.app import Actor
+from models.authority import UNIT, rule
 from models.entries_base import _month_cn, _parse_part_value
 from models.entries_indicators import IndicatorEntries
 from models.entries_projects import ProjectEntries
@@ -28,7 +29,8 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
     """The entries service: every kind of entry of a unit's month, and the month as a whole."""
 
     # -- overviews for the workspace ------------------------------------------------------------------
-    def month_overview(self, unit: str, month: str) -> dict[str, dict[str, Any]]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的填报")
+    def month_overview(self, actor: Actor, unit: str, month: str) -> dict[str, dict[str, Any]]:
         """What ``unit`` has entered for ``month`` (three queries, for list badges):
         ``tasks`` {task_code: status}, ``milestones`` {code: raw},
         ``indicators`` {part_code: raw} (period of the month), ``projects`` {task_code: open count}."""
@@ -50,14 +52,19 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
             "AND (closed_month = '' OR closed_month >= ?) GROUP BY task_code", (unit, month, month))}
         return {"tasks": tasks, "milestones": miles, "indicators": inds, "projects": projects}
 
-    def month_states(self, unit: str) -> dict[str, str]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的报送状态")
+    def month_states(self, actor: Actor, unit: str) -> dict[str, str]:
         """{month: submission state} of every month the unit has touched."""
         return {r["month"]: r["state"] for r in self.store.query(
             "SELECT month, state FROM submissions WHERE unit = ?", (unit,))}
 
     # -- the month as a whole ----------------------------------------------------------------------
-    def month_problems(self, unit: str, month: str) -> list[tuple[str, str]]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的填报")
+    def month_problems(self, actor: Actor, unit: str, month: str) -> list[tuple[str, str]]:
         """Everything that blocks submitting: (where, message) pairs in form order."""
+        return self._month_problems(unit, month)
+
+    def _month_problems(self, unit: str, month: str) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         reports = {r["task_code"]: r for r in self.store.query(
             "SELECT * FROM task_reports WHERE unit = ? AND month = ?", (unit, month))}
@@ -76,18 +83,22 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
                 _, _, errs = _parse_part_value(part, r["raw"], part.name)
                 problems.extend((f"里程碑{r['milestone_code']}", e.message) for e in errs)
         for code in self.app.parts_of(unit):
-            iv = self.indicator_value(code, self.period_for(code, month))
+            iv = self._indicator_value(code, self.period_for(code, month))
             if iv and iv["value"] is None and (iv["raw"] or "").strip():
                 part = self.plan.part(code)
                 _, _, errs = _parse_part_value(part, iv["raw"], part.name)
                 problems.extend((f"指标{code}", e.message) for e in errs)
-        problems.extend((where, f"{msg}；确认无误后才能报送") for where, msg, _ in self.unconfirmed_jumps(unit, month))
+        problems.extend((where, f"{msg}；确认无误后才能报送") for where, msg, _ in self._unconfirmed_jumps(unit, month))
         return problems
 
     # -- values far off the previous period -----------------------------------------------------
-    def unconfirmed_jumps(self, unit: str, month: str) -> list[tuple[str, str, tuple[str, str]]]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的填报")
+    def unconfirmed_jumps(self, actor: Actor, unit: str, month: str) -> list[tuple[str, str, tuple[str, str]]]:
         """Values of the month more than 10 times off the previous period and not yet
         confirmed: (where, message, (kind, code)) triples."""
+        return self._unconfirmed_jumps(unit, month)
+
+    def _unconfirmed_jumps(self, unit: str, month: str) -> list[tuple[str, str, tuple[str, str]]]:
         out: list[tuple[str, str, tuple[str, str]]] = []
         for r in self.store.query("SELECT * FROM milestone_values WHERE unit = ? AND month = ? "
                                   "AND value IS NOT NULL", (unit, month)):
@@ -103,25 +114,26 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
         for code in self.app.parts_of(unit):
             part = self.plan.part(code)
             period = self.period_for(code, month)
-            iv = self.indicator_value(code, period)
+            iv = self._indicator_value(code, period)
             if part.qualitative or not iv or iv["value"] is None or iv["confirmed_value"] == iv["value"]:
                 continue
-            msg = confirmation_needed(iv["value"], self.previous_indicator_value(code, period),
+            msg = confirmation_needed(iv["value"], self._previous_indicator_value(code, period),
                                       label=part.name, unit=part.unit)
             if msg:
                 out.append((f"指标{code}", msg, ("indicator", code)))
         return out
 
+    @rule(UNIT, unit="unit", what="确认该单位的数值")
     def confirm_jump(self, actor: Actor, kind: str, code: str, unit: str, month: str) -> None:
         """Record that the value entered for ``month`` was checked and is right."""
         self._check_edit(actor, unit, month)
         if kind == "milestone":
-            row = self.milestone_value(code, unit, month)
+            row = self._milestone_value(code, unit, month)
             table, where, key = "milestone_values", "milestone_code = ? AND unit = ? AND month = ?", code
             params: tuple[str, ...] = (code, unit, month)
         else:
             period = self.period_for(code, month)
-            row = self.indicator_value(code, period)
+            row = self._indicator_value(code, period)
             table, where, key = "indicator_values", "part_code = ? AND period = ?", f"{code}@{period}"
             params = (code, period)
         if row is None or row["value"] is None:
@@ -131,10 +143,10 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
             self._audit(c, actor, unit, month, "milestone" if kind == "milestone" else "indicator", key,
                         [("confirmed", row["confirmed_value"], row["value"])], "form")
 
+    @rule(UNIT, unit="unit", what="报送该单位的数据")
     def submit(self, actor: Actor, unit: str, month: str) -> None:
-        actor.require_unit(unit, "报送该单位的数据")
         self._check_edit(actor, unit, month)
-        problems = self.month_problems(unit, month)
+        problems = self._month_problems(unit, month)
         if problems:
             raise InvalidInput(f"还有{len(problems)}处问题，改正后才能报送。", problems)
         now = now_iso()
@@ -149,10 +161,12 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
                       "VALUES (?, ?, ?, ?, 'submit', '')", (now, actor.username, unit, month))
             self.app.log(actor, "review", f"报送：{unit} {_month_cn(month)}")
 
-    def history(self, entity: str, key: str, field: str | None = None,
+    @rule(UNIT, unit="unit", read=True, what="查看修改记录")
+    def history(self, actor: Actor, entity: str, key: str, field: str | None = None,
                 unit: str | None = None, month: str | None = None) -> list[dict[str, Any]]:
         """The audit trail of one entered value (who, when, old → new), newest first;
-        ``unit``/``month`` narrow it (a task report's key is shared by its units)."""
+        ``unit``/``month`` narrow it (a task report's key is shared by its units; without
+        ``unit`` the whole trail is the office's to read)."""
         sql = "SELECT * FROM value_audit WHERE entity = ? AND entity_key = ?"
         params: list[Any] = [entity, key]
         for col, val in (("field", field), ("unit", unit), ("month", month)):

@@ -1,7 +1,8 @@
 """The shared base of the entries services: submission state, locks and the audit trail.
 
-Every save checks who may edit what (``Actor``) and whether the month is open
-(``lock_reason``), stores the value, and records each changed field in the audit
+Every read and save declares who may call it (``models.authority``: the unit's clerk or
+the office); a save also checks that the month is open (``lock_reason``: inside the
+plan's months, not submitted, approved or expired, unless the office reopened it), stores the value, and records each changed field in the audit
 trail (who, when, old → new) with ``_audit``; ``_touch`` marks the month as a draft.
 The helpers that keep raw text and parse a plan part's value are shared by the
 task, indicator and project entries (``models.entries_tasks``, ``models.entries_indicators``,
@@ -10,6 +11,7 @@ task, indicator and project entries (``models.entries_tasks``, ``models.entries_
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from forms.fields import FieldError
 from forms.values import ValueProblem, as_text, clean_text, parse_number, parse_yes_no
 from models.app import Actor, App, month_add
+from models.authority import PUBLIC, SIGNED_IN, UNIT, demand, rule
 from models.errors import InvalidInput, Locked, PermissionDenied
 from models.store import now_iso
 
@@ -25,12 +28,14 @@ STATE_NAMES = {"": "未填报", "draft": "草稿", "submitted": "已报送", "ap
                "returned": "已退回"}
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class SaveResult:
     changed: list[str]  # keys of the fields that changed
     errors: list[FieldError]  # problems that block submitting (the draft is saved anyway)
 
 
+@rule(PUBLIC)
 def due_date(month: str, due_day: int) -> date:
     nxt = month_add(month, 1)
     y, m = int(nxt[:4]), int(nxt[5:7])
@@ -47,7 +52,11 @@ class EntriesBase:
         self.plan = app.plan
 
     # -- submission state and locks ----------------------------------------------
-    def submission(self, unit: str, month: str) -> dict[str, Any]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的报送状态")
+    def submission(self, actor: Actor, unit: str, month: str) -> dict[str, Any]:
+        return self._submission(unit, month)
+
+    def _submission(self, unit: str, month: str) -> dict[str, Any]:
         row = self.store.one("SELECT * FROM submissions WHERE unit = ? AND month = ?", (unit, month))
         if row is None:
             return {"unit": unit, "month": month, "state": "", "submitted_at": "",
@@ -55,16 +64,32 @@ class EntriesBase:
                     "returns": 0, "updated_at": ""}
         return row
 
-    def state(self, unit: str, month: str) -> str:
-        return self.submission(unit, month)["state"]
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的报送状态")
+    def state(self, actor: Actor, unit: str, month: str) -> str:
+        return self._submission(unit, month)["state"]
 
+    @rule(SIGNED_IN, what="查看能否修改")
     def lock_reason(self, actor: Actor, unit: str, month: str, today: date | None = None) -> str:
         """Why ``actor`` cannot edit ``unit``'s ``month``; "" when editing is allowed."""
-        if not actor.is_office and actor.unit != unit:
-            return f"您是{actor.unit or '未指定单位'}的填报员，不能修改{unit}的数据。"
+        try:
+            demand(UNIT, self.app, actor, unit, what="修改该单位的数据")
+        except PermissionDenied as exc:
+            return str(exc)
         if unit not in self.app.reporting_units():
             return f"“{unit}”不是填报单位。"
-        sub = self.submission(unit, month)
+        return self._month_lock(unit, month, today)
+
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的报送状态")
+    def month_lock(self, actor: Actor, unit: str, month: str, today: date | None = None) -> str:
+        """Why nobody but the office (after reopening it) may edit ``unit``'s ``month``
+        ("" when the month is open: inside the plan, not submitted, approved or expired)."""
+        return self._month_lock(unit, month, today)
+
+    def _month_lock(self, unit: str, month: str, today: date | None = None) -> str:
+        outside = self._outside_plan(month)
+        if outside:
+            return outside
+        sub = self._submission(unit, month)
         st = sub["state"]
         if st == "approved":
             return (f"{unit}{_month_cn(month)}的报送已于{sub['decided_at'][:10]}审核通过并锁定；"
@@ -80,14 +105,27 @@ class EntriesBase:
                         "如需补报请联系领导小组办公室解锁。")
         return ""
 
+    @rule(SIGNED_IN, what="查看能否修改")
     def editable(self, actor: Actor, unit: str, month: str) -> bool:
         return not self.lock_reason(actor, unit, month)
 
+    def _outside_plan(self, month: str) -> str:
+        """Why ``month`` is not a month of the plan ("" when it is)."""
+        first = self.plan.first_month
+        last = f"{int(self.plan.meta.get('last_year') or 2030):04d}-12"
+        if not isinstance(month, str) or not _MONTH.match(month):
+            return f"月份“{str(month)[:20]}”格式不对，应为 YYYY-MM。"
+        if month < first or month > last:
+            return (f"{_month_cn(month)}不在方案的填报期间内（{_month_cn(first)}至{_month_cn(last)}），"
+                    "不能填报或修改。")
+        return ""
+
     def _check_edit(self, actor: Actor, unit: str, month: str) -> None:
+        demand(UNIT, self.app, actor, unit, what="修改该单位的数据")
+        if unit not in self.app.reporting_units():
+            raise PermissionDenied(f"“{unit}”不是填报单位。")
         reason = self.lock_reason(actor, unit, month)
         if reason:
-            if reason.startswith("您是") or "不是填报单位" in reason:
-                raise PermissionDenied(reason)
             raise Locked(reason)
 
     def _touch(self, c: Any, unit: str, month: str) -> None:
@@ -134,4 +172,5 @@ def _month_cn(month: str) -> str:
     return f"{int(month[:4])}年{int(month[5:7])}月"
 
 
-month_cn = _month_cn
+month_cn = rule(PUBLIC)(_month_cn)
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

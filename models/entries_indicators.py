@@ -11,19 +11,44 @@ from typing import Any
 
 from forms.values import as_text
 from models.app import Actor
+from models.authority import PUBLIC, UNIT, Args, rule
 from models.entries_base import EntriesBase, SaveResult, _parse_part_value, _store_raw
-from models.errors import NotFound, PermissionDenied
+from models.errors import InvalidInput, NotFound, PermissionDenied
 from models.store import now_iso
+
+
+def _responsible(a: Args) -> str | None:
+    """The unit responsible for an indicator part (None: the office only)."""
+    entries: IndicatorEntries = a["self"]
+    ind = entries.plan.indicator_of(str(a["part_code"]))
+    return ind.responsible_unit if ind is not None else None
+
+
+def _milestone_unit(a: Args) -> str | None:
+    """``unit``, else the lead unit of the milestone's task."""
+    if a["unit"]:
+        return str(a["unit"])
+    entries: IndicatorEntries = a["self"]
+    part = entries.plan.parts_by_code.get(str(a["code"]))
+    if part is None or not part.task or part.task not in entries.plan.tasks_by_code:
+        return None
+    units = entries.app.task_units(entries.plan.task(part.task))
+    return units[0] if units else None
 
 
 class IndicatorEntries(EntriesBase):
     """Milestone figures (per unit and month) and indicator values (per period)."""
 
     # -- milestone figures -------------------------------------------------------------
-    def milestone_value(self, code: str, unit: str, month: str) -> dict[str, Any] | None:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的里程碑数值")
+    def milestone_value(self, actor: Actor, code: str, unit: str, month: str) -> dict[str, Any] | None:
+        return self._milestone_value(code, unit, month)
+
+    def _milestone_value(self, code: str, unit: str, month: str) -> dict[str, Any] | None:
         return self.store.one("SELECT * FROM milestone_values WHERE milestone_code = ? AND unit = ? AND month = ?",
                               (code, unit, month))
 
+    @rule(UNIT, unit="unit", what="修改该单位的里程碑数值")
     def save_milestone_value(self, actor: Actor, code: str, unit: str, month: str, raw: Any,
                              note: str | None = None, origin: str = "form") -> SaveResult:
         part = self.plan.parts_by_code.get(code)
@@ -33,7 +58,7 @@ class IndicatorEntries(EntriesBase):
         if self.app.task_role(task, unit) is None:
             raise PermissionDenied(f"里程碑{code}所属任务{task.code}没有分配给{unit}。")
         self._check_edit(actor, unit, month)
-        old = self.milestone_value(code, unit, month) or {"value": None, "raw": "", "note": ""}
+        old = self._milestone_value(code, unit, month) or {"value": None, "raw": "", "note": ""}
         value, raw_s, errors = _parse_part_value(part, raw, f"{part.name}（累计）")
         new_note = old["note"] if note is None else _store_raw(note, "说明")
         changes = [(k, o, n) for k, o, n in (("value", old["value"], value), ("raw", old["raw"], raw_s),
@@ -52,7 +77,8 @@ class IndicatorEntries(EntriesBase):
             self._touch(c, unit, month)
         return SaveResult([k for k, _, _ in changes], errors)
 
-    def milestone_series(self, code: str, unit: str | None = None) -> list[tuple[str, float]]:
+    @rule(UNIT, unit=_milestone_unit, read=True, what="查看里程碑数值")
+    def milestone_series(self, actor: Actor, code: str, unit: str | None = None) -> list[tuple[str, float]]:
         """(month, cumulative value) of a milestone, by default the lead unit's."""
         part = self.plan.part(code)
         if unit is None:
@@ -62,14 +88,20 @@ class IndicatorEntries(EntriesBase):
             "AND value IS NOT NULL ORDER BY month", (code, unit))]
 
     # -- indicator values ------------------------------------------------------------------
+    @rule(PUBLIC)
     def period_for(self, part_code: str, month: str) -> str:
         part = self.plan.part(part_code)
         return month if part.frequency == "month" else month[:4]
 
-    def indicator_value(self, part_code: str, period: str) -> dict[str, Any] | None:
+    @rule(UNIT, unit=_responsible, read=True, what="查看该指标的数值")
+    def indicator_value(self, actor: Actor, part_code: str, period: str) -> dict[str, Any] | None:
+        return self._indicator_value(part_code, period)
+
+    def _indicator_value(self, part_code: str, period: str) -> dict[str, Any] | None:
         return self.store.one("SELECT * FROM indicator_values WHERE part_code = ? AND period = ?",
                               (part_code, period))
 
+    @rule(UNIT, unit="unit", what="修改该单位负责的指标数值")
     def save_indicator_value(self, actor: Actor, part_code: str, unit: str, month: str,
                              raw: Any, source: str | None = None, note: str | None = None,
                              period: str | None = None, origin: str = "form") -> SaveResult:
@@ -80,8 +112,13 @@ class IndicatorEntries(EntriesBase):
         if ind is not None and ind.responsible_unit != unit:
             raise PermissionDenied(f"指标{part_code}“{part.name}”的责任单位是{ind.responsible_unit}，不是{unit}。")
         self._check_edit(actor, unit, month)
-        period = period or self.period_for(part_code, month)
-        old = self.indicator_value(part_code, period) or {"value": None, "raw": "", "source": "", "note": ""}
+        own = self.period_for(part_code, month)
+        if period is not None and period != own:
+            raise InvalidInput(f"指标{part_code}在{month}只能填写{own}期间的数值，不能写入期间“{str(period)[:20]}”："
+                               "每个期间的数值只能在它所属的月份（或年度）中填报，并受该月的锁定规则约束。",
+                               [(part.name, "期间不对")])
+        period = own
+        old = self._indicator_value(part_code, period) or {"value": None, "raw": "", "source": "", "note": ""}
         value, raw_s, errors = _parse_part_value(part, raw, part.name)
         new = {"value": value, "raw": raw_s,
                "source": old["source"] if source is None else _store_raw(source, "数据来源"),
@@ -103,17 +140,23 @@ class IndicatorEntries(EntriesBase):
             self._touch(c, unit, month)
         return SaveResult([k for k, _, _ in changes], errors)
 
-    def indicator_series(self, part_code: str) -> list[tuple[str, float]]:
+    @rule(UNIT, unit=_responsible, read=True, what="查看该指标的数值")
+    def indicator_series(self, actor: Actor, part_code: str) -> list[tuple[str, float]]:
         return [(r["period"], r["value"]) for r in self.store.query(
             "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
             "ORDER BY period", (part_code,))]
 
-    def previous_indicator_value(self, part_code: str, period: str) -> float | None:
+    @rule(UNIT, unit=_responsible, read=True, what="查看该指标的数值")
+    def previous_indicator_value(self, actor: Actor, part_code: str, period: str) -> float | None:
+        return self._previous_indicator_value(part_code, period)
+
+    def _previous_indicator_value(self, part_code: str, period: str) -> float | None:
         return self.store.scalar(
             "SELECT value FROM indicator_values WHERE part_code = ? AND period < ? AND value IS NOT NULL "
             "ORDER BY period DESC LIMIT 1", (part_code, period))
 
-    def previous_milestone_value(self, code: str, unit: str, month: str) -> dict[str, Any] | None:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的里程碑数值")
+    def previous_milestone_value(self, actor: Actor, code: str, unit: str, month: str) -> dict[str, Any] | None:
         """The unit's latest milestone figure before ``month`` (a cumulative starting point)."""
         return self.store.one(
             "SELECT * FROM milestone_values WHERE milestone_code = ? AND unit = ? AND month < ? "

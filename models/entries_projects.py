@@ -14,18 +14,32 @@ from forms import project_form
 from forms.fields import validate_all
 from forms.values import as_text
 from models.app import Actor
+from models.authority import UNIT, Args, rule
 from models.entries_base import EntriesBase
 from models.errors import InvalidInput, NotFound, PermissionDenied
 from models.store import now_iso
+
+
+def _project_unit(a: Args) -> str | None:
+    """The unit a project belongs to (None for an unknown uid: the office only)."""
+    entries: ProjectEntries = a["self"]
+    unit = entries.store.scalar("SELECT unit FROM projects WHERE uid = ?", (str(a["uid"]),))
+    return str(unit) if unit else None
 
 
 class ProjectEntries(EntriesBase):
     """Projects and their monthly figures."""
 
     # -- projects -------------------------------------------------------------------------------
-    def projects(self, unit: str | None, month: str, task_code: str | None = None,
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的项目")
+    def projects(self, actor: Actor, unit: str | None, month: str, task_code: str | None = None,
                  include_closed: bool = False) -> list[dict[str, Any]]:
-        """Projects open in ``month`` with their latest monthly figures up to that month."""
+        """Projects open in ``month`` with their latest monthly figures up to that month
+        (``unit`` None: every unit's, for the office)."""
+        return self._projects(unit, month, task_code, include_closed)
+
+    def _projects(self, unit: str | None, month: str, task_code: str | None = None,
+                  include_closed: bool = False) -> list[dict[str, Any]]:
         sql = ("SELECT p.*, pm.month AS fig_month, pm.ptype AS m_ptype, pm.year_plan_invest, "
                "pm.cum_invest, pm.actual_start, pm.progress FROM projects p "
                "LEFT JOIN project_months pm ON pm.project_id = p.id AND pm.month = ("
@@ -49,8 +63,12 @@ class ProjectEntries(EntriesBase):
             r.pop("m_ptype", None)
         return rows
 
-    def project(self, uid: str, month: str) -> dict[str, Any]:
-        rows = [r for r in self.projects(None, month, include_closed=True) if r["uid"] == uid]
+    @rule(UNIT, unit=_project_unit, read=True, what="查看该项目")
+    def project(self, actor: Actor, uid: str, month: str) -> dict[str, Any]:
+        return self._project(uid, month)
+
+    def _project(self, uid: str, month: str) -> dict[str, Any]:
+        rows = [r for r in self._projects(None, month, include_closed=True) if r["uid"] == uid]
         if not rows:
             row = self.store.one("SELECT * FROM projects WHERE uid = ?", (uid,))
             if row is None:
@@ -58,6 +76,7 @@ class ProjectEntries(EntriesBase):
             return row
         return rows[0]
 
+    @rule(UNIT, unit="unit", what="修改该单位的项目")
     def save_project(self, actor: Actor, unit: str, month: str, task_code: str,
                      values: dict[str, Any], uid: str | None = None, origin: str = "form") -> str:
         """Create (uid None) or update a project; monthly figures are stored for ``month``.
@@ -75,7 +94,7 @@ class ProjectEntries(EntriesBase):
                 raise NotFound("项目不存在。")
             if existing["unit"] != unit:
                 raise PermissionDenied(f"该项目属于{existing['unit']}，不能由{unit}修改。")
-            merged = self.project(uid, month)
+            merged = self._project(uid, month)
             merged.update(values)
             values = merged
         clean, errors = validate_all(project_form.FIELDS, values)
@@ -96,7 +115,7 @@ class ProjectEntries(EntriesBase):
                 old: dict[str, Any] = {}
             else:
                 pid = existing["id"]
-                old = self.project(uid, month)  # type: ignore[arg-type]
+                old = self._project(uid, month)  # type: ignore[arg-type]
                 c.execute(
                     "UPDATE projects SET task_code = ?, name = ?, content = ?, ptype = ?, total_invest = ?, "
                     "plan_start = ?, plan_end = ?, reduction = ?, updated_at = ?, updated_by = ? WHERE id = ?",
@@ -118,6 +137,7 @@ class ProjectEntries(EntriesBase):
             self._touch(c, unit, month)
         return uid  # type: ignore[return-value]
 
+    @rule(UNIT, unit=_project_unit, what="修改该项目")
     def close_project(self, actor: Actor, uid: str, month: str) -> None:
         row = self.store.one("SELECT * FROM projects WHERE uid = ?", (uid,))
         if row is None:
@@ -130,7 +150,8 @@ class ProjectEntries(EntriesBase):
                         [("closed_month", row["closed_month"], month)], "form")
             self._touch(c, row["unit"], month)
 
-    def project_history(self, uid: str) -> list[dict[str, Any]]:
+    @rule(UNIT, unit=_project_unit, read=True, what="查看该项目")
+    def project_history(self, actor: Actor, uid: str) -> list[dict[str, Any]]:
         return self.store.query(
             "SELECT pm.* FROM project_months pm JOIN projects p ON p.id = pm.project_id "
             "WHERE p.uid = ? ORDER BY pm.month", (uid,))

@@ -19,7 +19,8 @@ from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, Field
 from forms.values import as_text
 from models.app import Actor, App
-from models.backup import backup_now
+from models.authority import SIGNED_IN, UNIT, demand, rule
+from models.backup import automatic_backup
 from models.entries import Entries
 from models.errors import DomainError
 from models.excel_read import (INDICATOR_CODE, INDICATOR_VALUE, INDICATORS, META_SHEET, MILESTONE_CODE,
@@ -67,7 +68,7 @@ class _Importer:
             if code not in mine:
                 self._fail(rd, r, [(rd.letter(TASK_CODE), TASK_CODE, f"任务编码“{code[:20]}”不是{self.unit}承担的任务")])
                 continue
-            cur = self.e.task_report(code, self.unit, self.month)
+            cur = self.e.task_report(self.actor, code, self.unit, self.month)
             if not cur.get("updated_at") and rd.blank(r, [f.label for f in keys]):
                 continue
             problems: list[tuple[str, str, str]] = []
@@ -97,7 +98,7 @@ class _Importer:
                                     f"里程碑编码“{code[:20]}”不属于{self.unit}承担的任务")])
                 continue
             part = self.app.plan.part(code)
-            cur = self.e.milestone_value(code, self.unit, self.month)
+            cur = self.e.milestone_value(self.actor, code, self.unit, self.month)
             problems: list[tuple[str, str, str]] = []
             value = rd.value(r, milestone_form.value_field(part), MILESTONE_VALUE, problems)
             has_note = note_f.label in rd.cols
@@ -136,7 +137,7 @@ class _Importer:
                 continue
             part = self.app.plan.part(code)
             period = self.e.period_for(code, self.month)
-            cur = self.e.indicator_value(code, period)
+            cur = self.e.indicator_value(self.actor, code, period)
             problems: list[tuple[str, str, str]] = []
             value = rd.value(r, indicator_form.value_field(part.unit, part.qualitative), INDICATOR_VALUE, problems)
             more = {f.key: rd.value(r, f, problems=problems) for f in extra}
@@ -167,7 +168,7 @@ class _Importer:
         mine = [t.code for t, _ in self.app.tasks_of(self.unit)]
         task_f = Field("task_code", PROJECT_TASK, CHOICE, choices=tuple(mine), required=True)
         keys = [f for f in project_form.FIELDS if f.label in rd.cols]
-        existing = {p["uid"]: p for p in self.e.projects(self.unit, self.month, include_closed=True)}
+        existing = {p["uid"]: p for p in self.e.projects(self.actor, self.unit, self.month, include_closed=True)}
         for r in rd.rows():
             uid = rd.text(r, PROJECT_ID)
             if not uid and rd.blank(r, [PROJECT_TASK, *[f.label for f in keys]]):
@@ -189,7 +190,7 @@ class _Importer:
                 cur = next((p for p in existing.values() if p["task_code"] == task_code
                             and p["name"] == values.get("name")), None)
             if cur is not None:
-                cur = self.e.project(cur["uid"], self.month)
+                cur = self.e.project(self.actor, cur["uid"], self.month)
                 if cur.get("task_code") == task_code and all(_same_project(cur.get(f.key), values[f.key])
                                                              for f in keys):
                     self.out.unchanged += 1
@@ -215,6 +216,7 @@ class _Rollback(Exception):
     pass
 
 
+@rule(SIGNED_IN, what="导入填报模板")
 def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False) -> ImportSummary:
     """Check and import a filled-in template. Raises NotATemplate for any other file,
     PermissionDenied when ``actor`` may not enter the template's unit's data."""
@@ -222,7 +224,7 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
     wb_f, wb_v = _load(path)
     meta = read_meta(wb_f, app, path.name)
     unit, month = meta["unit"], meta["month"]
-    actor.require_unit(unit, "导入该单位的填报模板")
+    demand(UNIT, app, actor, unit, what="导入该单位的填报模板")
     out = ImportSummary(unit=unit, month=month, dry_run=dry_run)
     reason = Entries(app).lock_reason(actor, unit, month)
     if reason:
@@ -231,7 +233,7 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
         return out
     imp = _Importer(app, actor, unit, month, out)
     if not dry_run:
-        backup_now(app.store, "import")
+        automatic_backup(app.store, "import")
     try:
         with app.store.tx():
             imp.tasks(_Reader(wb_f, wb_v, TASKS, TASK_CODE, out))
@@ -239,7 +241,7 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
             imp.projects(_Reader(wb_f, wb_v, PROJECTS, PROJECT_ID, out))
             imp.indicators(_Reader(wb_f, wb_v, INDICATORS, INDICATOR_CODE, out))
             out.to_confirm = [f"{where}：{msg}" for where, msg, _ in
-                              Entries(app).unconfirmed_jumps(unit, month)]
+                              Entries(app).unconfirmed_jumps(actor, unit, month)]
             if dry_run:
                 raise _Rollback
             app.log(actor, "import", f"导入Excel模板“{path.name}”（{unit}，{month}）：新增{out.imported}，"

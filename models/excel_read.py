@@ -21,6 +21,7 @@ from typing import Any
 
 from forms.fields import Field
 from forms.values import ValueProblem, parse_month
+from models.authority import PUBLIC, rule
 from models.app import App
 from models.entries_base import month_cn
 from models.errors import DomainError
@@ -37,10 +38,12 @@ INDICATOR_VALUE = "本期数值"
 _ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 
+@rule(PUBLIC)
 class NotATemplate(DomainError):
     """The file is not a fill-in template of this program (nothing was imported)."""
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class Rejection:
     sheet: str
@@ -56,6 +59,7 @@ class Rejection:
         return f"{where}：{self.reason}"
 
 
+@rule(PUBLIC)
 @dataclass
 class ImportSummary:
     unit: str = ""
@@ -106,6 +110,7 @@ def _load(path: Path) -> tuple[Any, Any]:
     return wb_f, wb_v
 
 
+@rule(PUBLIC)
 def read_meta(wb: Any, app: App, name: str) -> dict[str, Any]:
     not_tpl = (f"文件“{name}”不是本系统导出的填报模板（缺少“{META_SHEET}”），无法导入。"
                "请先在“台账与模板”页面或用 export-template 命令导出模板，填写后再导入。")

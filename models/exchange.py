@@ -17,20 +17,23 @@ from pathlib import Path
 
 from models.app import Actor, App
 from models.atomic_write import write_text
-from models.backup import backup_now
+from models.authority import OFFICE, SIGNED_IN, UNIT, demand, rule
+from models.backup import automatic_backup
 from models.catalog import sync_catalog
 from models.errors import DomainError
 from models.exchange_common import installation, plan_file_for, set_setting, to_json
 from models.exchange_decisions import prepare_decisions
 from models.exchange_merge import prepare_submission
-from models.exchange_preview import PackagePreview, Work
+from models.exchange_preview import PackagePreview, Work, reject
 from models.package_format import KIND_NAMES, PackageRejected, RawPackage, read_package
 from models.store import now_iso
 
 
-def load_package(app: App, path: str | Path) -> Work:
-    """Read and check a package: a submission (at the office) or decisions (at a unit)."""
+def _load_package(app: App, actor: Actor, path: str | Path) -> Work:
+    """Read and check a package: a submission (at the office) or decisions (at a unit).
+    ``actor`` must be allowed to import it (checked as soon as the kind is known)."""
     raw = read_package(path)
+    _require(app, actor, raw)
     if raw.kind == "install":
         raise PackageRejected(f"文件 {raw.name} 是安装文件，请使用“导入安装文件”功能。数据库未作任何修改。")
     if raw.kind == "submission":
@@ -38,39 +41,44 @@ def load_package(app: App, path: str | Path) -> Work:
     return prepare_decisions(app, raw)
 
 
-def preview_package(app: App, path: str | Path) -> PackagePreview:
-    """Check a package and report what importing it would do. Changes nothing."""
-    return load_package(app, path).preview
+@rule(SIGNED_IN, what="预览数据交换包")
+def preview_package(app: App, actor: Actor, path: str | Path) -> PackagePreview:
+    """Check a package and report what importing it would do. Changes nothing. The office
+    previews submissions, a unit's PC the office's decisions (same rule as importing)."""
+    return _load_package(app, actor, path).preview
 
 
 # -- importing -------------------------------------------------------------------------------------
 
 def _backup(app: App, reason: str) -> None:
     """Back the database up before an import (raises StoreError when that fails)."""
-    backup_now(app.store, reason)
+    automatic_backup(app.store, reason)
 
 
 def _require(app: App, actor: Actor, raw: RawPackage) -> None:
+    inst = installation(app)
     if raw.kind == "submission":
-        actor.require_office("导入报送包")
-    else:
-        inst = installation(app)
-        actor.require_unit(inst["unit"] if inst else raw.manifest["unit"], "导入本单位的回执包")
+        if inst:
+            raise reject(raw, f"不能在单位电脑上导入：本机是“{inst['unit']}”的单位安装，"
+                         "报送包应在领导小组办公室的电脑上导入")
+        demand(OFFICE, app, actor, what="导入报送包")
+    elif raw.kind == "decisions":
+        demand(UNIT, app, actor, inst["unit"] if inst else None, read=True, what="导入本单位的回执包")
 
 
+@rule(SIGNED_IN, what="导入数据交换包")
 def import_package(app: App, actor: Actor, path: str | Path, dry_run: bool = False,
                    backup: bool = True) -> PackagePreview:
     """Check and (unless ``dry_run``) apply one package in one transaction. A rejected
     package raises PackageRejected and changes nothing."""
-    work = load_package(app, path)
-    _require(app, actor, work.raw)
+    work = _load_package(app, actor, path)
     if dry_run:
         return work.preview
     if not work.preview.already_imported and (work.ops or work.new_plan) and backup:
         _backup(app, f"导入{KIND_NAMES[work.raw.kind]}前自动备份")
     try:
         with app.store.tx() as c:
-            work = load_package(app, path)  # again inside the transaction: nothing can change in between
+            work = _load_package(app, actor, path)  # again inside the transaction: nothing can change in between
             pv = work.preview
             pv.dry_run = False
             if pv.already_imported or pv.conflict_reason:
@@ -103,6 +111,7 @@ def import_package(app: App, actor: Actor, path: str | Path, dry_run: bool = Fal
     return pv
 
 
+@rule(SIGNED_IN, what="导入数据交换包")
 def import_packages(app: App, actor: Actor, paths: Iterable[str | Path], dry_run: bool = False
                     ) -> list[tuple[Path, PackagePreview | PackageRejected]]:
     """Import several packages (one transaction each); one backup first. Rejections are
@@ -113,7 +122,7 @@ def import_packages(app: App, actor: Actor, paths: Iterable[str | Path], dry_run
         need = False
         for p in files:
             try:
-                w = load_package(app, p)
+                w = _load_package(app, actor, p)
             except DomainError:
                 continue
             need = need or bool(w.ops or w.new_plan) and not w.preview.already_imported

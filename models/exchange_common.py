@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from models.authority import INTERNAL, PUBLIC, rule
 from models.app import Actor, App
 from models.errors import DomainError
 from models.package_format import PackageRejected, sha256
@@ -43,28 +44,33 @@ PERIOD_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
 # -- identities ------------------------------------------------------------------------------------
 
+@rule(PUBLIC)
 def installation(app: App) -> dict[str, Any] | None:
     """The installation identity of a unit's PC, or None on the office's PC."""
     v = app.settings.get("installation")
     return dict(v) if isinstance(v, dict) and v.get("unit") else None
 
 
+@rule(PUBLIC)
 def office_id(app: App) -> str:
     """The office's identity ("" until the office makes its first installation file)."""
     v = app.settings.get("office_id")
     return v if isinstance(v, str) else ""
 
 
+@rule(PUBLIC)
 def plan_file_for(db_path: str | Path) -> Path:
     """Where a unit's PC keeps the installed plan: ``<db name>.plan.toml`` beside the database."""
     p = Path(db_path)
     return p.with_name(p.stem + ".plan.toml")
 
 
+@rule(INTERNAL, why="a unit's signing key, for the exchange services that sign and verify")
 def unit_key(app: App, unit: str) -> str | None:
     return app.store.scalar("SELECT secret FROM unit_keys WHERE unit = ?", (unit,))
 
 
+@rule(PUBLIC)
 def parse_plan_text(text: str, where: Path, name: str) -> Plan:
     try:
         return parse_plan(tomllib.loads(text), str(where), sha256(text.encode("utf-8")))
@@ -72,12 +78,14 @@ def parse_plan_text(text: str, where: Path, name: str) -> Plan:
         raise PackageRejected(f"{name} 中的计划文件无法使用：{exc}") from None
 
 
+@rule(INTERNAL, why="writes a setting inside an exchange service's transaction")
 def set_setting(c: sqlite3.Connection, key: str, value: Any) -> None:
     c.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
               "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
               (key, json.dumps(value, ensure_ascii=False)))
 
 
+@rule(PUBLIC)
 def to_json(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False)
 

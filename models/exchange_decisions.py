@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from models.authority import INTERNAL, rule
 from models.app import App
 from models.entries_base import STATE_NAMES, month_cn
 from models.exchange_common import (MONTH_RE, SHARED_SETTINGS, installation, parse_plan_text, plan_file_for,
@@ -33,6 +34,7 @@ def _show(v: Any) -> str:
     return "" if v is None else str(v)
 
 
+@rule(INTERNAL, why="checks a decisions package for models.exchange, which holds the rule")
 def prepare_decisions(app: App, raw: RawPackage) -> Work:
     m = raw.manifest
     name = raw.name

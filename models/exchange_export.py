@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.app import Actor, App
+from models.authority import OFFICE, UNIT, Args, rule
 from models.errors import DomainError, InvalidInput, NotFound
 from models.exchange_common import (MONTH_RE, SUB_KEYS, TASK_KEYS, _manifest, _plan_text, _remember_plan,
                                     _shared_settings, installation, office_id, unit_key)
@@ -28,13 +29,19 @@ def _check_month(month: str) -> str:
 
 # -- submission packages (unit → office) -----------------------------------------------------------
 
+def _installed(a: Args) -> str | None:
+    inst = installation(a["app"])
+    return inst["unit"] if inst else None
+
+
+@rule(UNIT, unit=_installed, read=True, what="导出本单位的报送包")
 def export_package(app: App, actor: Actor, month: str, path: str | Path) -> Path:
-    """Write the unit's package for ``month`` (on the unit's PC)."""
+    """Write the unit's package for ``month`` (on the unit's PC: its clerk or its local
+    administrator, who carries the file)."""
     inst = installation(app)
     if not inst:
         raise DomainError("本机尚未导入安装文件，不能导出报送包。请先在“数据交换”页导入办公室发来的安装文件。")
     unit = inst["unit"]
-    actor.require_unit(unit, "导出该单位的报送包")
     month = _check_month(month)
     key = unit_key(app, unit)
     if not key:
@@ -75,10 +82,10 @@ def export_package(app: App, actor: Actor, month: str, path: str | Path) -> Path
 
 # -- decisions packages (office → unit) ------------------------------------------------------------
 
+@rule(OFFICE, what="导出回执包")
 def export_decisions(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
     """Write the office's decisions for ``unit``: review states and comments of every month,
     review events, the plan file, shared settings and the streets (office only)."""
-    actor.require_office("导出回执包")
     if installation(app):
         raise DomainError("本机是单位安装，不能导出回执包；请在办公室电脑上操作。")
     key = unit_key(app, unit)

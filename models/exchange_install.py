@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from models.app import CLI_ACTOR, Actor, App
+from models.app import Actor, App
+from models.authority import ADMIN_RULE, OFFICE, STARTUP, rule
 from models.atomic_write import WriteFailed, write_text
 from models.catalog import sync_catalog
 from models.errors import DomainError, NotFound
@@ -30,6 +31,7 @@ INSTALL_EXT = ".zsi"
 
 # -- the installed plan ----------------------------------------------------------------------------
 
+@rule(STARTUP, why="finds (and restores) the plan file of a bureau database before it is opened")
 def installed_plan_path(db_path: str | Path) -> Path | None:
     """The plan file installed for the database at ``db_path``, or None (use --plan or the
     built-in plan). Restores the file from the database if it was lost."""
@@ -58,9 +60,9 @@ def installed_plan_path(db_path: str | Path) -> Path | None:
 
 # -- installation ----------------------------------------------------------------------------------
 
+@rule(OFFICE, what="生成安装文件")
 def make_install(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
     """Write the installation file of ``unit`` (office only). The unit's key is made once."""
-    actor.require_office("生成安装文件")
     inst = installation(app)
     if inst:
         raise DomainError(f"本机是{inst['unit']}的单位安装，不能生成安装文件；请在办公室电脑上操作。")
@@ -107,13 +109,11 @@ def _parse_install(raw: RawPackage) -> tuple[dict[str, Any], dict[str, Any], str
     return c, plan, text
 
 
-def install(app_or_db_path: App | str | Path, path: str | Path,
-            actor: Actor | None = None) -> dict[str, Any]:
+@rule(ADMIN_RULE, what="导入安装文件")
+def install(app_or_db_path: App | str | Path, path: str | Path, actor: Actor) -> dict[str, Any]:
     """Import an installation file into a unit's database; returns the installation dict.
     Refuses an office database and a database already installed as another unit.
-    Setting up the PC is an administrator's action (``actor`` defaults to the command line)."""
-    actor = actor or CLI_ACTOR
-    actor.require_admin("导入安装文件")
+    Setting up the PC is an administrator's action."""
     raw = read_package(path)
     content, _plan_info, text = _parse_install(raw)
     unit = content["unit"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forms import project_form, task_form
+from models.authority import INTERNAL, rule
 from models.app import App
 from models.entries_base import STATE_NAMES, month_cn
 from models.exchange_common import (AUDIT_KEYS, IND_KEYS, MILE_KEYS, MONTH_RE, PERIOD_RE, PM_KEYS, PROJ_KEYS,
@@ -79,6 +80,7 @@ class _SubmissionMerge:
                          + ", ".join(f"{k} = excluded.{k}" for k in cols[n_key:]), tuple(row[k] for k in cols)))
 
 
+@rule(INTERNAL, why="checks a submission package for models.exchange, which holds the rule")
 def prepare_submission(app: App, raw: RawPackage) -> Work:
     m = raw.manifest
     inst = installation(app)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.app import App
 from models.entries_base import month_cn
 from models.exchange_common import EVENT_KEYS, MONTH_RE, SUB_KEYS
@@ -32,6 +33,7 @@ FIELD_LABELS = {"value": "数值", "raw": "填报值", "note": "说明", "source
 STATUS_NAMES = {"new": "新增", "updated": "更新", "unchanged": "未变", "conflict": "冲突"}
 
 
+@rule(PUBLIC)
 @dataclass
 class PreviewItem:
     status: str  # new | updated | unchanged | conflict
@@ -40,6 +42,7 @@ class PreviewItem:
     detail: str = ""
 
 
+@rule(PUBLIC)
 @dataclass
 class PackagePreview:
     """What importing a package does (or did): counts and one line per item."""
@@ -102,6 +105,7 @@ class PackagePreview:
         return text
 
 
+@rule(PUBLIC)
 @dataclass
 class Work:
     """A checked package: its preview and the statements that apply it."""
@@ -113,6 +117,7 @@ class Work:
     plan_text: str = ""
 
 
+@rule(PUBLIC)
 def reject(raw: RawPackage, why: str) -> PackageRejected:
     return PackageRejected(f"{KIND_NAMES.get(raw.kind, '文件')} {raw.name} {why}，已拒绝，数据库未作任何修改。")
 
@@ -131,6 +136,7 @@ def _compare(status_items: list[PreviewItem], entity: str, key: str, old: dict[s
     return "updated"
 
 
+@rule(PUBLIC)
 def check_plan(app: App, raw: RawPackage, allow_update: bool = False) -> None:
     m = raw.manifest
     mine = f"“{app.plan.plan_id}” 版本 {app.plan.version}（校验值 {app.plan.digest[:12]}）"

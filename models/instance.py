@@ -12,6 +12,7 @@ with the running program (WAL mode, busy timeout), so an administrator may run
 
 from __future__ import annotations
 
+from models.authority import PUBLIC, rule
 import os
 import sys
 from datetime import datetime
@@ -35,6 +36,7 @@ def _computer_name() -> str:
     return os.uname().nodename
 
 
+@rule(PUBLIC)
 class InstanceLock:
     def __init__(self, db_path: str | Path):
         self.db_path = Path(db_path)

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models.app import App, month_add
+from models.app import Actor, App, month_add
+from models.authority import OFFICE, PUBLIC, UNIT, rule
 
 PROJECT_GROUPS = ("新建", "续建", "竣工", "前期")
 GROUP_TITLES = {"新建": "新建项目", "续建": "续建项目", "竣工": "竣工（投产）项目", "前期": "前期项目",
                 "": "未分类项目"}
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class TaskLine:
     month: str
@@ -35,6 +37,7 @@ class TaskLine:
     warning: str
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class ProjectLine:
     month: str
@@ -46,6 +49,7 @@ class ProjectLine:
     judgement: str  # 快于序时进度3.2个百分点 …
 
 
+@rule(PUBLIC)
 def parse_iso(s: Any) -> date | None:
     if not s:
         return None
@@ -55,6 +59,7 @@ def parse_iso(s: Any) -> date | None:
         return None
 
 
+@rule(PUBLIC)
 def month_end(month: str) -> date:
     nxt = month_add(month, 1)
     return date.fromordinal(date(int(nxt[:4]), int(nxt[5:7]), 1).toordinal() - 1)
@@ -65,7 +70,8 @@ def _in(values: Iterable[str]) -> tuple[str, list[str]]:
     return ",".join("?" for _ in vals), vals
 
 
-def task_lines(app: App, months: list[str], unit: str | None = None) -> list[TaskLine]:
+@rule(UNIT, unit="unit", read=True, what="导出台账")
+def task_lines(app: App, actor: Actor, months: list[str], unit: str | None = None) -> list[TaskLine]:
     """A line per month, task and unit (lead first), with the unit's report if any."""
     if not months:
         return []
@@ -91,6 +97,7 @@ def task_lines(app: App, months: list[str], unit: str | None = None) -> list[Tas
     return out
 
 
+@rule(PUBLIC)
 def judge_task(rep: dict[str, Any] | None, end: date) -> tuple[str, str]:
     if rep is None or not (rep.get("status") or rep.get("progress")):
         return "yellow", "本月未填报"
@@ -107,7 +114,8 @@ def judge_task(rep: dict[str, Any] | None, end: date) -> tuple[str, str]:
     return "green", ""
 
 
-def project_lines(app: App, months: list[str], unit: str | None = None) -> list[ProjectLine]:
+@rule(UNIT, unit="unit", read=True, what="导出台账")
+def project_lines(app: App, actor: Actor, months: list[str], unit: str | None = None) -> list[ProjectLine]:
     """A line per month and project open in that month, with its latest figures."""
     if not months:
         return []
@@ -153,6 +161,7 @@ def project_lines(app: App, months: list[str], unit: str | None = None) -> list[
     return out
 
 
+@rule(PUBLIC)
 def judge_project(p: dict[str, Any], schedule: float, end: date) -> tuple[float | None, float | None, str, str]:
     plan, cum = p.get("year_plan_invest"), p.get("cum_invest")
     share = round(cum / plan * 100, 2) if plan and cum is not None else None
@@ -172,24 +181,30 @@ def judge_project(p: dict[str, Any], schedule: float, end: date) -> tuple[float 
     return share, gap, colour, text
 
 
-def indicator_rows(app: App, months: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """The target engine's verdicts ({month: rows}) for indicators and milestones."""
+@rule(UNIT, unit="unit", read=True, what="导出台账")
+def indicator_rows(app: App, actor: Actor, months: list[str], unit: str | None = None
+                   ) -> dict[str, list[dict[str, Any]]]:
+    """The target engine's verdicts ({month: rows}) for indicators and milestones (of
+    ``unit``: its indicators and the milestones of the tasks it leads)."""
     from models.checking import Judge
     judge = Judge(app)
-    return {m: judge.current(m) for m in months}
+    return {m: judge.current(actor, m, unit) for m in months}
 
 
-def reporting_rows(app: App, months: list[str]) -> dict[str, list[Any]]:
-    """Reporting status of every unit ({month: [UnitMonthReport]})."""
+@rule(UNIT, unit="unit", read=True, what="导出台账")
+def reporting_rows(app: App, actor: Actor, months: list[str], unit: str | None = None) -> dict[str, list[Any]]:
+    """Reporting status of every unit, or of ``unit`` ({month: [UnitMonthReport]})."""
     from models.reporting import status_many
-    return status_many(app, months)
+    return status_many(app, actor, months, unit=unit)
 
 
-def assessment_rows(app: App, months: list[str]) -> list[Any]:
+@rule(OFFICE, what="导出考核表")
+def assessment_rows(app: App, actor: Actor, months: list[str]) -> list[Any]:
     from models.assessment import assess
-    return assess(app, months)
+    return assess(app, actor, months)
 
 
+@rule(PUBLIC)
 def task_context(app: App) -> dict[str, dict[str, Any]]:
     """Per task: action label, title, lead, cooperating units, milestone requirements."""
     from models.target_words import describe_target

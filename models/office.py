@@ -18,7 +18,8 @@ import re
 from typing import Any
 
 from models.app import Actor, App
-from models.errors import InvalidInput, NotFound, PermissionDenied
+from models.authority import OFFICE, OFFICE_ADMIN, PUBLIC, rule
+from models.errors import InvalidInput, NotFound
 from models.settings import DEFAULTS
 
 SETTING_LABELS: dict[str, str] = {
@@ -80,6 +81,7 @@ def _text(raw: Any, label: str, max_len: int = 200, required: bool = True) -> st
     return s
 
 
+@rule(PUBLIC)
 def validate(app: App, key: str, value: Any) -> Any:
     """The cleaned value of a setting, or InvalidInput with a Chinese message."""
     label = SETTING_LABELS.get(key)
@@ -147,9 +149,9 @@ def _check_pending_code(app: App, code: str) -> None:
         raise InvalidInput(f"指标{code}“{part.name}”不是待定指标，其目标值来自方案原文，不能在设置中修改。")
 
 
+@rule(OFFICE_ADMIN, what="修改办公室设置")
 def set_setting(app: App, actor: Actor, key: str, value: Any) -> bool:
     """Change one setting (admin only). Returns False if the value did not change."""
-    actor.require_admin(f"修改设置“{SETTING_LABELS.get(key, key)}”")
     clean = validate(app, key, value)
     old = app.settings.get(key)
     if old == clean:
@@ -159,9 +161,9 @@ def set_setting(app: App, actor: Actor, key: str, value: Any) -> bool:
     return True
 
 
+@rule(OFFICE_ADMIN, what="修改办公室设置")
 def set_settings(app: App, actor: Actor, values: dict[str, Any]) -> list[str]:
     """Change several settings; all are validated before any is stored. Returns changed keys."""
-    actor.require_admin("修改设置")
     # validate in an order that lets green/yellow move together
     pending = {k: v for k, v in values.items()}
     cleaned: dict[str, Any] = {}
@@ -187,6 +189,7 @@ def set_settings(app: App, actor: Actor, values: dict[str, Any]) -> list[str]:
     return changed
 
 
+@rule(OFFICE_ADMIN, what="修改办公室设置")
 def reset_setting(app: App, actor: Actor, key: str) -> bool:
     """Back to the documented default."""
     if key not in DEFAULTS or key not in SETTING_LABELS:
@@ -197,25 +200,25 @@ def reset_setting(app: App, actor: Actor, key: str) -> bool:
 # -- pending targets (I03) ---------------------------------------------------------
 
 
+@rule(OFFICE_ADMIN, what="录入待定目标")
 def set_pending_target(app: App, actor: Actor, code: str, year: int, value: float) -> None:
-    actor.require_admin("录入待定目标")
     _check_pending_code(app, code)
     targets = dict(app.settings.get("pending_targets") or {})
     targets[code] = {"year": year, "value": value}
     set_setting(app, actor, "pending_targets", targets)
 
 
+@rule(OFFICE_ADMIN, what="清除待定目标")
 def clear_pending_target(app: App, actor: Actor, code: str) -> None:
-    actor.require_admin("清除待定目标")
     targets = dict(app.settings.get("pending_targets") or {})
     if code in targets:
         targets.pop(code)
         set_setting(app, actor, "pending_targets", targets)
 
 
+@rule(OFFICE_ADMIN, what="修改容差")
 def set_tolerance(app: App, actor: Actor, code: str, year: int, value: float | None) -> None:
     """Per-target tolerance of a “左右” target (None removes the override)."""
-    actor.require_admin("修改容差")
     tol = dict(app.settings.get("tolerances") or {})
     key = f"{code}@{int(year)}"
     if value is None:
@@ -228,18 +231,14 @@ def set_tolerance(app: App, actor: Actor, code: str, year: int, value: float | N
 # -- baselines ---------------------------------------------------------------------
 
 
-def _require_baseline_editor(actor: Actor) -> None:
-    if not actor.is_office:
-        raise PermissionDenied("只有领导小组办公室的审核员或管理员可以修改基期值。")
-
-
+@rule(PUBLIC, why="baselines are the office's statistics that judge every value, not a unit's data")
 def baselines(app: App) -> dict[str, dict[str, Any]]:
     return {r["part_code"]: r for r in app.store.query("SELECT * FROM baselines ORDER BY part_code")}
 
 
+@rule(OFFICE, what="修改基期值")
 def set_baseline(app: App, actor: Actor, part_code: str, year: Any, value: Any, source: str = "") -> None:
     """Set the baseline (基期) of an indicator part or milestone: year, value, source."""
-    _require_baseline_editor(actor)
     part = app.plan.parts_by_code.get(part_code)
     if part is None:
         raise NotFound(f"指标编码“{part_code}”不存在。")
@@ -257,8 +256,8 @@ def set_baseline(app: App, actor: Actor, part_code: str, year: Any, value: Any, 
         app.log(actor, "settings", f"基期值 {part_code}“{part.name}”：{before} → {y}年 {_fmt(v)}（{src}）")
 
 
+@rule(OFFICE, what="修改基期值")
 def delete_baseline(app: App, actor: Actor, part_code: str) -> None:
-    _require_baseline_editor(actor)
     old = app.store.one("SELECT * FROM baselines WHERE part_code = ?", (part_code,))
     if old is None:
         return
@@ -276,11 +275,13 @@ _UNIT_TABLES = ("assignments", "task_reports", "milestone_values", "projects", "
                 "submissions", "users", "unit_keys", "packages")
 
 
+@rule(PUBLIC)
 def all_streets(app: App) -> list[dict[str, Any]]:
     """Every street (active or not), in order."""
     return app.store.query("SELECT name, active FROM units WHERE kind = 'street' ORDER BY sort, name")
 
 
+@rule(OFFICE_ADMIN, what="添加街道")
 def add_street(app: App, actor: Actor, name: str) -> None:
     name = _text(name, "街道名称", 50)
     if app.store.one("SELECT 1 FROM units WHERE name = ? AND kind <> 'street'", (name,)):
@@ -288,8 +289,8 @@ def add_street(app: App, actor: Actor, name: str) -> None:
     app.add_street(actor, name)
 
 
+@rule(OFFICE_ADMIN, what="修改街道名称")
 def rename_street(app: App, actor: Actor, old: str, new: str) -> None:
-    actor.require_admin("修改街道名称")
     new = _text(new, "街道名称", 50)
     row = app.store.one("SELECT * FROM units WHERE name = ? AND kind = 'street'", (old,))
     if row is None:
@@ -307,9 +308,9 @@ def rename_street(app: App, actor: Actor, old: str, new: str) -> None:
     app.invalidate()
 
 
+@rule(OFFICE_ADMIN, what="停用或启用街道")
 def set_street_active(app: App, actor: Actor, name: str, active: bool) -> None:
     """Deactivate (停用) or reactivate a street; its data stay."""
-    actor.require_admin("停用或启用街道")
     row = app.store.one("SELECT * FROM units WHERE name = ? AND kind = 'street'", (name,))
     if row is None:
         raise NotFound(f"没有名为“{name}”的街道。")
@@ -322,6 +323,7 @@ def set_street_active(app: App, actor: Actor, name: str, active: bool) -> None:
     app.invalidate()
 
 
-def settings_log(app: App, limit: int = 500) -> list[dict[str, Any]]:
+@rule(OFFICE, what="查看设置的修改记录")
+def settings_log(app: App, actor: Actor, limit: int = 500) -> list[dict[str, Any]]:
     return app.store.query("SELECT * FROM event_log WHERE kind = 'settings' ORDER BY id DESC LIMIT ?",
                            (limit,))

@@ -25,6 +25,7 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.atomic_write import write_bytes
 from models.errors import DomainError
 
@@ -40,10 +41,12 @@ MAX_FILE = 128 * 1024 * 1024
 MAX_TEXT = 200_000  # characters of one text field (the plan file travels separately)
 
 
+@rule(PUBLIC)
 class PackageRejected(DomainError):
     """An exchange file that is refused; the message says why, in Chinese."""
 
 
+@rule(PUBLIC)
 @dataclass
 class RawPackage:
     """A package read from disk and checked for integrity (not yet for its signature)."""
@@ -68,18 +71,22 @@ class RawPackage:
         return self.path.name
 
 
+@rule(PUBLIC)
 def dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
+@rule(PUBLIC)
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@rule(PUBLIC)
 def mac_of(key_hex: str, data: bytes) -> str:
     return hmac.new(bytes.fromhex(key_hex), data, hashlib.sha256).hexdigest()
 
 
+@rule(PUBLIC)
 def write_package(path: str | Path, manifest: dict[str, Any], content: dict[str, Any],
                   key_hex: str | None) -> Path:
     """Write an exchange file; ``manifest`` is completed with format, hash and size."""
@@ -102,6 +109,7 @@ def _damaged(name: str, why: str) -> PackageRejected:
     return PackageRejected(f"文件 {name} 不是有效的数据交换文件或已损坏（{why}），已拒绝，数据库未作任何修改。")
 
 
+@rule(PUBLIC)
 def read_package(path: str | Path) -> RawPackage:
     """Unzip and parse; check format version and the content hash. Raises PackageRejected."""
     p = Path(path)
@@ -194,6 +202,7 @@ def _unzip(data: bytes) -> tuple[bytes | None, bytes | None, bytes | None]:
     return out.get(MANIFEST), out.get(CONTENT), out.get(SIGNATURE)
 
 
+@rule(PUBLIC)
 def verify_mac(raw: RawPackage, key_hex: str) -> bool:
     try:
         expected = mac_of(key_hex, raw.manifest_bytes)
@@ -204,6 +213,7 @@ def verify_mac(raw: RawPackage, key_hex: str) -> bool:
 
 # -- shape checks of content --------------------------------------------------------------
 
+@rule(PUBLIC)
 def need_list(obj: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
     v = obj.get(key, [])
     if not isinstance(v, list) or not all(isinstance(r, dict) for r in v):
@@ -211,6 +221,7 @@ def need_list(obj: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
     return v
 
 
+@rule(PUBLIC)
 def need_fields(row: dict[str, Any], spec: Mapping[str, tuple[type, ...]], name: str, what: str) -> None:
     """Each key of ``spec`` must be present with one of the given types (None allowed if listed)."""
     for key, types in spec.items():

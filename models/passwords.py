@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.errors import InvalidInput
 
 # Current password-hashing parameters (scrypt: ~16 MiB of memory, ~50 ms per hash).
@@ -30,6 +31,7 @@ _COMMON = {"password", "password1", "passw0rd", "admin123", "admin888", "1234567
 
 
 # -- hashing ---------------------------------------------------------------------------
+@rule(PUBLIC)
 def hash_password(password: str, salt: bytes | None = None,
                   params: dict[str, Any] | None = None) -> tuple[str, str, str]:
     """(hash hex, salt hex, params JSON) of ``password``."""
@@ -56,6 +58,7 @@ def _derive(password: str, salt: bytes, params: dict[str, Any]) -> bytes:
 Derive = Callable[[str, bytes, dict[str, Any]], bytes]
 
 
+@rule(PUBLIC)
 def verify_password(password: str, pw_hash: str, pw_salt: str, pw_params: str,
                     derive: Derive | None = None) -> bool:
     """Whether ``password`` matches. A damaged stored hash never matches (and never raises).
@@ -69,6 +72,7 @@ def verify_password(password: str, pw_hash: str, pw_salt: str, pw_params: str,
     return hmac.compare_digest(digest.hex(), str(pw_hash))
 
 
+@rule(PUBLIC)
 class KeyDeriver:
     """Derives password keys on a worker thread while the sign-in dialog is in use.
 
@@ -176,6 +180,7 @@ def _weaker(stored: dict[str, Any]) -> bool:
 
 
 # -- validation -------------------------------------------------------------------------
+@rule(PUBLIC)
 def check_password(password: str, username: str = "") -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise InvalidInput(f"密码至少需要{MIN_PASSWORD}个字符。")

@@ -8,6 +8,7 @@ target engine uses (year ends: the end of 2026 is 2026.0, October 2026 is
 
 from __future__ import annotations
 
+from models.authority import PUBLIC, rule
 import re
 
 from forms.values import ValueProblem, normalize_text
@@ -16,6 +17,7 @@ from forms.values import ValueProblem, normalize_text
 _PERIOD = re.compile(r"(\d{4})\s*年?(?:\s*[-/.]?\s*(\d{1,2})\s*月?)?")
 
 
+@rule(PUBLIC)
 def parse_period(period: object) -> tuple[int, int | None]:
     """'2027' → (2027, None); '2026-10' / '2026年10月' / '2026/10' → (2026, 10).
     Raises ValueProblem (Chinese message) otherwise."""
@@ -36,15 +38,18 @@ def parse_period(period: object) -> tuple[int, int | None]:
     return year, month
 
 
+@rule(PUBLIC)
 def period_time(year: int, month: int | None) -> float:
     """Position in year ends: the end of year Y is Y; month M of year Y is Y − 1 + M/12."""
     return float(year) if month is None else year - 1 + month / 12
 
 
+@rule(PUBLIC)
 def period_label(year: int, month: int | None) -> str:
     return f"{year}年" if month is None else f"{year}年{month}月"
 
 
+@rule(PUBLIC)
 def normalize_period(period: object) -> str:
     """'2026年10月' → '2026-10'; '2027年' → '2027'."""
     y, m = parse_period(period)

@@ -10,6 +10,7 @@ targets: ``models/plan_checker.py``).
 
 from __future__ import annotations
 
+from models.authority import PUBLIC, rule
 from typing import Any, NamedTuple
 
 # The values the plan's fields may take (checked on load, models/plan_checker.py and
@@ -22,6 +23,7 @@ FREQUENCIES = ("year", "month")
 UNIT_KINDS = ("bureau", "office", "streets", "street")
 
 
+@rule(PUBLIC)
 class PlanError(ValueError):
     """The plan file cannot be used. ``problems`` lists every error found."""
 
@@ -35,6 +37,7 @@ class PlanError(ValueError):
 # The plan's records are named tuples and Plan a plain class, not dataclasses: these
 # classes are made on every start before the first window, and a named tuple class is
 # several times cheaper to create than a frozen dataclass.
+@rule(PUBLIC)
 class Target(NamedTuple):
     """One dated target of an indicator part or a milestone."""
 
@@ -69,6 +72,7 @@ class Target(NamedTuple):
         }
 
 
+@rule(PUBLIC)
 class Part(NamedTuple):
     """A measurable part of an appendix indicator (``I06a``) or a task milestone."""
 
@@ -93,6 +97,7 @@ class Part(NamedTuple):
         return bool(self.task)
 
 
+@rule(PUBLIC)
 class Indicator(NamedTuple):
     code: str
     row: int
@@ -107,6 +112,7 @@ class Indicator(NamedTuple):
     discrepancy_with: str = ""
 
 
+@rule(PUBLIC)
 class Milestone(NamedTuple):
     code: str
     task: str
@@ -116,6 +122,7 @@ class Milestone(NamedTuple):
     note: str = ""
 
 
+@rule(PUBLIC)
 class Task(NamedTuple):
     code: str  # "<action>.<task>"
     action: int
@@ -135,6 +142,7 @@ class Task(NamedTuple):
         return "lead" if unit == self.lead else "cooperate"
 
 
+@rule(PUBLIC)
 class Action(NamedTuple):
     no: int
     numeral: str
@@ -143,6 +151,7 @@ class Action(NamedTuple):
     tasks: tuple[Task, ...]
 
 
+@rule(PUBLIC)
 class Policy(NamedTuple):
     code: str
     title: str
@@ -151,6 +160,7 @@ class Policy(NamedTuple):
     units: tuple[str, ...]
 
 
+@rule(PUBLIC)
 class Unit(NamedTuple):
     name: str
     kind: str
@@ -158,6 +168,7 @@ class Unit(NamedTuple):
     note: str = ""
 
 
+@rule(PUBLIC)
 class Plan:
     """The loaded plan with lookups by code."""
 
@@ -246,6 +257,7 @@ class Plan:
         return self.unit_alias.get(name.strip())
 
 
+@rule(PUBLIC)
 def display_text(s: str) -> str:
     """Cell text for display: line breaks left over from the printed table removed."""
     return "".join(line.strip() for line in s.splitlines())

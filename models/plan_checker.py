@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.plan import BASES, KINDS, OPS, Target
 
 
+@rule(PUBLIC)
 class Checker:
     """Reads fields of the plan's tables and collects a message for every problem."""
 
@@ -56,6 +58,7 @@ def _typename(typ: type | tuple[type, ...]) -> str:
     return names.get(typ, typ.__name__)
 
 
+@rule(PUBLIC)
 def parse_target(c: Checker, raw: Any, where: str) -> Target | None:
     """One target table as a ``Target``; None (problems noted in ``c``) when unusable."""
     if not isinstance(raw, dict):
@@ -90,6 +93,7 @@ def parse_target(c: Checker, raw: Any, where: str) -> Target | None:
                   tolerance=None if tolerance is None else float(tolerance), label=label)
 
 
+@rule(PUBLIC)
 def parse_targets(c: Checker, raw: dict[str, Any], where: str, pending: bool, monitor: bool,
                   direction: str) -> tuple[Target, ...]:
     """The ``targets`` list of a part or a milestone; checks what depends on the part."""

@@ -13,12 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.plan import Plan, PlanError
 from models.plan_parse import parse_plan
 
 DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "resources" / "plan" / "zhushan.toml"
 
 
+@rule(PUBLIC)
 def load_plan(path: str | Path | None = None, cache_dir: str | Path | None = None) -> Plan:
     """Read and validate a plan file. Raises PlanError naming every problem.
 
@@ -41,6 +43,7 @@ def load_plan(path: str | Path | None = None, cache_dir: str | Path | None = Non
     return parse_plan(raw, str(p), digest)
 
 
+@rule(PUBLIC)
 def sha256_hex(data: bytes) -> str:
     """SHA-256 of ``data`` in hex. Uses CPython's built-in SHA-256 where it has one:
     hashlib's OpenSSL back end takes a few milliseconds to load, and the plan is

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.plan import (DIRECTIONS, FREQUENCIES, UNIT_KINDS, Action, Indicator, Milestone, Part, Plan, PlanError,
                          Policy, Task, Unit)
 from models.plan_checker import Checker, parse_targets
@@ -19,6 +20,7 @@ from models.plan_checker import Checker, parse_targets
 PLAN_FORMAT = 1
 
 
+@rule(PUBLIC)
 def parse_plan(raw: dict[str, Any], path: str = "<plan>", digest: str = "") -> Plan:
     """The ``Plan`` of parsed plan data; raises PlanError naming every problem."""
     c = Checker()

@@ -7,12 +7,14 @@ the program the way the user runs it.
 
 from __future__ import annotations
 
+from models.authority import PUBLIC, rule
 import sys
 from pathlib import Path
 
 SOURCE_COMMAND = "python main.py"
 
 
+@rule(PUBLIC)
 def command_name() -> str:
     """The executable's file name when frozen (``ZhushanCarbonPeak.exe``), else
     ``python main.py``."""

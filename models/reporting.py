@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.app import App
+from models.app import Actor, App
+from models.authority import OFFICE, PUBLIC, UNIT, rule
 from models.entries_base import STATE_NAMES, due_date, month_cn
 
 SUBMITTED_STATES = ("submitted", "approved")
 _TASK_REQUIRED = ("status", "progress", "person")
 
 
+@rule(PUBLIC)
 @dataclass
 class UnitMonthReport:
     unit: str
@@ -76,6 +78,7 @@ class _UnitPlan:
     parts: tuple[tuple[str, str], ...]  # (code, name)
 
 
+@rule(PUBLIC)
 def task_units_map(app: App) -> dict[str, list[str]]:
     """Units of every task (lead first, 各街道 expanded) with one query for the streets."""
     streets = app.streets()
@@ -106,15 +109,17 @@ def _in_clause(values: list[str]) -> str:
     return ",".join("?" for _ in values)
 
 
-def status_many(app: App, months: list[str], today: date | None = None
-                ) -> dict[str, list[UnitMonthReport]]:
-    """``reporting_status`` for several months at once: {month: [report per unit]}."""
+@rule(UNIT, unit="unit", read=True, what="查看报送情况")
+def status_many(app: App, actor: Actor, months: list[str], today: date | None = None,
+                unit: str | None = None) -> dict[str, list[UnitMonthReport]]:
+    """``reporting_status`` for several months at once: {month: [report per unit]};
+    with ``unit``, that unit's reports only."""
     today = today or date.today()
     months = sorted(set(months))
     if not months:
         return {}
     plans = _unit_plans(app)
-    units = list(plans)
+    units = [u for u in plans if unit is None or u == unit]
     store = app.store
     lo, hi = months[0], months[-1]
     due_day = int(app.settings.get("due_day") or 5)
@@ -199,16 +204,19 @@ def status_many(app: App, months: list[str], today: date | None = None
     return out
 
 
-def reporting_status(app: App, month: str, today: date | None = None) -> list[UnitMonthReport]:
+@rule(OFFICE, what="查看各单位的报送情况")
+def reporting_status(app: App, actor: Actor, month: str, today: date | None = None) -> list[UnitMonthReport]:
     """Every reporting unit's report for ``month``, in plan order."""
-    return status_many(app, [month], today)[month]
+    return status_many(app, actor, [month], today)[month]
 
 
-def reminder_list(app: App, month: str, today: date | None = None) -> list[UnitMonthReport]:
+@rule(OFFICE, what="查看催报名单")
+def reminder_list(app: App, actor: Actor, month: str, today: date | None = None) -> list[UnitMonthReport]:
     """Units that still have to submit ``month`` (units with nothing to report are left out)."""
-    return [r for r in reporting_status(app, month, today) if r.expected and not r.submitted]
+    return [r for r in reporting_status(app, actor, month, today) if r.expected and not r.submitted]
 
 
+@rule(PUBLIC)
 def summary(reports: list[UnitMonthReport]) -> dict[str, Any]:
     """Counts and rates over a list of unit reports (units with nothing to report excluded)."""
     rs = [r for r in reports if r.expected]
@@ -230,10 +238,11 @@ def summary(reports: list[UnitMonthReport]) -> dict[str, Any]:
     }
 
 
-def reminder_text(app: App, month: str, today: date | None = None) -> str:
+@rule(OFFICE, what="生成催报通知")
+def reminder_text(app: App, actor: Actor, month: str, today: date | None = None) -> str:
     """The printable 催报 notice (plain Chinese text)."""
     today = today or date.today()
-    rows = reminder_list(app, month, today)
+    rows = reminder_list(app, actor, month, today)
     s = app.settings
     due = due_date(month, int(s.get("due_day") or 5))
     lines = [f"关于报送{month_cn(month)}碳达峰工作调度数据的催报通知", ""]
@@ -269,12 +278,13 @@ def _reminder_items(r: UnitMonthReport) -> list[str]:
     return list(r.missing)
 
 
-def reminder_html(app: App, month: str, today: date | None = None) -> str:
+@rule(OFFICE, what="生成催报通知")
+def reminder_html(app: App, actor: Actor, month: str, today: date | None = None) -> str:
     """The 催报 notice as simple HTML (for QTextDocument printing): the same text, with
     the paragraph indented by two full-width spaces and each unit's items as a list."""
     import html as _html
     e = _html.escape
-    lines = reminder_text(app, month, today).split("\n")
+    lines = reminder_text(app, actor, month, today).split("\n")
     title, body, sign = lines[0], lines[1:-2], lines[-2:]
     parts = [f"<h2 align='center'>{e(title)}</h2>"]
     items: list[str] = []

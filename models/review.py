@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from models.app import Actor, App
+from models.authority import OFFICE, UNIT, rule
 from models.entries import Entries
 from models.entries_base import STATE_NAMES, month_cn
 from models.errors import DomainError, InvalidInput, NotFound
@@ -66,11 +67,11 @@ def _decide(app: App, actor: Actor, unit: str, month: str, action: str, state: s
                   (now, actor.username, detail))
 
 
+@rule(OFFICE, what="审核报送")
 def approve(app: App, actor: Actor, unit: str, month: str, comment: str = "") -> None:
     """Approve a submitted month; it is then locked for the unit."""
-    actor.require_office("审核报送")
     _check_unit(app, unit)
-    state = Entries(app).state(unit, month)
+    state = Entries(app).state(actor, unit, month)
     if state != "submitted":
         raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
                           "只有“已报送”的数据可以审核通过。")
@@ -78,26 +79,26 @@ def approve(app: App, actor: Actor, unit: str, month: str, comment: str = "") ->
     _decide(app, actor, unit, month, "approve", "approved", note, ("submitted",))
 
 
+@rule(OFFICE, what="退回报送")
 def return_submission(app: App, actor: Actor, unit: str, month: str, comment: str) -> None:
     """Return a submitted month to the unit with a comment saying what to correct."""
-    actor.require_office("退回报送")
     _check_unit(app, unit)
     text = _text(comment, "退回意见")
-    state = Entries(app).state(unit, month)
+    state = Entries(app).state(actor, unit, month)
     if state != "submitted":
         raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
                           "只有“已报送”的数据可以退回。")
     _decide(app, actor, unit, month, "return", "returned", text, ("submitted",), returns_inc=1)
 
 
+@rule(OFFICE, what="解锁已审核的数据")
 def reopen(app: App, actor: Actor, unit: str, month: str, reason: str,
            today: date | None = None) -> None:
     """Lock exception: reopen an approved month (or one closed by the expiry setting)
     for the unit, with a reason the unit sees."""
-    actor.require_office("解锁已审核的数据")
     _check_unit(app, unit)
     text = _text(reason, "解锁原因")
-    state = Entries(app).state(unit, month)
+    state = Entries(app).state(actor, unit, month)
     if state == "submitted":
         raise DomainError(f"{unit}{month_cn(month)}已报送、尚未审核，请使用“退回修改”。")
     if state == "returned":
@@ -107,7 +108,8 @@ def reopen(app: App, actor: Actor, unit: str, month: str, reason: str,
     _decide(app, actor, unit, month, "reopen", "returned", text, (state,))
 
 
-def history(app: App, unit: str, month: str) -> list[dict[str, Any]]:
+@rule(UNIT, unit="unit", read=True, what="查看审核记录")
+def history(app: App, actor: Actor, unit: str, month: str) -> list[dict[str, Any]]:
     """Review events of a unit's month, oldest first, with Chinese action names."""
     rows = app.store.query("SELECT * FROM review_events WHERE unit = ? AND month = ? ORDER BY id",
                            (unit, month))
@@ -116,7 +118,8 @@ def history(app: App, unit: str, month: str) -> list[dict[str, Any]]:
     return rows
 
 
-def events(app: App, month: str | None = None, unit: str | None = None,
+@rule(UNIT, unit="unit", read=True, what="查看审核记录")
+def events(app: App, actor: Actor, month: str | None = None, unit: str | None = None,
            limit: int = 2000) -> list[dict[str, Any]]:
     """Review events (newest first), optionally for one month and/or unit."""
     sql, params = "SELECT * FROM review_events WHERE 1 = 1", []
@@ -132,9 +135,10 @@ def events(app: App, month: str | None = None, unit: str | None = None,
     return rows
 
 
-def clerk_notice(app: App, unit: str, month: str) -> str:
+@rule(UNIT, unit="unit", read=True, what="查看审核意见")
+def clerk_notice(app: App, actor: Actor, unit: str, month: str) -> str:
     """What the unit's clerk should read about the office's last decision ("" if none)."""
-    sub = Entries(app).submission(unit, month)
+    sub = Entries(app).submission(actor, unit, month)
     if sub["state"] != "returned" and sub["state"] != "approved":
         return ""
     last = app.store.one("SELECT * FROM review_events WHERE unit = ? AND month = ? AND action <> 'submit' "
@@ -163,36 +167,38 @@ def _queue_row(r: UnitMonthReport) -> dict[str, Any]:
     }
 
 
-def review_queue(app: App, month: str, today: date | None = None) -> list[dict[str, Any]]:
+@rule(OFFICE, what="查看审核队列")
+def review_queue(app: App, actor: Actor, month: str, today: date | None = None) -> list[dict[str, Any]]:
     """One row per reporting unit (plan order) with its state for the office's review."""
-    return [_queue_row(r) for r in reporting_status(app, month, today)]
+    return [_queue_row(r) for r in reporting_status(app, actor, month, today)]
 
 
-def submission_detail(app: App, unit: str, month: str) -> dict[str, Any]:
+@rule(UNIT, unit="unit", read=True, what="查看该单位的报送内容")
+def submission_detail(app: App, actor: Actor, unit: str, month: str) -> dict[str, Any]:
     """What a unit entered for a month, for the reviewer to read."""
     _check_unit(app, unit)
     e = Entries(app)
     tasks = []
     for task, role in app.tasks_of(unit):
-        rep = e.task_report(task.code, unit, month)
+        rep = e.task_report(actor, task.code, unit, month)
         tasks.append({"code": task.code, "title": task.title, "role": role, **{
             k: rep.get(k, "") for k in ("status", "progress", "measures", "problems", "next_plan",
                                          "person", "deadline", "updated_at", "updated_by")}})
     milestones = []
     for code in app.milestones_of(unit):
         part = app.plan.part(code)
-        mv = e.milestone_value(code, unit, month)
+        mv = e.milestone_value(actor, code, unit, month)
         milestones.append({"code": code, "name": part.name, "unit": part.unit,
                            "raw": (mv or {}).get("raw", ""), "note": (mv or {}).get("note", "")})
     indicators = []
     for code in app.parts_of(unit):
         part = app.plan.part(code)
         period = e.period_for(code, month)
-        iv = e.indicator_value(code, period)
+        iv = e.indicator_value(actor, code, period)
         indicators.append({"code": code, "name": part.name, "unit": part.unit, "period": period,
                            "raw": (iv or {}).get("raw", ""), "source": (iv or {}).get("source", ""),
                            "note": (iv or {}).get("note", "")})
-    return {"unit": unit, "month": month, "submission": e.submission(unit, month),
+    return {"unit": unit, "month": month, "submission": e.submission(actor, unit, month),
             "tasks": tasks, "milestones": milestones, "indicators": indicators,
-            "projects": e.projects(unit, month), "history": history(app, unit, month),
-            "problems": e.month_problems(unit, month)}
+            "projects": e.projects(actor, unit, month), "history": history(app, actor, unit, month),
+            "problems": e.month_problems(actor, unit, month)}

@@ -7,10 +7,12 @@ transaction. Steps are never edited once released: add a new one instead.
 
 from __future__ import annotations
 
+from models.authority import INTERNAL, rule
 import sqlite3
 from collections.abc import Callable
 
 
+@rule(INTERNAL, why="runs the schema's migration steps")
 def run_script(db: sqlite3.Connection, sql: str) -> None:
     """Execute several statements without ``executescript``'s implicit COMMIT."""
     buf = ""

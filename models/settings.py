@@ -6,6 +6,7 @@ import json
 from copy import deepcopy
 from typing import Any
 
+from models.authority import INTERNAL, rule
 from models.store import Store
 
 DEFAULTS: dict[str, Any] = {
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+@rule(INTERNAL, why="stored settings; the services that change them declare who may")
 class Settings:
     def __init__(self, store: Store):
         self.store = store

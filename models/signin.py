@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from models import passwords
-from models.accounts import _row_info, _typed_name, installation_unit, user
+from models.accounts import _row_info, _typed_name, _user, installation_unit
 from models.app import CLERK, REVIEWER, Actor, App
+from models.authority import PUBLIC, SIGNED_IN, STARTUP, rule
 from models.errors import DomainError, PermissionDenied
 from models.passwords import Derive, _derive, _weaker, hash_password, verify_password
 
@@ -24,14 +25,17 @@ MAX_FAILED = 5
 LOCK_MINUTES = 15
 
 
+@rule(PUBLIC)
 class LoginFailed(DomainError):
     """Wrong user name or password (the message does not say which)."""
 
 
+@rule(PUBLIC)
 class AccountLocked(DomainError):
     pass
 
 
+@rule(STARTUP, why="prepares the key derivation while the password is typed (salt and parameters only)")
 def kdf_inputs(app: App, username: str) -> tuple[bytes, dict[str, Any]]:
     """Salt and parameters with which ``authenticate`` will derive the key for ``username``:
     the stored ones of an active account, else those of the stand-in derivation done for
@@ -50,6 +54,7 @@ def kdf_inputs(app: App, username: str) -> tuple[bytes, dict[str, Any]]:
 _UNKNOWN_SALT = b"\0" * 16
 
 
+@rule(STARTUP, why="signing in")
 def authenticate(app: App, username: str, password: str, now: datetime | None = None,
                  derive: Derive | None = None) -> Actor:
     """Check a user name and password; count failures and lock after ``MAX_FAILED``.
@@ -85,7 +90,7 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
             app.log(who, "login_failed", f"密码错误（第{failed}次）")
         raise LoginFailed(f"用户名或密码错误。再输错{MAX_FAILED - failed}次，账户将被锁定{LOCK_MINUTES}分钟。")
     info = _row_info(row)
-    actor = info.actor()
+    actor = info.actor()._replace(bureau=installation_unit(app))
     if info.role == REVIEWER or info.role == CLERK:
         inst_unit = installation_unit(app)
         if inst_unit and not (info.role == CLERK and info.unit == inst_unit):
@@ -103,6 +108,7 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
     return actor
 
 
-def must_change_password(app: App, username: str) -> bool:
-    """True after an administrator reset the password (the user must choose a new one)."""
-    return user(app, username).must_change
+@rule(SIGNED_IN, what="查看自己的账户")
+def must_change_password(app: App, actor: Actor) -> bool:
+    """True after an administrator reset ``actor``'s password (a new one must be chosen)."""
+    return _user(app, actor.username).must_change

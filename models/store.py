@@ -16,16 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from models import schema
+from models.authority import INTERNAL, PUBLIC, STARTUP, rule
 from models.errors import DatabaseBusy, DatabaseCorrupt, DatabaseTooNew, StoreError
 
 __all__ = ["DatabaseBusy", "DatabaseCorrupt", "DatabaseTooNew", "Store", "StoreError", "check_in_background",
            "now_iso"]
 
 
+@rule(PUBLIC)
 def now_iso() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
+@rule(INTERNAL, why="the storage layer under every service")
 class Store:
     """One open database file. Not shared between threads without ``lock``."""
 
@@ -199,6 +202,7 @@ def _key(path: Path) -> str:
         return str(path.absolute())
 
 
+@rule(STARTUP, why="checks the database file while the program starts; reads no data")
 def check_in_background(path: str | Path) -> bool:
     """Start ``PRAGMA quick_check`` of an existing database on a worker thread, for the
     next ``Store(path)`` to use instead of checking again.

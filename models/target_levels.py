@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.authority import PUBLIC, rule
 from models.plan import Part, Target
 from models.target_rules import Baseline
 from models.target_words import amount_text, round_expected
@@ -18,6 +19,7 @@ from models.target_words import amount_text, round_expected
 EXACT_DECIMALS = 9  # decimals kept when comparing computed levels (removes float noise)
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class Level:
     """A target made concrete: the level to reach and the words for it."""
@@ -38,6 +40,7 @@ class Level:
         return f"（{self.target.year}年{'力争' if stretch else ''}{self.text}{d}）"
 
 
+@rule(PUBLIC)
 def better_of(part: Part, t: Target) -> str:
     """Which side of target ``t`` is better: "higher" or "lower"."""
     if t.op == ">=":
@@ -47,6 +50,7 @@ def better_of(part: Part, t: Target) -> str:
     return "lower" if part.direction == "lower" else "higher"
 
 
+@rule(PUBLIC)
 def target_chain(part: Part) -> tuple[list[Target], bool]:
     """The targets judged in turn (binding ones; stretch ones when there is no binding one),
     by year, and whether they are stretch-only."""
@@ -56,11 +60,13 @@ def target_chain(part: Part) -> tuple[list[Target], bool]:
     return sorted(part.targets, key=lambda t: t.year), True
 
 
+@rule(PUBLIC)
 def meets(v: float, level: float, better: str) -> bool:
     """Whether ``v`` reaches ``level`` on the ``better`` side."""
     return v >= level if better == "higher" else v <= level
 
 
+@rule(PUBLIC)
 class LevelUnknown(Exception):
     """The level of a target cannot be known yet; ``message`` says what is missing."""
 
@@ -69,6 +75,7 @@ class LevelUnknown(Exception):
         self.message = message
 
 
+@rule(PUBLIC)
 def resolve_level(part: Part, t: Target, baseline: Baseline | None, override: float | None,
                   unit: str) -> Level:
     """The concrete level of target ``t``; raises LevelUnknown when it cannot be known yet."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.authority import PUBLIC, rule
 from models.plan import Part, Target
 
 STATUS_NAMES = {"green": "正常", "yellow": "预警", "red": "滞后", "grey": "待定", "invalid": "无效"}
@@ -23,6 +24,7 @@ STATUSES = ("green", "yellow", "red", "grey", "invalid")
 SEVERITY = {"red": 0, "yellow": 1, "grey": 2, "invalid": 2, "green": 3}
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class Rules:
     """Thresholds and tolerances (from the office settings)."""
@@ -74,12 +76,14 @@ class Rules:
         return "red"
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class Baseline:
     year: int
     value: float
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class Verdict:
     status: str  # "green" | "yellow" | "red" | "grey" | "invalid"

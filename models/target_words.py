@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from models.authority import PUBLIC, rule
 from models.plan import Part, Target
 from forms.values import fmt_number
 
@@ -18,6 +19,7 @@ from forms.values import fmt_number
 COUNT_UNITS = ("个", "家", "座", "处", "项", "辆", "台", "套", "户", "条", "所", "栋")
 
 
+@rule(PUBLIC)
 def describe_target(part: Part, t: Target) -> str:
     """A target in plain Chinese, e.g. “2030年≥20%”、“2030年比2020年下降10%”."""
     unit = t.unit
@@ -41,6 +43,7 @@ def describe_target(part: Part, t: Target) -> str:
     return text
 
 
+@rule(PUBLIC)
 def value_text(part: Part, value: float | None) -> str:
     """A stored value as people read it: 是/否 for yes/no targets, else number and unit."""
     if value is None:
@@ -50,6 +53,7 @@ def value_text(part: Part, value: float | None) -> str:
     return f"{fmt_number(value)}{part.unit}"
 
 
+@rule(PUBLIC)
 def round_expected(x: float, unit: str = "") -> float:
     """Expected values shown to people: 2 decimals; 4 for small intensities below 1
     (e.g. 0.4523 吨/万元); counts (个) are whole and rounded up, since 1392.86 charging
@@ -61,11 +65,13 @@ def round_expected(x: float, unit: str = "") -> float:
     return r + 0.0  # no "-0.0"
 
 
+@rule(PUBLIC)
 def amount_text(v: float, unit: str) -> str:
     """A number with its unit: "17.5%"."""
     return f"{fmt_number(v)}{unit}"
 
 
+@rule(PUBLIC)
 def gap_text(d: float, unit: str) -> str:
     """A difference: 个百分点 for % units, the unit otherwise."""
     d = round_expected(abs(d), unit)
@@ -74,11 +80,13 @@ def gap_text(d: float, unit: str) -> str:
     return f"{fmt_number(d)}{unit}"
 
 
+@rule(PUBLIC)
 def percent_text(c: float) -> str:
     """A completion percentage, one decimal: "93.3%"."""
     return f"{fmt_number(round(c, 1))}%"
 
 
+@rule(PUBLIC)
 def subject_text(part: Part, when: str) -> str:
     """The subject of a verdict's sentence: "2026年10月新能源汽车充电桩累计"."""
     cumulative = "累计" if part.is_milestone and part.unit in COUNT_UNITS else ""

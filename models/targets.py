@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 
+from models.authority import PUBLIC, rule
 from models.periods import parse_period, period_label, period_time
 from models.plan import Part, Target
 from models.target_levels import (EXACT_DECIMALS, Level, LevelUnknown, meets, resolve_level,
@@ -44,6 +45,7 @@ from forms.values import ValueProblem
 DEFAULT_FIRST_MONTH = "2023-09"
 
 
+@rule(PUBLIC)
 def judge(part: Part, period: str, value: float | bool | None, *, baseline: Baseline | None = None,
           rules: Rules = Rules(), target_value: float | None = None,
           first_month: str = DEFAULT_FIRST_MONTH) -> Verdict:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QPushButton
 
 import main as entry
 from models import accounts, passwords, signin
-from models.app import ADMIN, CLERK, REVIEWER, App
+from models.app import ADMIN, CLERK, CLI_ACTOR, REVIEWER, Actor, App
 from models.errors import InvalidInput, NotFound, PermissionDenied
 
 CHEAP = {"alg": "scrypt", "n": 16, "r": 1, "p": 1, "dklen": 32}
@@ -81,11 +81,11 @@ def test_lockout_after_five_wrong_passwords(app: App, admin) -> None:
     # Even the right password is refused while locked.
     with pytest.raises(signin.AccountLocked):
         signin.authenticate(app, "wang", PW, now=t0 + timedelta(minutes=14))
-    info = accounts.user(app, "wang")
+    info = accounts.user(app, CLI_ACTOR, "wang")
     assert info.locked(t0) and info.locked_until == "2026-11-24T09:15:00"
     actor = signin.authenticate(app, "wang", PW, now=t0 + timedelta(minutes=15, seconds=1))
     assert actor.username == "wang"
-    assert accounts.user(app, "wang").locked_until == ""
+    assert accounts.user(app, CLI_ACTOR, "wang").locked_until == ""
 
 
 def test_admin_unlocks(app: App, admin, clerk_of) -> None:
@@ -132,10 +132,10 @@ def test_reset_by_admin_forces_a_change(app: App, admin, reviewer) -> None:
         with pytest.raises(PermissionDenied, match="只有管理员"):
             accounts.reset_password(app, who, "zhou", "Temp#12345")
     accounts.reset_password(app, admin, "zhou", "Temp#12345")
-    assert signin.must_change_password(app, "zhou")
+    assert signin.must_change_password(app, Actor("zhou", "clerk"))
     me = signin.authenticate(app, "zhou", "Temp#12345")
     accounts.change_password(app, me, "Temp#12345", "Mine#12345")
-    assert not signin.must_change_password(app, "zhou")
+    assert not signin.must_change_password(app, Actor("zhou", "clerk"))
     assert "重置账户 zhou 的密码" in events(app, "account")[-1]["detail"]
 
 
@@ -152,7 +152,7 @@ def test_only_admin_manages_accounts(app: App, admin, reviewer, clerk_of) -> Non
             accounts.set_active(app, who, "x1", False)
         with pytest.raises(PermissionDenied):
             accounts.event_log(app, who)
-    assert accounts.user(app, "x1").role == CLERK
+    assert accounts.user(app, CLI_ACTOR, "x1").role == CLERK
 
 
 def test_role_and_unit_validation(app: App, admin) -> None:
@@ -242,7 +242,7 @@ def test_cli_user_add_list_reset(db_path: Path, capsys, plan) -> None:
     app = App.open(db_path)
     try:
         assert signin.authenticate(app, "clerk1", "Other#2026").unit == "区住建局"
-        assert not signin.must_change_password(app, "clerk1")
+        assert not signin.must_change_password(app, Actor("clerk1", "clerk"))
         assert events(app, "account")[0]["actor"] == "命令行"
     finally:
         app.close()
@@ -312,7 +312,7 @@ def test_first_run_dialog(qtbot, app: App) -> None:
     dlg.ok.click()
     assert dlg.result() == QDialog.DialogCode.Accepted
     assert dlg.actor is not None and dlg.actor.is_admin and dlg.actor.username == "admin"
-    assert accounts.user(app, "admin").display_name == "张三"
+    assert accounts.user(app, CLI_ACTOR, "admin").display_name == "张三"
 
 
 def test_accounts_view_creates_resets_and_disables(qtbot, app: App, admin) -> None:
@@ -335,7 +335,7 @@ def test_accounts_view_creates_resets_and_disables(qtbot, app: App, admin) -> No
     view.run_dialog = fill_new
     view.add_btn.click()
     assert view.selected() == "jian01"
-    assert accounts.user(app, "jian01").unit == "区住建局"
+    assert accounts.user(app, CLI_ACTOR, "jian01").unit == "区住建局"
 
     def fill_reset(d: QDialog) -> bool:
         assert isinstance(d, ResetPasswordDialog)
@@ -346,10 +346,10 @@ def test_accounts_view_creates_resets_and_disables(qtbot, app: App, admin) -> No
 
     view.run_dialog = fill_reset
     view.reset_btn.click()
-    assert signin.must_change_password(app, "jian01")
+    assert signin.must_change_password(app, Actor("jian01", "clerk"))
     assert "待改密码" in view.table.item(view.table.currentRow(), 4).text()
     view.active_btn.click()
-    assert not accounts.user(app, "jian01").active
+    assert not accounts.user(app, CLI_ACTOR, "jian01").active
     assert view.active_btn.text() == "启用"
     # The table is read-only: editing a cell changes nothing.
     assert not (view.table.editTriggers() & view.table.EditTrigger.DoubleClicked)
@@ -391,7 +391,7 @@ def test_event_log_records_logins_reviews_imports_exports_and_settings(
     review.approve(app, reviewer, unit, month)
     review.reopen(app, reviewer, unit, month, "数据有误")
     office.set_setting(app, admin, "due_day", 9)
-    build_briefing(app, month, tmp_path / "简报.pdf", BriefingOptions(actor=reviewer, charts=False))
+    build_briefing(app, reviewer, month, tmp_path / "简报.pdf", BriefingOptions(charts=False))
     exchange_install.make_install(app, admin, unit, tmp_path / "i.zsi")
     app.close()
     assert entry.main(["--db", str(app.store.path), "export-ledger", "--month", month,

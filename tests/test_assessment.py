@@ -3,6 +3,8 @@ ranking, 通报 flags and the weight/threshold settings."""
 
 from __future__ import annotations
 
+from models.app import CLI_ACTOR
+
 import pytest
 
 from models import review
@@ -34,7 +36,7 @@ def period(app, clerk_of, reviewer):
 
 
 def test_worked_example(app, period):
-    scores = {s.unit: s for s in assess(app, period)}
+    scores = {s.unit: s for s in assess(app, CLI_ACTOR, period)}
     u = scores[U]
     assert (u.timeliness, u.completeness, u.approval, u.task_status) == (50.0, 100.0, 75.0, 75.0)
     assert "indicators" not in u.applicable  # no indicator: weights rescaled to 80
@@ -48,25 +50,25 @@ def test_worked_example(app, period):
     others = [s for s in scores.values() if s.unit not in (U, CG)]
     assert others and all(s.total == 0.0 and s.rank == 3 and s.flagged for s in others)
     assert "区统计局" not in scores  # nothing to report: not assessed
-    ranked = assess(app, period)
+    ranked = assess(app, CLI_ACTOR, period)
     assert [s.rank for s in ranked] == sorted(s.rank for s in ranked)
 
 
 def test_weights_and_flag_threshold_are_settings(app, period, admin):
     set_setting(app, admin, "assessment_weights",
                 {"timeliness": 100, "completeness": 0, "approval": 0, "task_status": 0, "indicators": 0})
-    scores = {s.unit: s for s in assess(app, period)}
+    scores = {s.unit: s for s in assess(app, CLI_ACTOR, period)}
     assert scores[U].total == 50.0 and scores[CG].total == 50.0
     assert scores[U].rank == scores[CG].rank == 1
     set_setting(app, admin, "assessment_flag_below", 40)
-    scores = {s.unit: s for s in assess(app, period)}
+    scores = {s.unit: s for s in assess(app, CLI_ACTOR, period)}
     assert not scores[CG].flagged and scores["区发改委"].flagged
 
 
 def test_overdue_deadline_counts_as_zero(app, clerk_of):
     m = this_month()
     fill_and_submit(app, clerk_of(U), U, m, deadline="2020-06-30")
-    s = next(x for x in assess(app, [m]) if x.unit == U)
+    s = next(x for x in assess(app, CLI_ACTOR, [m]) if x.unit == U)
     assert s.task_status == 0.0 and "4项任务超过完成时限未完成" in s.notes
 
 
@@ -76,7 +78,7 @@ def test_assess_many_months_uses_few_queries(app, clerk_of):
     statements: list[str] = []
     app.store.conn.set_trace_callback(statements.append)
     try:
-        scores = assess(app, months)
+        scores = assess(app, CLI_ACTOR, months)
     finally:
         app.store.conn.set_trace_callback(None)
     assert len(statements) <= 15
@@ -85,7 +87,7 @@ def test_assess_many_months_uses_few_queries(app, clerk_of):
 
 def test_printable_result(app, period):
     from models.assessment import assessment_html
-    html = assessment_html(app, period)
+    html = assessment_html(app, CLI_ACTOR, period)
     assert "碳达峰工作考核结果" in html
     assert "需通报的单位" in html and "区城管局" in html
     table = html[html.index("<table"):]

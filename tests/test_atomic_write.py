@@ -21,7 +21,7 @@ import pytest
 
 import main
 from models import atomic_write
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.atomic_write import FileInUse, WriteFailed, atomic_path, write_bytes
 from models.errors import DomainError
 from tests.test_exchange import MONTH, OFFICE, UNIT, clerk, fill, new_bureau, new_office
@@ -153,17 +153,17 @@ def office_and_bureau(tmp_path: Path):
 
 def _ledger(o: App, b: App, p: Path) -> Any:
     from exports.ledger import build_ledger
-    return build_ledger(o, MONTH, p)
+    return build_ledger(o, CLI_ACTOR, MONTH, p)
 
 
 def _template(o: App, b: App, p: Path) -> Any:
     from exports.template import build_template
-    return build_template(o, MONTH, UNIT, p)
+    return build_template(o, CLI_ACTOR, MONTH, UNIT, p)
 
 
 def _briefing(o: App, b: App, p: Path) -> Any:
     from exports.briefing import build_briefing
-    return build_briefing(o, MONTH, p)
+    return build_briefing(o, CLI_ACTOR, MONTH, p)
 
 
 def _install(o: App, b: App, p: Path) -> Any:
@@ -183,12 +183,12 @@ def _decisions(o: App, b: App, p: Path) -> Any:
 
 def _audit_xlsx(o: App, b: App, p: Path) -> Any:
     from exports.audit_export import export_audit
-    return export_audit(b, p)
+    return export_audit(o, CLI_ACTOR, p)
 
 
 def _audit_csv(o: App, b: App, p: Path) -> Any:
     from exports.audit_export import export_audit
-    return export_audit(b, p)
+    return export_audit(o, CLI_ACTOR, p)
 
 
 OUTPUTS: dict[str, tuple[str, Callable[[App, App, Path], Any]]] = {
@@ -225,7 +225,7 @@ def test_every_output_refuses_cleanly_over_a_held_file(office_and_bureau: tuple[
 
 def test_backup_goes_through_a_temporary_file(app: App, admin, monkeypatch: pytest.MonkeyPatch) -> None:
     from models.backup import BackupFailed, backup_dir, backup_now
-    first = backup_now(app.store, "manual")
+    first = backup_now(app.store, CLI_ACTOR, "manual")
     assert sqlite3.connect(first).execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
     def no_space(src: Any, dst: Any) -> None:
@@ -233,7 +233,7 @@ def test_backup_goes_through_a_temporary_file(app: App, admin, monkeypatch: pyte
 
     monkeypatch.setattr(os, "replace", no_space)
     with pytest.raises(BackupFailed) as ei:
-        backup_now(app.store, "manual")
+        backup_now(app.store, CLI_ACTOR, "manual")
     assert "磁盘空间不足" in str(ei.value)
     assert [p.name for p in backup_dir(app.store.path).iterdir()] == [first.name]
 
@@ -242,13 +242,13 @@ def test_restore_over_a_database_in_use_keeps_it(app: App, admin, db_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from models import backup
     from models.store import StoreError
-    b = backup.backup_now(app.store, "manual")
+    b = backup.backup_now(app.store, CLI_ACTOR, "manual")
     app.close()
     before = db_path.read_bytes()
     held = HeldFiles(monkeypatch)
     held.hold(db_path)
     with pytest.raises(StoreError) as ei:
-        backup.restore(db_path, b)
+        backup.restore(db_path, b, CLI_ACTOR)
     assert "正被其他程序使用" in str(ei.value)
     assert db_path.read_bytes() == before
     assert not [p for p in db_path.parent.iterdir() if p.name.endswith(atomic_write.TEMP_SUFFIX)]

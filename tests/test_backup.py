@@ -10,7 +10,7 @@ import pytest
 
 import main as entry
 from models import backup, schema
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.store import Store, StoreError
 
@@ -33,7 +33,7 @@ def progress_in(path: Path, month: str = MONTH) -> str | None:
 
 def test_backup_now_writes_a_checked_copy(app: App, admin) -> None:
     save(app, admin, "已完成燃煤锅炉改造")
-    path = backup.backup_now(app.store, "manual", now=datetime(2026, 11, 24, 9, 30, 0))
+    path = backup.backup_now(app.store, CLI_ACTOR, "manual", now=datetime(2026, 11, 24, 9, 30, 0))
     assert path.parent == app.store.path.parent / "backups"
     assert path.name == "test-20261124-093000-manual.db"
     assert progress_in(path) == "已完成燃煤锅炉改造"
@@ -46,7 +46,7 @@ def test_backup_now_writes_a_checked_copy(app: App, admin) -> None:
         conn.close()
     assert not list(path.parent.glob("*.part"))
     # Same second again: a second file, not an overwrite.
-    again = backup.backup_now(app.store, "manual", now=datetime(2026, 11, 24, 9, 30, 0))
+    again = backup.backup_now(app.store, CLI_ACTOR, "manual", now=datetime(2026, 11, 24, 9, 30, 0))
     assert again != path and again.exists() and path.exists()
     infos = backup.list_backups(app.store.path)
     assert [b.path for b in infos] == [again, path]
@@ -57,7 +57,7 @@ def test_only_the_newest_backups_are_kept(app: App, admin) -> None:
     save(app, admin, "x")
     app.settings.set("backup_keep", 3)
     t0 = datetime(2026, 11, 1, 8, 0, 0)
-    made = [backup.backup_now(app.store, "import", now=t0 + timedelta(hours=i)) for i in range(5)]
+    made = [backup.backup_now(app.store, CLI_ACTOR, "import", now=t0 + timedelta(hours=i)) for i in range(5)]
     left = [b.path for b in backup.list_backups(app.store.path)]
     assert left == made[:1:-1]  # the three newest, newest first
     assert not made[0].exists() and not made[1].exists()
@@ -65,7 +65,7 @@ def test_only_the_newest_backups_are_kept(app: App, admin) -> None:
     (made[0].parent / "notes.txt").write_text("备注", encoding="utf-8")
     other = made[0].parent / "other-20200101-000000-daily.db"
     other.write_bytes(b"")
-    backup.backup_now(app.store, "manual", now=t0 + timedelta(days=1))
+    backup.backup_now(app.store, CLI_ACTOR, "manual", now=t0 + timedelta(days=1))
     assert other.exists() and (made[0].parent / "notes.txt").exists()
     assert len(backup.list_backups(app.store.path)) == 3
 
@@ -84,11 +84,11 @@ def test_daily_backup_once_a_day_and_not_for_an_empty_database(app: App, admin) 
 
 def test_restore_replaces_data_and_keeps_the_current_state(app: App, admin, db_path: Path, plan) -> None:
     save(app, admin, "恢复点之前")
-    point = backup.backup_now(app.store, "manual", now=datetime(2026, 11, 20, 10, 0, 0))
+    point = backup.backup_now(app.store, CLI_ACTOR, "manual", now=datetime(2026, 11, 20, 10, 0, 0))
     save(app, admin, "恢复点之后")
     save(app, admin, "另一个月", month="2026-09")
     app.close()
-    backup.restore(db_path, point, now=datetime(2026, 11, 24, 9, 0, 0))
+    backup.restore(db_path, point, CLI_ACTOR, now=datetime(2026, 11, 24, 9, 0, 0))
     assert not db_path.with_name(db_path.name + "-wal").exists()
     assert progress_in(db_path) == "恢复点之前"
     assert progress_in(db_path, "2026-09") is None
@@ -96,20 +96,20 @@ def test_restore_replaces_data_and_keeps_the_current_state(app: App, admin, db_p
     assert len(saved) == 1 and progress_in(saved[0].path) == "恢复点之后"
     reopened = App(Store(db_path), plan)
     try:
-        assert Entries(reopened).task_report(TASK, UNIT, MONTH)["progress"] == "恢复点之前"
+        assert Entries(reopened).task_report(CLI_ACTOR, TASK, UNIT, MONTH)["progress"] == "恢复点之前"
     finally:
         reopened.close()
 
 
 def test_restore_over_a_corrupt_file_keeps_a_raw_copy(app: App, admin, db_path: Path) -> None:
     save(app, admin, "好数据")
-    good = backup.backup_now(app.store, "daily")
+    good = backup.backup_now(app.store, CLI_ACTOR, "daily")
     app.close()
     db_path.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError):
         Store(db_path)
     assert backup.latest_good_backup(db_path) == backup.list_backups(db_path)[0]
-    backup.restore(db_path, good)
+    backup.restore(db_path, good, CLI_ACTOR)
     assert progress_in(db_path) == "好数据"
     raw = [b for b in backup.list_backups(db_path) if b.reason == "corrupt"]
     assert len(raw) == 1 and raw[0].path.read_bytes().startswith(b"this is not a database")
@@ -125,9 +125,9 @@ def test_bad_backups_are_refused(app: App, admin, db_path: Path) -> None:
     broken.write_bytes(b"garbage" * 500)
     app.close()
     with pytest.raises(StoreError, match="不能恢复该备份"):
-        backup.restore(db_path, broken)
+        backup.restore(db_path, broken, CLI_ACTOR)
     with pytest.raises(StoreError, match="不存在"):
-        backup.restore(db_path, folder / "missing.db")
+        backup.restore(db_path, folder / "missing.db", CLI_ACTOR)
     assert progress_in(db_path) == "保留"
     assert backup.latest_good_backup(db_path) is None  # the newest file is broken and no other exists
 
@@ -191,8 +191,10 @@ def test_backup_page_backs_up_and_refuses_non_admins(qtbot, app: App, admin, rev
     assert asked and "替换当前数据" in asked[0]
     other = BackupView(app, reviewer)
     qtbot.addWidget(other)
+    other.backup_now()  # the service refuses; the page says why
+    assert "只有管理员" in other.message.text() and other.table.rowCount() == 1
     with pytest.raises(PermissionDenied):
-        other.backup_now()
+        backup.backup_now(app.store, reviewer, "manual")
 
 
 def test_backup_failure_is_a_clear_error_and_blocks_migration(db_path: Path, app: App, admin) -> None:
@@ -203,7 +205,7 @@ def test_backup_failure_is_a_clear_error_and_blocks_migration(db_path: Path, app
     s = Store(db_path)
     try:
         with pytest.raises(backup.BackupFailed, match="无法写入备份文件"):
-            backup.backup_now(s, "manual")
+            backup.backup_now(s, CLI_ACTOR, "manual")
     finally:
         s.close()
     conn = sqlite3.connect(db_path)

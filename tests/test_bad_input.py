@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models import accounts, passwords, signin
-from models.app import CLERK, Actor, App
+from models.app import CLERK, CLI_ACTOR, Actor, App
 from models.entries import Entries
 from models.entries_base import MAX_TEXT
 from models.errors import InvalidInput
@@ -51,10 +51,10 @@ def test_task_report_texts_round_trip(app: App, jian: Actor, typed: str, stored:
     e = Entries(app)
     res = e.save_task_report(jian, "3.1", UNIT, M, {"progress": typed, "problems": typed,
                                                       "person": typed[:50]})
-    rep = e.task_report("3.1", UNIT, M)
+    rep = e.task_report(CLI_ACTOR, "3.1", UNIT, M)
     assert rep["progress"] == stored and rep["problems"] == stored
     assert "progress" in res.changed
-    hist = e.history("task_report", "3.1", "progress")
+    hist = e.history(CLI_ACTOR, "task_report", "3.1", "progress")
     assert hist[0]["new"] == stored
     tables_intact(app)
 
@@ -63,13 +63,13 @@ def test_very_long_texts(app: App, jian: Actor) -> None:
     e = Entries(app)
     long_ok = "长" * 5000  # over the field's 4000 limit: kept as a draft, flagged, blocks submitting
     res = e.save_task_report(jian, "3.1", UNIT, M, {"progress": long_ok})
-    assert e.task_report("3.1", UNIT, M)["progress"] == long_ok
+    assert e.task_report(CLI_ACTOR, "3.1", UNIT, M)["progress"] == long_ok
     assert any("过长" in err.message for err in res.errors)
-    assert any("过长" in msg for _, msg in e.month_problems(UNIT, M))
+    assert any("过长" in msg for _, msg in e.month_problems(CLI_ACTOR, UNIT, M))
     too_long = "超" * (MAX_TEXT + 1)
     with pytest.raises(InvalidInput, match="过长"):
         e.save_task_report(jian, "3.1", UNIT, M, {"progress": too_long})
-    assert e.task_report("3.1", UNIT, M)["progress"] == long_ok  # unchanged
+    assert e.task_report(CLI_ACTOR, "3.1", UNIT, M)["progress"] == long_ok  # unchanged
     with pytest.raises(InvalidInput, match="过长"):
         e.save_indicator_value(jian, "I07", UNIT, M, "1", note="注" * (MAX_TEXT + 5))
     with pytest.raises(InvalidInput, match="项目名称"):
@@ -81,11 +81,11 @@ def test_numbers_fields_keep_bad_text_as_a_flagged_draft(app: App, jian: Actor) 
     e = Entries(app)
     for raw in (SQL, RARE, "1e309", "NaN", "１２．５％％"):
         res = e.save_indicator_value(jian, "I07", UNIT, M, raw)
-        row = e.indicator_value("I07", "2026")
+        row = e.indicator_value(CLI_ACTOR, "I07", "2026")
         assert row["value"] is None and row["raw"] == raw.strip()
         assert res.errors and res.errors[0].message
     res = e.save_milestone_value(jian, "3.2-M1", UNIT, M, RARE, note=SQL)
-    row = e.milestone_value("3.2-M1", UNIT, M)
+    row = e.milestone_value(CLI_ACTOR, "3.2-M1", UNIT, M)
     assert row["value"] is None and row["raw"] == RARE and row["note"] == SQL and res.errors
     tables_intact(app)
 
@@ -94,7 +94,7 @@ def test_project_with_rare_characters(app: App, jian: Actor) -> None:
     e = Entries(app)
     uid = e.save_project(jian, UNIT, M, "3.1", {"name": RARE + SQL, "ptype": "新建",
                                                   "content": CASES[4][0], "total_invest": "１，２００"})
-    p = e.project(uid, M)
+    p = e.project(CLI_ACTOR, uid, M)
     assert p["name"] == RARE + SQL and p["content"] == "第一行\n第二行\t制表" and p["total_invest"] == 1200
     with pytest.raises(InvalidInput, match="项目类型"):
         e.save_project(jian, UNIT, M, "3.1", {"name": "x", "ptype": SQL})
@@ -142,11 +142,11 @@ def test_workspace_stores_rare_characters_and_refuses_huge_paste(qtbot, app: App
     ev.setCommitString(RARE + "：" + SQL)
     QApplication.sendEvent(memo, ev)
     assert w.flush()
-    assert Entries(app).task_report("3.1", UNIT, M)["progress"] == RARE + "：" + SQL
+    assert Entries(app).task_report(CLI_ACTOR, "3.1", UNIT, M)["progress"] == RARE + "：" + SQL
     memo.setPlainText("巨" * (MAX_TEXT + 10))  # a huge paste
     assert not w.flush()
     assert "过长" in w.status.text()
-    assert Entries(app).task_report("3.1", UNIT, M)["progress"] == RARE + "：" + SQL
+    assert Entries(app).task_report(CLI_ACTOR, "3.1", UNIT, M)["progress"] == RARE + "：" + SQL
     tables_intact(app)
 
 
@@ -164,7 +164,7 @@ def test_ledger_keeps_texts(tmp_path: Path, app: App, jian: Actor) -> None:
 
     from exports.ledger import build_ledger
     _bad_month(app, jian)
-    out = build_ledger(app, M, tmp_path / "台账.xlsx")
+    out = build_ledger(app, CLI_ACTOR, M, tmp_path / "台账.xlsx")
     wb = openpyxl.load_workbook(out, read_only=True)
     try:
         cells = {str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row
@@ -181,7 +181,7 @@ def test_briefing_keeps_texts(tmp_path: Path, app: App, jian: Actor) -> None:
     from exports.briefing import BriefingOptions, build_briefing
     _bad_month(app, jian)
     Entries(app).submit(jian, UNIT, M)
-    out = build_briefing(app, M, tmp_path / "简报.pdf", BriefingOptions(charts=False, record_issue=False))
+    out = build_briefing(app, CLI_ACTOR, M, tmp_path / "简报.pdf", BriefingOptions(charts=False, record_issue=False))
     with pdfplumber.open(out) as pdf:
         text = "".join(page.extract_text() or "" for page in pdf.pages)
     assert "堃喆" in text.replace("\n", "")
@@ -191,7 +191,7 @@ def test_package_keeps_texts(tmp_path: Path, app: App, jian: Actor, admin, revie
     from models import exchange, exchange_export, exchange_install
     inst_file = exchange_install.make_install(app, admin, UNIT, tmp_path / "住建局.zsi")
     bureau_db = tmp_path / "bureau.db"
-    exchange_install.install(bureau_db, inst_file)
+    exchange_install.install(bureau_db, inst_file, CLI_ACTOR)
     bureau = App.open(bureau_db, exchange_install.installed_plan_path(bureau_db))
     try:
         _bad_month(bureau, jian)
@@ -200,7 +200,7 @@ def test_package_keeps_texts(tmp_path: Path, app: App, jian: Actor, admin, revie
         bureau.close()
     exchange.import_package(app, reviewer, pkg)
     e = Entries(app)
-    rep = e.task_report("3.1", UNIT, M)
+    rep = e.task_report(CLI_ACTOR, "3.1", UNIT, M)
     assert rep["progress"] == RARE + "完成改造" + SQL and rep["problems"] == SQL and rep["person"] == RARE
-    assert [p["name"] for p in e.projects(UNIT, M) if p["name"].startswith(RARE)] == [RARE + "项目"]
+    assert [p["name"] for p in e.projects(CLI_ACTOR, UNIT, M) if p["name"].startswith(RARE)] == [RARE + "项目"]
     tables_intact(app)

@@ -14,7 +14,7 @@ from exports.briefing import BriefingOptions, build_briefing, build_briefing_ex,
 from exports.briefing_compose import NO_DATA, SECTION_KEYS, trim
 from exports.pdf_fonts import MISSING_MARK, font_set
 from models import briefing_data as bd
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.errors import InvalidInput, PermissionDenied
 from models.review import approve
@@ -69,15 +69,15 @@ def build_month(app: App, month: str = MONTH, *, approve_units: int = 1, reviewe
                           "problems": "项目资金缺口较大，需协调解决。"})
     i01 = plan.indicators[0]
     ent.save_indicator_value(clerk(i01.responsible_unit), i01.parts[0].code, i01.responsible_unit,
-                             month, "12.5", period="2024")
+                             "2024-12", "12.5")
     ent.save_indicator_value(clerk(i01.responsible_unit), i01.parts[0].code, i01.responsible_unit,
-                             month, "14.1", period="2025")
+                             "2025-12", "14.1")
     unit = i01.responsible_unit
     for t, _role in app.tasks_of(unit):  # complete the unit's month so that it can submit
-        if not ent.task_report(t.code, unit, month)["status"]:
+        if not ent.task_report(CLI_ACTOR, t.code, unit, month)["status"]:
             ent.save_task_report(clerk(unit), t.code, unit, month,
                                  {"status": "推进中", "progress": "按计划推进。", "person": "王五"})
-    assert ent.month_problems(unit, month) == []
+    assert ent.month_problems(CLI_ACTOR, unit, month) == []
     ent.submit(clerk(unit), unit, month)
     if approve_units and reviewer is not None:
         approve(app, reviewer, unit, month)
@@ -101,7 +101,7 @@ def test_trim_keeps_whole_sentences_within_limit() -> None:
 
 
 def test_compose_sections_from_data(month_app: App) -> None:
-    sec = compose(month_app, MONTH, TODAY)
+    sec = compose(month_app, CLI_ACTOR, MONTH, TODAY)
     assert set(SECTION_KEYS) <= set(sec)
     assert "已报送1个" in sec["overview"] and "审核通过1个" in sec["overview"]
     assert re.search(r"推进中\d+项", sec["overview"]) and "滞后1项" in sec["overview"]
@@ -122,10 +122,10 @@ def test_compose_sections_from_data(month_app: App) -> None:
 
 
 def test_empty_month_says_so(app: App, tmp_path: Path) -> None:
-    sec = compose(app, "2026-03", TODAY)
+    sec = compose(app, CLI_ACTOR, "2026-03", TODAY)
     assert sec["overview"].startswith(NO_DATA)
     assert NO_DATA in sec["tasks"]
-    out = build_briefing(app, "2026-03", tmp_path / "空.pdf", BriefingOptions(date=TODAY))
+    out = build_briefing(app, CLI_ACTOR, "2026-03", tmp_path / "空.pdf", BriefingOptions(date=TODAY))
     text = squash(pdf_text(out))
     assert NO_DATA in text and "一、总体情况" in text and "三、指标监测" in text
     assert "报：" in text and "（共印30份）" in text
@@ -137,7 +137,7 @@ def test_text_round_trip_with_rare_characters(month_app: App, tmp_path: Path) ->
     extb = ext_b_char()
     note = f"本期重点关注{RARE}{EXT_A}" + (extb or "") + "等同志的工作。"
     out = tmp_path / "简报.pdf"
-    res = build_briefing_ex(month_app, MONTH, out, BriefingOptions(date=TODAY, editor_note=note))
+    res = build_briefing_ex(month_app, CLI_ACTOR, MONTH, out, BriefingOptions(date=TODAY, editor_note=note))
     assert res.missing_glyphs == []
     text = squash(pdf_text(out))
     assert squash(note) in text
@@ -160,7 +160,7 @@ def test_missing_glyph_is_marked_and_reported(app: App, tmp_path: Path) -> None:
     fs = font_set()
     unknown = "\U000f0001"  # private use, in no font
     assert fs.font_for(unknown, "fangsong") is None
-    res = build_briefing_ex(app, "2026-03", tmp_path / "m.pdf",
+    res = build_briefing_ex(app, CLI_ACTOR, "2026-03", tmp_path / "m.pdf",
                             BriefingOptions(date=TODAY, editor_note=f"测试{unknown}字"))
     assert res.missing_glyphs == [unknown]
     assert f"测试{MISSING_MARK}字" in squash(pdf_text(res.path))
@@ -177,7 +177,7 @@ def _fonts_of(reader: PdfReader) -> dict[str, object]:
 
 
 def test_every_font_embedded_no_base14(month_app: App, tmp_path: Path) -> None:
-    out = build_briefing(month_app, MONTH, tmp_path / "f.pdf",
+    out = build_briefing(month_app, CLI_ACTOR, MONTH, tmp_path / "f.pdf",
                          BriefingOptions(date=TODAY, editor_note=f"{RARE}{EXT_A}"))
     fonts = _fonts_of(PdfReader(str(out)))
     assert fonts
@@ -195,7 +195,7 @@ def test_every_font_embedded_no_base14(month_app: App, tmp_path: Path) -> None:
 def test_page_geometry_numbers_and_red_masthead(month_app: App, tmp_path: Path) -> None:
     long = "\n".join("这是用于检验版心位置的正文段落，内容较长，需要跨越多行并延续到后续页面。" * 3
                      for _ in range(12))
-    out = build_briefing(month_app, MONTH, tmp_path / "g.pdf",
+    out = build_briefing(month_app, CLI_ACTOR, MONTH, tmp_path / "g.pdf",
                          BriefingOptions(date=TODAY, sections={"overview": long}))
     with pdfplumber.open(str(out)) as pdf:
         assert len(pdf.pages) >= 3
@@ -238,7 +238,7 @@ def test_page_geometry_numbers_and_red_masthead(month_app: App, tmp_path: Path) 
 def test_long_table_splits_with_repeated_header(month_app: App, tmp_path: Path) -> None:
     # push the indicator table down so that it has to break across pages
     filler = "\n".join("占位段落。" * 20 for _ in range(13))
-    out = build_briefing(month_app, MONTH, tmp_path / "t.pdf",
+    out = build_briefing(month_app, CLI_ACTOR, MONTH, tmp_path / "t.pdf",
                          BriefingOptions(date=TODAY, sections={"indicators": filler}))
     with pdfplumber.open(str(out)) as pdf:
         pages_with_header = 0
@@ -256,7 +256,7 @@ def test_long_table_splits_with_repeated_header(month_app: App, tmp_path: Path) 
 
 def test_issue_numbers_run_per_year_and_are_remembered(app: App, tmp_path: Path, clerk_of) -> None:
     def build(month: str, issue: int | None = None) -> int:
-        return build_briefing_ex(app, month, tmp_path / f"{month}.pdf",
+        return build_briefing_ex(app, CLI_ACTOR, month, tmp_path / f"{month}.pdf",
                                  BriefingOptions(date=TODAY, issue=issue, charts=False)).issue
 
     assert build("2026-09") == 1
@@ -269,24 +269,24 @@ def test_issue_numbers_run_per_year_and_are_remembered(app: App, tmp_path: Path,
         build("2026-10", issue=7)
     assert build("2026-10", issue=3) == 3  # renumbered and remembered
     assert build("2026-10") == 3
-    assert [(r["number"], r["month"]) for r in bd.issues(app, 2026)] == [
+    assert [(r["number"], r["month"]) for r in bd.issues(app, CLI_ACTOR, 2026)] == [
         (1, "2026-09"), (3, "2026-10"), (7, "2026-11"), (8, "2026-12")]
     # a preview does not take a number
-    res = build_briefing_ex(app, "2027-02", tmp_path / "p.pdf",
+    res = build_briefing_ex(app, CLI_ACTOR, "2027-02", tmp_path / "p.pdf",
                             BriefingOptions(date=TODAY, record_issue=False, charts=False))
-    assert res.issue == 2 and bd.issue_of_month(app, "2027-02") is None
+    assert res.issue == 2 and bd.issue_of_month(app, CLI_ACTOR, "2027-02") is None
     assert "第2期" in squash(pdf_text(res.path))
     with pytest.raises(PermissionDenied):
-        build_briefing(app, "2027-03", tmp_path / "x.pdf",
-                       BriefingOptions(actor=clerk_of("区发改委"), charts=False))
+        build_briefing(app, clerk_of("区发改委"), "2027-03", tmp_path / "x.pdf",
+                       BriefingOptions(charts=False))
     with pytest.raises(InvalidInput):
-        build_briefing(app, "2026-13", tmp_path / "y.pdf")
+        build_briefing(app, CLI_ACTOR, "2026-13", tmp_path / "y.pdf")
 
 
 def test_edited_sections_and_title_used(month_app: App, tmp_path: Path) -> None:
-    sec = compose(month_app, MONTH, TODAY)
+    sec = compose(month_app, CLI_ACTOR, MONTH, TODAY)
     sec["overview"] = "（一）报送情况\n编辑后的总体情况文字。"
-    out = build_briefing(month_app, MONTH, tmp_path / "e.pdf",
+    out = build_briefing(month_app, CLI_ACTOR, MONTH, tmp_path / "e.pdf",
                          BriefingOptions(date=TODAY, title="珠山区双碳工作简报", sections=sec,
                                          editor_note="请各单位认真阅读。"))
     text = squash(pdf_text(out))
@@ -299,7 +299,7 @@ def test_edited_sections_and_title_used(month_app: App, tmp_path: Path) -> None:
 
 def test_demo_data_marked(app: App, tmp_path: Path) -> None:
     app.settings.set("demo", True)
-    out = build_briefing(app, "2026-03", tmp_path / "d.pdf", BriefingOptions(date=TODAY))
+    out = build_briefing(app, CLI_ACTOR, "2026-03", tmp_path / "d.pdf", BriefingOptions(date=TODAY))
     assert "示例数据" in squash(pdf_text(out))
     with pdfplumber.open(str(out)) as pdf:
         first = squash(pdf.pages[0].extract_text())
@@ -346,7 +346,7 @@ def test_hostile_text_is_printed_literally(app: App, tmp_path: Path) -> None:
     sections = {"overview": "<b>加粗</b> & <font name='Helvetica'>x</font>\x00\x07控制字符",
                 "tasks": "A" * 3000, "extra": "七、经验做法\n" + "长段落。" * 400}
     title = "超长标题" * 12
-    res = build_briefing_ex(app, "2026-03", tmp_path / "h.pdf",
+    res = build_briefing_ex(app, CLI_ACTOR, "2026-03", tmp_path / "h.pdf",
                             BriefingOptions(date=TODAY, title=title, sections=sections, charts=False))
     assert res.missing_glyphs == []
     text = squash(pdf_text(res.path))
@@ -362,12 +362,12 @@ def test_hostile_text_is_printed_literally(app: App, tmp_path: Path) -> None:
 
 def test_briefing_of_generated_demo_month(app: App, tmp_path: Path) -> None:
     from models.demo import generate_demo
-    generate_demo(app, until=MONTH, streets=3, seed=1)
-    res = build_briefing_ex(app, MONTH, tmp_path / "demo.pdf", BriefingOptions(date=TODAY))
+    generate_demo(app, CLI_ACTOR, until=MONTH, streets=3, seed=1)
+    res = build_briefing_ex(app, CLI_ACTOR, MONTH, tmp_path / "demo.pdf", BriefingOptions(date=TODAY))
     assert res.pages >= 6 and res.missing_glyphs == []
     text = squash(pdf_text(res.path))
     assert "示例数据" in text and NO_DATA not in text
-    sec = compose(app, MONTH, TODAY)
+    sec = compose(app, CLI_ACTOR, MONTH, TODAY)
     headings = [ln for ln in sec["tasks"].splitlines() if ln.startswith("（")]
     assert len(headings) >= 8  # most actions have progress to report
     for ln in sec["tasks"].splitlines():

@@ -11,7 +11,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from models import briefing_data as bd
-from models.app import App
+from models.app import CLI_ACTOR, App
 from tests.test_briefing import MONTH, build_month, pdf_text, squash
 from tests.qt_helpers import type_text
 from ui.briefing_view import BriefingView, Dialogs
@@ -71,18 +71,18 @@ def test_page_composes_edits_previews_and_saves(qtbot, view: BriefingView, app: 
     assert "第1期" in view.pages_label.text()
     text = squash(pdf_text(view.preview_path))
     assert "经研究，对按时报送的12个单位予以表扬。" in text and "编者按：本期聚焦重点任务进展。" in text
-    assert bd.issue_of_month(app, MONTH) is None  # a preview takes no issue number
+    assert bd.issue_of_month(app, CLI_ACTOR, MONTH) is None  # a preview takes no issue number
     # save as PDF: takes the number
     qtbot.mouseClick(view.save_btn, Qt.MouseButton.LeftButton)
     saved = tmp_path / "另存" / "简报.pdf"
     assert saved.exists()
     assert "经研究，对按时报送的12个单位予以表扬。" in squash(pdf_text(saved))
-    assert bd.issue_of_month(app, MONTH) == 1
+    assert bd.issue_of_month(app, CLI_ACTOR, MONTH) == 1
     assert "已保存" in view.message.text() and "第1期" in view.message.text()
     # the issue field overrides
     view.issue.setValue(6)
     qtbot.mouseClick(view.save_btn, Qt.MouseButton.LeftButton)
-    assert bd.issue_of_month(app, MONTH) == 6 and "第6期" in squash(pdf_text(saved))
+    assert bd.issue_of_month(app, CLI_ACTOR, MONTH) == 6 and "第6期" in squash(pdf_text(saved))
 
 
 def test_page_prints_rendered_pages(qtbot, view: BriefingView, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import main
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.checking import Judge, count_statuses, worst_first
 from models.entries import Entries
 from models.target_rules import Baseline
@@ -65,7 +65,7 @@ def test_pending_target_with_another_year(app: App) -> None:
     v = j.verdict("I03", "2028", 0.95)
     assert v.status == "red" and v.target is not None and v.target.year == 2028
     assert Judge(app).part("I01") is app.plan.part("I01")
-    row = next(r for r in j.current("2028-12") if r["code"] == "I03")
+    row = next(r for r in j.current(CLI_ACTOR, "2028-12") if r["code"] == "I03")
     assert row["target_text"] == "2028年确保完成省下达指标（已录入目标值0.9吨/万元）"
 
 
@@ -88,38 +88,38 @@ def test_latest_milestone_and_current(app: App, clerk_of: Any) -> None:
     set_baseline(app, "I01", 2020, 12.0)
     e = Entries(app)
     fgw = clerk_of("区发改委")
-    e.save_indicator_value(fgw, "I01", "区发改委", "2024-03", "16.2%", period="2023")
-    e.save_indicator_value(fgw, "I01", "区发改委", "2025-03", "17.0", period="2024")
+    e.save_indicator_value(fgw, "I01", "区发改委", "2023-12", "16.2%")  # each year's figure in that year
+    e.save_indicator_value(fgw, "I01", "区发改委", "2024-12", "17.0")
     gxj = clerk_of("区工信局")
     e.save_milestone_value(gxj, "4.3-M1", "区工信局", "2024-08", "1200")
     e.save_milestone_value(gxj, "4.3-M1", "区工信局", "2024-09", "1300")
     e.save_milestone_value(clerk_of("区发改委"), "4.3-M1", "区发改委", "2024-09", "50")  # not the lead
     j = Judge(app)
 
-    period, value, v = j.latest("I01", "2023-06")  # annual part: period ≤ the month's year
+    period, value, v = j.latest(CLI_ACTOR, "I01", "2023-06")  # annual part: period ≤ the month's year
     assert (period, value) == ("2023", 16.2)
     assert v.status == "green" and v.expected == 15.3
-    period, value, v = j.latest("I01", "2025-06")
+    period, value, v = j.latest(CLI_ACTOR, "I01", "2025-06")
     assert (period, value) == ("2024", 17.0)
     assert v.expected == 16.4 and v.status == "green"
-    period, value, v = j.latest("I01", "2022-12")
+    period, value, v = j.latest(CLI_ACTOR, "I01", "2022-12")
     assert (period, value) == (None, None)
     assert v.status == "grey" and "尚未填报" in v.message and v.expected == 14.2
 
-    period, value, v = j.milestone("4.3-M1", "2024-12")
+    period, value, v = j.milestone(CLI_ACTOR, "4.3-M1", "2024-12")
     assert (period, value) == ("2024-09", 1300.0)
     assert v.status == "yellow" and v.expected == 1393  # judged at 2024-09: 93.3 %
     assert v.completion == pytest.approx(1300 / (3000 * 13 / 28) * 100, abs=1e-3)
-    period, value, v = j.milestone("4.3-M1", "2024-08")
+    period, value, v = j.milestone(CLI_ACTOR, "4.3-M1", "2024-08")
     assert (period, value) == ("2024-08", 1200.0)
-    assert j.milestone("4.3-M1", "2024-12", unit="区发改委")[1] == 50.0
-    assert j.latest("4.3-M1", "2024-12")[:2] == ("2024-09", 1300.0)  # milestones go to milestone()
-    assert j.latest("X9", "2024-12")[2].status == "invalid"
-    assert j.milestone("I01", "2024-12")[2].status == "invalid"
-    period, value, v = j.milestone("4.3-M1", "2023-12")
+    assert j.milestone(CLI_ACTOR, "4.3-M1", "2024-12", unit="区发改委")[1] == 50.0
+    assert j.latest(CLI_ACTOR, "4.3-M1", "2024-12")[:2] == ("2024-09", 1300.0)  # milestones go to milestone()
+    assert j.latest(CLI_ACTOR, "X9", "2024-12")[2].status == "invalid"
+    assert j.milestone(CLI_ACTOR, "I01", "2024-12")[2].status == "invalid"
+    period, value, v = j.milestone(CLI_ACTOR, "4.3-M1", "2023-12")
     assert period is None and v.status == "grey" and v.expected is not None
 
-    rows = j.current("2025-06")
+    rows = j.current(CLI_ACTOR, "2025-06")
     codes = [r["code"] for r in rows]
     assert codes[: len(app.plan.parts)] == [p.code for p in app.plan.parts]
     assert codes[len(app.plan.parts):] == [m.code for m in app.plan.milestones]
@@ -145,7 +145,7 @@ def test_current_uses_few_queries(app: App) -> None:
     calls: list[str] = []
     app.store.conn.set_trace_callback(calls.append)
     try:
-        rows = Judge(app).current("2026-10")
+        rows = Judge(app).current(CLI_ACTOR, "2026-10")
     finally:
         app.store.conn.set_trace_callback(None)
     assert len(rows) == len(app.plan.parts) + len(app.plan.milestones)
@@ -272,5 +272,5 @@ def test_cli_check_as_a_process(tmp_path: Path) -> None:
 
 def test_current_rows_show_yes_no_values(app, clerk_of) -> None:
     Entries(app).save_indicator_value(clerk_of("区住建局"), "I08", "区住建局", "2026-10", "是")
-    row = next(r for r in Judge(app).current("2026-10") if r["code"] == "I08")
+    row = next(r for r in Judge(app).current(CLI_ACTOR, "2026-10") if r["code"] == "I08")
     assert (row["qualitative"], row["value"], row["value_text"]) == (True, 1.0, "是")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.store import Store
 
@@ -75,11 +75,11 @@ def test_draft_survives_sigkill(tmp_path, plan, qtbot, clerk_of):
     app = App(Store(db), plan)
     try:
         e = Entries(app)
-        rep = e.task_report("4.3", "区工信局", "2026-10")
+        rep = e.task_report(CLI_ACTOR, "4.3", "区工信局", "2026-10")
         assert rep["progress"] == "突然断电前录入的进展：新建充电桩36个"
-        assert e.milestone_value("4.3-M1", "区工信局", "2026-10")["value"] == 2450.0
-        assert e.state("区工信局", "2026-10") == "draft"
-        assert e.history("task_report", "4.3", "progress")[0]["new"] == rep["progress"]
+        assert e.milestone_value(CLI_ACTOR, "4.3-M1", "区工信局", "2026-10")["value"] == 2450.0
+        assert e.state(CLI_ACTOR, "区工信局", "2026-10") == "draft"
+        assert e.history(CLI_ACTOR, "task_report", "4.3", "progress")[0]["new"] == rep["progress"]
         from ui.workspace import Workspace
         from ui.workspace_tree import TASKS
         w = Workspace(app, clerk_of("区工信局"))

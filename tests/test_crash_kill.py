@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from models import backup
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.store import Store
 
@@ -30,7 +30,7 @@ ITERATIONS = 20
 CHILD = r'''
 import sys
 sys.path.insert(0, sys.argv[1])
-from models.app import App, Actor, CLERK, month_add
+from models.app import App, Actor, CLERK, CLI_ACTOR, month_add
 from models.backup import backup_now
 from models.entries import Entries
 
@@ -43,13 +43,13 @@ print("ready", flush=True)
 i = start
 while True:
     task = tasks[i % len(tasks)]
-    month = month_add("2021-01", i // len(tasks))
+    month = month_add("2024-01", i // len(tasks))
     if i % 7 == 3:
         uid = entries.save_project(actor, "区住建局", month, task,
                                    {"name": f"项目{i}", "ptype": "新建", "total_invest": str(i)})
         print(f"P {uid} 项目{i}", flush=True)
     elif i % 25 == 24:
-        path = backup_now(app.store, "import")
+        path = backup_now(app.store, CLI_ACTOR, "import")
         print(f"B {path.name} -", flush=True)
     else:
         entries.save_task_report(actor, task, "区住建局", month,
@@ -114,7 +114,7 @@ def _check(db: Path, plan, committed: list[tuple[str, str, str]]) -> None:
         for kind, key, value in committed:
             if kind == "T":
                 task, month = key.split("@")
-                assert e.task_report(task, UNIT, month)["progress"].startswith(value + "：进展"), key
+                assert e.task_report(CLI_ACTOR, task, UNIT, month)["progress"].startswith(value + "：进展"), key
             elif kind == "P":
                 row = store.one("SELECT name FROM projects WHERE uid = ?", (key,))
                 assert row is not None and row["name"] == value, key
@@ -156,7 +156,7 @@ def test_killed_package_import_is_all_or_nothing(tmp_path: Path, plan, admin) ->
     finally:
         office.close()
     bureau_db = tmp_path / "bureau.db"
-    exchange_install.install(bureau_db, inst)
+    exchange_install.install(bureau_db, inst, CLI_ACTOR)
     bureau = App.open(bureau_db, exchange_install.installed_plan_path(bureau_db))
     clerk = Actor("jian", CLERK, UNIT)
     months = [month_add("2025-01", i) for i in range(12)]
@@ -252,7 +252,7 @@ def test_killed_excel_import_is_all_or_nothing(tmp_path: Path, plan) -> None:
     try:
         tasks = [t.code for t, _ in app.tasks_of(UNIT)]
         for m in months:
-            path = build_template(app, m, UNIT, tmp_path / f"模板{m}.xlsx")
+            path = build_template(app, CLI_ACTOR, m, UNIT, tmp_path / f"模板{m}.xlsx")
             wb = load_workbook(path)
             ws = wb["任务填报"]
             heads = {c.value: c.column for c in ws[3]}

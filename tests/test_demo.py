@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 import pytest
 
 import main
-from models.app import App, months_between
+from models.app import CLI_ACTOR, App, months_between
 from models.checking import Judge
 from models.demo import generate_demo
 from models.entries import Entries
@@ -21,7 +21,7 @@ UNTIL = "2025-12"
 @pytest.fixture
 def demo(app):
     ticks = []
-    counts = generate_demo(app, UNTIL, streets=3, seed=7, progress=lambda d, t: ticks.append((d, t)))
+    counts = generate_demo(app, CLI_ACTOR, UNTIL, streets=3, seed=7, progress=lambda d, t: ticks.append((d, t)))
     return app, counts, ticks
 
 
@@ -42,7 +42,7 @@ def test_demo_covers_every_unit_and_month(demo):
     # streets report on the tasks of 各街道
     assert any(r["unit"] == "新村街道" for r in rows)
     # text is plausible Chinese, per task
-    rep = Entries(app).task_report("4.3", "区工信局", "2025-06")
+    rep = Entries(app).task_report(CLI_ACTOR, "4.3", "区工信局", "2025-06")
     if rep["updated_at"]:
         assert "月" in rep["progress"] and rep["person"]
 
@@ -67,7 +67,7 @@ def test_submission_mix_and_review_events(demo):
 def test_milestones_grow_and_projects_have_history(demo):
     app, counts, _ = demo
     e = Entries(app)
-    series = e.milestone_series("4.3-M1")
+    series = e.milestone_series(CLI_ACTOR, "4.3-M1")
     values = [v for _, v in series]
     assert values == sorted(values) and values[-1] > values[0]
     assert 1500 < values[-1] < 4500  # around the 2025 target of 3000
@@ -77,7 +77,7 @@ def test_milestones_grow_and_projects_have_history(demo):
         assert r["unit"] == app.task_units(app.plan.task(r["task_code"]))[0]  # lead's projects
     assert max(per_task.values()) <= 6 and sum(per_task.values()) / len(per_task) >= 2
     uid = app.store.scalar("SELECT uid FROM projects ORDER BY id LIMIT 1")
-    hist = e.project_history(uid)
+    hist = e.project_history(CLI_ACTOR, uid)
     assert len(hist) >= 2
     by_year = defaultdict(list)
     for h in hist:
@@ -100,9 +100,9 @@ def test_baselines_make_verdicts_meaningful(demo):
 def test_refuses_database_with_entries_and_bad_month(demo):
     app, _, _ = demo
     with pytest.raises(DomainError):
-        generate_demo(app, UNTIL)
+        generate_demo(app, CLI_ACTOR, UNTIL)
     with pytest.raises(InvalidInput):
-        generate_demo(app, "2025-13")
+        generate_demo(app, CLI_ACTOR, "2025-13")
 
 
 def test_cli_demo(tmp_path, capsys, plan):
@@ -123,4 +123,4 @@ def test_submitted_months_pass_the_submit_checks(demo):
     e = Entries(app)
     rows = app.store.query("SELECT unit, month FROM submissions WHERE state IN ('submitted', 'approved')")
     assert rows
-    assert [r for r in rows if e.month_problems(r["unit"], r["month"])] == []
+    assert [r for r in rows if e.month_problems(CLI_ACTOR, r["unit"], r["month"])] == []

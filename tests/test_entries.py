@@ -3,6 +3,8 @@ copy of last month, milestones, indicators, projects, overviews, field helpers."
 
 from __future__ import annotations
 
+from models.app import CLI_ACTOR
+
 import pytest
 
 from forms import milestone_form, project_form, task_form
@@ -24,15 +26,15 @@ def test_draft_keeps_invalid_values_and_submit_refuses(app, clerk_of):
     c = clerk_of("区文广新旅局")
     res = e.save_task_report(c, "9.2", "区文广新旅局", M, {"status": "推进中", "deadline": "明年"})
     assert {x.key for x in res.errors} == {"progress", "person", "deadline"}
-    assert e.task_report("9.2", "区文广新旅局", M)["deadline"] == "明年"  # the draft keeps what was typed
-    assert e.state("区文广新旅局", M) == "draft"
+    assert e.task_report(CLI_ACTOR, "9.2", "区文广新旅局", M)["deadline"] == "明年"  # the draft keeps what was typed
+    assert e.state(CLI_ACTOR, "区文广新旅局", M) == "draft"
     with pytest.raises(InvalidInput) as exc:
         e.submit(c, "区文广新旅局", M)
     assert any("完成时限" in where for where, _ in exc.value.problems)
     e.save_task_report(c, "9.2", "区文广新旅局", M, {"progress": "开展宣传活动2场", "person": "李娜",
                                                    "deadline": "2026-12-31"})
     e.submit(c, "区文广新旅局", M)
-    assert e.state("区文广新旅局", M) == "submitted"
+    assert e.state(CLI_ACTOR, "区文广新旅局", M) == "submitted"
     assert app.store.one("SELECT actor, kind, detail FROM event_log ORDER BY id DESC LIMIT 1") == {
         "actor": c.username, "kind": "review", "detail": "报送：区文广新旅局 2026年10月"}
     reason = e.lock_reason(c, "区文广新旅局", M)
@@ -56,7 +58,7 @@ def test_copy_last_month_fills_only_empty_text(app, clerk_of):
                         "next_plan": "继续建设", "person": "王强", "deadline": "2026-12-31"})
     e.save_task_report(c, "4.3", "区工信局", M, {"problems": "资金紧张"})
     res = e.copy_last_month(c, "4.3", "区工信局", M)
-    rep = e.task_report("4.3", "区工信局", M)
+    rep = e.task_report(CLI_ACTOR, "4.3", "区工信局", M)
     assert rep["measures"] == "建设充电桩" and rep["person"] == "王强"
     assert rep["problems"] == "资金紧张"  # not overwritten
     assert rep["progress"] == ""  # this month's progress is never copied
@@ -70,12 +72,12 @@ def test_milestone_values_and_previous(app, clerk_of):
     c = clerk_of("区工信局")
     e.save_milestone_value(c, "4.3-M1", "区工信局", "2026-08", "1900")
     e.save_milestone_value(c, "4.3-M1", "区工信局", "2026-09", "2,100")
-    prev = e.previous_milestone_value("4.3-M1", "区工信局", M)
+    prev = e.previous_milestone_value(CLI_ACTOR, "4.3-M1", "区工信局", M)
     assert prev["month"] == "2026-09" and prev["value"] == 2100.0
     res = e.save_milestone_value(c, "4.3-M1", "区工信局", M, "很多")
     assert res.errors and "不是数字" in res.errors[0].message
-    assert any(where == "里程碑4.3-M1" for where, _ in e.month_problems("区工信局", M))
-    assert e.milestone_series("4.3-M1") == [("2026-08", 1900.0), ("2026-09", 2100.0)]
+    assert any(where == "里程碑4.3-M1" for where, _ in e.month_problems(CLI_ACTOR, "区工信局", M))
+    assert e.milestone_series(CLI_ACTOR, "4.3-M1") == [("2026-08", 1900.0), ("2026-09", 2100.0)]
 
 
 def test_month_overview_and_states(app, clerk_of):
@@ -86,16 +88,16 @@ def test_month_overview_and_states(app, clerk_of):
     e.save_milestone_value(c, "4.3-M1", "区工信局", M, "2100")
     e.save_indicator_value(c, "I10a", "区工信局", M, "74")
     uid = e.save_project(c, "区工信局", M, "4.3", {"name": "昌江大道充电站", "ptype": "新建"})
-    ov = e.month_overview("区工信局", M)
+    ov = e.month_overview(CLI_ACTOR, "区工信局", M)
     assert ov["tasks"] == {"4.3": "滞后", "2.1": "草稿"}
     assert ov["milestones"] == {"4.3-M1": "2100"}
     assert ov["indicators"] == {"I10a": "74"}
     assert ov["projects"] == {"4.3": 1}
-    assert e.month_overview("区工信局", "2026-11")["indicators"] == {"I10a": "74"}  # same year
-    assert e.month_overview("区工信局", "2027-01")["indicators"] == {}
-    assert e.month_states("区工信局") == {M: "draft"}
+    assert e.month_overview(CLI_ACTOR, "区工信局", "2026-11")["indicators"] == {"I10a": "74"}  # same year
+    assert e.month_overview(CLI_ACTOR, "区工信局", "2027-01")["indicators"] == {}
+    assert e.month_states(CLI_ACTOR, "区工信局") == {M: "draft"}
     e.close_project(c, uid, M)
-    assert e.month_overview("区工信局", "2026-11")["projects"] == {}
+    assert e.month_overview(CLI_ACTOR, "区工信局", "2026-11")["projects"] == {}
 
 
 def test_projects_history_and_validation(app, clerk_of):
@@ -109,9 +111,9 @@ def test_projects_history_and_validation(app, clerk_of):
                          {"name": "充电站", "ptype": "新建", "total_invest": "1200", "year_plan_invest": "800",
                           "cum_invest": "300"})
     e.save_project(c, "区工信局", M, "4.3", {"cum_invest": "450", "progress": "完成桩基"}, uid=uid)
-    hist = e.project_history(uid)
+    hist = e.project_history(CLI_ACTOR, uid)
     assert [(h["month"], h["cum_invest"]) for h in hist] == [("2026-09", 300.0), (M, 450.0)]
-    assert e.project(uid, "2026-09")["cum_invest"] == 300.0
+    assert e.project(CLI_ACTOR, uid, "2026-09")["cum_invest"] == 300.0
     with pytest.raises(PermissionDenied):
         e.save_project(clerk_of("区发改委"), "区发改委", M, "4.3", {"cum_invest": "1"}, uid=uid)
 

@@ -144,18 +144,18 @@ def test_template_export_and_import_round_trip(qtbot, app: App, clerk_of, tmp_pa
     qtbot.mouseClick(view.import_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.last_summary is not None and not view.busy(), timeout=15000)
     assert "仅检查" in view.result.toPlainText()
-    assert Entries(app).task_report("1.1", UNIT, "2026-10")["updated_at"] == ""
+    assert Entries(app).task_report(CLI_ACTOR, "1.1", UNIT, "2026-10")["updated_at"] == ""
     view.last_summary = None
     view.dry_run.setChecked(False)
     qtbot.mouseClick(view.import_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.last_summary is not None and not view.busy(), timeout=15000)
     assert "新增1条" in view.result.toPlainText()
-    assert Entries(app).task_report("1.1", UNIT, "2026-10")["progress"] == "完成备案"
+    assert Entries(app).task_report(CLI_ACTOR, "1.1", UNIT, "2026-10")["progress"] == "完成备案"
 
 
 def test_clerk_cannot_import_another_units_template(qtbot, app: App, clerk_of, tmp_path: Path) -> None:
     from exports.template import build_template
-    tpl = build_template(app, "2026-10", "区工信局", tmp_path / "other.xlsx")
+    tpl = build_template(app, CLI_ACTOR, "2026-10", "区工信局", tmp_path / "other.xlsx")
     view = make_view(qtbot, app, clerk_of(UNIT))
     view.dialogs = FakeDialogs(open_=tpl)
     qtbot.mouseClick(view.import_btn, Qt.MouseButton.LeftButton)

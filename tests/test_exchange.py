@@ -16,7 +16,7 @@ import pytest
 
 import main
 from models import exchange, exchange_install, review
-from models.app import ADMIN, CLERK, REVIEWER, Actor, App
+from models.app import ADMIN, CLERK, CLI_ACTOR, REVIEWER, Actor, App
 from models.entries import Entries
 from models.errors import DomainError, PermissionDenied
 from models.exchange import import_package, import_packages, preview_package
@@ -54,7 +54,7 @@ def new_office(folder: Path) -> App:
 def new_bureau(office: App, folder: Path, unit: str = UNIT) -> App:
     f = make_install(office, OFFICE, unit, folder / "inst" / f"{unit}.zsi")
     db = folder / "units" / unit / "unit.db"
-    install(db, f)
+    install(db, f, CLI_ACTOR)
     return App(Store(db), load_plan(installed_plan_path(db)))
 
 
@@ -71,7 +71,7 @@ def fill(b: App, unit: str = UNIT, month: str = MONTH, text: str = "本月推进
     for code in b.parts_of(unit)[:1]:
         e.save_indicator_value(ck, code, unit, month, "是" if b.plan.part(code).qualitative else "65",
                                source="统计年鉴")
-    if tasks and not e.projects(unit, month):
+    if tasks and not e.projects(CLI_ACTOR, unit, month):
         e.save_project(ck, unit, month, tasks[0][0].code,
                        {"name": f"{unit}示范项目", "ptype": "新建", "total_invest": "1000",
                         "year_plan_invest": "300", "cum_invest": "120", "progress": "主体施工"})
@@ -168,7 +168,7 @@ def test_install_sets_identity_key_and_plan(office: App, tmp_path: Path) -> None
     assert len(bytes.fromhex(key)) == 32
     assert installation(office) is None
     db = tmp_path / "unit" / "unit.db"
-    inst = install(db, f)
+    inst = install(db, f, CLI_ACTOR)
     assert inst["unit"] == UNIT and inst["office_id"] == oid
     assert inst["plan_id"] == office.plan.plan_id and inst["plan_version"] == office.plan.version
     assert inst["installed_at"]
@@ -186,13 +186,13 @@ def test_install_sets_identity_key_and_plan(office: App, tmp_path: Path) -> None
     # a second installation file for the same unit keeps the key (old packages still verify)
     make_install(office, OFFICE, UNIT, tmp_path / "again.zsi")
     assert key_of(office) == key and office.settings.get("office_id") == oid
-    assert install(db, tmp_path / "again.zsi")["unit"] == UNIT
+    assert install(db, tmp_path / "again.zsi", CLI_ACTOR)["unit"] == UNIT
 
 
 def test_installed_plan_is_restored_from_database(office: App, tmp_path: Path) -> None:
     f = make_install(office, OFFICE, UNIT, tmp_path / "a.zsi")
     db = tmp_path / "u" / "u.db"
-    install(db, f)
+    install(db, f, CLI_ACTOR)
     plan_file = installed_plan_path(db)
     assert plan_file is not None
     plan_file.unlink()
@@ -205,13 +205,13 @@ def test_install_refuses_other_unit_and_office_database(office: App, tmp_path: P
     a = make_install(office, OFFICE, UNIT, tmp_path / "a.zsi")
     other = make_install(office, OFFICE, "区科技局", tmp_path / "b.zsi")
     db = tmp_path / "u" / "u.db"
-    install(db, a)
+    install(db, a, CLI_ACTOR)
     before = dump(db)
     with pytest.raises(PackageRejected, match="已安装为“区城管局”"):
-        install(db, other)
+        install(db, other, CLI_ACTOR)
     assert dump(db) == before
     with pytest.raises(PackageRejected, match="办公室的数据库"):
-        install(office, a)
+        install(office, a, CLI_ACTOR)
     assert installation(office) is None
 
 
@@ -233,12 +233,12 @@ def test_install_file_damaged_or_wrong_kind(office: App, bureau: App, tmp_path: 
     f = make_install(office, OFFICE, UNIT, tmp_path / "a.zsi")
     bad = rewrite(f, tmp_path / "bad.zsi", content={**content_of(f), "secret": "00"}, rehash=False)
     with pytest.raises(PackageRejected, match="内容校验失败"):
-        install(tmp_path / "x" / "x.db", bad)
+        install(tmp_path / "x" / "x.db", bad, CLI_ACTOR)
     pkg = export_package(bureau, clerk(), MONTH, tmp_path / "p.zsp")
     with pytest.raises(PackageRejected, match="不是安装文件"):
-        install(tmp_path / "y" / "y.db", pkg)
+        install(tmp_path / "y" / "y.db", pkg, CLI_ACTOR)
     with pytest.raises(PackageRejected, match="是安装文件"):
-        preview_package(office, f)
+        preview_package(office, CLI_ACTOR, f)
 
 
 def test_permissions(office: App, bureau: App, tmp_path: Path) -> None:
@@ -253,7 +253,7 @@ def test_permissions(office: App, bureau: App, tmp_path: Path) -> None:
         export_decisions(office, clerk(), UNIT, tmp_path / "d.zsp")
     with pytest.raises(DomainError, match="尚未导入安装文件"):
         export_package(office, ADMIN_ACTOR, MONTH, tmp_path / "o.zsp")
-    with pytest.raises(DomainError, match="单位安装"):
+    with pytest.raises(DomainError, match="区城管局的填报电脑.*不能生成安装文件"):
         make_install(bureau, ADMIN_ACTOR, UNIT, tmp_path / "y.zsi")
 
 
@@ -269,7 +269,7 @@ def test_round_trip_unit_to_office(office: App, bureau: App, tmp_path: Path) -> 
     assert man["format_version"] == 1 and man["plan_digest"] == office.plan.digest
     assert man["counts"]["task_reports"] == 2 and man["counts"]["projects"] == 1
     before = dump(office.store.path)
-    pv = preview_package(office, pkg)
+    pv = preview_package(office, CLI_ACTOR, pkg)
     assert dump(office.store.path) == before
     # 2 task reports, 1 milestone, 1 indicator, 1 project, 1 project month, the submission state
     assert (pv.new, pv.updated, pv.unchanged, pv.conflicts) == (7, 0, 0, 0)
@@ -279,7 +279,7 @@ def test_round_trip_unit_to_office(office: App, bureau: App, tmp_path: Path) -> 
     res = import_package(office, OFFICE, pkg)
     assert res.applied and res.new == 7
     assert entries_of(office) == entries_of(bureau)
-    assert Entries(office).state(UNIT, MONTH) == "submitted"
+    assert Entries(office).state(CLI_ACTOR, UNIT, MONTH) == "submitted"
     cols = "at, actor, entity, entity_key, field, old, new"
     audit_b = bureau.store.query(f"SELECT {cols} FROM value_audit ORDER BY id")
     audit_o = office.store.query(f"SELECT {cols}, origin FROM value_audit "
@@ -309,23 +309,23 @@ def test_newer_package_replaces_values_and_keeps_history(office: App, bureau: Ap
     import_package(office, OFFICE, old_pkg)
     task = bureau.tasks_of(UNIT)[0][0].code
     Entries(bureau).save_task_report(clerk(), task, UNIT, MONTH, {"progress": "修改稿"})
-    uid = Entries(bureau).projects(UNIT, MONTH)[0]["uid"]
+    uid = Entries(bureau).projects(CLI_ACTOR, UNIT, MONTH)[0]["uid"]
     Entries(bureau).save_project(clerk(), UNIT, MONTH, task, {"cum_invest": "150"}, uid=uid)
     new_pkg = export_package(bureau, clerk(), MONTH, tmp_path / "v2.zsp")
-    pv = preview_package(office, new_pkg)
+    pv = preview_package(office, CLI_ACTOR, new_pkg)
     assert pv.updated == 2 and pv.new == 0 and pv.conflicts == 0
     assert {i.entity for i in pv.items if i.status == "updated"} == {"任务填报", "项目月度数据"}
     assert next(i.detail for i in pv.items if i.status == "updated" and i.entity == "任务填报") == "变更：本月进展情况"
     import_package(office, OFFICE, new_pkg)
     assert entries_of(office) == entries_of(bureau)
-    hist = Entries(office).history("task_report", task, "progress")
+    hist = Entries(office).history(CLI_ACTOR, "task_report", task, "progress")
     assert [h["new"] for h in hist] == ["修改稿", f"初稿{task}"]
     # no duplicated audit rows
     n = office.store.scalar("SELECT COUNT(*) FROM value_audit WHERE unit = ?", (UNIT,))
     assert n == bureau.store.scalar("SELECT COUNT(*) FROM value_audit")
     # the older package arriving late does not bring the old values back
     office.store.execute("DELETE FROM packages WHERE digest = ?",
-                         (preview_package(office, old_pkg).digest,))
+                         (preview_package(office, CLI_ACTOR, old_pkg).digest,))
     before = dump(office.store.path)
     late = import_package(office, OFFICE, old_pkg)
     assert late.conflicts == 2 and not late.applied and "较旧" in late.conflict_reason
@@ -354,7 +354,7 @@ def test_approved_month_is_not_overwritten(office: App, bureau: App, tmp_path: P
     assert res.applied and res.updated >= 1
     assert office.store.scalar("SELECT progress FROM task_reports WHERE unit = ? AND task_code = ?",
                                (UNIT, task)) == "审核后又改"
-    assert Entries(office).state(UNIT, MONTH) == "returned"
+    assert Entries(office).state(CLI_ACTOR, UNIT, MONTH) == "returned"
 
 
 def test_import_never_deletes(office: App, bureau: App, tmp_path: Path) -> None:
@@ -443,7 +443,7 @@ def test_other_office_package_rejected(office: App, tmp_path: Path) -> None:
 def test_package_rejected_on_unit_pc(bureau: App, tmp_path: Path) -> None:
     pkg = export_package(bureau, clerk(), MONTH, tmp_path / "p.zsp")
     with pytest.raises(PackageRejected, match="不能在单位电脑上导入"):
-        preview_package(bureau, pkg)
+        preview_package(bureau, CLI_ACTOR, pkg)
 
 
 def test_failure_rolls_back_that_package_only(office: App, bureau: App, tmp_path: Path,
@@ -460,14 +460,14 @@ def test_failure_rolls_back_that_package_only(office: App, bureau: App, tmp_path
     fill(bureau, month="2026-04")
     pkg = export_package(bureau, clerk(), "2026-04", tmp_path / "apr.zsp")
     before = dump(office.store.path)
-    real = exchange.load_package
+    real = exchange._load_package
 
-    def broken(app: App, path: Any) -> Any:
-        work = real(app, path)
+    def broken(app: App, actor: Actor, path: Any) -> Any:
+        work = real(app, actor, path)
         work.ops.append(("INSERT INTO no_such_table VALUES (1)", ()))
         return work
 
-    monkeypatch.setattr(exchange, "load_package", broken)
+    monkeypatch.setattr(exchange, "_load_package", broken)
     with pytest.raises(PackageRejected, match="已撤销"):
         import_package(office, OFFICE, pkg)
     assert dump(office.store.path) == before
@@ -498,12 +498,12 @@ def test_decisions_round_trip(office: App, bureau: App, tmp_path: Path) -> None:
     office.settings.set("briefing_copies", 99)
     office.add_street(ADMIN_ACTOR, "新村街道")
     dec = export_decisions(office, OFFICE, UNIT, tmp_path / "回执.zsp")
-    pv = preview_package(bureau, dec)
+    pv = preview_package(bureau, CLI_ACTOR, dec)
     assert {(i.entity, i.status) for i in pv.items if i.status != "unchanged"} == {
         ("审核结果", "updated"), ("设置", "updated"), ("街道", "new")}
     res = import_package(bureau, clerk(), dec)
     assert res.applied
-    sub = Entries(bureau).submission(UNIT, MONTH)
+    sub = Entries(bureau).submission(CLI_ACTOR, UNIT, MONTH)
     assert sub["state"] == "returned" and sub["comment"] == "请补充项目投资数据"
     assert bureau.settings.get("due_day") == 8
     assert bureau.settings.get("briefing_copies") == 30  # office-only setting stays
@@ -514,13 +514,13 @@ def test_decisions_round_trip(office: App, bureau: App, tmp_path: Path) -> None:
     Entries(bureau).save_task_report(clerk(), task, UNIT, MONTH, {"progress": "已补充"})
     Entries(bureau).submit(clerk(), UNIT, MONTH)
     import_package(office, OFFICE, export_package(bureau, clerk(), MONTH, tmp_path / "p2.zsp"))
-    assert Entries(office).state(UNIT, MONTH) == "submitted"
+    assert Entries(office).state(CLI_ACTOR, UNIT, MONTH) == "submitted"
     # an old decisions package does not undo the resubmission
     again = import_package(bureau, clerk(), dec)
-    assert not again.applied and Entries(bureau).state(UNIT, MONTH) == "submitted"
+    assert not again.applied and Entries(bureau).state(CLI_ACTOR, UNIT, MONTH) == "submitted"
     approve(office, at="2099-02-01T00:00:00")
     import_package(bureau, clerk(), export_decisions(office, OFFICE, UNIT, tmp_path / "d2.zsp"))
-    assert Entries(bureau).state(UNIT, MONTH) == "approved"
+    assert Entries(bureau).state(CLI_ACTOR, UNIT, MONTH) == "approved"
 
 
 def test_decisions_carry_plan_update(office: App, bureau: App, tmp_path: Path) -> None:
@@ -531,7 +531,7 @@ def test_decisions_carry_plan_update(office: App, bureau: App, tmp_path: Path) -
     office2 = App(Store(office.store.path), load_plan(new_plan_file))
     try:
         dec = export_decisions(office2, OFFICE, UNIT, tmp_path / "d.zsp")
-        pv = preview_package(bureau, dec)
+        pv = preview_package(bureau, CLI_ACTOR, dec)
         assert any(i.entity == "计划文件" and "2023-08-17a" in i.detail for i in pv.items)
         import_package(bureau, clerk(), dec)
         assert bureau.plan.version == "2023-08-17a"
@@ -544,7 +544,7 @@ def test_decisions_carry_plan_update(office: App, bureau: App, tmp_path: Path) -
         assert res.applied
         # the office still knows the previous plan version it had issued
         office.settings.invalidate()
-        assert preview_package(office, tmp_path / "p.zsp").unchanged > 0
+        assert preview_package(office, CLI_ACTOR, tmp_path / "p.zsp").unchanged > 0
     finally:
         office2.close()
 
@@ -678,7 +678,7 @@ def test_page_office_previews_then_imports(qtbot: Any, office: App, tmp_path: Pa
     qtbot.mouseClick(w.make_btn, Qt.MouseButton.LeftButton)
     assert (tmp_path / "城管局.zsi").is_file() and "已生成" in w.message.text()
     db = tmp_path / "u" / "u.db"
-    install(db, tmp_path / "城管局.zsi")
+    install(db, tmp_path / "城管局.zsi", CLI_ACTOR)
     b = App(Store(db), load_plan(installed_plan_path(db)))
     try:
         fill(b)
@@ -734,7 +734,7 @@ def test_page_unit_installs_exports_and_imports_decisions(qtbot: Any, office: Ap
         qtbot.mouseClick(cw.choose_btn, Qt.MouseButton.LeftButton)
         assert cw.files_model.rows[0]["updated"] >= 1
         qtbot.mouseClick(cw.confirm_btn, Qt.MouseButton.LeftButton)
-        assert Entries(b).submission(UNIT, MONTH)["comment"] == "请补充"
+        assert Entries(b).submission(CLI_ACTOR, UNIT, MONTH)["comment"] == "请补充"
         # a clerk of another unit is refused with a message, not a crash
         other = _view(qtbot, b, clerk("区科技局"))
         other.dialogs.save.append(str(tmp_path / "x.zsp"))

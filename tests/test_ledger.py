@@ -53,7 +53,7 @@ def test_consolidated_ledger_sheets_columns_and_values(app: App, tmp_path: Path)
     app.store.execute("INSERT INTO submissions(unit, month, state, submitted_at, submitted_by, updated_at) "
                       "VALUES ('区工信局', ?, 'submitted', '2026-11-03T10:00:00', 'x', '2026-11-03T10:00:00')",
                       (MONTH,))
-    out = build_ledger(app, MONTH, tmp_path / "台账.xlsx")
+    out = build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "台账.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == list(SHEETS)
     ws = wb["任务推进台账"]
@@ -107,13 +107,13 @@ def test_consolidated_ledger_sheets_columns_and_values(app: App, tmp_path: Path)
     assert wb["报送情况"].cell(4 + app.reporting_units().index("区工信局"), 6).number_format == "yyyy-mm-dd hh:mm"
     score = rows_of(wb["考核"])
     from models.assessment import assess
-    assert [r[1] for r in score] == [s.unit for s in assess(app, [MONTH])]
+    assert [r[1] for r in score] == [s.unit for s in assess(app, CLI_ACTOR, [MONTH])]
     assert "区发改委" in {r[1] for r in score}
 
 
 def test_print_setup_fonts_and_freeze(app: App, tmp_path: Path) -> None:
     fill(app)
-    wb = load_workbook(build_ledger(app, MONTH, tmp_path / "l.xlsx"))
+    wb = load_workbook(build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "l.xlsx"))
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert str(ws.page_setup.paperSize) == "9"
@@ -131,7 +131,7 @@ def test_print_setup_fonts_and_freeze(app: App, tmp_path: Path) -> None:
 
 def test_unit_ledger_and_sheet_subset(app: App, tmp_path: Path) -> None:
     fill(app)
-    wb = load_workbook(build_ledger(app, MONTH, tmp_path / "u.xlsx", "区发改委"))
+    wb = load_workbook(build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "u.xlsx", "区发改委"))
     assert "考核" not in wb.sheetnames and len(wb.sheetnames) == 5
     assert "填报单位：区发改委" in wb["任务推进台账"]["A2"].value
     units = {r[4] if r[4] != "区发改委" else "区发改委" for r in rows_of(wb["任务推进台账"])}
@@ -139,20 +139,20 @@ def test_unit_ledger_and_sheet_subset(app: App, tmp_path: Path) -> None:
     n = len(app.tasks_of("区发改委"))
     assert len(rows_of(wb["任务推进台账"])) == n
     assert [r[1] for r in rows_of(wb["报送情况"])] == ["区发改委"]
-    wb = load_workbook(build_ledger(app, MONTH, tmp_path / "s.xlsx", sheets=["任务推进台账"]))
+    wb = load_workbook(build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "s.xlsx", sheets=["任务推进台账"]))
     assert wb.sheetnames == ["任务推进台账"]
     with pytest.raises(InvalidInput, match="没有名为"):
-        build_ledger(app, MONTH, tmp_path / "x.xlsx", sheets=["不存在"])
+        build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "x.xlsx", sheets=["不存在"])
     with pytest.raises(NotFound):
-        build_ledger(app, MONTH, tmp_path / "x.xlsx", "不存在的局")
+        build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "x.xlsx", "不存在的局")
     with pytest.raises(InvalidInput):
-        build_ledger(app, "2026-13", tmp_path / "x.xlsx")
+        build_ledger(app, CLI_ACTOR, "2026-13", tmp_path / "x.xlsx")
 
 
 def test_several_months_in_one_workbook(app: App, tmp_path: Path) -> None:
     fill(app)
     months = ["2026-08", "2026-09", "2026-10"]
-    wb = load_workbook(build_ledger(app, MONTH, tmp_path / "m.xlsx", months=months))
+    wb = load_workbook(build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "m.xlsx", months=months))
     ws = wb["任务推进台账"]
     assert [c.value for c in ws[3]][:3] == ["序号", "月份", "行动"]
     rows = rows_of(ws)
@@ -170,7 +170,7 @@ def test_bad_text_is_cleaned_and_xml_is_valid(app: App, tmp_path: Path) -> None:
     app.store.execute(
         "UPDATE task_reports SET progress = ?, problems = ? WHERE task_code = '1.1' AND unit = '区发改委'",
         ("进展\x01\x0b<&>\x1f" + "]]>", long))
-    out = build_ledger(app, MONTH, tmp_path / "bad.xlsx")
+    out = build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "bad.xlsx")
     with zipfile.ZipFile(out) as zf:
         for name in zf.namelist():
             if name.endswith(".xml") or name.endswith(".rels"):
@@ -201,11 +201,11 @@ def test_cancel_leaves_no_file_and_progress_rises(app: App, tmp_path: Path) -> N
         return len(calls) > 3
 
     with pytest.raises(Cancelled):
-        build_ledger(app, MONTH, out, months=["2026-09", MONTH], cancel=cancel)
+        build_ledger(app, CLI_ACTOR, MONTH, out, months=["2026-09", MONTH], cancel=cancel)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".part")] == []
     seen: list[tuple[int, int]] = []
-    build_ledger(app, MONTH, out, progress=lambda d, t, label: seen.append((d, t)))
+    build_ledger(app, CLI_ACTOR, MONTH, out, progress=lambda d, t, label: seen.append((d, t)))
     assert out.exists() and seen[-1] == (1, 1)
     done = [d for d, _ in seen[:-1]]
     assert done == sorted(done) and len(seen) > 3
@@ -221,7 +221,7 @@ def test_cancel_keeps_an_existing_file(app: App, tmp_path: Path) -> None:
         return state["n"] > 2
 
     with pytest.raises(Cancelled):
-        build_ledger(app, MONTH, out, cancel=cancel)
+        build_ledger(app, CLI_ACTOR, MONTH, out, cancel=cancel)
     assert out.read_bytes() == b"old"
 
 
@@ -251,7 +251,7 @@ def test_libreoffice_converts_the_ledger_to_pdf(app: App, tmp_path: Path) -> Non
         pytest.skip("LibreOffice (soffice) is not installed: cannot check that it opens the ledger")
     from pypdf import PdfReader
     fill(app)
-    out = build_ledger(app, MONTH, tmp_path / "ledger.xlsx")
+    out = build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "ledger.xlsx")
     pdf_dir = tmp_path / "pdf"
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
@@ -266,7 +266,7 @@ def test_libreoffice_converts_the_ledger_to_pdf(app: App, tmp_path: Path) -> Non
 
 def test_dimensions_for_read_only_readers(app: App, tmp_path: Path) -> None:
     fill(app)
-    out = build_ledger(app, MONTH, tmp_path / "d.xlsx")
+    out = build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "d.xlsx")
     full = load_workbook(out)
     ro = load_workbook(out, read_only=True)
     try:

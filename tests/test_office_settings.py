@@ -3,6 +3,8 @@ pending targets that change verdicts at once, tolerances, thresholds and the str
 
 from __future__ import annotations
 
+from models.app import CLI_ACTOR
+
 import pytest
 
 from models import office
@@ -59,7 +61,7 @@ def test_set_settings_validates_all_before_storing(app, admin):
 
 
 def _i11a(app, month="2026-12"):
-    return dashboard(app, month).verdict("I11a")
+    return dashboard(app, CLI_ACTOR, month).verdict("I11a")
 
 
 def test_baseline_change_flips_verdict_on_dashboard(app, admin, reviewer, clerk_of):
@@ -127,8 +129,8 @@ def test_streets_add_rename_deactivate(app, admin, reviewer, clerk_of):
                                                                  "person": "王"})
     office.rename_street(app, admin, "新村街道", "新村街道办事处")
     assert "新村街道办事处" in app.reporting_units() and "新村街道" not in app.reporting_units()
-    assert Entries(app).task_report(task, "新村街道办事处", "2026-10")["progress"] == "x"
-    assert Entries(app).state("新村街道办事处", "2026-10") == "draft"
+    assert Entries(app).task_report(CLI_ACTOR, task, "新村街道办事处", "2026-10")["progress"] == "x"
+    assert Entries(app).state(CLI_ACTOR, "新村街道办事处", "2026-10") == "draft"
     office.set_street_active(app, admin, "新村街道办事处", False)
     assert "新村街道办事处" not in app.reporting_units()
     assert office.all_streets(app) == [{"name": "新村街道办事处", "active": 0}]

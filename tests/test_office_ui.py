@@ -3,6 +3,8 @@ dashboard charts and detail, settings that re-judge, assessment and the audit tr
 
 from __future__ import annotations
 
+from models.app import CLI_ACTOR
+
 
 import openpyxl
 import pytest
@@ -75,10 +77,10 @@ def test_review_return_then_approve(qtbot, app, clerk_of, reviewer):
     assert v.return_btn.isEnabled() and v.approve_btn.isEnabled() and not v.reopen_btn.isEnabled()
     qtbot.mouseClick(v.return_btn, Qt.MouseButton.LeftButton)  # no comment yet
     assert "请填写退回意见" in v.message.text()
-    assert Entries(app).state(U, M) == "submitted"
+    assert Entries(app).state(CLI_ACTOR, U, M) == "submitted"
     type_text(qtbot, v.comment, "请补充任务9.2的活动场次")
     qtbot.mouseClick(v.return_btn, Qt.MouseButton.LeftButton)
-    assert Entries(app).state(U, M) == "returned"
+    assert Entries(app).state(CLI_ACTOR, U, M) == "returned"
     assert "已退回" in v.message.text()
     row = v.model.rows[_row_of(v, U)]
     assert row["state_name"] == "已退回" and row["comment"] == "请补充任务9.2的活动场次"
@@ -88,13 +90,13 @@ def test_review_return_then_approve(qtbot, app, clerk_of, reviewer):
     Entries(app).submit(c, U, M)
     v.refresh()
     qtbot.mouseClick(v.approve_btn, Qt.MouseButton.LeftButton)
-    assert Entries(app).state(U, M) == "approved"
+    assert Entries(app).state(CLI_ACTOR, U, M) == "approved"
     assert "审核通过" in v.detail.toPlainText()
     assert v.reopen_btn.isEnabled() and not v.approve_btn.isEnabled()
     type_text(qtbot, v.comment, "数据口径调整")
     qtbot.mouseClick(v.reopen_btn, Qt.MouseButton.LeftButton)
-    assert Entries(app).submission(U, M)["comment"] == "数据口径调整"
-    assert [h["action"] for h in review.history(app, U, M)] == ["submit", "return", "submit", "approve", "reopen"]
+    assert Entries(app).submission(CLI_ACTOR, U, M)["comment"] == "数据口径调整"
+    assert [h["action"] for h in review.history(app, CLI_ACTOR, U, M)] == ["submit", "return", "submit", "approve", "reopen"]
 
 
 def test_review_opens_unit_in_workspace(qtbot, app, clerk_of, reviewer):
@@ -279,7 +281,7 @@ def test_rows_model_passes_qt_model_tester(qtmodeltester, app, clerk_of):
     model = RowsModel([("单位", lambda r: r["unit"]), ("状态", lambda r: r["state_name"]),
                        ("应填", lambda r: r["expected"])],
                       color=lambda r, c: "#b91c1c" if c == 1 and r["pending"] else None)
-    model.set_rows(review.review_queue(app, M))
+    model.set_rows(review.review_queue(app, CLI_ACTOR, M))
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == len(app.reporting_units())
     assert model.headerData(1, Qt.Orientation.Horizontal) == "状态"

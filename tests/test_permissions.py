@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from models import accounts, office, passwords, review
-from models.app import ADMIN, CLERK, REVIEWER, Actor, App
+from models.app import ADMIN, CLERK, CLI_ACTOR, REVIEWER, Actor, App
 from models.entries import Entries
 from models.errors import PermissionDenied
 from tests.office_data import fill_and_submit
@@ -62,7 +62,7 @@ def test_clerk_edits_only_own_unit(app: App, jian: Actor) -> None:
     with pytest.raises(PermissionDenied):
         e.submit(jian, OTHER, M)
     assert data_count(app) == before
-    assert e.task_report("1.1", OTHER, M)["progress"] == ""
+    assert e.task_report(CLI_ACTOR, "1.1", OTHER, M)["progress"] == ""
     # Own unit works.
     e.save_indicator_value(jian, "I07", ME, M, "60")
     e.save_milestone_value(jian, "1.2-M1", ME, M, "5")
@@ -78,10 +78,10 @@ def test_clerk_cannot_touch_another_units_project(app: App, jian: Actor, reviewe
         e.save_project(jian, OTHER, M, "1.1", {"name": "改名"}, uid=uid)
     with pytest.raises(PermissionDenied):
         e.close_project(jian, uid, M)
-    assert e.project(uid, M)["name"] == "发改委的项目" and e.project(uid, M)["closed_month"] == ""
+    assert e.project(CLI_ACTOR, uid, M)["name"] == "发改委的项目" and e.project(CLI_ACTOR, uid, M)["closed_month"] == ""
     # The office may correct any unit's data.
     e.save_project(reviewer, OTHER, M, "1.1", {"name": "办公室更正"}, uid=uid)
-    assert e.project(uid, M)["name"] == "办公室更正"
+    assert e.project(CLI_ACTOR, uid, M)["name"] == "办公室更正"
 
 
 # -- review -------------------------------------------------------------------------------------------
@@ -92,15 +92,15 @@ def test_only_the_office_reviews(app: App, jian: Actor, gong: Actor, reviewer: A
             review.approve(app, who, ME, M)
         with pytest.raises(PermissionDenied):
             review.return_submission(app, who, ME, M, "退回")
-    assert Entries(app).state(ME, M) == "submitted"
+    assert Entries(app).state(CLI_ACTOR, ME, M) == "submitted"
     review.return_submission(app, reviewer, ME, M, "请补充投资数据")
     Entries(app).submit(jian, ME, M)
     review.approve(app, admin, ME, M)
     with pytest.raises(PermissionDenied):
         review.reopen(app, jian, ME, M, "我想改")
-    assert Entries(app).state(ME, M) == "approved"
+    assert Entries(app).state(CLI_ACTOR, ME, M) == "approved"
     review.reopen(app, reviewer, ME, M, "数据有误，重新填报")
-    assert Entries(app).state(ME, M) == "returned"
+    assert Entries(app).state(CLI_ACTOR, ME, M) == "returned"
 
 
 # -- settings and streets --------------------------------------------------------------------------------
@@ -155,8 +155,8 @@ def test_accounts_are_for_administrators(app: App, jian: Actor, reviewer: Actor,
             accounts.set_active(app, who, "jian", False)
         with pytest.raises(PermissionDenied):
             accounts.event_log(app, who)
-    assert accounts.user(app, "jian").role == CLERK and accounts.user(app, "jian").active
-    assert [u.username for u in accounts.users(app)] == ["jian"]
+    assert accounts.user(app, CLI_ACTOR, "jian").role == CLERK and accounts.user(app, CLI_ACTOR, "jian").active
+    assert [u.username for u in accounts.users(app, CLI_ACTOR)] == ["jian"]
 
 
 def test_gui_pages_follow_the_roles(qtbot, app: App, jian: Actor, reviewer: Actor, admin: Actor) -> None:
@@ -179,7 +179,7 @@ def test_package_import_is_for_the_office(tmp_path: Path, app: App, admin: Actor
     with pytest.raises(PermissionDenied):
         exchange_install.make_install(app, jian, ME, tmp_path / "x.zsi")
     bureau_db = tmp_path / "bureau.db"
-    exchange_install.install(bureau_db, inst_file)
+    exchange_install.install(bureau_db, inst_file, CLI_ACTOR)
     bureau = App.open(bureau_db, exchange_install.installed_plan_path(bureau_db))
     try:
         Entries(bureau).save_task_report(jian, "1.1", ME, M, {"progress": "通过报送包传来的进展"})
@@ -194,7 +194,7 @@ def test_package_import_is_for_the_office(tmp_path: Path, app: App, admin: Actor
             exchange.import_package(app, who, pkg)
     assert data_count(app) == before
     exchange.import_package(app, reviewer, pkg)
-    assert Entries(app).task_report("1.1", ME, M)["progress"] == "通过报送包传来的进展"
+    assert Entries(app).task_report(CLI_ACTOR, "1.1", ME, M)["progress"] == "通过报送包传来的进展"
     with pytest.raises(PermissionDenied):
         exchange_export.export_decisions(app, jian, ME, tmp_path / "d.zsp")
 
@@ -202,7 +202,7 @@ def test_package_import_is_for_the_office(tmp_path: Path, app: App, admin: Actor
 def test_excel_import_only_for_the_templates_unit(tmp_path: Path, app: App, jian: Actor) -> None:
     from exports.template import build_template
     from models.excel_import import import_excel
-    path = build_template(app, M, OTHER, tmp_path / "发改委模板.xlsx")
+    path = build_template(app, CLI_ACTOR, M, OTHER, tmp_path / "发改委模板.xlsx")
     before = data_count(app)
     with pytest.raises(PermissionDenied):
         import_excel(app, jian, path)

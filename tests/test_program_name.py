@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 import main
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.excel_read import GUIDE
 from models.program import command_name
 
@@ -62,7 +62,7 @@ def test_from_source_it_is_python_main_py(capsys: pytest.CaptureFixture[str]) ->
 
 def test_template_guide_names_the_program(frozen: str, app: App, tmp_path: Path) -> None:
     from exports.template import build_template
-    path = build_template(app, "2026-03", "区发改委", tmp_path / "模板.xlsx")
+    path = build_template(app, CLI_ACTOR, "2026-03", "区发改委", tmp_path / "模板.xlsx")
     wb = load_workbook(path, read_only=True)
     try:
         text = "\n".join(str(r[0]) for r in wb[GUIDE].iter_rows(values_only=True) if r and r[0])

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from models import accounts, passwords, signin, store as store_mod
-from models.app import ADMIN, CLERK, Actor, App
+from models.app import ADMIN, CLERK, CLI_ACTOR, Actor, App
 from models.plan_load import DEFAULT_PLAN, load_plan, sha256_hex
 from models.store import DatabaseCorrupt, Store, StoreError
 from ui import app as gui
@@ -106,10 +106,10 @@ def test_authenticate_decides_the_same_with_a_deriver(app: App, admin: Actor) ->
         kd.start("wrong-password", salt, params)
         with pytest.raises(signin.LoginFailed):
             signin.authenticate(app, "li", "wrong-password", derive=kd.derive)
-        assert accounts.user(app, "li").failed == 1  # counted as without the helper
+        assert accounts.user(app, CLI_ACTOR, "li").failed == 1  # counted as without the helper
         kd.start(PW, salt, params)
         assert signin.authenticate(app, "li", PW, derive=kd.derive).unit == "区发改委"
-        assert accounts.user(app, "li").failed == 0
+        assert accounts.user(app, CLI_ACTOR, "li").failed == 0
     finally:
         kd.close()
 

@@ -16,7 +16,7 @@ import pytest
 
 import main as entry
 from models import accounts, backup, passwords, signin
-from models.app import ADMIN, CLERK, Actor, App
+from models.app import ADMIN, CLERK, CLI_ACTOR, Actor, App
 from models.entries import Entries
 from models.instance import InstanceLock
 from models.store import Store
@@ -178,7 +178,7 @@ def test_corrupt_database_offers_latest_good_backup(tmp_path: Path, started) -> 
     db = tmp_path / "zhushan.db"
     make_db(db)
     store = Store(db)
-    good = backup.backup_now(store, "daily")
+    good = backup.backup_now(store, CLI_ACTOR, "daily")
     store.close()
     db.write_bytes(b"\x00garbage" * 4096)
     declined = FakeDialogs(restore=False)
@@ -190,7 +190,7 @@ def test_corrupt_database_offers_latest_good_backup(tmp_path: Path, started) -> 
     d = FakeDialogs(restore=True, login_as=("admin", PW))
     st2, rc2 = started(db, d)
     assert rc2 is None and d.kinds() == ["offer_restore", "login"]
-    assert Entries(st2.app).task_report("1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
+    assert Entries(st2.app).task_report(CLI_ACTOR, "1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
     assert good.exists()
     assert any(b.reason == "corrupt" for b in backup.list_backups(db))
 
@@ -248,7 +248,7 @@ def test_second_instance_is_refused(tmp_path: Path, started) -> None:
     assert "RC: 1" in proc.stdout
     assert "Traceback" not in proc.stderr
     # The running program is unaffected; once it ends the lock is free again.
-    assert Entries(st.app).task_report("1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
+    assert Entries(st.app).task_report(CLI_ACTOR, "1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
     st.shutdown()
     lock = InstanceLock(db)
     assert lock.acquire()
@@ -274,7 +274,7 @@ def test_restore_from_backup_page_reopens_and_signs_in_again(tmp_path: Path, sta
     assert rc is None
     admin = st.actor
     entries = Entries(st.app)
-    point = backup.backup_now(st.app.store, "manual")
+    point = backup.backup_now(st.app.store, CLI_ACTOR, "manual")
     entries.save_task_report(admin, "1.1", "区发改委", "2026-10", {"progress": "备份之后的修改"})
     page = st.window.show_page("backup")
     row = next(i for i, b in enumerate(page.items) if b.path == point)
@@ -286,7 +286,7 @@ def test_restore_from_backup_page_reopens_and_signs_in_again(tmp_path: Path, sta
     assert st.after_window() is None  # what run_gui does when the event loop returns
     assert d.kinds() == ["login", "login"]
     assert st.window is not None and st.window is not old_window
-    assert Entries(st.app).task_report("1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
+    assert Entries(st.app).task_report(CLI_ACTOR, "1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
     kinds = [r["kind"] for r in st.app.store.query("SELECT kind FROM event_log ORDER BY id")]
     assert kinds[-1] == "restore"
     saved = [b for b in backup.list_backups(db) if b.reason == "restore"]
@@ -329,7 +329,7 @@ def test_bureau_installation_uses_its_plan_and_admits_its_unit(tmp_path: Path, s
         accounts.create_user(app, boss, "shen", "reviewer", PW)
     finally:
         app.close()
-    exchange_install.install(db, inst_file)
+    exchange_install.install(db, inst_file, CLI_ACTOR)
     for name in ("gong", "shen"):
         d = FakeDialogs(login_as=None)
         st, rc = started(db, d, {"ZHUSHAN_AUTOLOGIN": name, "ZHUSHAN_AUTOLOGIN_PASSWORD": PW})
@@ -404,7 +404,7 @@ def test_missing_database_with_backups_asks_first(tmp_path: Path, started, how: 
     db = tmp_path / "zhushan.db"
     make_db(db)
     store = Store(db)
-    backup.backup_now(store, "daily")
+    backup.backup_now(store, CLI_ACTOR, "daily")
     store.close()
     if how == "deleted":
         db.unlink()
@@ -418,7 +418,7 @@ def test_missing_database_with_backups_asks_first(tmp_path: Path, started, how: 
     d2 = FakeDialogs(missing="restore", login_as=("admin", PW))
     st2, rc2 = started(db, d2)
     assert rc2 is None and d2.kinds() == ["ask_missing", "login"]
-    assert Entries(st2.app).task_report("1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
+    assert Entries(st2.app).task_report(CLI_ACTOR, "1.1", "区发改委", "2026-10")["progress"] == "启动前的数据"
     st2.shutdown()
     db.unlink()
     d3 = FakeDialogs(missing="new")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models import schema
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.catalog import sync_catalog
 from models.entries import Entries
 from models.plan_load import load_plan
@@ -37,9 +37,9 @@ def test_migration_from_older_version_keeps_data(db_path, plan, clerk_of):
     app = App(Store(db_path), plan)  # runs the remaining steps
     assert app.store.user_version == schema.SCHEMA_VERSION
     e = Entries(app)
-    assert e.task_report("4.3", "区工信局", "2026-09")["progress"] == "旧版本录入"
+    assert e.task_report(CLI_ACTOR, "4.3", "区工信局", "2026-09")["progress"] == "旧版本录入"
     e.save_task_report(clerk_of("区工信局"), "4.3", "区工信局", "2026-09", {"progress": "新版本修改"})
-    assert e.history("task_report", "4.3")[0]["old"] == "旧版本录入"
+    assert e.history(CLI_ACTOR, "task_report", "4.3")[0]["old"] == "旧版本录入"
     app.close()
 
 
@@ -93,7 +93,7 @@ def test_catalog_resync_keeps_entries(tmp_path, plan, clerk_of):
     app = App(Store(db), plan2)
     assert app.store.scalar("SELECT title FROM catalog_items WHERE code = '3.2'") == "加快提升建筑能效水平（修订）"
     assert app.store.scalar("SELECT value FROM plan_meta WHERE key = 'digest'") == plan2.digest
-    assert Entries(app).task_report("3.2", "区住建局", "2026-10")["progress"] == "开展能效测评"
+    assert Entries(app).task_report(CLI_ACTOR, "3.2", "区住建局", "2026-10")["progress"] == "开展能效测评"
     app.close()
 
 

@@ -49,7 +49,7 @@ def template(app: App, tmp_path: Path) -> Path:
     e.save_task_report(CLI_ACTOR, "1.1", UNIT, MONTH, {"status": "推进中", "progress": "已有进展",
                                                        "person": "张三", "deadline": "2026-12-31"})
     e.save_project(CLI_ACTOR, UNIT, MONTH, "1.1", {"name": "屋顶光伏", "ptype": "新建", "total_invest": 100})
-    return build_template(app, MONTH, UNIT, tmp_path / "模板.xlsx")
+    return build_template(app, CLI_ACTOR, MONTH, UNIT, tmp_path / "模板.xlsx")
 
 
 def test_template_structure(app: App, template: Path) -> None:
@@ -136,16 +136,16 @@ def test_round_trip_dry_run_and_idempotence(app: App, template: Path, tmp_path: 
     assert rej.column == "D" and "完成状态“进行中”无效" in rej.reason
     assert "［任务填报］" in s.text() and "D列（完成状态）" in s.text()
     e = Entries(app)
-    rep = e.task_report("1.2", UNIT, MONTH)
+    rep = e.task_report(CLI_ACTOR, "1.2", UNIT, MONTH)
     assert (rep["status"], rep["person"], rep["deadline"]) == ("滞后", "李四", "2026-11-30")
-    assert e.task_report("2.2", UNIT, MONTH)["updated_at"] == ""  # the rejected row did not land
-    assert e.indicator_value("I01", "2026")["value"] == 18.6
-    assert e.indicator_value("I02", "2026")["value"] == 12.5
-    assert e.indicator_value("I03", "2026")["value"] == pytest.approx(18.6)
-    assert e.milestone_value("1.2-M1", UNIT, MONTH)["value"] == 12
-    assert (e.milestone_value("3.2-M1", UNIT, MONTH)["value"], e.milestone_value("3.2-M1", UNIT, MONTH)["raw"]) \
+    assert e.task_report(CLI_ACTOR, "2.2", UNIT, MONTH)["updated_at"] == ""  # the rejected row did not land
+    assert e.indicator_value(CLI_ACTOR, "I01", "2026")["value"] == 18.6
+    assert e.indicator_value(CLI_ACTOR, "I02", "2026")["value"] == 12.5
+    assert e.indicator_value(CLI_ACTOR, "I03", "2026")["value"] == pytest.approx(18.6)
+    assert e.milestone_value(CLI_ACTOR, "1.2-M1", UNIT, MONTH)["value"] == 12
+    assert (e.milestone_value(CLI_ACTOR, "3.2-M1", UNIT, MONTH)["value"], e.milestone_value(CLI_ACTOR, "3.2-M1", UNIT, MONTH)["raw"]) \
         == (1.0, "是")
-    names = {p["name"]: p for p in e.projects(UNIT, MONTH)}
+    names = {p["name"]: p for p in e.projects(CLI_ACTOR, UNIT, MONTH)}
     assert names["风电场"]["total_invest"] == 3000 and names["风电场"]["ptype"] == "前期"
     origins = {r["origin"] for r in app.store.query("SELECT origin FROM value_audit WHERE id > ?", (before,))}
     assert origins == {"excel"}
@@ -153,7 +153,7 @@ def test_round_trip_dry_run_and_idempotence(app: App, template: Path, tmp_path: 
     again = import_excel(app, CLI_ACTOR, filled)
     assert (again.imported, again.updated) == (0, 0) and again.unchanged == 9
     assert audit_count(app) == after
-    assert len(e.projects(UNIT, MONTH)) == 2  # the new project was not created twice
+    assert len(e.projects(CLI_ACTOR, UNIT, MONTH)) == 2  # the new project was not created twice
 
 
 def test_update_existing_project_and_task(app: App, template: Path, tmp_path: Path) -> None:
@@ -166,8 +166,8 @@ def test_update_existing_project_and_task(app: App, template: Path, tmp_path: Pa
     s = import_excel(app, CLI_ACTOR, tmp_path / "u.xlsx")
     assert (s.imported, s.updated, s.rejected) == (0, 2, [])
     e = Entries(app)
-    assert e.projects(UNIT, MONTH)[0]["cum_invest"] == 55.5
-    assert e.task_report("1.1", UNIT, MONTH)["progress"] == "新的进展"
+    assert e.projects(CLI_ACTOR, UNIT, MONTH)[0]["cum_invest"] == 55.5
+    assert e.task_report(CLI_ACTOR, "1.1", UNIT, MONTH)["progress"] == "新的进展"
 
 
 def _set_cached(path: Path, formula: str, cached: str) -> None:
@@ -195,8 +195,8 @@ def test_formulas_use_cached_values_or_are_rejected(app: App, template: Path, tm
     _set_cached(out, "10+2.5", "12.5")
     s = import_excel(app, CLI_ACTOR, out)
     e = Entries(app)
-    assert e.indicator_value("I01", "2026")["value"] == 12.5
-    assert e.indicator_value("I02", "2026") is None
+    assert e.indicator_value(CLI_ACTOR, "I01", "2026")["value"] == 12.5
+    assert e.indicator_value(CLI_ACTOR, "I02", "2026") is None
     assert len(s.rejected) == 1 and "公式" in s.rejected[0].reason and s.rejected[0].sheet == "指标填报"
 
 
@@ -262,7 +262,7 @@ def test_unexpected_error_lands_nothing(app: App, template: Path, tmp_path: Path
     with pytest.raises(RuntimeError):
         import_excel(app, CLI_ACTOR, filled)
     assert audit_count(app) == before
-    assert Entries(app).task_report("1.2", UNIT, MONTH)["updated_at"] == ""
+    assert Entries(app).task_report(CLI_ACTOR, "1.2", UNIT, MONTH)["updated_at"] == ""
 
 
 def test_cli_exit_codes(app: App, template: Path, tmp_path: Path, db_path: Path,
@@ -277,7 +277,7 @@ def test_cli_exit_codes(app: App, template: Path, tmp_path: Path, db_path: Path,
     assert entry.main(["--db", str(db_path), "import-excel", str(filled), "--dry-run"]) == 1
     text = capsys.readouterr().out
     assert "仅检查" in text and "进行中" in text
-    assert Entries(app).task_report("1.2", UNIT, MONTH)["updated_at"] == ""
+    assert Entries(app).task_report(CLI_ACTOR, "1.2", UNIT, MONTH)["updated_at"] == ""
     assert entry.main(["--db", str(db_path), "import-excel", str(filled)]) == 1
     assert entry.main(["--db", str(db_path), "export-template", "--month", MONTH, "--unit", "无此单位",
                        "-o", str(tmp_path / "x.xlsx")]) == 1
@@ -299,7 +299,7 @@ def test_libreoffice_opens_the_template(template: Path, tmp_path: Path) -> None:
 
 def test_unit_without_indicators_or_milestones(app: App, tmp_path: Path) -> None:
     unit = next(u for u in app.reporting_units() if not app.parts_of(u) and not app.milestones_of(u))
-    tpl = build_template(app, MONTH, unit, tmp_path / "empty.xlsx")
+    tpl = build_template(app, CLI_ACTOR, MONTH, unit, tmp_path / "empty.xlsx")
     wb = load_workbook(tpl)
     assert wb["指标填报"]["B4"].value == "（本单位本月没有需要填报的事项）"
     assert wb["指标填报"]["A4"].value is None

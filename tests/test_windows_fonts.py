@@ -19,7 +19,7 @@ import pytest
 from exports.briefing import BriefingOptions, build_briefing
 from exports.font_files import family_name, windows_fonts_dir
 from exports.pdf_fonts import FANGSONG, HEI, KAI, SONG, font_set, resource_fonts_dir
-from models.app import App
+from models.app import CLI_ACTOR, App
 from tests.test_briefing import MONTH, TODAY, build_month
 
 # Windows file name → shipped font used as its stand-in (not the one shipped for that role)
@@ -65,7 +65,7 @@ def test_pdf_roles_use_the_windows_files(windir: Path) -> None:
 
 def test_briefing_embeds_the_windows_fonts(windir: Path, app: App, reviewer, tmp_path: Path) -> None:
     build_month(app, reviewer=reviewer)
-    out = build_briefing(app, MONTH, tmp_path / "简报.pdf", BriefingOptions(date=TODAY))
+    out = build_briefing(app, CLI_ACTOR, MONTH, tmp_path / "简报.pdf", BriefingOptions(date=TODAY))
     with pdfplumber.open(str(out)) as pdf:
         chars = pdf.pages[0].chars
     lines: dict[int, list[dict]] = {}

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit
 
-from models.app import App
+from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.review import approve
 from models.store import Store
@@ -99,9 +99,9 @@ def test_enter_month_by_keyboard_and_find_it_after_restart(qtbot, db_path, plan,
     app.close()
 
     app2 = App(Store(db_path), plan)
-    rep = Entries(app2).task_report("4.3", "区工信局", M)
+    rep = Entries(app2).task_report(CLI_ACTOR, "4.3", "区工信局", M)
     assert (rep["status"], rep["progress"], rep["person"]) == ("推进中", "本月新建充电桩120个", "王强")
-    assert Entries(app2).milestone_value("4.3-M1", "区工信局", M)["value"] == 2100.0
+    assert Entries(app2).milestone_value(CLI_ACTOR, "4.3-M1", "区工信局", M)["value"] == 2100.0
     w2 = _ws(qtbot, app2, c)
     w2.select(TASKS, "4.3")
     assert _memo(w2, "progress").toPlainText() == "本月新建充电桩120个"
@@ -118,7 +118,7 @@ def test_focus_out_saves_at_once(qtbot, app, clerk_of):
     ed.setFocus()
     type_text(qtbot, ed, "资金到位慢")
     qtbot.keyClick(ed, Qt.Key.Key_Tab)  # leaving the field saves without waiting for the timer
-    assert Entries(app).task_report("4.3", "区工信局", M)["problems"] == "资金到位慢"
+    assert Entries(app).task_report(CLI_ACTOR, "4.3", "区工信局", M)["problems"] == "资金到位慢"
     assert "已自动保存" in w.status.text()
 
 
@@ -134,8 +134,8 @@ def test_invalid_input_shows_message_and_blocks_submit(qtbot, app, clerk_of):
     assert w.problems.isVisibleTo(w) and w.problems.count() >= 3
     assert "改正后才能报送" in w.status.text()
     e = Entries(app)
-    assert e.state("区文广新旅局", M) == "draft"  # saved as a draft, not submitted
-    assert e.task_report("9.2", "区文广新旅局", M)["deadline"] == "年底前"
+    assert e.state(CLI_ACTOR, "区文广新旅局", M) == "draft"  # saved as a draft, not submitted
+    assert e.task_report(CLI_ACTOR, "9.2", "区文广新旅局", M)["deadline"] == "年底前"
     assert "必填" in w.task_panel.form.editors["progress"].error.text()
 
 
@@ -149,7 +149,7 @@ def test_submit_locks_month_with_banner(qtbot, app, clerk_of, reviewer):
     type_text(qtbot, _line(w, "person"), "李娜")
     _answer(QMessageBox.StandardButton.Yes)
     qtbot.keyClick(_line(w, "person"), Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: Entries(app).state("区文广新旅局", M) == "submitted")
+    qtbot.waitUntil(lambda: Entries(app).state(CLI_ACTOR, "区文广新旅局", M) == "submitted")
     assert w.banner.isVisibleTo(w) and "等待审核" in w.banner.text()
     assert _memo(w, "progress").isReadOnly() and not w.submit_btn.isEnabled()
     approve(app, reviewer, "区文广新旅局", M)
@@ -173,13 +173,13 @@ def test_undo_last_saved_change(qtbot, app, clerk_of):
     type_text(qtbot, ed, "，第二稿")
     w.flush()
     e = Entries(app)
-    assert e.task_report("4.3", "区工信局", M)["next_plan"] == "第一稿，第二稿"
+    assert e.task_report(CLI_ACTOR, "4.3", "区工信局", M)["next_plan"] == "第一稿，第二稿"
     w.select(TASKS, "2.1")
     qtbot.mouseClick(w.undo_btn, Qt.MouseButton.LeftButton)
-    assert e.task_report("4.3", "区工信局", M)["next_plan"] == "第一稿"
+    assert e.task_report(CLI_ACTOR, "4.3", "区工信局", M)["next_plan"] == "第一稿"
     assert w.current() == (TASKS, "4.3") and _memo(w, "next_plan").toPlainText() == "第一稿"
     w.undo_stack.redo()
-    assert e.task_report("4.3", "区工信局", M)["next_plan"] == "第一稿，第二稿"
+    assert e.task_report(CLI_ACTOR, "4.3", "区工信局", M)["next_plan"] == "第一稿，第二稿"
     # Ctrl+Z inside a text field undoes typing there
     ed = _memo(w, "problems")
     type_text(qtbot, ed, "无")
@@ -252,7 +252,7 @@ def test_indicator_verdict_beside_the_field(qtbot, app, clerk_of):
     assert "不是数字" in ed.error.text()
     type_text(qtbot, w.ind_panel.form.editors["source"].editor, "统计年鉴")
     w.flush()
-    row = Entries(app).indicator_value("I01", "2026")
+    row = Entries(app).indicator_value(CLI_ACTOR, "I01", "2026")
     assert row["raw"] == "很高" and row["value"] is None and row["source"] == "统计年鉴"
     assert w.item_for(INDICATORS, "I01").text(1) == "很高"
     assert "应为数字" in w.item_for(INDICATORS, "I01").toolTip(1)
@@ -299,8 +299,8 @@ def test_project_dialog_validates_then_saves(qtbot, app, clerk_of):
     qtbot.mouseClick(w.proj_panel.close_btn, Qt.MouseButton.LeftButton)
     assert w.proj_panel.table.rowCount() == 1  # closed this month: still listed this month
     assert "结项" in w.proj_panel.table.item(0, 1).text()
-    assert e.projects("区工信局", "2026-11", "4.3") == []
-    assert [h["cum_invest"] for h in e.project_history(saved[0])] == [300.0]
+    assert e.projects(CLI_ACTOR, "区工信局", "2026-11", "4.3") == []
+    assert [h["cum_invest"] for h in e.project_history(CLI_ACTOR, saved[0])] == [300.0]
 
 
 def test_qt_dialogs_speak_chinese(qtbot):
@@ -359,8 +359,8 @@ def test_returned_month_is_editable_with_the_comment(qtbot, app, clerk_of, revie
     memo.moveCursor(memo.textCursor().MoveOperation.End)
     type_text(qtbot, memo, "3场，参与群众200余人")
     w.flush()
-    assert e.task_report("9.2", "区文广新旅局", M)["progress"] == "宣传活动3场，参与群众200余人"
-    assert e.state("区文广新旅局", M) == "returned"
+    assert e.task_report(CLI_ACTOR, "9.2", "区文广新旅局", M)["progress"] == "宣传活动3场，参与群众200余人"
+    assert e.state(CLI_ACTOR, "区文广新旅局", M) == "returned"
 
 
 def test_reopened_month_shows_the_reason(qtbot, app, clerk_of, reviewer):
@@ -403,7 +403,7 @@ def test_projects_by_keyboard(qtbot, app, clerk_of):
     w.proj_panel.table.setFocus()
     qtbot.keyClick(w.proj_panel.table, Qt.Key.Key_Return)
     assert seen and "里村公共充电站" in seen[0]
-    assert [(h["month"], h["cum_invest"]) for h in e.project_history(uid)] == [("2026-09", 300.0), (M, 520.0)]
+    assert [(h["month"], h["cum_invest"]) for h in e.project_history(CLI_ACTOR, uid)] == [("2026-09", 300.0), (M, 520.0)]
     assert w.proj_panel.table.item(0, 4).text() == "520"
     assert w.proj_panel.table.item(0, 5).text() == "65%"
 
@@ -414,4 +414,4 @@ def test_closing_the_window_saves_pending_typing(qtbot, app, clerk_of):
     type_text(qtbot, _memo(w, "next_plan"), "下月完成验收")
     assert w.autosave.isActive()  # not yet saved: the timer is running
     w.close()
-    assert Entries(app).task_report("4.3", "区工信局", M)["next_plan"] == "下月完成验收"
+    assert Entries(app).task_report(CLI_ACTOR, "4.3", "区工信局", M)["next_plan"] == "下月完成验收"

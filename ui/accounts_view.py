@@ -152,7 +152,7 @@ class AccountsView(QWidget):
 
     def refresh(self, select: str | None = None) -> None:
         keep = select or self.selected()
-        self.users = accounts.users(self.app)
+        self.users = accounts.users(self.app, self.actor)
         self.table.setRowCount(len(self.users))
         for i, u in enumerate(self.users):
             state = "已停用" if not u.active else (f"锁定至{u.locked_until[11:16]}" if u.locked() else "正常")

@@ -160,19 +160,16 @@ class Startup:
         if self.app is None:
             return
         from models import accounts
-        from models.errors import DomainError, NotFound
+        from models.errors import DomainError
         from models.store import StoreError
         if self.prepared is not None and self.prepared[0] == username and self._fresh(self.prepared):
             return
         self._discard_prepared()
-        try:
-            info = accounts.user(self.app, username)
-        except NotFound:
-            return
-        if not info.active:
+        who = accounts.prospective_actor(self.app, username)
+        if who is None:
             return
         try:
-            window = self._build_window(info.actor())
+            window = self._build_window(who)
         except (DomainError, StoreError):
             return  # built again after signing in, where the problem is reported
         window.warm_up()
@@ -215,7 +212,7 @@ class Startup:
         if username and password is not None:
             try:
                 actor = signin.authenticate(app, username, password)
-                if not signin.must_change_password(app, actor.username):
+                if not signin.must_change_password(app, actor):
                     return actor
                 message = "管理员重置了您的密码，请登录后设置新密码。"
             except (DomainError, StoreError) as exc:
@@ -249,10 +246,13 @@ class Startup:
             return 0
         if path is not None:
             from models import backup
+            from models.errors import DomainError
             from models.store import StoreError
             try:
-                backup.restore(self.db_path, path)
-            except StoreError as exc:
+                if self.actor is None:
+                    raise StoreError("没有登录的管理员，不能恢复备份。")
+                backup.restore(self.db_path, path, self.actor)
+            except (StoreError, DomainError) as exc:
                 self.dialogs.critical("恢复失败", f"{exc}\n数据库保持原样。")
                 path = None
         rc = self.open_session()

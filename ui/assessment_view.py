@@ -109,7 +109,7 @@ class AssessmentView(QWidget):
 
     def refresh(self) -> None:
         months = self.months()
-        self.scores = assess(self.app, months)
+        self.scores = assess(self.app, self.actor, months)
         self.model.set_rows(self.scores)
         w = weights(self.app)
         flag = float(self.app.settings.get("assessment_flag_below") or 0)
@@ -118,7 +118,7 @@ class AssessmentView(QWidget):
             f"{period_label(months)}，共{len(self.scores)}个单位参加考核，{n_flag}个单位低于{flag:g}分需通报。"
             "权重：" + "、".join(f"{COMPONENT_NAMES[k]}{w[k]:g}" for k in COMPONENTS)
             + "（不适用的项目不计，权重按比例折算）。")
-        by_month = status_many(self.app, months)
+        by_month = status_many(self.app, self.actor, months)
         rows: dict[str, dict[str, Any]] = {}
         for m in months:
             for r in by_month[m]:
@@ -132,7 +132,7 @@ class AssessmentView(QWidget):
 
     def result_document(self) -> QTextDocument:
         doc = QTextDocument(self)
-        doc.setHtml(assessment_html(self.app, self.months(), self.scores))
+        doc.setHtml(assessment_html(self.app, self.actor, self.months(), self.scores))
         return doc
 
     def print_result(self) -> None:

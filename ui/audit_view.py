@@ -101,9 +101,9 @@ class AuditView(QWidget):
             box.blockSignals(False)
 
         fill(self.unit_box, [(u, u) for u in self.app.reporting_units()])
-        fill(self.month_box, [(m, m) for m in audit_months(self.app)])
+        fill(self.month_box, [(m, m) for m in audit_months(self.app, self.actor)])
         fill(self.entity_box, [(n, k) for k, n in ENTITY_NAMES.items()])
-        fill(self.actor_box, [(a, a) for a in audit_actors(self.app)])
+        fill(self.actor_box, [(a, a) for a in audit_actors(self.app, self.actor)])
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -112,14 +112,14 @@ class AuditView(QWidget):
 
     def filters(self) -> dict[str, str]:
         return {"unit": self.unit_box.currentData() or "", "month": self.month_box.currentData() or "",
-                "entity": self.entity_box.currentData() or "", "actor": self.actor_box.currentData() or "",
+                "entity": self.entity_box.currentData() or "", "by": self.actor_box.currentData() or "",
                 "text": self.text_edit.text().strip()}
 
     def set_filter(self, **values: str) -> None:
-        """Select filter values (unit=…, month=…, entity=…, actor=…, text=…)."""
+        """Select filter values (unit=…, month=…, entity=…, by=… (the user), text=…)."""
         self._fill_filters()
         for key, box in (("unit", self.unit_box), ("month", self.month_box), ("entity", self.entity_box),
-                         ("actor", self.actor_box)):
+                         ("by", self.actor_box)):
             if key in values:
                 box.setCurrentIndex(max(0, box.findData(values[key])))
         if "text" in values:
@@ -128,16 +128,16 @@ class AuditView(QWidget):
 
     def refresh(self) -> None:
         f = {k: v or None for k, v in self.filters().items()}
-        rows = audit_rows(self.app, limit=LIMIT, **f)
+        rows = audit_rows(self.app, self.actor, limit=LIMIT, **f)
         self.model.set_rows(rows)
-        self.review_model.set_rows(review.events(self.app, month=f["month"], unit=f["unit"]))
+        self.review_model.set_rows(review.events(self.app, self.actor, month=f["month"], unit=f["unit"]))
         more = "（只显示最近5000条，导出包含全部）" if len(rows) >= LIMIT else ""
         self.count_label.setText(f"共{len(rows)}条修改记录{more}")
 
     def export_to(self, path: str | Path) -> Path:
         from exports.audit_export import export_audit
         f = {k: v or None for k, v in self.filters().items()}
-        out = export_audit(self.app, path, **f)
+        out = export_audit(self.app, self.actor, path, **f)
         self.app.log(self.actor, "export", f"导出修改记录：{out.name}")
         self.message.ok(f"已导出到 {out}")
         return out

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMessageBox,
 
 from models import backup
 from models.app import Actor, App
+from models.authority import ADMIN_RULE, allowed
+from models.errors import DomainError
 from models.store import StoreError
 from ui.office_common import readonly_table
 
@@ -80,10 +82,9 @@ class BackupView(QWidget):
         self.message.setText(text)
 
     def backup_now(self) -> None:
-        self.actor.require_admin("备份数据库")
         try:
-            path = backup.backup_now(self.app.store, "manual")
-        except StoreError as exc:
+            path = backup.backup_now(self.app.store, self.actor, "manual")
+        except (StoreError, DomainError) as exc:
             self._error(str(exc))
             return
         self.app.log(self.actor, "backup", f"手动备份 {path.name}")
@@ -92,9 +93,11 @@ class BackupView(QWidget):
         self.refresh()
 
     def restore_selected(self) -> None:
-        self.actor.require_admin("恢复备份")
         b = self.selected()
         if b is None:
+            return
+        if not allowed(ADMIN_RULE, self.app, self.actor):
+            self._error("只有管理员可以恢复备份。")
             return
         problem = backup.check_backup(b.path)
         if problem:

@@ -172,7 +172,7 @@ class BriefingView(QWidget):
                                issue=self.issue.value() or None,
                                date=dt.date(d.year(), d.month(), d.day()),
                                editor_note=self.note.toPlainText(), sections=sections,
-                               actor=self.actor, record_issue=record)
+                               record_issue=record)
 
     def _busy(self) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -211,7 +211,7 @@ class BriefingView(QWidget):
         d = self.date.date()
         self._busy()
         try:
-            texts = compose(self.app, month, dt.date(d.year(), d.month(), d.day()))
+            texts = compose(self.app, self.actor, month, dt.date(d.year(), d.month(), d.day()))
         except DomainError as exc:
             self.message.error(str(exc))
             return
@@ -229,7 +229,7 @@ class BriefingView(QWidget):
         from models.store import StoreError
         self._busy()
         try:
-            res = build_briefing_ex(self.app, self.month.month(), path, self.options(record))  # type: ignore[arg-type]
+            res = build_briefing_ex(self.app, self.actor, self.month.month(), path, self.options(record))  # type: ignore[arg-type]
         except (DomainError, StoreError) as exc:
             self.message.error(str(exc))
             return None

@@ -99,7 +99,7 @@ class ExcelView(QWidget):
         if actor.is_office:
             self.unit.addItem(ALL_UNITS, "")
         for u in app.reporting_units():
-            if actor.is_office or u == actor.unit:
+            if actor.is_office or u == actor.home_unit:
                 self.unit.addItem(u, u)
 
         self.export_ledger_btn = QPushButton("导出台账…")
@@ -198,7 +198,7 @@ class ExcelView(QWidget):
 
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
             from exports.ledger import build_ledger
-            out = build_ledger(app, months[-1], path, unit, months=months, progress=progress, cancel=cancel)
+            out = build_ledger(app, actor, months[-1], path, unit, months=months, progress=progress, cancel=cancel)
             app.log(actor, "export", f"导出台账：{out.name}（{unit or '全部单位'}，{span}）")
             return out
 
@@ -215,7 +215,7 @@ class ExcelView(QWidget):
 
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
             from exports.template import build_template
-            out = build_template(app, month, unit, path)
+            out = build_template(app, actor, month, unit, path)
             app.log(actor, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
             return out
 

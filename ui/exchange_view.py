@@ -258,7 +258,7 @@ class ExchangeView(QWidget):
         try:
             for p in self.paths:
                 try:
-                    res: PackagePreview | DomainError = exchange.preview_package(self.app, p)
+                    res: PackagePreview | DomainError = exchange.preview_package(self.app, self.actor, p)
                 except DomainError as exc:
                     res = exc
                 rows.append(_file_row(p, res))

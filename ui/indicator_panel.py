@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from forms import indicator_form
-from models.app import App
+from models.app import Actor, App
 from models.entries import Entries
 from models.plan import Part
 from models.target_words import describe_target
@@ -23,10 +23,11 @@ class IndicatorPanel(QWidget):
     edited = Signal()
     committed = Signal()
 
-    def __init__(self, app: App, entries: Entries, judge: Any, parent: QWidget | None = None):
+    def __init__(self, app: App, entries: Entries, actor: Actor, judge: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.entries = entries
+        self.actor = actor
         self.judge = judge
         self.part: Part | None = None
         self.unit = ""
@@ -105,14 +106,14 @@ class IndicatorPanel(QWidget):
             self.info.setToolTip(ind.explanation)
         ed = self._editor_for(part)
         self.value_label.setText(f"{period_cn}数值：")
-        row = self.entries.indicator_value(part.code, self.period)
-        self.previous = self.entries.previous_indicator_value(part.code, self.period)
+        row = self.entries.indicator_value(self.actor, part.code, self.period)
+        self.previous = self.entries.previous_indicator_value(self.actor, part.code, self.period)
         self.saved = {"value": str(row["raw"]) if row else "", "source": str(row["source"]) if row else "",
                       "note": str(row["note"]) if row else ""}
         ed.set_value(self.saved["value"])
         ed.set_error(ed.field.check(self.saved["value"]) if self.saved["value"] else "")
         self.form.set_values(self.saved)
-        series = [(p, v) for p, v in self.entries.indicator_series(part.code) if p != self.period]
+        series = [(p, v) for p, v in self.entries.indicator_series(self.actor, part.code) if p != self.period]
         if series:
             shown = "，".join(f"{p}：{fmt_number(v)}{part.unit}" for p, v in series[-6:])
             self.history.setText(f"历年数值：{shown}")

@@ -167,7 +167,7 @@ class LoginDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
             return
-        if signin.must_change_password(self.app, actor.username):
+        if signin.must_change_password(self.app, actor):
             dlg = ChangePasswordDialog(self.app, actor, old_password=self.password.text(), parent=self)
             if not self.run_dialog(dlg):
                 self.error.setText("管理员重置了您的密码，请先设置新密码再登录。")

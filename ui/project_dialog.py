@@ -142,7 +142,7 @@ class ProjectPanel(QWidget):
             b.setEnabled(not ro)
 
     def reload(self) -> None:
-        rows = self.entries.projects(self.unit, self.month, self.task_code)
+        rows = self.entries.projects(self.actor, self.unit, self.month, self.task_code)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             plan_inv, cum = r.get("year_plan_invest"), r.get("cum_invest")
@@ -181,7 +181,7 @@ class ProjectPanel(QWidget):
         uid = self.selected_uid()
         if not uid or self.read_only:
             return
-        values = self.entries.project(uid, self.month)
+        values = self.entries.project(self.actor, uid, self.month)
 
         def save(v: dict[str, str]) -> None:
             self.entries.save_project(self.actor, self.unit, self.month, self.task_code, v, uid=uid)
@@ -213,7 +213,7 @@ class ProjectPanel(QWidget):
         uid = self.selected_uid()
         if not uid:
             return
-        rows = self.entries.project_history(uid)
+        rows = self.entries.project_history(self.actor, uid)
         dlg = QDialog(self)
         dlg.setWindowTitle("项目月度历史")
         cols = [("month", "月份"), ("ptype", "类型"), ("year_plan_invest", "年度计划(万元)"),

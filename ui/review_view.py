@@ -120,13 +120,13 @@ class ReviewView(QWidget):
 
     def refresh(self) -> None:
         unit = self.selected_unit()
-        reports = reporting_status(self.app, self.month())
+        reports = reporting_status(self.app, self.actor, self.month())
         s = summary(reports)
         self.summary_label.setText(
             f"应报{s['units']}个单位，已报送{s['submitted']}个（报送率{s['report_rate']:.0f}%），"
             f"审核通过{s['approved']}个，退回{s['returned']}个，按时{s['on_time']}个，"
             f"迟报{s['late']}个，未报{s['missing']}个；填报完整率{s['completeness']:.0f}%")
-        rows = review.review_queue(self.app, self.month())
+        rows = review.review_queue(self.app, self.actor, self.month())
         if self.pending_only.isChecked():
             rows = [r for r in rows if r["pending"]]
         self.model.set_rows(rows)
@@ -159,7 +159,7 @@ class ReviewView(QWidget):
         if unit is None:
             self.detail.setHtml("<p style='color:#666'>在左侧选择一个单位，查看其报送内容。</p>")
         else:
-            d = review.submission_detail(self.app, unit, self.month())
+            d = review.submission_detail(self.app, self.actor, unit, self.month())
             state = d["submission"]["state"]
             self.detail.setHtml(detail_html(d))
         self.approve_btn.setEnabled(state == "submitted")
@@ -209,7 +209,7 @@ class ReviewView(QWidget):
     # -- 催报 --------------------------------------------------------------------------
     def reminder_document(self) -> QTextDocument:
         doc = QTextDocument(self)
-        doc.setHtml(reminder_html(self.app, self.month()))
+        doc.setHtml(reminder_html(self.app, self.actor, self.month()))
         return doc
 
     def print_reminder(self) -> None:

@@ -226,7 +226,7 @@ class SettingsView(QWidget):
         self.briefing_copies.setValue(int(s.get("briefing_copies")))
         self._load_baselines()
         self._load_streets()
-        self.log_model.set_rows(office.settings_log(self.app))
+        self.log_model.set_rows(office.settings_log(self.app, self.actor))
 
     def _load_baselines(self) -> None:
         base = office.baselines(self.app)

@@ -148,10 +148,10 @@ class SmokeCheck:
         return f"{db}，{len(units)} 个填报单位"
 
     def step_window(self) -> str:
-        from models.app import CLI_ACTOR
+        from models.app import cli_actor
         from ui.main_window import MainWindow
         qapp = self.ctx["qapp"]
-        win = MainWindow(self.ctx["app"], CLI_ACTOR)
+        win = MainWindow(self.ctx["app"], cli_actor(self.ctx["app"]))
         self.ctx["window"] = win
         win.resize(1366, 768)
         win.show()
@@ -170,8 +170,10 @@ class SmokeCheck:
 
     def step_briefing(self) -> str:
         from exports.briefing import build_briefing
+        from models.app import cli_actor
         path = self.out / "工作简报.pdf"
-        build_briefing(self.ctx["app"], self.month(), path, _briefing_options())
+        app = self.ctx["app"]
+        build_briefing(app, cli_actor(app), self.month(), path, _briefing_options())
         data = path.read_bytes() if path.exists() else b""
         if not data.startswith(b"%PDF"):
             raise SmokeFailure(f"简报文件 {path} 未生成或不是 PDF。")
@@ -182,8 +184,11 @@ class SmokeCheck:
 
     def step_ledger(self) -> str:
         from exports.ledger import build_ledger
+        from models.app import cli_actor
         path = self.out / "月度台账.xlsx"
-        build_ledger(self.ctx["app"], self.month(), path, sheets=[SMOKE_LEDGER_SHEET])
+        app = self.ctx["app"]
+        actor = cli_actor(app)
+        build_ledger(app, actor, self.month(), path, actor.bureau, sheets=[SMOKE_LEDGER_SHEET])
         if not path.exists():
             raise SmokeFailure(f"台账文件 {path} 未生成。")
         from openpyxl import load_workbook

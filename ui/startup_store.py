@@ -47,7 +47,7 @@ def open_store(db_path: Path, dialogs: Dialogs) -> Store | None:
             if not dialogs.offer_restore(text):
                 return None
             try:
-                backup.restore(db_path, good.path)
+                backup.recover(db_path, good.path)
             except StoreError as exc2:
                 dialogs.critical("恢复失败", str(exc2))
                 return None
@@ -76,7 +76,7 @@ def check_missing(db_path: Path, dialogs: Dialogs) -> bool:
     if choice != "restore":
         return False
     try:
-        backup.restore(p, good.path)
+        backup.recover(p, good.path)
     except StoreError as exc:
         dialogs.critical("恢复失败", str(exc))
         return False

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QLabel, QTextBrowser, QVBoxLayout, QWidget)
 
 from forms import milestone_form, task_form
-from models.app import App
+from models.app import Actor, App
 from models.entries import Entries
 from models.plan import Task
 from models.target_words import describe_target
@@ -51,10 +51,11 @@ class TaskPanel(QWidget):
     edited = Signal()
     committed = Signal()
 
-    def __init__(self, app: App, entries: Entries, judge: Any, parent: QWidget | None = None):
+    def __init__(self, app: App, entries: Entries, actor: Actor, judge: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.entries = entries
+        self.actor = actor
         self.judge = judge
         self.task: Task | None = None
         self.unit = ""
@@ -109,7 +110,7 @@ class TaskPanel(QWidget):
             f"<span style='color:#555'>牵头单位：{html.escape(units[0] if units else '')}；"
             f"配合单位：{html.escape(others)}</span>")
         self.title.setToolTip(task.text)
-        rep = self.entries.task_report(task.code, unit, month)
+        rep = self.entries.task_report(self.actor, task.code, unit, month)
         self.saved = {f.key: str(rep.get(f.key) or "") for f in task_form.FIELDS}
         self.form.set_values(self.saved)
         codes = [m.code for m in self.app.plan.milestones_of(task.code)]
@@ -118,11 +119,11 @@ class TaskPanel(QWidget):
         for c in codes:
             r = self._row(c)
             r.set_visible(True)
-            cur = self.entries.milestone_value(c, unit, month)
+            cur = self.entries.milestone_value(self.actor, c, unit, month)
             r.saved = {"value": str(cur["raw"]) if cur else "", "note": str(cur["note"]) if cur else ""}
             r.value.set_value(r.saved["value"])
             r.note.set_value(r.saved["note"])
-            prev = self.entries.previous_milestone_value(c, unit, month)
+            prev = self.entries.previous_milestone_value(self.actor, c, unit, month)
             r.previous = prev["value"] if prev else None
             ed = r.value.editor
             if prev and hasattr(ed, "setPlaceholderText"):
@@ -133,7 +134,7 @@ class TaskPanel(QWidget):
         self.set_read_only(read_only)
 
     def _load_others(self, task: Task, unit: str, month: str, role: str) -> None:
-        rows = [r for r in self.entries.contributions(task.code, month) if r["unit"] != unit]
+        rows = [r for r in self.entries.contributions(self.actor, task.code, month) if r["unit"] != unit]
         self.others_box.setTitle("配合单位本月填报情况（只读）" if role == "lead"
                                  else "其他单位本月填报情况（只读）")
         if not rows:

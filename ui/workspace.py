@@ -49,7 +49,7 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         self.actor = actor
         self.entries = Entries(app)
         self.judge = make_judge(app)
-        self.unit = actor.unit or ""
+        self.unit = actor.home_unit or ""
         self.month = current_month()
         self.lock_reason = ""
         self._loading = False
@@ -78,9 +78,9 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(False)
-        self.tree = WorkTree(self.app, self.entries, self.judge)
-        self.task_panel = TaskPanel(self.app, self.entries, self.judge)
-        self.ind_panel = IndicatorPanel(self.app, self.entries, self.judge)
+        self.tree = WorkTree(self.app, self.entries, self.actor, self.judge)
+        self.task_panel = TaskPanel(self.app, self.entries, self.actor, self.judge)
+        self.ind_panel = IndicatorPanel(self.app, self.entries, self.actor, self.judge)
         self.proj_panel = ProjectPanel(self.app, self.entries, self.actor)
         self.empty = QLabel("请在左侧选择任务、指标或项目。")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -154,11 +154,11 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
     def units(self) -> list[str]:
         if self.actor.is_office:
             return self.app.reporting_units()
-        return [self.actor.unit] if self.actor.unit else []
+        return [self.actor.home_unit] if self.actor.home_unit else []
 
     def months(self) -> list[str]:
         last = current_month()
-        states = self.entries.month_states(self.unit) if self.unit else {}
+        states = self.entries.month_states(self.actor, self.unit) if self.unit else {}
         if states:
             last = max(last, max(states))
         return months_between(self.app.plan.first_month, last)
@@ -170,7 +170,7 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         months = self.months()
         if self.month not in months:
             self.month = months[-1] if self.month > months[-1] else months[0]
-        states = self.entries.month_states(self.unit) if self.unit else {}
+        states = self.entries.month_states(self.actor, self.unit) if self.unit else {}
         self.bar.show_months(months, states, self.month)
 
     def _on_unit(self, i: int) -> None:
@@ -208,12 +208,12 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         cur = keep or self.current()
         self.judge.invalidate()  # baselines or settings may have changed
         self.lock_reason = self.entries.lock_reason(self.actor, self.unit, self.month) if self.unit else ""
-        st = self.entries.state(self.unit, self.month) if self.unit else ""
+        st = self.entries.state(self.actor, self.unit, self.month) if self.unit else ""
         self.state_label.setText(f"状态：{STATE_NAMES.get(st, st)}")
         banner = self.lock_reason
         if not banner and st == "returned":
             from models.review import clerk_notice  # only needed for a returned month
-            banner = clerk_notice(self.app, self.unit, self.month) or "本月报送已被领导小组办公室退回，请修改后重新报送。"
+            banner = clerk_notice(self.app, self.actor, self.unit, self.month) or "本月报送已被领导小组办公室退回，请修改后重新报送。"
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
         ro = bool(self.lock_reason)

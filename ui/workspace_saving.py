@@ -162,7 +162,7 @@ class EditSaving(_Part):
         if cur:
             it = self.tree.item_for(*cur)
             if it is not None:
-                n = len(self.entries.projects(self.unit, self.month, cur[1]))
+                n = len(self.entries.projects(self.actor, self.unit, self.month, cur[1]))
                 it.setText(1, f"{n}个")
 
     def history_rows(self) -> list[dict]:
@@ -172,14 +172,16 @@ class EditSaving(_Part):
             return []
         kind, code = cur
         if kind == TASKS:
-            rows = self.entries.history("task_report", code, unit=self.unit, month=self.month)
+            rows = self.entries.history(self.actor, "task_report", code, unit=self.unit, month=self.month)
             for m in self.app.plan.milestones_of(code):
-                rows += self.entries.history("milestone", m.code, unit=self.unit, month=self.month)
+                rows += self.entries.history(self.actor, "milestone", m.code, unit=self.unit, month=self.month)
         elif kind == INDICATORS:
-            rows = self.entries.history("indicator", f"{code}@{self.entries.period_for(code, self.month)}")
+            rows = self.entries.history(self.actor, "indicator", f"{code}@{self.entries.period_for(code, self.month)}",
+                                        unit=self.unit)
         else:
-            uids = [p["uid"] for p in self.entries.projects(self.unit, self.month, code, include_closed=True)]
-            rows = [r for u in uids for r in self.entries.history("project", u)]
+            uids = [p["uid"] for p in self.entries.projects(self.actor, self.unit, self.month, code,
+                                                            include_closed=True)]
+            rows = [r for u in uids for r in self.entries.history(self.actor, "project", u, unit=self.unit)]
         return sorted(rows, key=lambda r: r["id"], reverse=True)
 
     def show_history(self) -> None:

@@ -37,7 +37,7 @@ class MonthSubmission(EditSaving):
             return
         if not self._confirm_jumps():
             return
-        problems = self.entries.month_problems(self.unit, self.month)
+        problems = self.entries.month_problems(self.actor, self.unit, self.month)
         if problems:
             self._show_problems(problems)
             return
@@ -60,14 +60,14 @@ class MonthSubmission(EditSaving):
 
     def _confirm_jumps(self) -> bool:
         """Ask once about every value more than 10 times off the previous period."""
-        jumps = self.entries.unconfirmed_jumps(self.unit, self.month)
+        jumps = self.entries.unconfirmed_jumps(self.actor, self.unit, self.month)
         if not jumps:
             return True
         text = "\n".join(f"· {where}：{msg}" for where, msg, _ in jumps)
         ans = QMessageBox.question(self, "确认数值", f"以下数值与上期相差超过10倍：\n{text}\n\n确认都填写正确吗？"
                                    "选“否”可返回修改。")
         if ans != QMessageBox.StandardButton.Yes:
-            self._show_problems(self.entries.month_problems(self.unit, self.month))
+            self._show_problems(self.entries.month_problems(self.actor, self.unit, self.month))
             return False
         try:
             for _where, _msg, (kind, code) in jumps:

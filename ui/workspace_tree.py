@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
-from models.app import App
+from models.app import Actor, App
 from models.checking import Judge
 from models.entries import Entries
 from ui.task_panel import ROLE_CN
@@ -26,10 +26,11 @@ TASKS, INDICATORS, PROJECTS = "task", "indicator", "projects"
 class WorkTree(QTreeWidget):
     """The items of a unit's month; ``fill`` rebuilds it, the badges follow each save."""
 
-    def __init__(self, app: App, entries: Entries, judge: Judge):
+    def __init__(self, app: App, entries: Entries, actor: Actor, judge: Judge):
         super().__init__()
         self.app = app
         self.entries = entries
+        self.actor = actor
         self.judge = judge
         self.month = ""
         self.setHeaderLabels(["事项", "本月"])
@@ -44,7 +45,7 @@ class WorkTree(QTreeWidget):
         """Rebuild the list for ``unit`` (may be empty: no unit) and ``month``."""
         self.month = month
         self.clear()
-        ov = self.entries.month_overview(unit, month) if unit else {
+        ov = self.entries.month_overview(self.actor, unit, month) if unit else {
             "tasks": {}, "milestones": {}, "indicators": {}, "projects": {}}
         tasks = self.app.tasks_of(unit) if unit else []
         g_tasks = QTreeWidgetItem(self, [f"重点任务（{len(tasks)}）", ""])

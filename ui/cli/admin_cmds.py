@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from models.accounts import create_user, reset_password, unlock, users
-from models.app import CLI_ACTOR, current_month
+from models.app import CLI_ACTOR, cli_actor, current_month
 from models.backup import backup_dir, backup_now, list_backups
 from models.demo import generate_demo
 from models.errors import InvalidInput
@@ -20,7 +20,7 @@ def run_user(args: argparse.Namespace) -> int:
     app = open_app(args)
     try:
         if args.action == "list":
-            rows = users(app)
+            rows = users(app, cli_actor(app))
             if not rows:
                 print(f"还没有账户。请先运行：{command_name()} user add --username admin --role admin")
             for u in rows:
@@ -35,11 +35,11 @@ def run_user(args: argparse.Namespace) -> int:
             if not args.role:
                 sys.stderr.write("错误：新建账户需要 --role（clerk 填报员 / reviewer 审核员 / admin 管理员）。\n")
                 return 2
-            info = create_user(app, CLI_ACTOR, args.username, args.role, password, args.unit)
+            info = create_user(app, cli_actor(app), args.username, args.role, password, args.unit)
             print(f"已新建账户 {info.username}（{info.role_name}{' · ' + info.unit if info.unit else ''}）。")
         else:
-            reset_password(app, CLI_ACTOR, args.username, password, temporary=False)
-            unlock(app, CLI_ACTOR, args.username)
+            reset_password(app, cli_actor(app), args.username, password, temporary=False)
+            unlock(app, cli_actor(app), args.username)
             print(f"已重置账户 {args.username} 的密码并解除锁定。")
         return 0
     finally:
@@ -70,7 +70,7 @@ def run_backup(args: argparse.Namespace) -> int:
         raise StoreError(f"数据库文件 {db} 不存在，无需备份。")
     store = Store(db)
     try:
-        path = backup_now(store, "manual")
+        path = backup_now(store, CLI_ACTOR, "manual")
     finally:
         store.close()
     print(f"已备份到 {path}")
@@ -86,7 +86,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"\r正在生成示例数据：{done}/{total}个月")
                 sys.stderr.flush()
 
-        counts = generate_demo(app, until, streets=args.streets, progress=tick)
+        counts = generate_demo(app, cli_actor(app), until, streets=args.streets, progress=tick)
         sys.stderr.write("\n")
     finally:
         app.close()

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from exports.briefing import BriefingOptions, build_briefing_ex, check_month
+from models.app import cli_actor
 from models.entries_base import month_cn
 from models.errors import InvalidInput
 from ui.cli.common import open_app
@@ -38,7 +39,7 @@ def run_briefing(args: argparse.Namespace) -> int:
     try:
         demo = app.is_demo()
         try:
-            res = build_briefing_ex(app, month, out, BriefingOptions(issue=args.issue,
+            res = build_briefing_ex(app, cli_actor(app), month, out, BriefingOptions(issue=args.issue,
                                                                      date=_cli_date(args)))
         except PermissionError as exc:
             sys.stderr.write(f"错误：无法写入 {out}（{exc.strerror or exc}），请关闭正在打开该文件的程序后重试。\n")

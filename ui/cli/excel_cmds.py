@@ -7,7 +7,7 @@ import sys
 
 from exports.ledger import build_ledger, parse_months
 from exports.template import build_template
-from models.app import CLI_ACTOR
+from models.app import cli_actor
 from models.entries_base import month_cn
 from models.excel_import import import_excel
 from models.excel_read import NotATemplate
@@ -23,8 +23,10 @@ def run_export_ledger(args: argparse.Namespace) -> int:
         return 2
     app = open_app(args)
     try:
-        out = build_ledger(app, months[-1], args.output, args.unit, months=months)
-        app.log(CLI_ACTOR, "export", f"导出台账：{out.name}（{args.unit or '全部单位'}，"
+        actor = cli_actor(app)
+        unit = args.unit or actor.bureau  # a bureau's own ledger unless another unit is named
+        out = build_ledger(app, actor, months[-1], args.output, unit, months=months)
+        app.log(actor, "export", f"导出台账：{out.name}（{unit or '全部单位'}，"
                 f"{months[0]}{'至' + months[-1] if len(months) > 1 else ''}）")
     finally:
         app.close()
@@ -41,8 +43,9 @@ def run_export_template(args: argparse.Namespace) -> int:
     app = open_app(args)
     try:
         unit = app.plan.canonical_unit(args.unit) or args.unit.strip()
-        out = build_template(app, month, unit, args.output)
-        app.log(CLI_ACTOR, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
+        actor = cli_actor(app)
+        out = build_template(app, actor, month, unit, args.output)
+        app.log(actor, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
     finally:
         app.close()
     print(f"已导出{unit}{month_cn(month)}的填报模板：{out}")
@@ -54,7 +57,7 @@ def run_import_excel(args: argparse.Namespace) -> int:
     app = open_app(args)
     try:
         try:
-            out = import_excel(app, CLI_ACTOR, args.file, dry_run=args.dry_run)
+            out = import_excel(app, cli_actor(app), args.file, dry_run=args.dry_run)
         except NotATemplate as exc:
             sys.stderr.write(f"错误：{exc}\n")
             return 2

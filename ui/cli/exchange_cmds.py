@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from models.app import CLI_ACTOR
+from models.app import CLI_ACTOR, cli_actor
 from models.exchange import import_packages
 from models.exchange_common import MONTH_RE, plan_file_for
 from models.exchange_export import export_decisions, export_package
@@ -20,7 +20,7 @@ def run_make_install(args: argparse.Namespace) -> int:
     try:
         if unknown_unit(app, args.unit.strip()):
             return 2
-        out = make_install(app, CLI_ACTOR, args.unit.strip(), args.output)
+        out = make_install(app, cli_actor(app), args.unit.strip(), args.output)
     finally:
         app.close()
     print(f"已生成“{args.unit.strip()}”的安装文件：{out}\n请妥善保管：文件中含有该单位的签名密钥。")
@@ -29,7 +29,7 @@ def run_make_install(args: argparse.Namespace) -> int:
 
 def run_install(args: argparse.Namespace) -> int:
     db = db_path(args)
-    inst = install(db, args.file)
+    inst = install(db, args.file, CLI_ACTOR)
     print(f"安装完成：本机作为“{inst['unit']}”使用（计划版本 {inst['plan_version']}）。\n"
           f"计划文件已保存到 {plan_file_for(db)}。")
     return 0
@@ -41,7 +41,7 @@ def run_export_package(args: argparse.Namespace) -> int:
         return 2
     app = open_app(args)
     try:
-        out = export_package(app, CLI_ACTOR, args.month, args.output)
+        out = export_package(app, cli_actor(app), args.month, args.output)
     finally:
         app.close()
     print(f"已导出报送包：{out}")
@@ -52,7 +52,7 @@ def run_import_package(args: argparse.Namespace) -> int:
     app = open_app(args)
     rc = 0
     try:
-        for p, res in import_packages(app, CLI_ACTOR, args.files, dry_run=args.dry_run):
+        for p, res in import_packages(app, cli_actor(app), args.files, dry_run=args.dry_run):
             if isinstance(res, PackageRejected):
                 sys.stderr.write(f"{res}\n")
                 rc = 1
@@ -74,7 +74,7 @@ def run_export_decisions(args: argparse.Namespace) -> int:
     try:
         if unknown_unit(app, args.unit.strip()):
             return 2
-        out = export_decisions(app, CLI_ACTOR, args.unit.strip(), args.output)
+        out = export_decisions(app, cli_actor(app), args.unit.strip(), args.output)
     finally:
         app.close()
     print(f"已导出给“{args.unit.strip()}”的回执包：{out}")
