@@ -19,6 +19,10 @@ Rules (``Rule.kind``):
 - ``STARTUP``: runs before anyone signs in (signing in, first run, opening and
   recovering the database); a fixed list, checked by tests/test_authority.py.
 
+A module (or a package, for all its modules) that touches no unit's data at all may declare
+that once: ``__authority__ = module_rule(PUBLIC, why=...)``; tests/test_authority.py then
+checks that it does not use the database (``App``, ``Store``).
+
 A bureau installation never has office powers: an administrator there (or the command
 line, ``cli_actor``) is a local administrator, whatever the ``Actor`` says, because the
 check also looks at the database's installation. Refusals raise ``PermissionDenied``
@@ -110,6 +114,13 @@ def _app_of(sig: _Sig, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             v = sig.get(name, args, kwargs)
             return v if hasattr(v, "settings") else None
     return None
+
+
+def module_rule(kind: str, *, why: str) -> Rule:
+    """The rule of a whole module or package: only PUBLIC (no unit's data anywhere in it)."""
+    if kind != PUBLIC:
+        raise ValueError("a whole module may only be declared PUBLIC")
+    return Rule(PUBLIC, why=why)
 
 
 def rule(kind: str, *, unit: UnitSpec = None, read: bool = False, what: str = "",
@@ -273,5 +284,5 @@ def declared(obj: Any) -> Rule | None:
     return getattr(obj, "__authority__", None)
 
 
-for _f in (rule, installed_unit, bureau_of, has_office_power, check, demand, allowed, declared, Rule, Args):
+for _f in (rule, module_rule, installed_unit, bureau_of, has_office_power, check, demand, allowed, declared, Rule, Args):
     setattr(_f, "__authority__", Rule(PUBLIC, why="the rules themselves"))  # noqa: B010

@@ -42,8 +42,18 @@ def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _modules() -> Iterator[Any]:
     for pkg in (models, exports):
-        for info in pkgutil.iter_modules(pkg.__path__):
-            yield importlib.import_module(f"{pkg.__name__}.{info.name}")
+        for info in pkgutil.walk_packages(pkg.__path__, prefix=f"{pkg.__name__}."):
+            yield importlib.import_module(info.name)
+
+
+def _module_rule(mod: Any) -> Rule | None:
+    """The rule a module (or a package above it) declares for all of it."""
+    parts = mod.__name__.split(".")
+    for i in range(len(parts), 1, -1):
+        r = getattr(importlib.import_module(".".join(parts[:i])), "__authority__", None)
+        if isinstance(r, Rule):
+            return r
+    return None
 
 
 def public_callables() -> list[tuple[str, Any, Any, Rule | None]]:
@@ -51,13 +61,14 @@ def public_callables() -> list[tuple[str, Any, Any, Rule | None]]:
     function and method defined in models/ and exports/ (exceptions have no methods to declare)."""
     out: list[tuple[str, Any, Any, Rule | None]] = []
     for mod in _modules():
+        whole_module = _module_rule(mod)
         for name, obj in vars(mod).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != mod.__name__:
                 continue
             if inspect.isfunction(obj):
-                out.append((f"{mod.__name__}.{name}", None, obj, declared(obj)))
+                out.append((f"{mod.__name__}.{name}", None, obj, declared(obj) or whole_module))
             elif inspect.isclass(obj) and not issubclass(obj, BaseException):
-                whole = obj.__dict__.get("__authority__")
+                whole = obj.__dict__.get("__authority__") or whole_module
                 methods = [(k, v.__func__ if isinstance(v, (classmethod, staticmethod)) else v)
                            for k, v in vars(obj).items() if not k.startswith("_")]
                 methods = [(k, f) for k, f in methods if inspect.isfunction(f)]
@@ -73,6 +84,21 @@ def test_every_public_callable_declares_a_rule() -> None:
     assert len(found) > 250  # the enumeration itself works
     missing = [name for name, _cls, _f, r in found if r is None]
     assert missing == [], f"public callables without @rule(...) (models/authority.py): {missing}"
+
+
+def test_modules_declared_public_as_a_whole_use_no_database() -> None:
+    """A module declared PUBLIC as a whole (``module_rule``) must not reach the database."""
+    users = []
+    for mod in _modules():
+        if _module_rule(mod) is None:
+            continue
+        tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("models.app", "models.store", "models.settings"):
+                users.append(f"{mod.__name__} imports {node.module}")
+            elif isinstance(node, ast.Attribute) and node.attr in ("store", "conn"):
+                users.append(f"{mod.__name__} uses .{node.attr}")
+    assert users == []
 
 
 def test_the_known_gaps_are_checked() -> None:

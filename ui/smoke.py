@@ -30,6 +30,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from models.app import cli_actor
 
 PROBE_ENV = "ZHUSHAN_STARTUP_PROBE"
 OUT_ENV = "ZHUSHAN_SMOKE_OUT"
@@ -148,7 +149,6 @@ class SmokeCheck:
         return f"{db}，{len(units)} 个填报单位"
 
     def step_window(self) -> str:
-        from models.app import cli_actor
         from ui.main_window import MainWindow
         qapp = self.ctx["qapp"]
         win = MainWindow(self.ctx["app"], cli_actor(self.ctx["app"]))
@@ -170,9 +170,7 @@ class SmokeCheck:
 
     def step_briefing(self) -> str:
         from exports.briefing import build_briefing
-        from models.app import cli_actor
-        path = self.out / "工作简报.pdf"
-        app = self.ctx["app"]
+        path, app = self.out / "工作简报.pdf", self.ctx["app"]
         build_briefing(app, cli_actor(app), self.month(), path, _briefing_options())
         data = path.read_bytes() if path.exists() else b""
         if not data.startswith(b"%PDF"):
@@ -184,11 +182,8 @@ class SmokeCheck:
 
     def step_ledger(self) -> str:
         from exports.ledger import build_ledger
-        from models.app import cli_actor
-        path = self.out / "月度台账.xlsx"
-        app = self.ctx["app"]
-        actor = cli_actor(app)
-        build_ledger(app, actor, self.month(), path, actor.bureau, sheets=[SMOKE_LEDGER_SHEET])
+        path, actor = self.out / "月度台账.xlsx", cli_actor(self.ctx["app"])
+        build_ledger(self.ctx["app"], actor, self.month(), path, actor.bureau, sheets=[SMOKE_LEDGER_SHEET])
         if not path.exists():
             raise SmokeFailure(f"台账文件 {path} 未生成。")
         from openpyxl import load_workbook

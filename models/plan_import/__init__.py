@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.authority import PUBLIC, module_rule
 from models.plan_import.assemble import assemble
 from models.plan_import.document import PlanImportError, SourceDoc, check_size, os_reason
 from models.plan_import.draft import DraftPlan
@@ -31,6 +32,8 @@ __all__ = ["KINDS", "ImportResult", "PlanImportError", "ReviewItem", "import_doc
            "read_document"]
 
 SUFFIXES = (".docx", ".txt", ".pdf")
+# Plan documents in, a draft plan file out: no unit's data anywhere in this package.
+__authority__ = module_rule(PUBLIC, why="reads a plan document into a draft plan; no unit's data")
 
 
 @dataclass
