@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from forms.values import (ValueProblem, clean_text, parse_date, parse_number,
+from forms.values import (ValueProblem, clean_text, number_text, parse_date, parse_number,
                            parse_yes_no)
 
 TEXT = "text"  # one line
@@ -58,6 +58,19 @@ class Field:
         except ValueProblem as exc:
             return str(exc)
         return ""
+
+    def shown(self, raw: Any) -> str:
+        """The text to show for an accepted value once it is saved: numbers without
+        full-width characters, grouping or the unit (``１０．５％`` → ``10.5``), dates as
+        2026-10-05. A value with a problem is shown as typed."""
+        text = "" if raw is None else str(raw)
+        if not text.strip() or self.check(text):
+            return text
+        if self.numeric:
+            return number_text(text, self.unit)
+        if self.type == DATE:
+            return parse_date(text)
+        return text
 
     def validate(self, raw: Any) -> Any:
         """Return the stored form of ``raw`` or raise ValueProblem (Chinese message)."""

@@ -52,19 +52,11 @@ def parse_number(raw: object, *, label: str = "数值", unit: str = "", required
         value = float(raw)
         had_percent = False
     else:
-        s = normalize_text(raw)
-        if not s:
+        if not normalize_text(raw):
             if required:
                 raise ValueProblem(f"{label}为必填项，请填写")
             return Parsed(None)
-        s = s.replace(" ", "").translate(_MINUS)
-        had_percent = s.endswith("%")
-        if had_percent:
-            s = s[:-1]
-        if unit and not had_percent and s.endswith(unit) and unit != "%":
-            s = s[: -len(unit)]
-        if _GROUPED.match(s):
-            s = s.replace(",", "")
+        s, had_percent = _number_digits(raw, unit)
         if not _NUM.match(s):
             shown = str(raw).strip()
             if len(shown) > 20:
@@ -84,6 +76,34 @@ def parse_number(raw: object, *, label: str = "数值", unit: str = "", required
     if maximum is not None and value > maximum:
         raise ValueProblem(f"{label}不能大于{_fmt(maximum)}{unit}（填写了{_fmt(value)}）")
     return Parsed(value, had_percent, confirmation_needed(value, previous, label=label, unit=unit))
+
+
+def _number_digits(raw: object, unit: str) -> tuple[str, bool]:
+    """The digits of a typed number (full width, spaces, grouping commas, a trailing % or
+    the unit taken off) and whether it ended with a percent sign."""
+    s = normalize_text(raw).replace(" ", "").translate(_MINUS)
+    had_percent = s.endswith("%")
+    if had_percent:
+        s = s[:-1]
+    if unit and not had_percent and s.endswith(unit) and unit != "%":
+        s = s[: -len(unit)]
+    if _GROUPED.match(s):
+        s = s.replace(",", "")
+    return s, had_percent
+
+
+def number_text(raw: object, unit: str = "") -> str:
+    """How an accepted number is shown back after saving: ``１０．５％`` → ``10.5`` when the
+    unit is %, ``3,000万千瓦`` → ``3000``; digits as typed (``10.50`` stays). Text that is
+    not a number comes back unchanged, so that its problem can still be seen and fixed."""
+    if raw is None or isinstance(raw, bool):
+        return "" if raw is None else str(raw)
+    s, had_percent = _number_digits(raw, unit)
+    if not _NUM.match(s):
+        return str(raw)
+    if s.startswith("+"):
+        s = s[1:]
+    return s + ("%" if had_percent and unit != "%" else "")
 
 
 def confirmation_needed(value: float | None, previous: float | None, *, label: str = "数值",

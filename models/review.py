@@ -146,14 +146,24 @@ def clerk_notice(app: App, actor: Actor, unit: str, month: str) -> str:
     if last is None:
         return ""
     when = last["at"][:16].replace("T", " ")
+    comment = _sentence(last["comment"])
     if last["action"] == "return":
-        return f"领导小组办公室于{when}退回了{month_cn(month)}的报送，意见：{last['comment']}。请修改后重新报送。"
+        return f"领导小组办公室于{when}退回了{month_cn(month)}的报送，意见：{comment}请修改后重新报送。"
     if last["action"] == "reopen":
-        return f"领导小组办公室于{when}解锁了{month_cn(month)}的数据，原因：{last['comment']}。修改后请重新报送。"
+        return f"领导小组办公室于{when}解锁了{month_cn(month)}的数据，原因：{comment}修改后请重新报送。"
     if last["action"] == "approve":
         return f"领导小组办公室于{when}审核通过了{month_cn(month)}的报送" + (
-            f"，意见：{last['comment']}。" if last["comment"] else "。")
+            f"，意见：{comment}" if comment else "。")
     return ""
+
+
+def _sentence(comment: object) -> str:
+    """A comment as one sentence of a notice: ending with exactly one closing mark
+    ("补充数据来源。" and "补充数据来源" both become "补充数据来源。"); "" when empty."""
+    text = str(comment or "").strip().rstrip("。.；;，,、 \u3000")
+    if not text:
+        return ""
+    return text if text[-1] in "！？!?…" else text + "。"
 
 
 def _queue_row(r: UnitMonthReport) -> dict[str, Any]:

@@ -23,6 +23,9 @@ from models.passwords import Derive, _derive, _weaker, hash_password, verify_pas
 
 MAX_FAILED = 5
 LOCK_MINUTES = 15
+# The one message for an unknown name, an inactive account and a wrong password: it says
+# the rule without counting, so that it does not tell which names exist.
+WRONG_MESSAGE = (f"用户名或密码错误。同一账户连续输错{MAX_FAILED}次密码将被锁定{LOCK_MINUTES}分钟。")
 
 
 @rule(PUBLIC)
@@ -70,7 +73,7 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
         # Same work and message as a wrong password, so names cannot be probed.
         (derive or _derive)(str(password or ""), _UNKNOWN_SALT, dict(passwords.KDF_PARAMS))
         app.log(who, "login_failed", "未知或已停用的账户")
-        raise LoginFailed("用户名或密码错误。")
+        raise LoginFailed(WRONG_MESSAGE)
     if row["locked_until"] and row["locked_until"] > stamp:
         app.log(who, "login_failed", "账户已锁定")
         raise AccountLocked(f"密码连续输错{MAX_FAILED}次，账户已锁定到{row['locked_until'][11:16]}；"
@@ -88,7 +91,7 @@ def authenticate(app: App, username: str, password: str, now: datetime | None = 
         with app.store.tx() as c:
             c.execute("UPDATE users SET failed = ? WHERE username = ?", (failed, name))
             app.log(who, "login_failed", f"密码错误（第{failed}次）")
-        raise LoginFailed(f"用户名或密码错误。再输错{MAX_FAILED - failed}次，账户将被锁定{LOCK_MINUTES}分钟。")
+        raise LoginFailed(WRONG_MESSAGE)
     info = _row_info(row)
     actor = info.actor()._replace(bureau=installation_unit(app))
     if info.role == REVIEWER or info.role == CLERK:

@@ -31,3 +31,18 @@ def answer_next_box(button: QMessageBox.StandardButton) -> None:
         else:
             QTimer.singleShot(20, click)
     QTimer.singleShot(0, click)
+
+
+def open_workspace(qtbot, app, actor, month: str):
+    """The monthly entry page for ``actor`` at ``month``, shown and active like a real window."""
+    from ui.workspace import Workspace
+    w = Workspace(app, actor)
+    qtbot.addWidget(w)
+    w.resize(1200, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    if w.month != month:
+        w.set_month(month)
+    return w

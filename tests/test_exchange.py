@@ -712,11 +712,15 @@ def test_page_office_previews_then_imports(qtbot: Any, office: App, tmp_path: Pa
 @pytest.mark.qt_log_ignore("propagateSizeHints")
 def test_page_unit_installs_exports_and_imports_decisions(qtbot: Any, office: App, tmp_path: Path) -> None:
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
     zsi = make_install(office, OFFICE, UNIT, tmp_path / "a.zsi")
     b = App(Store(tmp_path / "u" / "u.db"), load_plan())
     try:
         w = _view(qtbot, b, ADMIN_ACTOR)
-        assert w.install_box.isVisible() and "尚未导入安装文件" in w.identity.text()
+        # a fresh PC opened by an administrator reads as the office's PC; turning it into a
+        # bureau's PC is offered below, for the bureau's computer only
+        assert "本机是领导小组办公室的电脑" in w.identity.text() and "填报电脑" not in w.identity.text()
+        assert w.install_box.isVisible() and "办公室的电脑不要导入" in w.install_box.findChild(QLabel).text()
         w.dialogs.open.append([str(zsi)])
         qtbot.mouseClick(w.install_btn, Qt.MouseButton.LeftButton)
         assert "本机作为“区城管局”使用" in w.message.text()

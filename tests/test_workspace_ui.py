@@ -15,7 +15,7 @@ from ui.main_window import MainWindow
 from ui.project_dialog import ProjectDialog
 from ui.qtsetup import make_application
 from tests.qt_helpers import answer_next_box as _answer
-from tests.qt_helpers import type_text
+from tests.qt_helpers import open_workspace, type_text
 from ui.workspace import Workspace
 from ui.workspace_tree import INDICATORS, PROJECTS, TASKS
 
@@ -26,16 +26,7 @@ M = "2026-10"
 
 
 def _ws(qtbot, app, actor, month: str = M) -> Workspace:
-    w = Workspace(app, actor)
-    qtbot.addWidget(w)
-    w.resize(1200, 700)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    if w.month != month:
-        w.set_month(month)
-    return w
+    return open_workspace(qtbot, app, actor, month)
 
 
 def _memo(w: Workspace, key: str) -> QPlainTextEdit:

@@ -79,14 +79,16 @@ class CatalogView(QWidget):
         self._item(self.tree, ["组织实施", "", ""], "ORG")
         inds = self._item(self.tree, ["附表：主要指标", "", ""], "")
         for ind in plan.indicators:
-            unit = ind.responsible_unit + ("（合并单元格，承上行）" if ind.responsible_unit_inherited else "")
+            unit = ind.responsible_unit
             if len(ind.parts) == 1:
                 p = ind.parts[0]
-                self._item(inds, [f"{ind.code} {ind.name}", unit, describe_part(p)], ind.code)
+                ii = self._item(inds, [f"{ind.code} {ind.name}", unit, describe_part(p)], ind.code)
             else:
                 ii = self._item(inds, [f"{ind.code} {ind.name}", unit, ""], ind.code)
                 for p in ind.parts:
                     self._item(ii, [f"{p.code} {p.name}", "", describe_part(p)], p.code)
+            if ind.responsible_unit_inherited:
+                ii.setToolTip(1, f"{unit}（原表此格为空，与上一行是同一个合并单元格）")
         acts.setExpanded(True)
         inds.setExpanded(True)
 
@@ -178,7 +180,8 @@ def detail_html(app: App, code: str) -> str:
             parts = ind.parts if code == ind.code else [plan.part(code)]
             note = (f"<p style='color:#b45309'><b>提示：</b>{e(ind.status_note)}</p>"
                     if ind.status_note else "")
-            inherited = "（原表为合并单元格，承上行）" if ind.responsible_unit_inherited else ""
+            inherited = ("<br/><span style='color:#555'>原表此格为空：与上一行是同一个合并单元格，"
+                         "责任单位相同。</span>" if ind.responsible_unit_inherited else "")
             parts_html = "".join(f"<h4>{e(p.code)} {e(p.name)}"
                                  f"{'（' + e(p.unit) + '）' if p.unit else ''}</h4>{_targets_html(p)}"
                                  for p in parts)

@@ -78,11 +78,14 @@ class ExchangeView(QWidget):
         self.message = MessageLine()
 
         # a new PC: import the installation file
-        self.install_box = QGroupBox("本机作为填报单位使用")
+        self.install_box = QGroupBox("把本机改作单位的填报电脑")
         self.install_btn = QPushButton("导入安装文件…")
         self.install_btn.clicked.connect(self.on_install)
         il = QHBoxLayout(self.install_box)
-        il.addWidget(QLabel("导入领导小组办公室发来的安装文件（.zsi）后，本机只能填报该单位的数据。"), 1)
+        hint = QLabel("只在单位的电脑上使用：导入领导小组办公室发来的安装文件（.zsi）后，本机只能填报该单位的数据。"
+                      "领导小组办公室的电脑不要导入。")
+        hint.setWordWrap(True)
+        il.addWidget(hint, 1)
         il.addWidget(self.install_btn)
 
         # the office: installation files and decisions per unit
@@ -158,10 +161,10 @@ class ExchangeView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
         lay.addWidget(self.identity)
-        lay.addWidget(self.install_box)
         lay.addWidget(self.office_box)
         lay.addWidget(self.export_box)
         lay.addWidget(self.import_box, 1)
+        lay.addWidget(self.install_box)
         lay.addWidget(self.message)
         self.refresh()
 
@@ -176,13 +179,14 @@ class ExchangeView(QWidget):
                 f"{str(inst.get('installed_at', ''))[:10]}导入安装文件）。报送包发给领导小组办公室，"
                 "办公室的回执包在此导入。")
             self.import_box.setTitle("导入办公室回执包")
-        elif oid:
-            self.identity.setText(f"本机是领导小组办公室（办公室编号 {oid[:8]}）。在此为各单位生成安装文件、"
+        elif office:
+            number = f"（办公室编号 {oid[:8]}）" if oid else ""
+            self.identity.setText(f"本机是领导小组办公室的电脑{number}。在此为各单位生成安装文件、"
                                   "导入各单位的报送包、导出回执包。")
             self.import_box.setTitle("导入各单位报送包")
         else:
-            self.identity.setText("本机尚未导入安装文件。领导小组办公室在此为各单位生成安装文件；"
-                                  "单位电脑请先导入办公室发来的安装文件。")
+            self.identity.setText("本机还不是任何单位的填报电脑：请领导小组办公室的管理员在本机导入"
+                                  "本单位的安装文件。")
             self.import_box.setTitle("导入各单位报送包")
         self.install_box.setVisible(inst is None and not oid and self.actor.is_admin)
         self.office_box.setVisible(office)

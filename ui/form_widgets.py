@@ -9,6 +9,7 @@ parsing and storing is the services' job.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLin
                                QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget)
 
 from forms.fields import CHOICE, DATE, MEMO, TEXT, YESNO, Field
-from ui.styles import ERROR_STYLE
+from ui.styles import ERROR_STYLE, WARNING_COLOR
 
 
 class _FocusOut(QObject):
@@ -27,6 +28,7 @@ class _FocusOut(QObject):
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 (Qt API)
         if ev.type() == QEvent.Type.FocusOut:
+            self.owner.tidy()
             self.owner.committed.emit(self.owner.field.key)
         return False
 
@@ -113,6 +115,19 @@ class FieldEditor(QWidget):
         assert isinstance(ed, QLineEdit)
         return ed.text()
 
+    def stored(self) -> str:
+        """The value as it is saved and shown back: an accepted number without full-width
+        characters or its unit, a date as 2026-10-05 (``Field.shown``); else as typed."""
+        return self.field.shown(self.value())
+
+    def tidy(self) -> None:
+        """After leaving the field: show an accepted value the way it was saved."""
+        ed = self.editor
+        if isinstance(ed, QLineEdit) and not ed.isReadOnly():
+            shown = self.stored()
+            if shown != ed.text():
+                self.set_value(shown)
+
     def set_value(self, value: object) -> None:
         """Show a stored value without emitting ``edited``."""
         text = "" if value is None else str(value)
@@ -152,10 +167,19 @@ class FieldEditor(QWidget):
             self.error.setText(message)
         self.error.setVisible(bool(message))
 
-    def set_side(self, text: str, color: str = "") -> None:
-        self.side.setText(text)
-        self.side.setStyleSheet(f"color: {color};" if color else "")
-        self.side.setVisible(bool(text))
+    def set_side(self, text: str, color: str = "", warning: str = "") -> None:
+        """The verdict beside the field in its own colour, and under it an optional
+        warning (orange), each keeping its colour."""
+        if warning:
+            self.side.setTextFormat(Qt.TextFormat.RichText)
+            own = f"<span style='color:{color}'>{html.escape(text)}</span><br>" if text else ""
+            self.side.setText(f"{own}<span style='color:{WARNING_COLOR}'>{html.escape(warning)}</span>")
+            self.side.setStyleSheet("")
+        else:
+            self.side.setTextFormat(Qt.TextFormat.PlainText)
+            self.side.setText(text)
+            self.side.setStyleSheet(f"color: {color};" if color else "")
+        self.side.setVisible(bool(text or warning))
 
     def set_read_only(self, ro: bool) -> None:
         ed = self.editor
@@ -192,7 +216,8 @@ class FieldForm(QWidget):
             QWidget.setTabOrder(a, b)
 
     def values(self) -> dict[str, str]:
-        return {k: e.value() for k, e in self.editors.items()}
+        """The values as they are saved (see ``FieldEditor.stored``)."""
+        return {k: e.stored() for k, e in self.editors.items()}
 
     def set_values(self, values: Mapping[str, object], show_errors: bool = True) -> None:
         for k, e in self.editors.items():

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QLabel, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from forms import indicator_form, milestone_form, project_form, task_form
-
-ORIGINS = {"form": "界面填报", "excel": "Excel导入", "package": "报送包", "demo": "示例数据", "copy": "复制上月"}
-FIELD_LABELS = {f.key: f.label for fs in (task_form.FIELDS, project_form.FIELDS, indicator_form.FIELDS)
-                for f in fs}
-FIELD_LABELS.update({"value": "数值", "note": milestone_form.NOTE.label, "closed_month": "结项月份"})
+from models.audit import ORIGIN_NAMES, field_label
 
 
 class HistoryDialog(QDialog):
@@ -27,14 +22,17 @@ class HistoryDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(False)
         for i, r in enumerate(rows):
             vals = (r["at"].replace("T", " "), r["actor"], r["month"],
-                    FIELD_LABELS.get(r["field"], r["field"]), r["old"] or "", r["new"] or "",
-                    ORIGINS.get(r["origin"], r["origin"]))
+                    field_label(r["field"], r.get("entity", "")), r["old"] or "", r["new"] or "",
+                    ORIGIN_NAMES.get(r["origin"], r["origin"]))
             for j, v in enumerate(vals):
                 it = QTableWidgetItem(str(v)[:200])
                 it.setToolTip(str(v))
                 self.table.setItem(i, j, it)
-        self.table.setColumnWidth(4, 220)
-        self.table.setColumnWidth(5, 220)
+        head = self.table.horizontalHeader()
+        for col in (0, 1, 2, 3, 6):  # time, who, month, field, origin: never cut
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (4, 5):  # old and new text share the rest
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         note = QLabel(f"共{len(rows)}条修改记录（最新的在前）。" if rows else "暂无修改记录。")
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         bb.rejected.connect(self.reject)

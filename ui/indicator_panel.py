@@ -108,14 +108,14 @@ class IndicatorPanel(QWidget):
         self.value_label.setText(f"{period_cn}数值：")
         row = self.entries.indicator_value(self.actor, part.code, self.period)
         self.previous = self.entries.previous_indicator_value(self.actor, part.code, self.period)
-        self.saved = {"value": str(row["raw"]) if row else "", "source": str(row["source"]) if row else "",
-                      "note": str(row["note"]) if row else ""}
+        self.saved = {"value": ed.field.shown(row["raw"]) if row else "",
+                      "source": str(row["source"]) if row else "", "note": str(row["note"]) if row else ""}
         ed.set_value(self.saved["value"])
         ed.set_error(ed.field.check(self.saved["value"]) if self.saved["value"] else "")
         self.form.set_values(self.saved)
         series = [(p, v) for p, v in self.entries.indicator_series(self.actor, part.code) if p != self.period]
         if series:
-            shown = "，".join(f"{p}：{fmt_number(v)}{part.unit}" for p, v in series[-6:])
+            shown = "，".join(f"{p}：{_shown(part, v)}" for p, v in series[-6:])
             self.history.setText(f"历年数值：{shown}")
         else:
             self.history.setText("历年数值：尚无")
@@ -136,13 +136,15 @@ class IndicatorPanel(QWidget):
         if self.part is None or self.value_ed is None:
             return
         raw = self.value_ed.value()
+        if self.value_ed.field.check(raw):  # the red line under the field says what is wrong
+            self.value_ed.set_side("")
+            return
         text, color = verdict_display(self.judge, self.part.code, self.period, raw, self.part.unit)
-        jump = jump_note(self.part, raw, self.previous)
-        self.value_ed.set_side(f"{text}\n{jump}" if jump else text, "#b45309" if jump else color)
+        self.value_ed.set_side(text, color, jump_note(self.part, raw, self.previous))
 
     def values(self) -> dict[str, str]:
         v = self.form.values()
-        v["value"] = self.value_ed.value() if self.value_ed else ""
+        v["value"] = self.value_ed.stored() if self.value_ed else ""
         return {"value": v["value"], "source": v["source"], "note": v["note"]}
 
     def pending(self) -> list[Edit]:
@@ -174,3 +176,10 @@ class IndicatorPanel(QWidget):
     def set_errors(self, errors: dict[str, str]) -> None:
         if self.value_ed is not None:
             self.value_ed.set_error(errors.get("value", ""))
+
+
+def _shown(part: Part, value: float) -> str:
+    """An earlier value as a clerk reads it: 是/否 for a yes/no target, else number and unit."""
+    if part.qualitative:
+        return "是" if value >= 1 else "否"
+    return f"{fmt_number(value)}{part.unit}"

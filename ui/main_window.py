@@ -124,7 +124,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(ev)
 
     def _title(self) -> str:
-        t = f"{self.app.plan.district}碳达峰调度系统 — {self.app.plan.name}"
+        """The plan's name; Qt adds the program's name (the application display name) after
+        it, so the title names the program once: "…实施方案 — …碳达峰调度系统"."""
+        t = self.app.plan.name
         if self.app.is_demo():
             t += "（示例数据）"
         return t

@@ -2,3 +2,4 @@
 dialog uses them before anything else is loaded)."""
 
 ERROR_STYLE = "color: #b91c1c;"
+WARNING_COLOR = "#b45309"  # amber: asks to check, not an error

@@ -40,7 +40,7 @@ class _MilestoneRow:
         self.previous: float | None = None
 
     def values(self) -> dict[str, str]:
-        return {"value": self.value.value(), "note": self.note.value()}
+        return {"value": self.value.stored(), "note": self.note.value()}
 
     def set_visible(self, on: bool) -> None:
         for w in (self.value, self.note, self.label, self.note_label):
@@ -120,7 +120,8 @@ class TaskPanel(QWidget):
             r = self._row(c)
             r.set_visible(True)
             cur = self.entries.milestone_value(self.actor, c, unit, month)
-            r.saved = {"value": str(cur["raw"]) if cur else "", "note": str(cur["note"]) if cur else ""}
+            r.saved = {"value": r.value.field.shown(cur["raw"]) if cur else "",
+                       "note": str(cur["note"]) if cur else ""}
             r.value.set_value(r.saved["value"])
             r.note.set_value(r.saved["note"])
             prev = self.entries.previous_milestone_value(self.actor, c, unit, month)
@@ -171,10 +172,11 @@ class TaskPanel(QWidget):
             r.value.set_side(f"填写本单位的贡献数；全区目标：{r.targets}（以牵头单位数值判断）", "#6b7280")
             return
         raw = r.value.value()
+        if r.value.field.check(raw):  # the red line under the field says what is wrong
+            r.value.set_side(f"目标：{r.targets}", "#6b7280")
+            return
         text, color = verdict_display(self.judge, r.code, self.month, raw, r.part.unit)
-        jump = jump_note(r.part, raw, r.previous)
-        text = text or f"目标：{r.targets}"
-        r.value.set_side(f"{text}\n{jump}" if jump else text, "#b45309" if jump else color)
+        r.value.set_side(text or f"目标：{r.targets}", color, jump_note(r.part, raw, r.previous))
 
     # -- saving ------------------------------------------------------------------------------
     def pending(self) -> list[Edit]:
