@@ -59,12 +59,12 @@ def differences(raw: dict[str, Any], *, cell_breaks: bool = True) -> list[tuple[
     diff("actions", "count", len(hand["actions"]), len(raw["actions"]))
     for ha, ra in zip(hand["actions"], raw["actions"], strict=False):
         code = ra["code"]
-        diff(code, "numbering", f"（{ha['numeral']}）", ra.get("numbering"))
+        diff(code, "numbering", ha.get("numbering") or f"（{ha['numeral']}）", ra.get("numbering"))  # format 2 or 1
         for key in ("title", "intro"):
             diff(code, key, ha.get(key, ""), ra.get(key, ""))
         diff(code, "tasks", len(ha["tasks"]), len(ra["tasks"]))
         for ht, rt in zip(ha["tasks"], ra["tasks"], strict=False):
-            diff(rt["code"], "code", f"{ha['no']}.{ht['no']}", rt["code"])
+            diff(rt["code"], "code", ht.get("code") or f"{ha['no']}.{ht['no']}", rt["code"])
             for key in ("title", "text", "units_text", "units"):
                 diff(rt["code"], key, ht[key], rt.get(key))
     diff("policies", "count", len(hand["policies"]), len(raw["policies"]))

@@ -20,8 +20,10 @@ _DISTRICT = re.compile(
     r"^(?:(?P<province>[^省市区县旗]{2,8}?(?:省|自治区))?(?P<city>[^省市区县旗]{2,8}?(?:市|自治州|地区|盟))?)"
     r"(?P<district>[^省市区县旗]{1,10}?(?:自治县|自治旗|新区|区|县|市|旗|林区|特区))"
     r"(?=碳达峰|碳中和|关于|“|推进|实施)")
+UNKNOWN_DISTRICT = "未识别区县"
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CITED = re.compile(r"《((?:[^《》]{0,12}?)(?:省|市))[^《》]{0,30}?》")
+# the place a cited title starts with: 《中共某某省委…》, 《某某市碳达峰实施方案》
+_CITED = re.compile(r"《(?:中共)?([^《》“”\"\s（(]{2,7}?(?:省|自治区|市))(?:委|人民政府|碳达峰|关于|国民经济|“)")
 _PEAK = re.compile(r"(\d{4})年前(?:实现)?(?:全[区县市旗])?碳达峰|(\d{4})年(?:前)?(?:如期)?实现碳达峰")
 _HOST = re.compile(r"办公室(?:设在|设于)([^，。；、（(]{2,20})")
 _ASSIGNED = re.compile(r"完成(国家|省|市)(?:级)?下达")
@@ -40,15 +42,19 @@ def plan_meta(title: Para | None, notice: list[Para], file_stem: str, review: Re
                    f"方案名称取为“{name}”", "没有找到单独一行的方案标题：请核对方案名称。")
     meta.name = name
     level = ""
-    m = _DISTRICT.match(name)
+    m = _DISTRICT.match(name) or _DISTRICT.match(file_stem)
     if m:
         meta.district = m.group("district")
         meta.city = m.group("city") or ""
         meta.province = m.group("province") or ""
         level = _level_of(meta.district)
+        if not _DISTRICT.match(name):
+            review.add("plan_info", title.where if title else "", file_stem, f"区县名称取自文件名：“{meta.district}”",
+                       "请核对区县名称。")
     else:
-        review.add("plan_info", title.where if title else "", name, "区县名称未能识别（留空）",
-                   "请在计划编辑中填写区县名称（如“XX区”“XX县”）。")
+        meta.district = UNKNOWN_DISTRICT  # the file must load; the office names the place
+        review.add("plan_info", title.where if title else "", name, f"区县名称未能识别：暂记为“{UNKNOWN_DISTRICT}”",
+                   "请在计划编辑中填写区县名称（如“XX区”“XX县”）后再使用该计划文件。")
     for p in notice:
         if not meta.issuer and re.fullmatch(r"[^，。：:]{2,30}(人民政府(办公室)?|委员会)", p.text):
             meta.issuer = p.text
@@ -88,24 +94,19 @@ def _iso(m: re.Match[str]) -> str:
 
 
 def cited_city(meta: DraftMeta, text: str, where: str, review: Review) -> None:
-    """Fill city and province from the plans the preamble cites (《XX市碳达峰实施方案》)."""
+    """Fill city and province from the documents the preamble cites: a county plan cites
+    its province's and its city's (《中共某某省委…》, 《某某市碳达峰实施方案》)."""
+    found = False
     for m in _CITED.finditer(text):
         place = m.group(1)
-        place = re.sub(r"^(中共|关于)", "", place)
-        if place.endswith("省") and not meta.province and len(place) <= 8:
-            meta.province = _tail_place(place, "省")
-        elif place.endswith("市") and not meta.city and place != meta.district and len(place) <= 8:
-            meta.city = _tail_place(place, "市")
-    if meta.city or meta.province:
+        if place.endswith(("省", "自治区")) and not meta.province:
+            meta.province, found = place, True
+        elif place.endswith("市") and not meta.city and place != meta.district:
+            meta.city, found = place, True
+    if found:
         review.add("plan_info", where, text[:120],
                    f"上级地区取为：{'、'.join(x for x in (meta.province, meta.city) if x)}（据方案引用的文件）",
                    "请核对方案所属的市和省。")
-
-
-def _tail_place(place: str, word: str) -> str:
-    """The place name ending at ``word``: ``中共某某省`` → 某某省."""
-    m = re.search(rf"([^\s《》中共]{{2,6}}{word})$", place)
-    return m.group(1) if m else place
 
 
 def peak_year(text: str) -> int | None:
