@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from models.app import Actor, App
-from models.atomic_write import atomic_path
+from models.atomic_write import atomic_path, staged_output
 from models.audit import COLUMNS, as_table, audit_rows
 from models.authority import PUBLIC, UNIT, Args, rule
 
@@ -18,16 +18,20 @@ _WIDTHS = (20, 14, 16, 9, 10, 30, 14, 30, 30, 11)
 def write_audit(rows: list[dict[str, Any]], path: str | Path, title: str = "数据修改记录") -> Path:
     """Write audit rows (from ``audit_rows``) to ``path``; the suffix picks the format."""
     p = Path(path)
-    cells = as_table(rows)
     with atomic_path(p) as tmp:
-        if p.suffix.lower() == ".xlsx":
-            _write_xlsx(cells, tmp, title)
-        else:
-            with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-                w = csv.writer(f)
-                w.writerow(COLUMNS)
-                w.writerows(cells)
+        _write(rows, tmp, p.suffix, title)
     return p
+
+
+def _write(rows: list[dict[str, Any]], tmp: Path, suffix: str, title: str) -> None:
+    cells = as_table(rows)
+    if suffix.lower() == ".xlsx":
+        _write_xlsx(cells, tmp, title)
+    else:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(COLUMNS)
+            w.writerows(cells)
 
 
 def _filter_unit(a: Args) -> Any:
@@ -36,7 +40,15 @@ def _filter_unit(a: Args) -> Any:
 
 @rule(UNIT, unit=_filter_unit, read=True, what="导出修改记录")
 def export_audit(app: App, actor: Actor, path: str | Path, **filters: Any) -> Path:
-    return write_audit(audit_rows(app, actor, limit=10 ** 7, **filters), path)
+    """Export the audit rows ``audit_rows`` selects; the file appears only with its log line."""
+    p = Path(path)
+    rows = audit_rows(app, actor, limit=10 ** 7, **filters)
+    with staged_output(p) as out:
+        _write(rows, out.tmp, p.suffix, "数据修改记录")
+        with app.store.tx():
+            app.log(actor, "export", f"导出修改记录：{p.name}（{len(rows)}条）")
+            out.place()
+    return p
 
 
 def _write_xlsx(cells: list[list[str]], path: Path, title: str) -> None:

@@ -24,7 +24,7 @@ from exports.pdf_fonts import font_set
 from models import briefing_data as bd
 from models.app import Actor, App
 from models.authority import OFFICE, PUBLIC, rule
-from models.atomic_write import atomic_path
+from models.atomic_write import staged_output
 from models.entries_base import month_cn
 from models.errors import InvalidInput
 
@@ -130,8 +130,8 @@ def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
     out = Path(path)
     # Written beside the target and then moved over it, so that a failure (or a copy
     # left open in a PDF reader) never leaves a half-written briefing behind.
-    with atomic_path(out) as tmp:
-        pages = render(tmp, fonts=fonts, page=PAGE,
+    with staged_output(out) as staged:
+        pages = render(staged.tmp, fonts=fonts, page=PAGE,
                        title=(opts.title or s.get("briefing_title") or "工作简报"),
                        issue=issue, date=today, issuer=s.get("briefing_issuer") or "",
                        demo=app.is_demo(), month=month, editor_note=opts.editor_note or "",
@@ -140,9 +140,11 @@ def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
                                      ("送", s.get("briefing_cc") or ""),
                                      ("发", s.get("briefing_send") or "")],
                        copies=s.get("briefing_copies"), only=opts.only)
-    if opts.record_issue:
-        bd.record_issue(app, actor, month, issue)
-        app.log(actor, "export", f"生成工作简报：{month_cn(month)}，{today.year}年第{issue}期，{out.name}")
+        if opts.record_issue:  # the issue number and the log line only with the file
+            with app.store.tx():
+                bd.record_issue(app, actor, month, issue)
+                app.log(actor, "export", f"生成工作简报：{month_cn(month)}，{today.year}年第{issue}期，{out.name}")
+                staged.place()
     return BriefingResult(out, issue, pages, sorted(fonts.missing))
 
 

@@ -26,7 +26,7 @@ from exports.ledger_sheets import Cancelled, Progress, write_ledger
 from exports.xlsx_book import StreamBook
 from models.app import Actor, App, months_between
 from models.authority import PUBLIC, UNIT, rule
-from models.atomic_write import atomic_path
+from models.atomic_write import staged_output
 from models.errors import InvalidInput
 from forms.values import ValueProblem, parse_month
 
@@ -49,8 +49,9 @@ def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str
                  months: list[str] | None = None, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None, sheets: list[str] | None = None) -> Path:
     """Write the ledger of ``month`` (or of every month in ``months``) for ``unit`` (None:
-    all units, with the 考核 sheet) to ``path``. Raises Cancelled when ``cancel()`` turns
-    true (no file is left), InvalidInput/NotFound for bad arguments."""
+    all units, with the 考核 sheet) to ``path`` and log it. The file appears only together
+    with its log line (a failure, a locked database, leaves neither). Raises Cancelled when
+    ``cancel()`` turns true (no file is left), InvalidInput/NotFound for bad arguments."""
     try:
         wanted = [parse_month(m) for m in (months or [month])]
     except ValueProblem as exc:
@@ -61,14 +62,18 @@ def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str
     if cancel is not None and cancel():
         raise Cancelled()
     d = gather(app, actor, wanted, unit, sheets)
-    with atomic_path(path) as tmp:
-        book = StreamBook(tmp)
+    span = wanted[0] + (f"至{wanted[-1]}" if len(wanted) > 1 else "")
+    with staged_output(path) as out:
+        book = StreamBook(out.tmp)
         try:
             write_ledger(d, book, progress, cancel)
             book.close()
         except BaseException:
             book.abort()
             raise
+        with app.store.tx():
+            app.log(actor, "export", f"导出台账：{path.name}（{unit or '全部单位'}，{span}）")
+            out.place()
     if progress is not None:
         progress(1, 1, "完成")
     return path

@@ -19,7 +19,7 @@ from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, DATE, MONEY, NUMBER, YESNO, Field
 from models.app import Actor, App
 from models.authority import PUBLIC, UNIT, rule
-from models.atomic_write import atomic_path
+from models.atomic_write import staged_output
 from models.entries import Entries
 from models.entries_base import month_cn
 from models.errors import InvalidInput, NotFound
@@ -245,8 +245,11 @@ def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Pa
     _guide(guide, app, unit, month, lock, demo, cache)
     _meta(wb, app, unit, month)
     wb.active = 0
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    with staged_output(path) as out:
+        wb.save(out.tmp)
+        with app.store.tx():
+            app.log(actor, "export", f"导出填报模板：{path.name}（{unit}，{month}）")
+            out.place()
     return path
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# No figure of a county's plan comes near this (万元 of investment, tonnes, percentages):
+# anything larger is a typing slip or a hostile file.
+MAX_MAGNITUDE = 1e12
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
@@ -67,6 +70,8 @@ def parse_number(raw: object, *, label: str = "数值", unit: str = "", required
             raise ValueProblem(f"{label}不是有效的数字")
     if had_percent and unit and unit != "%":
         raise ValueProblem(f"{label}的单位是{unit}，不应带百分号")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueProblem(f"{label}数值过大（{value:.3g}），超出合理范围，请检查是否多输了数字或单位不对")
     if value < 0 and not allow_negative:
         raise ValueProblem(f"{label}不能为负数（填写了{_fmt(value)}）")
     if (unit == "%" or had_percent) and value > 100:

@@ -13,6 +13,17 @@ Usage::
     with atomic_path(target) as tmp:    # a fresh empty file in the same folder
         workbook.save(tmp)              # write it completely, by path
     write_bytes(target, data)           # the same for bytes in memory
+
+When the output goes with database work (an export that is logged, an issue number that
+is recorded), the file must appear only if that work commits too::
+
+    with staged_output(target) as out:  # out.tmp: the temporary file
+        workbook.save(out.tmp)
+        with store.tx():                # the database work
+            log(...)
+            out.place()                 # renamed into place inside the transaction
+    # a failed COMMIT (disk full, a locked database) removes the placed file again and
+    # puts back the file it replaced; nothing is left and nothing is logged as done
 """
 
 from __future__ import annotations
@@ -28,8 +39,8 @@ from pathlib import Path
 from models.authority import PUBLIC, rule
 from models.errors import DomainError
 
-__all__ = ["FileInUse", "WriteFailed", "atomic_path", "write_bytes", "write_text", "replace_file",
-           "write_error", "TEMP_SUFFIX"]
+__all__ = ["FileInUse", "WriteFailed", "atomic_path", "staged_output", "Staged", "write_bytes", "write_text",
+           "replace_file", "write_error", "TEMP_SUFFIX"]
 
 TEMP_SUFFIX = ".part"
 # Windows error codes: access denied (also given for a file open elsewhere), sharing and
@@ -160,6 +171,96 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         _flush_folder(target.parent)
     finally:
         _remove(tmp)
+
+
+@rule(PUBLIC)
+class Staged:
+    """An output written under a temporary name (``tmp``), placed over ``target`` by ``place``."""
+
+    def __init__(self, target: Path, tmp: Path):
+        self.target = target
+        self.tmp = tmp
+        self.placed = False
+        self._kept: Path | None = None  # a second name of the replaced file, until the work commits
+
+    def save(self, data: bytes) -> None:
+        """Write the whole output (``data``) to the temporary file."""
+        with self.tmp.open("wb") as f:
+            f.write(data)
+
+    def place(self) -> None:
+        """Flush the finished temporary file and rename it over the target. The replaced
+        file keeps a second name (a hard link, where the disk has them) until the
+        surrounding work has committed, so that a failed COMMIT can put it back."""
+        if self.placed:
+            return
+        try:
+            _flush_to_disk(self.tmp)
+            self._keep_old()
+            replace_file(self.tmp, self.target)
+        except OSError as exc:
+            self._drop_kept()
+            raise write_error(exc, self.target, replacing=True) from None
+        self.placed = True
+        _flush_folder(self.target.parent)
+
+    def _keep_old(self) -> None:
+        if not self.target.exists():
+            return
+        kept = self.target.with_name(f"~{self.target.name[:60]}.{os.urandom(4).hex()}.old")
+        try:
+            os.link(self.target, kept)
+            self._kept = kept
+        except OSError:
+            self._kept = None  # no hard links here (FAT): a failed COMMIT leaves no file at all
+
+    def _drop_kept(self) -> None:
+        if self._kept is not None:
+            _remove(self._kept)
+            self._kept = None
+
+    def undo(self) -> None:
+        """The work failed: no new file; the replaced one, if any, back in place."""
+        _remove(self.tmp)
+        if self.placed:
+            self.placed = False
+            if self._kept is not None:
+                try:
+                    replace_file(self._kept, self.target)
+                    self._kept = None
+                except OSError:
+                    _remove(self.target)
+            else:
+                _remove(self.target)
+        self._drop_kept()
+
+    def done(self) -> None:
+        _remove(self.tmp)
+        self._drop_kept()
+
+
+@rule(PUBLIC)
+@contextmanager
+def staged_output(target: str | Path) -> Iterator[Staged]:
+    """Yield a ``Staged`` output for ``target`` (see the module's docstring): the file is
+    written to ``out.tmp``, placed by ``out.place()`` inside the database work (or at the end
+    of the block when not placed by then), and removed again if anything in the block fails."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = Staged(target, _temp_name(target))
+    except OSError as exc:
+        raise write_error(exc, target) from None
+    try:
+        try:
+            yield out
+        except OSError as exc:
+            raise write_error(exc, target) from None
+        out.place()
+    except BaseException:
+        out.undo()
+        raise
+    out.done()
 
 
 @rule(PUBLIC)

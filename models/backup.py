@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from models import schema
-from models.atomic_write import FileInUse, WriteFailed, atomic_path
+from models.atomic_write import FileInUse, WriteFailed, atomic_path, staged_output
 from models.authority import ADMIN_RULE, INTERNAL, PUBLIC, STARTUP, rule
 from models.errors import DatabaseCorrupt, PermissionDenied, StoreError
 
@@ -119,21 +119,33 @@ def _keep(store: Store) -> int:
 
 @rule(ADMIN_RULE, what="备份数据库")
 def backup_now(store: Store, actor: Actor, reason: str = "manual", now: datetime | None = None) -> Path:
-    """An administrator backs the open database up now; returns the new file. Old backups
-    beyond ``backup_keep`` are removed. Raises StoreError (Chinese message) on failure."""
-    return automatic_backup(store, reason, now)
+    """An administrator backs the open database up now; returns the new file. The backup
+    is logged; the file appears only with its log line. Old backups beyond ``backup_keep``
+    are removed. Raises StoreError (Chinese message) on failure."""
+    return _backup(store, reason, now, actor.username)
 
 
 @rule(INTERNAL, why="the backup a service takes before a change its caller may make (an import)")
 def automatic_backup(store: Store, reason: str, now: datetime | None = None) -> Path:
-    """Back up the open database now (see ``backup_now``)."""
+    """Back up the open database now (see ``backup_now``), without a log line."""
+    return _backup(store, reason, now, "")
+
+
+def _backup(store: Store, reason: str, now: datetime | None, logged_by: str) -> Path:
     now = now or datetime.now()
     reason = _reason(reason)
     target = backup_dir(store.path)
     try:
         target = _target(store.path, reason, now)
-        with store.lock:
-            _copy_with_api(store.conn, target)
+        with staged_output(target) as out:
+            with store.lock:
+                _copy_into(store.conn, out.tmp)
+            if logged_by:
+                with store.tx() as c:
+                    c.execute("INSERT INTO event_log(at, actor, kind, detail) VALUES (?, ?, 'backup', ?)",
+                              (now.isoformat(timespec="seconds"), logged_by,
+                               f"{REASON_NAMES.get(reason, '备份')} {target.name}"))
+                    out.place()
     except DatabaseCorrupt as exc:
         raise BackupFailed(f"备份数据库失败：{exc}") from None
     except sqlite3.Error as exc:

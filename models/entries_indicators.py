@@ -14,7 +14,7 @@ from models.app import Actor
 from models.authority import PUBLIC, UNIT, Args, rule
 from models.entries_base import EntriesBase, SaveResult, _parse_part_value, _store_raw
 from models.errors import InvalidInput, NotFound, PermissionDenied
-from models.store import now_iso
+from models.store import saved_at
 
 
 def _responsible(a: Args) -> str | None:
@@ -71,7 +71,7 @@ class IndicatorEntries(EntriesBase):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(milestone_code, unit, month) DO UPDATE SET "
                 "value = excluded.value, raw = excluded.raw, note = excluded.note, "
                 "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                (code, unit, month, value, raw_s, new_note, now_iso(), actor.username))
+                (code, unit, month, value, raw_s, new_note, saved_at(), actor.username))
             self._audit(c, actor, unit, month, "milestone", code,
                         [ch for ch in changes if ch[0] != "raw"] or changes, origin)
             self._touch(c, unit, month)
@@ -134,7 +134,7 @@ class IndicatorEntries(EntriesBase):
                 "source = excluded.source, note = excluded.note, updated_at = excluded.updated_at, "
                 "updated_by = excluded.updated_by",
                 (part_code, period, unit, month, new["value"], new["raw"], new["source"], new["note"],
-                 now_iso(), actor.username))
+                 saved_at(), actor.username))
             self._audit(c, actor, unit, month, "indicator", f"{part_code}@{period}",
                         [ch for ch in changes if ch[0] != "raw"] or changes, origin)
             self._touch(c, unit, month)

@@ -17,7 +17,7 @@ from models.app import Actor
 from models.authority import UNIT, Args, rule
 from models.entries_base import EntriesBase
 from models.errors import InvalidInput, NotFound, PermissionDenied
-from models.store import now_iso
+from models.store import saved_at
 
 
 def _project_unit(a: Args) -> str | None:
@@ -101,7 +101,7 @@ class ProjectEntries(EntriesBase):
         if errors:
             raise InvalidInput("项目信息有误：" + "；".join(e.message for e in errors),
                                [(e.label, e.message) for e in errors])
-        now = now_iso()
+        now = saved_at()
         with self.store.tx() as c:
             if existing is None:
                 uid = uuid.uuid4().hex
@@ -145,7 +145,7 @@ class ProjectEntries(EntriesBase):
         self._check_edit(actor, row["unit"], month)
         with self.store.tx() as c:
             c.execute("UPDATE projects SET closed_month = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-                      (month, now_iso(), actor.username, row["id"]))
+                      (month, saved_at(), actor.username, row["id"]))
             self._audit(c, actor, row["unit"], month, "project", uid,
                         [("closed_month", row["closed_month"], month)], "form")
             self._touch(c, row["unit"], month)

@@ -15,7 +15,7 @@ from models.app import Actor
 from models.authority import UNIT, Args, rule
 from models.entries_base import EntriesBase, SaveResult, _month_cn, _store_raw
 from models.errors import NotFound, PermissionDenied
-from models.store import now_iso
+from models.store import saved_at
 
 
 def _task_units(a: Args) -> list[str]:
@@ -74,7 +74,7 @@ class TaskEntries(EntriesBase):
                 f"ON CONFLICT(task_code, unit, month) DO UPDATE SET "
                 + ", ".join(f"{k} = excluded.{k}" for k in cols)
                 + ", updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                (task_code, unit, month, *[new[k] or "" for k in cols], now_iso(), actor.username))
+                (task_code, unit, month, *[new[k] or "" for k in cols], saved_at(), actor.username))
             self._audit(c, actor, unit, month, "task_report", task_code, changes, origin)
             self._touch(c, unit, month)
         return SaveResult([k for k, _, _ in changes], errors)

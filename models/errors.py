@@ -45,3 +45,11 @@ class DatabaseCorrupt(StoreError):
 
 class DatabaseBusy(StoreError):
     pass
+
+
+class DiskFull(StoreError):
+    """The disk holding the database is full: nothing of the operation was written."""
+
+
+class ForeignDatabase(StoreError):
+    """The file is another program's SQLite database: this program never writes to it."""

@@ -23,6 +23,7 @@ from models.authority import SIGNED_IN, UNIT, demand, rule
 from models.backup import automatic_backup
 from models.entries import Entries
 from models.errors import DomainError
+from models.excel_bounds import check_workbook
 from models.excel_read import (INDICATOR_CODE, INDICATOR_VALUE, INDICATORS, META_SHEET, MILESTONE_CODE,
                                MILESTONE_VALUE, MILESTONES, PROJECT_ID, PROJECT_TASK, PROJECTS, TASK_CODE, TASKS,
                                ImportSummary, Rejection, _load, _Reader, read_meta)
@@ -58,12 +59,31 @@ class _Importer:
         rd.reject(row, "", str(exc))
         self.out.rejected_rows += 1
 
+    def _duplicates(self, rd: _Reader, label: str, what: str) -> dict[str, list[int]]:
+        """Codes under ``label`` that occur in more than one row: {code: rows}. None of
+        those rows is imported (which one is right cannot be told)."""
+        rows: dict[str, list[int]] = {}
+        for r in rd.rows():
+            code = rd.text(r, label)
+            if code:
+                rows.setdefault(code, []).append(r)
+        return {c: rs for c, rs in rows.items() if len(rs) > 1}
+
+    def _dup(self, rd: _Reader, row: int, label: str, what: str, code: str, rows: list[int]) -> None:
+        others = "、".join(str(x) for x in rows)
+        self._fail(rd, row, [(rd.letter(label), label, f"{what}“{code[:20]}”在第{others}行重复出现，"
+                                                        "无法确定以哪一行为准，这些行均未导入")])
+
     def tasks(self, rd: _Reader) -> None:
         mine = {t.code for t, _ in self.app.tasks_of(self.unit)}
         keys = [f for f in task_form.FIELDS if f.label in rd.cols]
+        dups = self._duplicates(rd, TASK_CODE, "任务编码")
         for r in rd.rows():
             code = rd.text(r, TASK_CODE)
             if not code:
+                continue
+            if code in dups:
+                self._dup(rd, r, TASK_CODE, "任务编码", code, dups[code])
                 continue
             if code not in mine:
                 self._fail(rd, r, [(rd.letter(TASK_CODE), TASK_CODE, f"任务编码“{code[:20]}”不是{self.unit}承担的任务")])
@@ -89,9 +109,13 @@ class _Importer:
     def milestones(self, rd: _Reader) -> None:
         mine = set(self.app.milestones_of(self.unit))
         note_f = milestone_form.NOTE
+        dups = self._duplicates(rd, MILESTONE_CODE, "里程碑编码")
         for r in rd.rows():
             code = rd.text(r, MILESTONE_CODE)
             if not code:
+                continue
+            if code in dups:
+                self._dup(rd, r, MILESTONE_CODE, "里程碑编码", code, dups[code])
                 continue
             if code not in mine:
                 self._fail(rd, r, [(rd.letter(MILESTONE_CODE), MILESTONE_CODE,
@@ -127,9 +151,13 @@ class _Importer:
     def indicators(self, rd: _Reader) -> None:
         mine = set(self.app.parts_of(self.unit))
         extra = [f for f in indicator_form.FIELDS if f.label in rd.cols]
+        dups = self._duplicates(rd, INDICATOR_CODE, "指标编码")
         for r in rd.rows():
             code = rd.text(r, INDICATOR_CODE)
             if not code:
+                continue
+            if code in dups:
+                self._dup(rd, r, INDICATOR_CODE, "指标编码", code, dups[code])
                 continue
             if code not in mine:
                 self._fail(rd, r, [(rd.letter(INDICATOR_CODE), INDICATOR_CODE,
@@ -169,9 +197,13 @@ class _Importer:
         task_f = Field("task_code", PROJECT_TASK, CHOICE, choices=tuple(mine), required=True)
         keys = [f for f in project_form.FIELDS if f.label in rd.cols]
         existing = {p["uid"]: p for p in self.e.projects(self.actor, self.unit, self.month, include_closed=True)}
+        dups = self._duplicates(rd, PROJECT_ID, "项目ID")
         for r in rd.rows():
             uid = rd.text(r, PROJECT_ID)
             if not uid and rd.blank(r, [PROJECT_TASK, *[f.label for f in keys]]):
+                continue
+            if uid in dups:
+                self._dup(rd, r, PROJECT_ID, "项目", uid, dups[uid])
                 continue
             problems: list[tuple[str, str, str]] = []
             task_code = rd.value(r, task_f, problems=problems)
@@ -221,7 +253,7 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
     """Check and import a filled-in template. Raises NotATemplate for any other file,
     PermissionDenied when ``actor`` may not enter the template's unit's data."""
     path = Path(path)
-    wb_f, wb_v = _load(path)
+    wb_f, wb_v = _load(path, check_workbook)
     meta = read_meta(wb_f, app, path.name)
     unit, month = meta["unit"], meta["month"]
     demand(UNIT, app, actor, unit, what="导入该单位的填报模板")

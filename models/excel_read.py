@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,22 +93,39 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-def _load(path: Path) -> tuple[Any, Any]:
+def _load(path: Path, preflight: Callable[[Path], None] | None = None) -> tuple[Any, Any]:
+    """Both views of the workbook (formulas, cached values); ``preflight`` checks the file
+    (``models.excel_bounds.check_workbook``) once it is known to be a zip, before loading."""
     from openpyxl import load_workbook
     if not path.is_file():
         raise NotATemplate(f"找不到文件：{path}")
     if not zipfile.is_zipfile(path):
         raise NotATemplate(f"文件“{path.name}”不是 Excel 工作簿（.xlsx），无法导入。"
                            "请使用本系统导出的填报模板。")
+    if preflight is not None:
+        preflight(path)  # sizes, cells' positions and rows before anything is loaded
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb_f = load_workbook(path, data_only=False)
             wb_v = load_workbook(path, data_only=True)
     except Exception as exc:  # a damaged or foreign file: openpyxl raises many kinds
-        raise NotATemplate(f"文件“{path.name}”无法作为 Excel 工作簿读取（{type(exc).__name__}），"
+        raise NotATemplate(f"文件“{path.name}”无法作为 Excel 工作簿读取（{_why(exc)}），"
                            "可能已损坏或不是 .xlsx 文件。") from None
     return wb_f, wb_v
+
+
+def _why(exc: Exception) -> str:
+    """What went wrong reading a workbook, in Chinese (never a bare exception class)."""
+    if isinstance(exc, (zipfile.BadZipFile, EOFError)):
+        return "压缩包已损坏或不完整"
+    if isinstance(exc, NotImplementedError):
+        return "文件使用了本程序不支持的格式或加密"
+    if isinstance(exc, (KeyError, IndexError)):
+        return "缺少必需的部件"
+    if isinstance(exc, (ValueError, TypeError)):
+        return "内容格式不正确"
+    return "内容无法识别"
 
 
 @rule(PUBLIC)

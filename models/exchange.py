@@ -2,8 +2,12 @@
 
 - The office previews and imports a unit's submission packages (``models.exchange_merge``);
   a unit imports the office's decisions packages (``models.exchange_decisions``).
+- A package is read within bounds and its signature checked with the unit's key before its
+  content is even decompressed (``models.package_format``); who may import it is checked as
+  soon as its manifest says what it is.
 - A rejected package changes nothing; an accepted one is applied in one transaction
-  (never deleting, never overwriting an approved month); the database is backed up first.
+  (never deleting, never overwriting an approved month or a newer value); rows that fail the
+  forms' checks are refused and reported, the rest lands; the database is backed up first.
 
 Installation files are in ``models.exchange_install``, writing packages in
 ``models.exchange_export``; the file format is in ``models.package_format`` and README (数据交换).
@@ -14,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from models.app import Actor, App
 from models.atomic_write import write_text
@@ -22,20 +27,32 @@ from models.backup import automatic_backup
 from models.catalog import sync_catalog
 from models.errors import DomainError
 from models.exchange_common import installation, plan_file_for, set_setting, to_json
-from models.exchange_decisions import prepare_decisions
-from models.exchange_merge import prepare_submission
-from models.exchange_preview import PackagePreview, Work, reject
-from models.package_format import KIND_NAMES, PackageRejected, RawPackage, read_package
-from models.store import now_iso
+from models.exchange_decisions import decisions_key, prepare_decisions
+from models.exchange_merge import prepare_submission, submission_key
+from models.exchange_preview import PackagePreview, Work
+from models.package_format import KIND_NAMES, PackageRejected, read_package
+from models.store import StoreError, now_iso
 
 
 def _load_package(app: App, actor: Actor, path: str | Path) -> Work:
     """Read and check a package: a submission (at the office) or decisions (at a unit).
-    ``actor`` must be allowed to import it (checked as soon as the kind is known)."""
-    raw = read_package(path)
-    _require(app, actor, raw)
-    if raw.kind == "install":
-        raise PackageRejected(f"文件 {raw.name} 是安装文件，请使用“导入安装文件”功能。数据库未作任何修改。")
+    ``actor`` must be allowed to import it (checked as soon as the manifest gives the kind,
+    before the signature and long before the content)."""
+    name = Path(path).name
+
+    def key_of(manifest: dict[str, Any]) -> str:
+        kind = manifest["kind"]
+        if kind == "install":
+            raise PackageRejected(f"文件 {name} 是安装文件，请使用“导入安装文件”功能。数据库未作任何修改。")
+        if kind == "submission":
+            key = submission_key(app, manifest, name)  # refuses a unit's PC with its own message
+            demand(OFFICE, app, actor, what="导入报送包")
+            return key
+        inst = installation(app)
+        demand(UNIT, app, actor, inst["unit"] if inst else None, read=True, what="导入本单位的回执包")
+        return decisions_key(app, manifest, name)
+
+    raw = read_package(path, key_of)
     if raw.kind == "submission":
         return prepare_submission(app, raw)
     return prepare_decisions(app, raw)
@@ -53,17 +70,6 @@ def preview_package(app: App, actor: Actor, path: str | Path) -> PackagePreview:
 def _backup(app: App, reason: str) -> None:
     """Back the database up before an import (raises StoreError when that fails)."""
     automatic_backup(app.store, reason)
-
-
-def _require(app: App, actor: Actor, raw: RawPackage) -> None:
-    inst = installation(app)
-    if raw.kind == "submission":
-        if inst:
-            raise reject(raw, f"不能在单位电脑上导入：本机是“{inst['unit']}”的单位安装，"
-                         "报送包应在领导小组办公室的电脑上导入")
-        demand(OFFICE, app, actor, what="导入报送包")
-    elif raw.kind == "decisions":
-        demand(UNIT, app, actor, inst["unit"] if inst else None, read=True, what="导入本单位的回执包")
 
 
 @rule(SIGNED_IN, what="导入数据交换包")
@@ -99,7 +105,7 @@ def import_package(app: App, actor: Actor, path: str | Path, dry_run: bool = Fal
                               "history_new": pv.history_new, "file": pv.name})))
             pv.applied = True
             app.log(actor, "exchange", "导入" + pv.summary())
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, StoreError) as exc:
         raise PackageRejected(f"{KIND_NAMES[work.raw.kind]} {work.raw.name} 写入时出错（{exc}），"
                               "该包的全部改动已撤销。") from None
     finally:

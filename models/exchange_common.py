@@ -70,12 +70,42 @@ def unit_key(app: App, unit: str) -> str | None:
     return app.store.scalar("SELECT secret FROM unit_keys WHERE unit = ?", (unit,))
 
 
+MAX_PLAN_TEXT = 2 * 1024 * 1024  # characters of a plan file carried in an exchange file
+MAX_PLAN_DEPTH = 16  # tables and arrays nested in a plan file (the format needs 4)
+
+
 @rule(PUBLIC)
 def parse_plan_text(text: str, where: Path, name: str) -> Plan:
+    """The plan carried in an exchange file, checked like a plan file (size and nesting
+    bounded first, then every section); PackageRejected with the reason otherwise."""
+    if len(text) > MAX_PLAN_TEXT:
+        raise PackageRejected(f"{name} 中的计划文件过大，无法使用。")
     try:
-        return parse_plan(tomllib.loads(text), str(where), sha256(text.encode("utf-8")))
-    except (tomllib.TOMLDecodeError, PlanError) as exc:
+        raw = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+        why = "嵌套层次过深" if isinstance(exc, RecursionError) else str(exc)
+        raise PackageRejected(f"{name} 中的计划文件无法使用：{why}") from None
+    if _depth(raw) > MAX_PLAN_DEPTH:
+        raise PackageRejected(f"{name} 中的计划文件无法使用：嵌套层次过深（超过{MAX_PLAN_DEPTH}层）")
+    try:
+        return parse_plan(raw, str(where), sha256(text.encode("utf-8")))
+    except PlanError as exc:
         raise PackageRejected(f"{name} 中的计划文件无法使用：{exc}") from None
+
+
+def _depth(obj: Any) -> int:
+    """How deeply tables and arrays nest (without recursion, whatever the input)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        o, d = stack.pop()
+        deepest = max(deepest, d)
+        if d > MAX_PLAN_DEPTH:
+            break
+        if isinstance(o, dict):
+            stack.extend((v, d + 1) for v in o.values())
+        elif isinstance(o, list):
+            stack.extend((v, d + 1) for v in o)
+    return deepest
 
 
 @rule(INTERNAL, why="writes a setting inside an exchange service's transaction")

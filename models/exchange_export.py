@@ -15,7 +15,8 @@ from models.authority import OFFICE, UNIT, Args, rule
 from models.errors import DomainError, InvalidInput, NotFound
 from models.exchange_common import (MONTH_RE, SUB_KEYS, TASK_KEYS, _manifest, _plan_text, _remember_plan,
                                     _shared_settings, installation, office_id, unit_key)
-from models.package_format import write_package
+from models.atomic_write import staged_output
+from models.package_format import package_bytes
 
 PACKAGE_EXT = ".zsp"
 
@@ -74,9 +75,13 @@ def export_package(app: App, actor: Actor, month: str, path: str | Path) -> Path
     counts = {"task_reports": len(tasks), "milestone_values": len(miles), "indicator_values": len(inds),
               "projects": len(projects), "project_months": n_pm, "value_audit": len(audit),
               "review_events": len(events)}
-    out = write_package(path, _manifest(app, actor, "submission", unit, month, inst["office_id"], counts),
-                        content, key)
-    app.log(actor, "exchange", f"导出报送包：{unit} {month} → {out.name}")
+    data = package_bytes(_manifest(app, actor, "submission", unit, month, inst["office_id"], counts), content, key)
+    out = Path(path)
+    with staged_output(out) as staged:
+        staged.save(data)
+        with app.store.tx():
+            app.log(actor, "exchange", f"导出报送包：{unit} {month} → {out.name}")
+            staged.place()
     return out
 
 
@@ -101,9 +106,12 @@ def export_decisions(app: App, actor: Actor, unit: str, path: str | Path) -> Pat
                         "toml": text},
                "settings": _shared_settings(app), "streets": app.streets()}
     counts = {"submissions": len(subs), "review_events": len(events)}
-    with app.store.tx():
-        _remember_plan(app)
-        out = write_package(path, _manifest(app, actor, "decisions", unit, "", office_id(app), counts),
-                            content, key)
-        app.log(actor, "exchange", f"导出回执包：{unit} → {out.name}")
+    data = package_bytes(_manifest(app, actor, "decisions", unit, "", office_id(app), counts), content, key)
+    out = Path(path)
+    with staged_output(out) as staged:
+        staged.save(data)
+        with app.store.tx():
+            _remember_plan(app)
+            app.log(actor, "exchange", f"导出回执包：{unit} → {out.name}")
+            staged.place()
     return out

@@ -11,18 +11,22 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from models.app import Actor, App
-from models.authority import ADMIN_RULE, OFFICE, STARTUP, rule
+from models.authority import ADMIN_RULE, OFFICE, PUBLIC, STARTUP, rule
 from models.atomic_write import WriteFailed, write_text
 from models.catalog import sync_catalog
 from models.errors import DomainError, NotFound
-from models.exchange_common import (SHARED_SETTINGS, _manifest, _plan_text, _remember_plan, _shared_settings,
-                                    installation, office_id, parse_plan_text, plan_file_for, set_setting, unit_key)
-from models.package_format import KIND_NAMES, PackageRejected, RawPackage, read_package, sha256, write_package
+from models.exchange_common import (_manifest, _plan_text, _remember_plan, _shared_settings, installation,
+                                    office_id, parse_plan_text, plan_file_for, set_setting, unit_key)
+from models.exchange_decisions import shared_settings, street_names
+from models.exchange_rows import Refusal
+from models.atomic_write import staged_output
+from models.package_format import KIND_NAMES, PackageRejected, RawPackage, package_bytes, read_package, sha256
 from models.settings import Settings
 from models.store import Store, now_iso
 
@@ -69,7 +73,8 @@ def make_install(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
     if unit not in app.reporting_units():
         raise NotFound(f"“{unit}”不是填报单位，不能生成安装文件。")
     text = _plan_text(app)
-    with app.store.tx() as c:
+    out = Path(path)
+    with staged_output(out) as staged, app.store.tx() as c:
         oid = office_id(app)
         if not oid:
             oid = secrets.token_hex(16)
@@ -84,23 +89,33 @@ def make_install(app: App, actor: Actor, unit: str, path: str | Path) -> Path:
                    "plan": {"id": app.plan.plan_id, "version": app.plan.version,
                             "digest": app.plan.digest, "toml": text},
                    "settings": _shared_settings(app), "streets": app.streets()}
-        out = write_package(path, _manifest(app, actor, "install", unit, "", oid, {}), content, None)
+        staged.save(package_bytes(_manifest(app, actor, "install", unit, "", oid, {}), content, None))
         app.log(actor, "exchange", f"生成安装文件：{unit} → {out.name}")
+        staged.place()
     return out
 
 
+def _install_head(name: str) -> Callable[[dict[str, Any]], str | None]:
+    """Refuses anything but an installation file as soon as its manifest says what it is."""
+    def key_of(manifest: dict[str, Any]) -> str | None:
+        if manifest["kind"] != "install":
+            raise PackageRejected(f"文件 {name} 是{KIND_NAMES.get(manifest['kind'], '其他文件')}，不是安装文件，已拒绝。")
+        if not re.fullmatch(r"[0-9a-f]{32}", manifest["office_id"]):
+            raise PackageRejected(f"安装文件 {name} 中的办公室编号无效，已拒绝，数据库未作任何修改。")
+        return None
+    return key_of
+
+
 def _parse_install(raw: RawPackage) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The installation file's content, checked field by field: identity, key, plan, settings, streets."""
     name = raw.name
-    if raw.kind != "install":
-        raise PackageRejected(f"文件 {name} 是{KIND_NAMES.get(raw.kind, '其他文件')}，不是安装文件，已拒绝。")
     c = raw.content
     plan = c.get("plan")
-    ok = (isinstance(c.get("unit"), str) and c["unit"] and c["unit"] == raw.manifest["unit"]
+    ok = (isinstance(c.get("unit"), str) and 0 < len(c["unit"]) <= 50 and c["unit"] == raw.manifest["unit"]
           and isinstance(c.get("office_id"), str) and c["office_id"] == raw.manifest["office_id"]
           and isinstance(c.get("secret"), str) and re.fullmatch(r"[0-9a-f]{64}", c["secret"])
           and isinstance(plan, dict) and isinstance(plan.get("toml"), str)
-          and isinstance(c.get("settings"), dict) and isinstance(c.get("streets"), list)
-          and all(isinstance(s, str) and s.strip() for s in c["streets"]))
+          and isinstance(c.get("settings"), dict) and isinstance(c.get("streets"), list))
     if not ok or not isinstance(plan, dict):
         raise PackageRejected(f"安装文件 {name} 的内容不完整或已损坏，已拒绝，数据库未作任何修改。")
     text = str(plan["toml"])
@@ -109,12 +124,20 @@ def _parse_install(raw: RawPackage) -> tuple[dict[str, Any], dict[str, Any], str
     return c, plan, text
 
 
+@rule(PUBLIC)
+class OfficeChange(PackageRejected):
+    """An installation file from another office than the one this PC was installed from."""
+
+
 @rule(ADMIN_RULE, what="导入安装文件")
-def install(app_or_db_path: App | str | Path, path: str | Path, actor: Actor) -> dict[str, Any]:
-    """Import an installation file into a unit's database; returns the installation dict.
-    Refuses an office database and a database already installed as another unit.
-    Setting up the PC is an administrator's action."""
-    raw = read_package(path)
+def install(app_or_db_path: App | str | Path, path: str | Path, actor: Actor,
+            change_office: bool = False) -> dict[str, Any]:
+    """Import an installation file into a unit's database; returns the installation dict
+    (with ``refused``: the shared settings or streets that failed their checks and were left
+    out). Refuses an office database, a database already installed as another unit, and one
+    installed from another office unless ``change_office`` (an administrator confirmed the
+    change; it is logged). Setting up the PC is an administrator's action."""
+    raw = read_package(path, _install_head(Path(path).name))
     content, _plan_info, text = _parse_install(raw)
     unit = content["unit"]
     given = isinstance(app_or_db_path, App)
@@ -132,37 +155,53 @@ def install(app_or_db_path: App | str | Path, path: str | Path, actor: Actor) ->
         if isinstance(old, dict) and old.get("unit") and old["unit"] != unit:
             raise PackageRejected(f"本机已安装为“{old['unit']}”，不能再安装为“{unit}”。"
                                   "如需更换单位，请使用新的数据库文件。")
-        write_text(plan_path, text)
-        if isinstance(app_or_db_path, App):
-            app = app_or_db_path
-            app.plan = plan
-            sync_catalog(store, plan)
-        else:
-            app = App(store, plan)
+        moved = isinstance(old, dict) and old.get("office_id") and old["office_id"] != content["office_id"]
+        if moved and not change_office:
+            raise OfficeChange(
+                f"本机是由另一个办公室（编号 {str(old['office_id'])[:8]}…）安装的“{unit}”，安装文件 {raw.name} "
+                f"来自办公室（编号 {content['office_id'][:8]}…）。导入后本机改由新办公室管理、使用新的单位密钥，"
+                "原办公室将不再接受本机的报送包。确需更换时，请管理员确认（命令行加 --change-office）。"
+                "数据库未作任何修改。")
+        refused: list[Refusal] = []
+        view = cast(App, SimpleNamespace(plan=plan, settings=settings))  # what validate reads
+        shared = shared_settings(view, content["settings"], refused, unit, "共享设置")
+        streets = street_names(content["streets"], refused, unit, "街道")
+        app = app_or_db_path if isinstance(app_or_db_path, App) else App(store, plan)
         inst = {"unit": unit, "office_id": content["office_id"], "plan_id": plan.plan_id,
                 "plan_version": plan.version, "plan_digest": plan.digest,
                 "plan_file": plan_path.name, "installed_at": now_iso()}
         with store.tx() as c:
-            _add_streets(c, content["streets"])
-            for k, v in content["settings"].items():
-                if k in SHARED_SETTINGS:
-                    set_setting(c, k, v)
+            sync_catalog(store, plan)
+            _add_streets(c, streets)
+            for k, v in shared.items():
+                set_setting(c, k, v)
             c.execute("INSERT INTO unit_keys(unit, secret, created_at) VALUES (?, ?, ?) "
                       "ON CONFLICT(unit) DO UPDATE SET secret = excluded.secret",
                       (unit, content["secret"], now_iso()))
             set_setting(c, "installation", inst)
             c.execute("INSERT INTO plan_meta(key, value) VALUES ('installed_plan_toml', ?) "
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (text,))
-            app.log(actor, "exchange", f"导入安装文件：{raw.name}，本机作为“{unit}”使用")
+            if moved:
+                app.log(actor, "exchange", f"管理员确认更换办公室：本机（{unit}）由办公室 {str(old['office_id'])[:8]}… "
+                        f"改由办公室 {content['office_id'][:8]}… 管理（安装文件 {raw.name}）")
+            app.log(actor, "exchange", f"导入安装文件：{raw.name}，本机作为“{unit}”使用"
+                    + (f"；未采用：{'；'.join(r.text() for r in refused)}" if refused else ""))
+        app.plan = plan
         app.invalidate()
+        try:
+            write_text(plan_path, text)
+        except WriteFailed:
+            pass  # the database keeps the plan; installed_plan_path writes the file again when needed
     finally:
         if not given:
             store.close()
-    return inst
+    return {**inst, "refused": [r.text() for r in refused]}
 
 
 def _add_streets(c: sqlite3.Connection, streets: Iterable[str]) -> None:
     for name in streets:
+        if c.execute("SELECT 1 FROM units WHERE name = ? AND kind <> 'street'", (name.strip(),)).fetchone():
+            continue  # a unit of the plan is not a street
         n = c.execute("SELECT COUNT(*) FROM units").fetchone()[0]
         c.execute("INSERT INTO units(name, kind, sort, active, from_plan) VALUES (?, 'street', ?, 1, 0) "
                   "ON CONFLICT(name) DO NOTHING", (name.strip(), 1000 + n))

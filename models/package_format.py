@@ -1,15 +1,23 @@
-"""The exchange file format: a zip holding a manifest, one JSON content file and a signature.
+"""The exchange file format: a zip holding a signed manifest, the content file and a signature.
 
 Layout of every exchange file (installation ``.zsi``, submission and decisions ``.zsp``)::
 
     manifest.json    format name and version, kind, unit, month, plan id/version/digest,
-                     office id, created_at/by, counts, sha256 and size of content.json
+                     office id, created_at/by, counts, and ``members``: the name, size and
+                     SHA-256 of every other file in the package (content.json, and whatever a
+                     later version adds, e.g. attachments)
     content.json     the data (UTF-8 JSON)
     signature.json   {"alg": "HMAC-SHA256", "mac": hex} over the exact bytes of manifest.json
                      (packages only; an installation file carries the key and is not signed)
 
-Reading never trusts the file: sizes are bounded, every failure to unzip or parse
-becomes ``PackageRejected`` with a Chinese message, and nothing here touches a database.
+Reading never trusts the file, and never spends much on one before it is known to come from
+the right unit: the file size, the zip's directory (member names, count, declared sizes)
+and the small manifest and signature are checked first; the signature is
+checked with the unit's key (``key_of``) before any content is decompressed; content is then
+decompressed in chunks, never beyond its declared size or the cap (a zip bomb stops at the
+cap, whatever its directory claims), hashed against the manifest and parsed with a limit on
+the number of JSON objects. Every failure becomes ``PackageRejected`` with a Chinese message;
+nothing here touches a database.
 """
 
 from __future__ import annotations
@@ -20,13 +28,13 @@ import io
 import json
 import math
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
-from models.authority import PUBLIC, rule
 from models.atomic_write import write_bytes
+from models.authority import PUBLIC, rule
 from models.errors import DomainError
 
 FORMAT_NAME = "zhushan-exchange"
@@ -36,9 +44,19 @@ KIND_NAMES = {"install": "安装文件", "submission": "报送包", "decisions":
 MANIFEST = "manifest.json"
 CONTENT = "content.json"
 SIGNATURE = "signature.json"
-MAX_MEMBER = 64 * 1024 * 1024  # bytes of one unpacked member
-MAX_FILE = 128 * 1024 * 1024
+
+# Bounds (bytes unless said otherwise). A month's package of one unit is a few hundred KB at
+# most, a decisions package or an installation file (with the plan file) well under 1 MB.
+MAX_FILE = 16 * 1024 * 1024  # the file on disk
+MAX_MANIFEST = 64 * 1024
+MAX_SIGNATURE = 4 * 1024
+MAX_CONTENT = 4 * 1024 * 1024  # content.json unpacked
+MAX_MEMBERS = 16
+MAX_OBJECTS = 200_000  # JSON objects in one content file
 MAX_TEXT = 200_000  # characters of one text field (the plan file travels separately)
+_CHUNK = 64 * 1024
+
+KeyOf = Callable[[dict[str, Any]], str | None]
 
 
 @rule(PUBLIC)
@@ -49,13 +67,15 @@ class PackageRejected(DomainError):
 @rule(PUBLIC)
 @dataclass
 class RawPackage:
-    """A package read from disk and checked for integrity (not yet for its signature)."""
+    """A package read from disk: its manifest checked, its signature verified (packages) and
+    its content decompressed within bounds and hash-checked."""
 
     path: Path
     manifest: dict[str, Any]
     manifest_bytes: bytes
     content: dict[str, Any]
     mac: str
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -88,30 +108,102 @@ def mac_of(key_hex: str, data: bytes) -> str:
 
 @rule(PUBLIC)
 def write_package(path: str | Path, manifest: dict[str, Any], content: dict[str, Any],
-                  key_hex: str | None) -> Path:
-    """Write an exchange file; ``manifest`` is completed with format, hash and size."""
+                  key_hex: str | None, extra: Mapping[str, bytes] | None = None) -> Path:
+    """Write an exchange file (see ``package_bytes``)."""
+    return write_bytes(Path(path), package_bytes(manifest, content, key_hex, extra))
+
+
+@rule(PUBLIC)
+def package_bytes(manifest: dict[str, Any], content: dict[str, Any], key_hex: str | None,
+                  extra: Mapping[str, bytes] | None = None) -> bytes:
+    """An exchange file's bytes; ``manifest`` is completed with the format, and the size and
+    SHA-256 of every member (content.json and the ``extra`` files) in ``members``."""
     body = dumps(content)
+    files = {CONTENT: body, **dict(extra or {})}
     man = dict(manifest)
     man.update(format=FORMAT_NAME, format_version=FORMAT_VERSION, content_file=CONTENT,
-               content_sha256=sha256(body), content_size=len(body))
+               content_sha256=sha256(body), content_size=len(body),
+               members=[{"name": n, "size": len(b), "sha256": sha256(b)} for n, b in files.items()])
     man_bytes = dumps(man)
-    out = Path(path)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr(MANIFEST, man_bytes)
-        z.writestr(CONTENT, body)
+        for n, b in files.items():
+            z.writestr(n, b)
         if key_hex is not None:
             z.writestr(SIGNATURE, dumps({"alg": "HMAC-SHA256", "mac": mac_of(key_hex, man_bytes)}))
-    return write_bytes(out, buf.getvalue())
+    return buf.getvalue()
 
 
 def _damaged(name: str, why: str) -> PackageRejected:
     return PackageRejected(f"文件 {name} 不是有效的数据交换文件或已损坏（{why}），已拒绝，数据库未作任何修改。")
 
 
+def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, name: str) -> bytes:
+    """Decompress one member in chunks, never more than ``cap`` bytes."""
+    if info.file_size > cap:
+        raise _damaged(name, f"{info.filename} 过大")
+    out = bytearray()
+    try:
+        with z.open(info) as f:
+            while True:
+                chunk = f.read(_CHUNK)
+                if not chunk:
+                    break
+                out += chunk
+                if len(out) > cap or len(out) > info.file_size:
+                    raise _damaged(name, f"{info.filename} 的实际大小与目录不符")
+    except PackageRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError):
+        raise _damaged(name, f"{info.filename} 无法解压") from None
+    except Exception:  # noqa: BLE001 - zlib and zipfile raise several kinds on damaged data
+        raise _damaged(name, f"{info.filename} 无法解压") from None
+    return bytes(out)
+
+
+def _directory(z: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
+    infos = z.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _damaged(name, "包含的文件过多")
+    out: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        if info.filename in out:
+            raise _damaged(name, f"重复的文件 {info.filename[:40]}")
+        if info.flag_bits & 0x1:
+            raise _damaged(name, "加密的文件")
+        if info.file_size > MAX_CONTENT and info.filename != MANIFEST:
+            raise _damaged(name, f"{info.filename[:40]} 过大（解压后 {info.file_size // (1024 * 1024)} MB）")
+        out[info.filename] = info
+    return out
+
+
+def _json(data: bytes, name: str, what: str, max_objects: int = MAX_OBJECTS) -> Any:
+    count = [0]
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        count[0] += 1
+        if count[0] > max_objects:
+            raise ValueError("too many objects")
+        return dict(items)
+
+    try:
+        return json.loads(data.decode("utf-8"), object_pairs_hook=pairs, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _damaged(name, f"{what} 无法解析") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"constant {name} not allowed")
+
+
 @rule(PUBLIC)
-def read_package(path: str | Path) -> RawPackage:
-    """Unzip and parse; check format version and the content hash. Raises PackageRejected."""
+def read_package(path: str | Path, key_of: KeyOf | None = None) -> RawPackage:
+    """Read an exchange file within the bounds above. Packages (not installation files) are
+    verified with the key ``key_of(manifest)`` returns before their content is decompressed;
+    ``key_of`` may itself refuse (an unknown unit, another office) with PackageRejected.
+    Raises PackageRejected for everything wrong with the file."""
     p = Path(path)
     name = p.name
     try:
@@ -119,23 +211,26 @@ def read_package(path: str | Path) -> RawPackage:
     except OSError as exc:
         raise PackageRejected(f"无法读取文件 {name}：{exc.strerror or exc}。") from None
     if size > MAX_FILE:
-        raise _damaged(name, "文件过大")
+        raise _damaged(name, f"文件过大（{size // (1024 * 1024)} MB）")
     try:
-        data = p.read_bytes()
+        f: IO[bytes] = p.open("rb")
     except OSError as exc:
         raise PackageRejected(f"无法读取文件 {name}：{exc.strerror or exc}。") from None
-    try:
-        man_bytes, body, sig_bytes = _unzip(data)
-    except PackageRejected:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure of a damaged zip is a rejection
-        raise _damaged(name, type(exc).__name__) from None
-    if man_bytes is None:
+    with f:
+        try:
+            z = zipfile.ZipFile(f)
+        except Exception:  # noqa: BLE001 - any failure to read the directory is a rejection
+            raise _damaged(name, "不是 zip 文件") from None
+        with z:
+            return _read(z, p, name, key_of)
+
+
+def _read(z: zipfile.ZipFile, p: Path, name: str, key_of: KeyOf | None) -> RawPackage:
+    infos = _directory(z, name)
+    if MANIFEST not in infos:
         raise _damaged(name, "缺少 manifest.json")
-    try:
-        manifest = json.loads(man_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _damaged(name, "manifest.json 无法解析") from None
+    man_bytes = _read_member(z, infos[MANIFEST], MAX_MANIFEST, name)
+    manifest = _json(man_bytes, name, "manifest.json", 1000)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise _damaged(name, "不是本系统的数据交换文件")
     ver = manifest.get("format_version")
@@ -151,64 +246,89 @@ def read_package(path: str | Path) -> RawPackage:
         raise _damaged(name, "文件类型未知")
     for key in ("unit", "month", "plan_id", "plan_version", "plan_digest", "office_id",
                 "created_at", "content_sha256"):
-        if not isinstance(manifest.get(key), str):
+        v = manifest.get(key)
+        if not isinstance(v, str) or len(v) > 200:
             raise _damaged(name, f"manifest.json 缺少 {key}")
-    if body is None:
-        raise _damaged(name, "缺少 content.json")
+    members = _members(manifest, name)
+    for n in infos:
+        if n not in (MANIFEST, SIGNATURE) and n not in members:
+            raise _damaged(name, f"{n[:40]} 不在清单中")
     mac = ""
+    if key_of is not None and kind == "install":
+        key_of(manifest)  # may refuse an installation file where a package is expected
     if kind != "install":
-        try:
-            sig = json.loads(sig_bytes.decode("utf-8")) if sig_bytes is not None else None
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            sig = None
-        if not (isinstance(sig, dict) and sig.get("alg") == "HMAC-SHA256"
-                and isinstance(sig.get("mac"), str)):
+        sig: Any = None
+        if SIGNATURE in infos:
+            sig = _json(_read_member(z, infos[SIGNATURE], MAX_SIGNATURE, name), name, "signature.json", 10)
+        if not (isinstance(sig, dict) and sig.get("alg") == "HMAC-SHA256" and isinstance(sig.get("mac"), str)):
             raise PackageRejected(f"{KIND_NAMES[kind]} {name} 没有有效的签名，已拒绝，数据库未作任何修改。")
         mac = sig["mac"]
-    if not hmac.compare_digest(sha256(body), manifest["content_sha256"]):
-        raise PackageRejected(f"{KIND_NAMES[kind]} {name} 的内容校验失败：内容与清单中的校验值不符，"
-                              "文件在生成后被修改过或已损坏，已拒绝，数据库未作任何修改。")
-    try:
-        content = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _damaged(name, "content.json 无法解析") from None
+        key_hex = key_of(manifest) if key_of is not None else None
+        if key_hex is None or not _mac_ok(key_hex, man_bytes, mac):
+            raise PackageRejected(f"{KIND_NAMES[kind]} {name} 的签名校验失败：可能被修改过或不是用本单位密钥签名的，"
+                                  "已拒绝，数据库未作任何修改。")
+    if CONTENT not in infos or CONTENT not in members:
+        raise _damaged(name, "缺少 content.json")
+    body = _member_checked(z, infos, members, CONTENT, name, kind)
+    content = _json(body, name, "content.json")
     if not isinstance(content, dict):
         raise _damaged(name, "content.json 结构不对")
-    return RawPackage(p, manifest, man_bytes, content, mac)
+    return RawPackage(p, manifest, man_bytes, content, mac, members)
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"constant {name} not allowed")
+def _members(manifest: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
+    """The files the manifest lists: ``members`` [{name, size, sha256}], or for a file
+    written before that list existed, content.json from ``content_sha256``/``content_size``."""
+    raw = manifest.get("members")
+    if raw is None:
+        size = manifest.get("content_size")
+        return {CONTENT: {"name": CONTENT, "size": size if isinstance(size, int) else None,
+                          "sha256": manifest["content_sha256"]}}
+    if not isinstance(raw, list) or len(raw) > MAX_MEMBERS:
+        raise _damaged(name, "清单中的文件列表结构不对")
+    out: dict[str, dict[str, Any]] = {}
+    for m in raw:
+        ok = (isinstance(m, dict) and isinstance(m.get("name"), str) and 0 < len(m["name"]) <= 200
+              and isinstance(m.get("size"), int) and not isinstance(m.get("size"), bool) and m["size"] >= 0
+              and isinstance(m.get("sha256"), str) and len(m["sha256"]) == 64)
+        if not ok or m["name"] in out or m["name"] in (MANIFEST, SIGNATURE):
+            raise _damaged(name, "清单中的文件列表结构不对")
+        out[m["name"]] = dict(m)
+    if CONTENT in out and out[CONTENT]["sha256"] != manifest["content_sha256"]:
+        raise _damaged(name, "清单中的校验值不一致")
+    return out
 
 
-def _unzip(data: bytes) -> tuple[bytes | None, bytes | None, bytes | None]:
-    out: dict[str, bytes] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        infos = z.infolist()
-        if len(infos) > 10:
-            raise ValueError("too many members")
-        for info in infos:
-            if info.filename not in (MANIFEST, CONTENT, SIGNATURE):
-                continue
-            if info.filename in out:
-                raise ValueError("duplicate member")
-            if info.file_size > MAX_MEMBER:
-                raise ValueError("member too large")
-            with z.open(info) as f:
-                blob = f.read(MAX_MEMBER + 1)
-            if len(blob) > MAX_MEMBER:
-                raise ValueError("member too large")
-            out[info.filename] = blob
-    return out.get(MANIFEST), out.get(CONTENT), out.get(SIGNATURE)
+def _member_checked(z: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], members: dict[str, dict[str, Any]],
+                    member: str, name: str, kind: str) -> bytes:
+    """One listed member, decompressed within its declared size and checked against its hash."""
+    want = members[member]
+    cap = MAX_CONTENT if want.get("size") is None else min(MAX_CONTENT, int(want["size"]))
+    info = infos[member]
+    if want.get("size") is not None and info.file_size != want["size"]:
+        raise _content_mismatch(kind, name)
+    data = _read_member(z, info, cap, name)
+    if not hmac.compare_digest(sha256(data), str(want["sha256"])):
+        raise _content_mismatch(kind, name)
+    return data
+
+
+def _content_mismatch(kind: str, name: str) -> PackageRejected:
+    return PackageRejected(f"{KIND_NAMES.get(kind, '文件')} {name} 的内容校验失败：内容与清单中的校验值不符，"
+                           "文件在生成后被修改过或已损坏，已拒绝，数据库未作任何修改。")
+
+
+def _mac_ok(key_hex: str, data: bytes, mac: str) -> bool:
+    try:
+        expected = mac_of(key_hex, data)
+    except ValueError:
+        return False
+    return hmac.compare_digest(expected, mac)
 
 
 @rule(PUBLIC)
 def verify_mac(raw: RawPackage, key_hex: str) -> bool:
-    try:
-        expected = mac_of(key_hex, raw.manifest_bytes)
-    except ValueError:
-        return False
-    return hmac.compare_digest(expected, raw.mac)
+    return _mac_ok(key_hex, raw.manifest_bytes, raw.mac)
 
 
 # -- shape checks of content --------------------------------------------------------------
@@ -224,15 +344,24 @@ def need_list(obj: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
 @rule(PUBLIC)
 def need_fields(row: dict[str, Any], spec: Mapping[str, tuple[type, ...]], name: str, what: str) -> None:
     """Each key of ``spec`` must be present with one of the given types (None allowed if listed)."""
+    problem = shape_problem(row, spec)
+    if problem:
+        raise _damaged(name, f"{what}{problem}")
+
+
+@rule(PUBLIC)
+def shape_problem(row: dict[str, Any], spec: Mapping[str, tuple[type, ...]]) -> str:
+    """What is wrong with the shape of ``row`` ("" when every field of ``spec`` has a right type)."""
     for key, types in spec.items():
         if key not in row:
-            raise _damaged(name, f"{what}缺少字段 {key}")
+            return f"缺少字段 {key}"
         v = row[key]
         if v is None and type(None) in types:
             continue
         if isinstance(v, bool) or not isinstance(v, types):
-            raise _damaged(name, f"{what}的字段 {key} 类型不对")
+            return f"的字段 {key} 类型不对"
         if isinstance(v, float) and not math.isfinite(v):
-            raise _damaged(name, f"{what}的字段 {key} 不是有限数值")
+            return f"的字段 {key} 不是有限数值"
         if isinstance(v, str) and len(v) > MAX_TEXT:
-            raise _damaged(name, f"{what}的字段 {key} 过长")
+            return f"的字段 {key} 过长"
+    return ""

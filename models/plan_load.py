@@ -69,6 +69,8 @@ def _parse_toml(p: Path, data_bytes: bytes) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(str(p), [f"格式错误：{exc}"]) from None
+    except RecursionError:
+        raise PlanError(str(p), ["格式错误：表或数组嵌套层次过深"]) from None
 
 
 def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
@@ -94,5 +96,5 @@ def _write_cache(cache: Path, digest: str, raw: dict[str, Any]) -> None:
         for old in cache.parent.glob("plan-*.json"):
             if old != cache:
                 old.unlink(missing_ok=True)
-    except (OSError, TypeError, ValueError, WriteFailed):
+    except (OSError, TypeError, ValueError, RecursionError, WriteFailed):
         return

@@ -138,7 +138,6 @@ class AuditView(QWidget):
         from exports.audit_export import export_audit
         f = {k: v or None for k, v in self.filters().items()}
         out = export_audit(self.app, self.actor, path, **f)
-        self.app.log(self.actor, "export", f"导出修改记录：{out.name}")
         self.message.ok(f"已导出到 {out}")
         return out
 

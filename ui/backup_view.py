@@ -87,7 +87,6 @@ class BackupView(QWidget):
         except (StoreError, DomainError) as exc:
             self._error(str(exc))
             return
-        self.app.log(self.actor, "backup", f"手动备份 {path.name}")
         self.message.setStyleSheet("")
         self.message.setText(f"已备份：{path.name}")
         self.refresh()

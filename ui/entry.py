@@ -121,6 +121,8 @@ def build_parser() -> CnParser:
 
     c = sub.add_parser("install", help="在单位电脑上导入安装文件")
     c.add_argument("file", metavar="FILE")
+    c.add_argument("--change-office", action="store_true",
+                   help="确认本机改由另一个办公室管理（安装文件来自另一个办公室时需要）")
 
     c = sub.add_parser("export-package", help="导出本单位某月的报送包")
     c.add_argument("--month", required=True, metavar="YYYY-MM")
@@ -134,8 +136,10 @@ def build_parser() -> CnParser:
     c.add_argument("--unit", required=True, metavar="NAME")
     c.add_argument("-o", "--output", required=True, metavar="FILE")
 
-    c = sub.add_parser("backup", help="立即备份数据库，或列出备份")
+    c = sub.add_parser("backup", help="立即备份数据库，列出或恢复备份")
     c.add_argument("--list", action="store_true", help="列出已有备份")
+    c.add_argument("--restore", nargs="?", const="latest", metavar="FILE",
+                   help="用最近的可用备份（或指定的备份文件）恢复数据库；当前文件先另存为备份")
 
     c = sub.add_parser("user", help="账户管理（管理员）")
     c.add_argument("action", choices=["list", "add", "reset"], help="list 列出 / add 新建 / reset 重置密码")
@@ -232,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         return resolve_handler(args.command)(args)
     except (PlanError, StoreError, DomainError) as exc:
         sys.stderr.write(f"错误：{exc}\n")
+        return 1
+    except OSError as exc:  # a file the command reads or writes (not a database)
+        where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
+        sys.stderr.write(f"错误：无法读写文件{where}（{exc.strerror or '操作系统拒绝了该操作'}）。\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("已取消。\n")

@@ -61,8 +61,11 @@ class Worker(QObject):
             self.cancelled.emit()
         except (DomainError, StoreError) as exc:
             self.failed.emit(str(exc))
-        except Exception as exc:  # keep the GUI alive; the message names the problem
-            self.failed.emit(f"操作失败：{type(exc).__name__}: {exc}")
+        except OSError as exc:  # a file the export reads or writes
+            self.failed.emit(f"操作失败：无法读写文件{'：' + str(exc.filename) if exc.filename else ''}"
+                             f"（{exc.strerror or '操作系统拒绝了该操作'}）。")
+        except Exception as exc:  # keep the GUI alive; the message says what happened
+            self.failed.emit(f"操作失败：程序内部错误（{exc or '没有说明'}）。请把这条信息告诉系统管理员。")
         else:
             self.done.emit(result)
 
@@ -199,7 +202,6 @@ class ExcelView(QWidget):
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
             from exports.ledger import build_ledger
             out = build_ledger(app, actor, months[-1], path, unit, months=months, progress=progress, cancel=cancel)
-            app.log(actor, "export", f"导出台账：{out.name}（{unit or '全部单位'}，{span}）")
             return out
 
         self._start(job, "正在导出台账…", lambda out: f"已导出台账：{out}")
@@ -216,7 +218,6 @@ class ExcelView(QWidget):
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
             from exports.template import build_template
             out = build_template(app, actor, month, unit, path)
-            app.log(actor, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
             return out
 
         self._start(job, "正在导出填报模板…", lambda out: f"已导出填报模板：{out}")

@@ -58,6 +58,8 @@ def _file_row(path: Path, res: PackagePreview | DomainError) -> dict[str, Any]:
         note = "无变化"
     else:
         note = "待确认导入"
+    if res.refused:
+        note += f"；{len(res.refused)} 行未通过检查，不写入（见下方）"
     return {"file": path.name, "unit": res.unit, "month": month_cn(res.month) if res.month else "各月",
             "new": res.new, "updated": res.updated, "unchanged": res.unchanged, "conflicts": res.conflicts,
             "note": note, "error": False, "preview": res}
@@ -138,7 +140,7 @@ class ExchangeView(QWidget):
         self.detail_model = RowsModel([
             ("结果", lambda r: exchange_preview.STATUS_NAMES.get(r["status"], r["status"])),
             ("类别", lambda r: r["entity"]), ("项目", lambda r: r["key"]), ("说明", lambda r: r["detail"]),
-        ], self, color=lambda r, col: {"conflict": "#b91c1c", "new": "#166534",
+        ], self, color=lambda r, col: {"conflict": "#b91c1c", "refused": "#b91c1c", "new": "#166534",
                                        "updated": "#1d4ed8"}.get(r["status"]))
         self.detail = QTableView()
         self.detail.setModel(self.detail_model)
@@ -214,7 +216,11 @@ class ExchangeView(QWidget):
             return
         inst = self._run("导入安装文件", lambda: exchange_install.install(self.app, path, self.actor))
         if inst:
-            self.message.ok(f"安装完成：本机作为“{inst['unit']}”使用。请重新启动程序，以该单位的身份登录填报。")
+            done = f"安装完成：本机作为“{inst['unit']}”使用。请重新启动程序，以该单位的身份登录填报。"
+            if inst.get("refused"):
+                self.message.error(done + "以下内容未通过检查，未采用：" + "；".join(inst["refused"]))
+            else:
+                self.message.ok(done)
             self.refresh()
 
     def on_make_install(self) -> None:
@@ -303,6 +309,8 @@ class ExchangeView(QWidget):
             items.append({"status": "unchanged", "entity": "其余各项", "key": f"{pv.unchanged} 项", "detail": ""})
         if pv.history_new:
             items.append({"status": "new", "entity": "修改与审核记录", "key": f"{pv.history_new} 条", "detail": ""})
+        items += [{"status": "refused", "entity": "未通过检查", "key": " ".join(x for x in (r.month, r.item) if x),
+                   "detail": f"{r.field + '：' if r.field else ''}{r.why}"} for r in pv.refused]
         self.detail_model.set_rows(items)
         self.detail.resizeColumnsToContents()
         self.detail.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -319,10 +327,13 @@ class ExchangeView(QWidget):
         done = sum(1 for _, res in results if isinstance(res, PackagePreview) and res.applied)
         bad = sum(1 for _, res in results if isinstance(res, PackageRejected))
         conflicts = sum(res.conflicts for _, res in results if isinstance(res, PackagePreview))
+        refused = sum(len(res.refused) for _, res in results if isinstance(res, PackagePreview))
         text = f"导入完成：{done} 个数据包已写入"
         if bad:
             text += f"，{bad} 个被拒绝（未作任何修改）"
+        if refused:
+            text += f"，{refused} 行未通过检查未写入（见下方说明）"
         if conflicts:
             text += f"，{conflicts} 项冲突未覆盖（已审核通过的月份，如需采用请先在审核页解锁后再导入）"
-        (self.message.error if bad or conflicts else self.message.ok)(text + "。")
+        (self.message.error if bad or conflicts or refused else self.message.ok)(text + "。")
         self.refresh()

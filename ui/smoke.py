@@ -98,7 +98,7 @@ class SmokeCheck:
                     _say(f"[失败] {name}：{exc}", err=True)
                     return 1
                 except Exception as exc:  # noqa: BLE001 - the self-check reports every failure
-                    _say(f"[失败] {name}：{type(exc).__name__}: {exc}", err=True)
+                    _say(f"[失败] {name}：程序内部错误（{exc or '没有说明'}），详细信息见下方", err=True)
                     traceback.print_exc(file=sys.stderr)
                     return 1
                 ms = (time.perf_counter() - t0) * 1000

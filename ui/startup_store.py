@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models import backup
-from models.store import DatabaseBusy, DatabaseTooNew, Store, StoreError
+from models.store import DatabaseBusy, DatabaseTooNew, ForeignDatabase, Store, StoreError
 
 if TYPE_CHECKING:
     from ui.startup_dialogs import Dialogs
@@ -28,6 +28,9 @@ def open_store(db_path: Path, dialogs: Dialogs) -> Store | None:
             return Store(db_path)
         except DatabaseTooNew as exc:
             dialogs.critical("数据库版本过新", str(exc))
+            return None
+        except ForeignDatabase as exc:
+            dialogs.critical("不是本程序的数据库", str(exc))
             return None
         except DatabaseBusy as exc:
             dialogs.critical("数据库被占用", str(exc))

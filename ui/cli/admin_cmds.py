@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from models.accounts import create_user, reset_password, unlock, users
 from models.app import CLI_ACTOR, cli_actor, current_month
-from models.backup import backup_dir, backup_now, list_backups
+from models.backup import backup_dir, backup_now, database_usable, latest_good_backup, list_backups, recover, restore
 from models.demo import generate_demo
 from models.errors import InvalidInput
 from models.program import command_name
 from models.store import Store, StoreError
-from ui.cli.common import db_path, open_app
+from ui.cli.common import check_not_lost, db_path, open_app
 
 
 def run_user(args: argparse.Namespace) -> int:
@@ -66,6 +67,9 @@ def run_backup(args: argparse.Namespace) -> int:
         for b in items:
             print(f"{b.created:%Y-%m-%d %H:%M:%S}\t{b.reason_name}\t{b.size / 1024:.0f} KB\t{b.path}")
         return 0
+    if getattr(args, "restore", None):
+        return _restore(db, args.restore)
+    check_not_lost(db)
     if not db.exists():
         raise StoreError(f"数据库文件 {db} 不存在，无需备份。")
     store = Store(db)
@@ -74,6 +78,25 @@ def run_backup(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"已备份到 {path}")
+    return 0
+
+
+def _restore(db: Path, which: str) -> int:
+    """``backup --restore [FILE]``: the latest good backup (or FILE) replaces the database;
+    the current file is kept as a backup first. A database that opens and holds data is
+    replaced only by this administrator's command; a lost one is recovered."""
+    if which == "latest":
+        good = latest_good_backup(db)
+        if good is None:
+            raise StoreError(f"没有找到 {db} 的可用备份（备份目录：{backup_dir(db)}）。")
+        source = good.path
+    else:
+        source = Path(which)
+    if database_usable(db):
+        restore(db, source, CLI_ACTOR)
+    else:
+        recover(db, source)
+    print(f"已用备份 {source} 恢复数据库 {db}（原来的文件已另存到备份目录）。")
     return 0
 
 

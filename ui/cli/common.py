@@ -29,11 +29,38 @@ def plan_path(args: argparse.Namespace) -> str | None:
 
 
 def open_app(args: argparse.Namespace) -> App:
-    """Open the database and plan named on the command line (for command handlers)."""
+    """Open the database and plan named on the command line (for command handlers). A
+    database that is missing or empty while backups of it exist is not created anew."""
     from models.plan_load import load_plan
     from models.store import Store
+    db = db_path(args)
+    check_not_lost(db)
     plan = load_plan(plan_path(args))
-    return App(Store(db_path(args)), plan)
+    return App(Store(db), plan)
+
+
+def check_not_lost(db: Path) -> None:
+    """Refuse (StoreError) a missing or emptied database whose backups sit beside it: more
+    likely deleted, moved or truncated by accident than meant to start over. The message
+    says how to restore (as the desktop program asks)."""
+    from models.backup import backup_dir, latest_good_backup
+    from models.program import command_name
+    from models.store import StoreError
+    try:
+        missing = not db.exists()
+        empty = missing or db.stat().st_size == 0
+    except OSError:
+        return  # opening reports the problem
+    if not empty or not backup_dir(db).is_dir():
+        return
+    good = latest_good_backup(db)
+    if good is None:
+        return
+    state = "不存在" if missing else "是空的"
+    raise StoreError(f"数据库文件 {db} {state}，但备份目录中有它的备份（最近的可用备份：{good.created:%Y-%m-%d %H:%M}，"
+                     f"{good.reason_name}）。为免误建空数据库，命令行不会新建或写入它。\n"
+                     f"如果数据库文件是被误删、移走或截断了，请恢复最近的备份：{command_name()} --db \"{db}\" backup --restore\n"
+                     f"确实要从头开始时，请先把备份目录 {backup_dir(db)} 移到别处。")
 
 
 def unknown_unit(app: App, unit: str) -> bool:

@@ -26,8 +26,6 @@ def run_export_ledger(args: argparse.Namespace) -> int:
         actor = cli_actor(app)
         unit = args.unit or actor.bureau  # a bureau's own ledger unless another unit is named
         out = build_ledger(app, actor, months[-1], args.output, unit, months=months)
-        app.log(actor, "export", f"导出台账：{out.name}（{unit or '全部单位'}，"
-                f"{months[0]}{'至' + months[-1] if len(months) > 1 else ''}）")
     finally:
         app.close()
     print(f"已导出台账：{out}")
@@ -45,7 +43,6 @@ def run_export_template(args: argparse.Namespace) -> int:
         unit = app.plan.canonical_unit(args.unit) or args.unit.strip()
         actor = cli_actor(app)
         out = build_template(app, actor, month, unit, args.output)
-        app.log(actor, "export", f"导出填报模板：{out.name}（{unit}，{month}）")
     finally:
         app.close()
     print(f"已导出{unit}{month_cn(month)}的填报模板：{out}")

@@ -12,7 +12,7 @@ from models.exchange_export import export_decisions, export_package
 from models.exchange_install import install, make_install
 from models.exchange_preview import STATUS_NAMES
 from models.package_format import PackageRejected
-from ui.cli.common import db_path, open_app, unknown_unit
+from ui.cli.common import check_not_lost, db_path, open_app, unknown_unit
 
 
 def run_make_install(args: argparse.Namespace) -> int:
@@ -29,9 +29,12 @@ def run_make_install(args: argparse.Namespace) -> int:
 
 def run_install(args: argparse.Namespace) -> int:
     db = db_path(args)
-    inst = install(db, args.file, CLI_ACTOR)
+    check_not_lost(db)
+    inst = install(db, args.file, CLI_ACTOR, change_office=bool(getattr(args, "change_office", False)))
     print(f"安装完成：本机作为“{inst['unit']}”使用（计划版本 {inst['plan_version']}）。\n"
           f"计划文件已保存到 {plan_file_for(db)}。")
+    for text in inst.get("refused", []):
+        sys.stderr.write(f"未采用：{text}\n")
     return 0
 
 
@@ -58,6 +61,9 @@ def run_import_package(args: argparse.Namespace) -> int:
                 rc = 1
                 continue
             print(res.summary())
+            for r in res.refused:
+                sys.stderr.write(f"拒绝：{p.name}：{r.text()}\n")
+                rc = 1
             if args.dry_run:
                 for it in res.items:
                     if it.status != "unchanged":
