@@ -18,8 +18,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.briefing_compose import (SECTION_KEYS, SECTION_TITLES, compose, compose_all,
-                                      indicator_rows)
+from exports.briefing_compose import SECTION_KEYS, SECTION_TITLES, compose, compose_view, indicator_rows
 from exports.pdf_fonts import font_set
 from models import briefing_data as bd
 from models.app import Actor, App
@@ -27,6 +26,7 @@ from models.authority import OFFICE, PUBLIC, rule
 from models.atomic_write import staged_output
 from models.entries_base import month_cn
 from models.errors import InvalidInput
+from models.month_read import month_view
 
 __all__ = ["BriefingOptions", "build_briefing", "compose", "SECTION_KEYS",
            "SECTION_TITLES", "PAGE", "REPORT_RED"]
@@ -107,24 +107,25 @@ def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
     month = check_month(month)
     today = opts.date or _dt.date.today()
     issue = bd.issue_for(app, actor, month, opts.issue)
-    comp = compose_all(app, actor, month, today)
+    view = month_view(app, actor, month, today=today)
+    comp = compose_view(view)
     sections = dict(comp.sections)
     if opts.sections:
         for k, v in opts.sections.items():
             if k in sections or k.startswith("extra"):
                 sections[k] = v
-    rows = indicator_rows(app, month, comp.verdicts)
+    rows = indicator_rows(view.plan, comp.verdicts)
     charts = []
     if opts.charts:
         for r in rows:
             p = r["part"]
             if p.qualitative:
                 continue
-            hist = bd.indicator_history(app, actor, p.code, month)
-            base = bd.baseline(app, p.code)
+            hist = view.history(p.code)
+            b = view.baseline(p.code)
             if hist:
-                charts.append((p, hist, base))
-    s = app.settings
+                charts.append((p, hist, (b.year, b.value) if b else None))
+    s = view.settings_dict
     fonts = font_set()
     fonts.missing.clear()
     out = Path(path)
@@ -134,7 +135,7 @@ def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
         pages = render(staged.tmp, fonts=fonts, page=PAGE,
                        title=(opts.title or s.get("briefing_title") or "工作简报"),
                        issue=issue, date=today, issuer=s.get("briefing_issuer") or "",
-                       demo=app.is_demo(), month=month, editor_note=opts.editor_note or "",
+                       demo=view.demo, month=month, editor_note=opts.editor_note or "",
                        sections=sections, has_data=comp.has_data, rows=rows, charts=charts,
                        distribution=[("报", s.get("briefing_to") or ""),
                                      ("送", s.get("briefing_cc") or ""),

@@ -1,7 +1,8 @@
-"""Composing the work briefing's text from the month's data (no reportlab, no Qt).
+"""Composing the work briefing's text from a month view (no reportlab, no Qt).
 
-``compose(app, month)`` returns the editable section texts; ``indicator_rows`` the
-monitoring table. Section texts are plain lines: a line starting with “（一）” is a
+``compose_view(view)`` composes the editable section texts from the month's view
+(``models.month_view``); ``compose(app, month)`` reads the view first. ``indicator_rows``
+gives the monitoring table. Section texts are plain lines: a line starting with “（一）” is a
 楷体 sub-heading, a line starting with “一、” a 黑体 heading, any other line a body
 paragraph (仿宋). Blank lines are ignored.
 """
@@ -9,14 +10,16 @@ paragraph (仿宋). Blank lines are ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models import briefing_data as bd
-from models.authority import OFFICE, PUBLIC, rule
 from models.app import Actor, App
+from models.authority import OFFICE, PUBLIC, rule
 from models.entries_base import month_cn
+from models.month_view import MonthView, TaskReport
+from models.plan import Plan
 
 SECTION_KEYS = ("overview", "tasks", "indicators", "problems", "next", "notice")
 SECTION_TITLES = {
@@ -79,21 +82,6 @@ def _meaningful(text: str) -> bool:
     return bool(s) and s not in ("无", "暂无", "没有", "无问题", "/", "-")
 
 
-# -- data adapters -------------------------------------------------------------------------
-
-@rule(OFFICE, what="编发工作简报")
-def verdicts(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
-    """The target engine's current verdicts for the month (indicator parts, then milestones)."""
-    from models.checking import Judge
-    return list(Judge(app).current(actor, month))
-
-
-@rule(OFFICE, what="编发工作简报")
-def unit_reports(app: App, actor: Actor, month: str, today: date | None = None) -> list[Any]:
-    from models.reporting import reporting_status
-    return [r for r in reporting_status(app, actor, month, today) if r.expected]
-
-
 # -- composition -----------------------------------------------------------------------------
 
 @rule(PUBLIC)
@@ -102,7 +90,7 @@ class Composition:
     month: str
     has_data: bool
     sections: dict[str, str]
-    verdicts: list[dict[str, Any]]
+    verdicts: Sequence[Mapping[str, Any]]
 
 
 @rule(OFFICE, what="编发工作简报")
@@ -113,37 +101,40 @@ def compose(app: App, actor: Actor, month: str, today: date | None = None) -> di
 
 @rule(OFFICE, what="编发工作简报")
 def compose_all(app: App, actor: Actor, month: str, today: date | None = None) -> Composition:
-    today = today or date.today()
-    data = bd.has_data(app, actor, month)
-    reports = unit_reports(app, actor, month, today)
-    vs = verdicts(app, actor, month)
-    rows = bd.task_reports(app, actor, month)
+    from models.month_read import month_view
+    return compose_view(month_view(app, actor, month, today=today or date.today()))
+
+
+@rule(PUBLIC, why="works on month views already read under month_view's rule")
+def compose_view(view: MonthView) -> Composition:
+    """The briefing's texts composed from a month view (its ``today`` is the briefing's date)."""
+    today = date.fromisoformat(view.today)
+    data = view.has_entries
+    reports = [r for r in view.reports if r.expected]
+    vs = list(view.verdicts)
+    rows = list(view.task_reports)
     sections = {
-        "overview": _overview(app, month, data, reports, rows, vs),
-        "tasks": _tasks(app, month, data, rows),
-        "indicators": _indicators_intro(app, month, data, vs),
-        "problems": _problems(app, actor, month, data, rows, vs),
-        "next": _next(app, month, data, rows),
-        "notice": _notice(app, month, today, reports),
+        "overview": _overview(view, data, reports, rows, vs),
+        "tasks": _tasks(view, data, rows),
+        "indicators": _indicators_intro(view, data, vs),
+        "problems": _problems(view, data, rows, vs),
+        "next": _next(view, data, rows),
+        "notice": _notice(view, today, reports),
     }
-    return Composition(month, data, sections, vs)
+    return Composition(view.month, data, sections, vs)
 
 
-def _lead_status(app: App, rows: list[dict[str, Any]]) -> dict[str, str]:
+def _lead_status(view: MonthView, rows: list[TaskReport]) -> dict[str, str]:
     """Task code → the lead unit's 完成状态 this month."""
     by_task: dict[str, dict[str, str]] = {}
     for r in rows:
-        by_task.setdefault(r["task_code"], {})[r["unit"]] = r["status"]
-    out = {}
-    for t in app.plan.tasks:
-        lead = app.task_units(t)[0] if app.task_units(t) else t.lead
-        st = by_task.get(t.code, {}).get(lead, "")
-        out[t.code] = st
-    return out
+        by_task.setdefault(r.task_code, {})[r.unit] = r.status
+    return {t.code: by_task.get(t.code, {}).get(view.lead_of(t.code), "") for t in view.plan.tasks}
 
 
-def _overview(app: App, month: str, data: bool, reports: list[Any], rows: list[dict[str, Any]],
-              vs: list[dict[str, Any]]) -> str:
+def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskReport],
+              vs: Sequence[Mapping[str, Any]]) -> str:
+    month = view.month
     mc = month_cn(month)
     if not data:
         return (f"{NO_DATA}。截至本期简报编发时，{mc}各单位尚未报送调度数据，"
@@ -156,8 +147,8 @@ def _overview(app: App, month: str, data: bool, reports: list[Any], rows: list[d
         f"{mc}，全区应报送调度数据的单位{n}个，已报送{submitted}个（报送率{_pct(submitted, n)}），"
         f"其中按时报送{on_time}个（及时率{_pct(on_time, n)}），审核通过{approved}个"
         f"（{_pct(approved, n)}）；尚未报送{n - submitted}个。"]
-    status = _lead_status(app, rows)
-    total = len(app.plan.tasks)
+    status = _lead_status(view, rows)
+    total = len(view.plan.tasks)
     counts = {s: sum(1 for v in status.values() if v == s) for s in TASK_STATUSES}
     none = sum(1 for v in status.values() if not v)
     parts = "、".join(f"{s}{counts[s]}项（{_pct(counts[s], total)}）" for s in TASK_STATUSES)
@@ -174,33 +165,34 @@ def _overview(app: App, month: str, data: bool, reports: list[Any], rows: list[d
     return "\n".join(lines)
 
 
-def _reports_by_task(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
-    out: dict[str, dict[str, dict[str, Any]]] = {}
+def _reports_by_task(rows: list[TaskReport]) -> dict[str, dict[str, TaskReport]]:
+    out: dict[str, dict[str, TaskReport]] = {}
     for r in rows:
-        out.setdefault(r["task_code"], {})[r["unit"]] = r
+        out.setdefault(r.task_code, {})[r.unit] = r
     return out
 
 
-def _pick(app: App, task: Any, reps: dict[str, dict[str, Any]], key: str) -> tuple[str, str] | None:
+def _pick(view: MonthView, task: Any, reps: dict[str, TaskReport], key: str) -> tuple[str, str] | None:
     """(unit, text) of the task's report to quote: the lead unit's if it wrote ``key``,
     else the first cooperating unit's."""
-    for u in app.task_units(task) or list(task.units):
+    for u in view.units_of(task.code) or list(task.units):
         r = reps.get(u)
         if r and _meaningful(r.get(key, "")):
-            return u, r[key]
+            return u, str(r.get(key))
     return None
 
 
-def _tasks(app: App, month: str, data: bool, rows: list[dict[str, Any]]) -> str:
+def _tasks(view: MonthView, data: bool, rows: list[TaskReport]) -> str:
+    month = view.month
     if not data or not rows:
         return f"{NO_DATA}，各单位{month_cn(month)}暂未报送重点任务进展。"
     by_task = _reports_by_task(rows)
     lines: list[str] = []
     k = 0
-    for a in app.plan.actions:
+    for a in view.plan.actions:
         items = []
         for t in a.tasks:
-            pick = _pick(app, t, by_task.get(t.code, {}), "progress")
+            pick = _pick(view, t, by_task.get(t.code, {}), "progress")
             if pick:
                 items.append(f"{t.title}：{trim(pick[1])}（{pick[0]}）")
             if len(items) >= ITEMS_PER_ACTION:
@@ -224,7 +216,8 @@ def _fmt(v: Any, unit: str = "") -> str:
     return s + (unit or "")
 
 
-def _indicators_intro(app: App, month: str, data: bool, vs: list[dict[str, Any]]) -> str:
+def _indicators_intro(view: MonthView, data: bool, vs: Sequence[Mapping[str, Any]]) -> str:
+    month = view.month
     inds = [v for v in vs if v.get("kind") == "indicator"]
     with_value = sum(1 for v in inds if v.get("value") is not None)
     names = status_names()
@@ -238,8 +231,7 @@ def _indicators_intro(app: App, month: str, data: bool, vs: list[dict[str, Any]]
     return s
 
 
-def _problems(app: App, actor: Actor, month: str, data: bool, rows: list[dict[str, Any]],
-              vs: list[dict[str, Any]]) -> str:
+def _problems(view: MonthView, data: bool, rows: list[TaskReport], vs: Sequence[Mapping[str, Any]]) -> str:
     lines: list[str] = []
     names = status_names()
     for v in vs:
@@ -249,18 +241,19 @@ def _problems(app: App, actor: Actor, month: str, data: bool, rows: list[dict[st
         msg = trim(v.get("message") or "", ITEM_MAX)
         lines.append(f"{what}“{v['name']}”{names.get('red', '滞后')}：{msg.rstrip('。')}"
                      f"（责任单位：{v.get('responsible_unit') or '—'}）。")
-    plan = app.plan
-    for r in bd.overdue_tasks(app, actor, month):
-        t = plan.tasks_by_code.get(r["task_code"])
-        if t is None:
+    plan = view.plan
+    end = f"{view.month}-31"
+    for r in rows:  # 完成时限 within or before the month and not 已完成
+        t = plan.tasks_by_code.get(r.task_code)
+        if t is None or not r.deadline or r.deadline > end or r.status == "已完成":
             continue
-        lines.append(f"任务“{t.title}”已过完成时限（{r['deadline']}），目前{r['status'] or '未报状态'}"
-                     f"（{r['unit']}）。")
+        lines.append(f"任务“{t.title}”已过完成时限（{r.deadline}），目前{r.status or '未报状态'}"
+                     f"（{r.unit}）。")
     by_task = _reports_by_task(rows)
     for t in plan.tasks:
         for u, r in by_task.get(t.code, {}).items():
-            if r["status"] == "滞后" and _meaningful(r.get("problems", "")):
-                lines.append(f"任务“{t.title}”推进滞后：{trim(r['problems']).rstrip('。')}（{u}）。")
+            if r.status == "滞后" and _meaningful(r.problems):
+                lines.append(f"任务“{t.title}”推进滞后：{trim(r.problems).rstrip('。')}（{u}）。")
     if not lines:
         if not data:
             return f"{NO_DATA}，暂无问题汇总。"
@@ -268,18 +261,17 @@ def _problems(app: App, actor: Actor, month: str, data: bool, rows: list[dict[st
     return "\n".join(f"{i}. {s}" for i, s in enumerate(lines, 1))
 
 
-def _next(app: App, month: str, data: bool, rows: list[dict[str, Any]]) -> str:
+def _next(view: MonthView, data: bool, rows: list[TaskReport]) -> str:
     by_task = _reports_by_task(rows)
     lines: list[str] = []
-    for a in app.plan.actions:
+    for a in view.plan.actions:
         items = []
         for t in a.tasks:
             reps = by_task.get(t.code, {})
-            units = app.task_units(t)
-            lead = units[0] if units else t.lead
+            lead = view.lead_of(t.code)
             r = reps.get(lead)
-            if r and _meaningful(r.get("next_plan", "")):
-                items.append(f"{t.title}：{trim(r['next_plan'])}（{lead}）")
+            if r and _meaningful(r.next_plan):
+                items.append(f"{t.title}：{trim(r.next_plan)}（{lead}）")
             if len(items) >= NEXT_PER_ACTION:
                 break
         lines.extend(items)
@@ -289,8 +281,8 @@ def _next(app: App, month: str, data: bool, rows: list[dict[str, Any]]) -> str:
     return "\n".join(f"{i}. {s}" for i, s in enumerate(lines, 1))
 
 
-def _notice(app: App, month: str, today: date, reports: list[Any]) -> str:
-    mc = month_cn(month)
+def _notice(view: MonthView, today: date, reports: list[Any]) -> str:
+    mc = month_cn(view.month)
     late = [r.unit for r in reports if r.submitted and r.on_time is False]
     missing = [r.unit for r in reports if not r.submitted]
     overdue = [r.unit for r in reports if not r.submitted and r.overdue]
@@ -312,16 +304,16 @@ def _notice(app: App, month: str, today: date, reports: list[Any]) -> str:
 
 # -- the monitoring table ----------------------------------------------------------------------
 
-@rule(PUBLIC, why="lays out verdicts it is given (read under verdicts' rule)")
-def indicator_rows(app: App, month: str, vs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+@rule(PUBLIC, why="lays out verdicts it is given (read under month_view's rule)")
+def indicator_rows(plan: Plan, vs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One row per indicator part, in appendix order: code, name, unit, target, latest
     value (with period), expected value, status and status name."""
     names = status_names()
     by_code = {v["code"]: v for v in vs if v.get("kind") == "indicator"}
     out = []
-    for ind in app.plan.indicators:
+    for ind in plan.indicators:
         for p in ind.parts:
-            v = by_code.get(p.code, {})
+            v: Mapping[str, Any] = by_code.get(p.code, {})
             period = str(v.get("period") or "")
             value = v.get("value")
             if p.qualitative and value is not None:

@@ -1,13 +1,14 @@
 """What the monthly ledger shows, read once: its sheets, ``LedgerData`` and ``gather``.
 
-``gather`` checks the request (months, unit, sheets) and reads everything the chosen
-sheets show with set-based queries (``models.ledger_data``), read-only. The result is
-laid out by ``exports.ledger_sheets`` and written to a file by ``exports.ledger``.
+``gather`` checks the request (months, unit, sheets) and reads the months' views once
+(``models.month_read.month_views``); ``lay_out`` takes what the chosen sheets show of
+the views (``models.ledger_data``). The result is written row by row by
+``exports.ledger_sheets`` into a file made by ``exports.ledger``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,36 +16,52 @@ from typing import Any
 from models.app import Actor, App
 from models.authority import PUBLIC, UNIT, rule
 from models.errors import InvalidInput, NotFound
+from models.ledger_data import ProjectLine, TaskLine
+from models.month_read import month_views
+from models.month_view import MonthView
+from models.plan import Plan
+from models.scoring import score_views
 
 TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES = (
     "任务推进台账", "项目台账", "指标监测", "预警清单", "报送情况", "考核")
 SHEETS = (TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES)
 
 
-@rule(PUBLIC)
+@rule(PUBLIC, why="what the ledger shows of views read under month_view's rule")
 @dataclass
 class LedgerData:
-    app: App
-    months: list[str]
+    views: tuple[MonthView, ...]
     unit: str | None
     sheets: list[str]
-    tasks: list[Any] = field(default_factory=list)
-    projects: list[Any] = field(default_factory=list)
-    indicators: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tasks: list[TaskLine] = field(default_factory=list)
+    projects: list[ProjectLine] = field(default_factory=list)
+    indicators: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
     reporting: dict[str, list[Any]] = field(default_factory=dict)
     scores: list[Any] = field(default_factory=list)
     context: dict[str, dict[str, Any]] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
 
     @property
+    def plan(self) -> Plan:
+        return self.views[0].plan
+
+    @property
+    def demo(self) -> bool:
+        return self.views[0].demo
+
+    @property
+    def months(self) -> list[str]:
+        return [v.month for v in self.views]
+
+    @property
     def multi(self) -> bool:
-        return len(self.months) > 1
+        return len(self.views) > 1
 
     @property
     def period(self) -> str:
         if self.multi:
-            return f"{month_cn(self.months[0])}—{month_cn(self.months[-1])}"
-        return month_cn(self.months[0])
+            return f"{month_cn(self.views[0].month)}—{month_cn(self.views[-1].month)}"
+        return month_cn(self.views[0].month)
 
     def rows_estimate(self) -> int:
         n = 0
@@ -69,8 +86,7 @@ def month_cn(month: str) -> str:
 @rule(UNIT, unit="unit", read=True, what="导出台账")
 def gather(app: App, actor: Actor, months: Sequence[str], unit: str | None = None,
            sheets: Sequence[str] | None = None) -> LedgerData:
-    """Read everything the ledger shows (read-only, a few queries per kind of record)."""
-    from models import ledger_data as ld
+    """Check the request and read the months' views (read-only, a few queries in all)."""
     months = sorted(set(months))
     if not months:
         raise InvalidInput("没有要导出的月份。")
@@ -85,16 +101,26 @@ def gather(app: App, actor: Actor, months: Sequence[str], unit: str | None = Non
     wanted = [s for s in SHEETS if s in wanted]
     if not wanted:
         raise InvalidInput("单位台账不包含考核表，请至少选择一个其他工作表。")
-    d = LedgerData(app, months, unit, wanted)
-    d.context = ld.task_context(app)
-    if TASKS in wanted or WARNINGS in wanted:
-        d.tasks = ld.task_lines(app, actor, months, unit)
-    if PROJECTS in wanted or WARNINGS in wanted:
-        d.projects = ld.project_lines(app, actor, months, unit)
-    if INDICATORS in wanted or WARNINGS in wanted:
-        d.indicators = ld.indicator_rows(app, actor, months, unit)
-    if REPORTING in wanted:
-        d.reporting = ld.reporting_rows(app, actor, months, unit)
-    if SCORES in wanted:
-        d.scores = ld.assessment_rows(app, actor, months)
+    return lay_out(month_views(app, actor, months, unit), wanted)
+
+
+@rule(PUBLIC, why="works on month views already read under month_view's rule")
+def lay_out(views: Sequence[MonthView], sheets: Sequence[str]) -> LedgerData:
+    """What the chosen sheets show of the views (no database)."""
+    from models import ledger_data as ld
+    views = tuple(sorted(views, key=lambda v: v.month))
+    unit = views[0].unit
+    d = LedgerData(views, unit, list(sheets), today=date.fromisoformat(views[-1].today))
+    d.context = ld.task_context(views[-1])
+    if TASKS in sheets or WARNINGS in sheets:
+        d.tasks = ld.task_lines(views, unit)
+    if PROJECTS in sheets or WARNINGS in sheets:
+        d.projects = ld.project_lines(views)
+    if INDICATORS in sheets or WARNINGS in sheets:
+        d.indicators = {v.month: [r for r in v.verdicts if unit is None or r.get("responsible_unit") == unit]
+                        for v in views}
+    if REPORTING in sheets:
+        d.reporting = {v.month: list(v.reports) for v in views}
+    if SCORES in sheets:
+        d.scores = score_views(views)
     return d

@@ -17,7 +17,7 @@ from exports import xlsx_style as xs
 from models.authority import PUBLIC, rule
 from exports.ledger_gather import (INDICATORS, PROJECTS, REPORTING, SCORES, TASKS, WARNINGS, LedgerData,
                                    month_cn)
-from models.app import App
+from models.plan import Plan
 from models.errors import DomainError
 
 Progress = Callable[[int, int, str], None]
@@ -46,10 +46,9 @@ class _Writer:
         self.s = {st: book.style(st) for st in (
             xs.TITLE, xs.SUBTITLE, xs.HEAD, xs.GROUP, xs.TEXT, xs.CENTER, xs.DATE, xs.DATETIME, xs.MONEY,
             xs.NUMBER, xs.INTEGER, xs.RED, xs.YELLOW, xs.GREEN, xs.GREY)}
-        app = d.app
-        self.district = app.plan.district
-        self.demo = "（示例数据）" if app.is_demo() else ""
-        self.who = d.unit or app.plan.office_unit
+        self.district = d.plan.district
+        self.demo = "（示例数据）" if d.demo else ""
+        self.who = d.unit or d.plan.office_unit
         self.today_cn = f"{d.today.year}年{d.today.month}月{d.today.day}日"
 
     def tick(self, label: str, n: int = 1) -> None:
@@ -107,7 +106,7 @@ class _Writer:
                 cur, n = ln.month, 0
             n += 1
             ctx = d.context[ln.task_code]
-            rep = ln.report or {}
+            rep: Any = ln.report or {}
             measures = rep.get("measures") or ""
             if ctx["requirements"]:
                 measures = (measures + "\n" if measures else "") + "目标要求：" + ctx["requirements"]
@@ -156,9 +155,9 @@ class _Writer:
                     p = ln.project
                     ps, ac, pe = (_date_or_text(p.get(k)) for k in ("plan_start", "actual_start", "plan_end"))
                     self.row(sh, m, [
-                        i, p["name"], p.get("content") or "", p.get("ptype") or "", p["unit"], p["task_code"],
-                        p.get("total_invest"), p.get("year_plan_invest"), p.get("cum_invest"), ln.share,
-                        ps, ac, pe, p.get("progress") or "", ln.judgement],
+                        i, p.name, p.content, p.ptype, p.unit, p.task_code,
+                        p.total_invest, p.year_plan_invest, p.cum_invest, ln.share,
+                        ps, ac, pe, p.progress, ln.judgement],
                         [xs.INTEGER, T, T, C, C, C, M, M, M, xs.NUMBER, *(_dstyle(v) for v in (ps, ac, pe)),
                          T, colour.get(ln.colour, C)], PROJECTS)
         sh.close()
@@ -194,17 +193,16 @@ class _Writer:
             if ln.colour in ("red", "yellow"):
                 ctx = d.context[ln.task_code]
                 items.append((ln.month, "重点任务", ctx["title"], ln.unit, ln.colour, ln.warning))
-        for ln in d.projects:
-            if ln.colour in ("red", "yellow"):
-                p = ln.project
-                items.append((ln.month, "项目", p["name"], p["unit"], ln.colour, ln.judgement))
+        for pl in d.projects:
+            if pl.colour in ("red", "yellow"):
+                items.append((pl.month, "项目", pl.project.name, pl.project.unit, pl.colour, pl.judgement))
         for m in d.months:
             for r in d.indicators.get(m, []):
                 if r["status"] not in ("red", "yellow"):
                     continue
                 kind = "指标" if r["kind"] == "indicator" else "里程碑"
                 msg = r.get("message") or ""
-                if kind == "里程碑" and r["status"] == "red" and _overdue(d.app, r["code"], m):
+                if kind == "里程碑" and r["status"] == "red" and _overdue(d.plan, r["code"], m):
                     kind, msg = "逾期里程碑", f"目标年份已过仍未达到。{msg}"
                 items.append((m, kind, f"{r['code']} {r['name']}", r.get("responsible_unit") or "",
                               r["status"], msg))
@@ -324,8 +322,8 @@ def _state_style(r: Any) -> xs.CellStyle:
     return xs.CENTER
 
 
-def _overdue(app: App, code: str, month: str) -> bool:
-    part = app.plan.parts_by_code.get(code)
+def _overdue(plan: Plan, code: str, month: str) -> bool:
+    part = plan.parts_by_code.get(code)
     if part is None:
         return False
     year = int(month[:4])

@@ -25,170 +25,39 @@ setting ``assessment_flag_below`` (default 60). Ranks use standard competition r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from models.app import Actor, App, month_add
+from models.app import Actor, App
 from models.authority import OFFICE, PUBLIC, rule
-from models.reporting import UnitMonthReport, status_many, task_units_map
+from models.scoring import (COMPONENT_NAMES, COMPONENTS, TASK_STATUS_SCORE, VERDICT_SCORE, UnitScore,
+                            flag_below_of, score_views, weights_of)
 
-COMPONENTS = ("timeliness", "completeness", "approval", "task_status", "indicators")
-COMPONENT_NAMES = {"timeliness": "及时性", "completeness": "完整性", "approval": "审核通过",
-                   "task_status": "任务进度", "indicators": "指标达标"}
-TASK_STATUS_SCORE = {"已完成": 100.0, "推进中": 100.0, "未启动": 60.0, "滞后": 0.0}
-VERDICT_SCORE = {"green": 100.0, "yellow": 60.0, "red": 0.0}
+if TYPE_CHECKING:
+    from models.month_view import MonthView
 
-
-@rule(PUBLIC)
-@dataclass
-class UnitScore:
-    unit: str
-    timeliness: float
-    completeness: float
-    approval: float
-    task_status: float
-    indicators: float
-    total: float
-    rank: int
-    flagged: bool
-    notes: str
-    applicable: tuple[str, ...] = COMPONENTS  # components that entered the total
+__all__ = ["COMPONENTS", "COMPONENT_NAMES", "TASK_STATUS_SCORE", "VERDICT_SCORE", "UnitScore", "assess",
+           "assess_views", "assessment_html", "assessment_html_of", "period_label", "weights"]
 
 
 @rule(PUBLIC, why="the office's assessment weights (a setting every PC shares), no unit's data")
 def weights(app: App) -> dict[str, float]:
-    raw = app.settings.get("assessment_weights") or {}
-    out = {}
-    for k in COMPONENTS:
-        try:
-            out[k] = max(0.0, float(raw.get(k, 0)))
-        except (TypeError, ValueError):
-            out[k] = 0.0
-    return out
-
-
-def _verdicts(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
-    """The target engine's current verdicts."""
-    from models.checking import Judge
-    return list(Judge(app).current(actor, month))
-
-
-def _latest_tasks(app: App, lo: str, hi: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """(unit, task) -> latest report (status, deadline, month) between lo and hi."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in app.store.query(
-            "SELECT unit, task_code, month, status, deadline FROM task_reports "
-            "WHERE month BETWEEN ? AND ? AND status <> '' ORDER BY month", (lo, hi)):
-        out[(r["unit"], r["task_code"])] = r
-    return out
+    return weights_of(app.settings.all())
 
 
 @rule(OFFICE, what="查看考核结果")
 def assess(app: App, actor: Actor, months: list[str], today: date | None = None) -> list[UnitScore]:
-    """Scores of every unit with something to report, sorted by rank."""
-    today = today or date.today()
-    months = sorted(set(months))
-    if not months:
-        return []
-    by_month = status_many(app, actor, months, today)
-    per_unit: dict[str, list[UnitMonthReport]] = {}
-    for m in months:
-        for r in by_month[m]:
-            per_unit.setdefault(r.unit, []).append(r)
-    latest = _latest_tasks(app, months[0], months[-1])
-    period_end = month_add(months[-1], 1) + "-01"  # deadlines before this have passed
-    verdicts = _verdicts(app, actor, months[-1])
-    w = weights(app)
-    flag_below = float(app.settings.get("assessment_flag_below") or 0)
-    units_of = task_units_map(app)
-    lead_of = {t.code: (units_of[t.code] or [t.lead])[0] for t in app.plan.tasks}
-    tasks_of: dict[str, list[str]] = {}
-    for t in app.plan.tasks:
-        for u in units_of[t.code]:
-            tasks_of.setdefault(u, []).append(t.code)
-
-    scores: list[UnitScore] = []
-    for unit, reps in per_unit.items():
-        if not any(r.expected for r in reps):
-            continue
-        comp: dict[str, float | None] = {}
-        notes: list[str] = []
-        counted = [r for r in reps if r.expected and (r.on_time is not None)]
-        if counted:
-            on_time = sum(r.on_time is True for r in counted)
-            comp["timeliness"] = 100.0 * on_time / len(counted)
-            exp = sum(r.expected for r in counted)
-            comp["completeness"] = 100.0 * sum(r.filled for r in counted) / exp
-            appr = [0.0 if not r.submitted else (1.0 if r.returns == 0 else 0.5) for r in counted]
-            comp["approval"] = 100.0 * sum(appr) / len(counted)
-            notes.append(f"按时报送{on_time}/{len(counted)}个月")
-            n_ret = sum(r.returns for r in counted)
-            if n_ret:
-                notes.append(f"被退回{n_ret}次")
-            missing = sum(not r.submitted for r in counted)
-            if missing:
-                notes.append(f"{missing}个月未报送")
-        else:
-            comp["timeliness"] = comp["completeness"] = comp["approval"] = None
-        task_scores = []
-        lagging = overdue = 0
-        for code in tasks_of.get(unit, []):
-            rep = latest.get((unit, code))
-            if rep is None:
-                continue
-            s = TASK_STATUS_SCORE.get(rep["status"], 0.0)
-            if rep["status"] == "滞后":
-                lagging += 1
-            if rep["status"] != "已完成" and rep["deadline"] and rep["deadline"] < period_end:
-                s = 0.0
-                overdue += 1
-            task_scores.append(s)
-        comp["task_status"] = sum(task_scores) / len(task_scores) if task_scores else None
-        if lagging:
-            notes.append(f"{lagging}项任务滞后")
-        if overdue:
-            notes.append(f"{overdue}项任务超过完成时限未完成")
-        ind_scores = []
-        reds = []
-        for v in verdicts:
-            owner = v.get("responsible_unit")
-            if v.get("kind") == "milestone":
-                part = app.plan.parts_by_code.get(str(v.get("code")))
-                owner = lead_of.get(part.task) if part is not None else v.get("unit")
-            if owner != unit or v.get("status") not in VERDICT_SCORE:
-                continue
-            ind_scores.append(VERDICT_SCORE[v["status"]])
-            if v["status"] == "red":
-                reds.append(str(v.get("code")))
-        comp["indicators"] = sum(ind_scores) / len(ind_scores) if ind_scores else None
-        if reds:
-            notes.append("未达序时进度：" + "、".join(reds))
-        applicable = tuple(k for k in COMPONENTS if comp.get(k) is not None and w[k] > 0)
-        wsum = sum(w[k] for k in applicable)
-        total = sum(w[k] * (comp[k] or 0.0) for k in applicable) / wsum if wsum else 0.0
-        na = [COMPONENT_NAMES[k] for k in COMPONENTS if comp.get(k) is None]
-        if na:
-            notes.append("不适用：" + "、".join(na))
-        scores.append(UnitScore(
-            unit=unit, timeliness=_r(comp["timeliness"]), completeness=_r(comp["completeness"]),
-            approval=_r(comp["approval"]), task_status=_r(comp["task_status"]),
-            indicators=_r(comp["indicators"]), total=round(total, 1), rank=0,
-            flagged=round(total, 1) < flag_below, notes="；".join(notes), applicable=applicable))
-    order = {u: i for i, u in enumerate(app.reporting_units())}
-    scores.sort(key=lambda s: (-s.total, order.get(s.unit, 0)))
-    prev_total: float | None = None
-    rank = 0
-    for i, score in enumerate(scores, 1):
-        if score.total != prev_total:
-            rank = i
-            prev_total = score.total
-        score.rank = rank
-    return scores
+    """Scores of every unit with something to report over ``months``, sorted by rank
+    (the months' views read once, ``models.month_read.month_views``)."""
+    from models.month_read import month_views
+    return score_views(month_views(app, actor, months, today=today))
 
 
-def _r(v: float | None) -> float:
-    return round(v, 1) if v is not None else 0.0
+@rule(PUBLIC, why="works on month views already read under month_view's rule")
+def assess_views(views: Sequence[MonthView]) -> list[UnitScore]:
+    """Scores over the months of ``views`` (one view per month of the period)."""
+    return score_views(views)
 
 
 @rule(PUBLIC)
@@ -206,13 +75,25 @@ def period_label(months: list[str]) -> str:
 
 @rule(OFFICE, what="查看考核结果")
 def assessment_html(app: App, actor: Actor, months: list[str], scores: list[UnitScore] | None = None) -> str:
-    """The ranking as a printable HTML table (考核结果), with the 通报 list and the rule."""
+    """The ranking over ``months`` as a printable HTML table (reads the months' views)."""
+    from models.month_read import month_views
+    return assessment_html_of(month_views(app, actor, months), scores)
+
+
+@rule(PUBLIC, why="works on month views already read under month_view's rule")
+def assessment_html_of(views: Sequence[MonthView], scores: list[UnitScore] | None = None) -> str:
+    """The ranking as a printable HTML table (考核结果), with the 通报 list and the rule;
+    ``scores`` default to ``assess_views(views)``."""
     import html as _html
     e = _html.escape
-    scores = assess(app, actor, months) if scores is None else scores
-    w = weights(app)
-    flag = float(app.settings.get("assessment_flag_below") or 0)
-    issuer = app.settings.get("briefing_issuer") or ""
+    if not views:
+        return "<html><body><p>没有考核期间。</p></body></html>"
+    months = [v.month for v in views]
+    scores = score_views(views) if scores is None else scores
+    settings = views[-1].settings_dict
+    w = weights_of(settings)
+    flag = flag_below_of(settings)
+    issuer = settings.get("briefing_issuer") or ""
     head = "".join(f"<th>{e(h)}</th>" for h in ("排名", "单位", "总分", *(COMPONENT_NAMES[k] for k in COMPONENTS),
                                                   "通报", "说明"))
     rows = []
@@ -231,4 +112,4 @@ def assessment_html(app: App, actor: Actor, months: list[str], scores: list[Unit
             f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{head}</tr>{''.join(rows)}</table>"
             f"<p style='font-size:small'>计分方法：各项0–100分，权重为{e(rule)}；不适用的项目（—）不计，"
             "总分按其余各项的权重折算。</p>"
-            f"<p style='text-align:right'>{e(issuer)}</p></body></html>")
+            f"<p style='text-align:right'>{e(str(issuer))}</p></body></html>")

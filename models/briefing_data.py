@@ -1,4 +1,5 @@
-"""Read-only queries behind the work briefing (工作简报), and its issue numbers.
+"""The work briefing's (工作简报) issue numbers (what a briefing shows comes from the
+month's view, ``models.month_view``).
 
 Issue numbers (期号) run per year of the reported month and are remembered in
 ``briefing_issues``: the first briefing of a month takes the next free number of
@@ -11,52 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from models.app import Actor, App
-from models.authority import OFFICE, PUBLIC, rule
+from models.authority import OFFICE, rule
 from models.errors import InvalidInput
 from models.store import now_iso
-
-
-@rule(OFFICE, what="编发工作简报")
-def task_reports(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
-    """Every task report of the month (all units)."""
-    return app.store.query(
-        "SELECT task_code, unit, status, progress, measures, problems, next_plan, deadline "
-        "FROM task_reports WHERE month = ? ORDER BY task_code, unit", (month,))
-
-
-@rule(OFFICE, what="编发工作简报")
-def overdue_tasks(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
-    """Reports of the month whose 完成时限 fell within or before the month while the task
-    is not 已完成."""
-    end = f"{month}-31"
-    return app.store.query(
-        "SELECT task_code, unit, status, deadline FROM task_reports WHERE month = ? "
-        "AND deadline <> '' AND deadline <= ? AND status <> '已完成' ORDER BY task_code, unit",
-        (month, end))
-
-
-@rule(OFFICE, what="编发工作简报")
-def has_data(app: App, actor: Actor, month: str) -> bool:
-    """Whether anything was entered or reported for the month."""
-    return bool(app.store.scalar(
-        "SELECT (SELECT COUNT(*) FROM task_reports WHERE month = ?) + "
-        "(SELECT COUNT(*) FROM submissions WHERE month = ? AND state IN ('submitted', 'approved')) + "
-        "(SELECT COUNT(*) FROM milestone_values WHERE month = ?) + "
-        "(SELECT COUNT(*) FROM indicator_values WHERE month = ?)", (month, month, month, month)))
-
-
-@rule(OFFICE, what="编发工作简报")
-def indicator_history(app: App, actor: Actor, part_code: str, until_month: str) -> list[tuple[str, float]]:
-    """(period, value) of an indicator part up to the month (periods 'YYYY' or 'YYYY-MM')."""
-    return [(r["period"], r["value"]) for r in app.store.query(
-        "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
-        "AND period <= ? ORDER BY period", (part_code, until_month))]
-
-
-@rule(PUBLIC, why="a baseline is the office's statistic, not a unit's data")
-def baseline(app: App, part_code: str) -> tuple[int, float] | None:
-    row = app.store.one("SELECT year, value FROM baselines WHERE part_code = ?", (part_code,))
-    return (int(row["year"]), float(row["value"])) if row else None
 
 
 # -- issue numbers ----------------------------------------------------------------------

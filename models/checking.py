@@ -10,11 +10,12 @@ serves the ``check --json FILE`` command (ui/cli/check_cmd.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from models.app import Actor, App
 from models.authority import PUBLIC, UNIT, Args, rule
-from models.plan import Part
+from models.plan import Part, Plan
 from models.periods import normalize_period, parse_period
 from models.target_rules import SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict
 from models.target_words import describe_target, value_text
@@ -50,26 +51,51 @@ class Judge:
     per method."""
 
     def __init__(self, app: App):
-        self.app = app
+        self.app: App | None = app
         self.plan = app.plan
+        self._settings: dict[str, Any] | None = None
         self._rules: Rules | None = None
         self._baselines: dict[str, Baseline] | None = None
         self._pending: dict[str, tuple[int | None, float]] | None = None
+        self._leads: dict[str, str] | None = None
+
+    @classmethod
+    def detached(cls, plan: Plan, settings: Mapping[str, Any], baselines: dict[str, Baseline],
+                 leads: dict[str, str]) -> Judge:
+        """A judge over given settings, baselines and lead units (task code → unit), without
+        a database: what a stored month view is judged with."""
+        j = cls.__new__(cls)
+        j.app = None
+        j.plan = plan
+        j._settings = dict(settings)
+        j._rules = None
+        j._baselines = baselines
+        j._pending = None
+        j._leads = leads
+        return j
+
+    def _settings_all(self) -> dict[str, Any]:
+        if self._settings is not None:
+            return self._settings
+        assert self.app is not None
+        return self.app.settings.all()
 
     def invalidate(self) -> None:
         self._rules = None
-        self._baselines = None
+        if self.app is not None:
+            self._baselines = None
         self._pending = None
 
     # -- settings and stored baselines ---------------------------------------------------
     def rules(self) -> Rules:
         if self._rules is None:
-            self._rules = Rules.from_settings(self.app.settings.all())
+            self._rules = Rules.from_settings(self._settings_all())
         return self._rules
 
     def baselines(self) -> dict[str, Baseline]:
         """Every entered baseline by part code (one query per Judge)."""
         if self._baselines is None:
+            assert self.app is not None
             self._baselines = {
                 r["part_code"]: Baseline(int(r["year"]), float(r["value"]))
                 for r in self.app.store.query("SELECT part_code, year, value FROM baselines")}
@@ -81,7 +107,7 @@ class Judge:
     def _pending_entries(self) -> dict[str, tuple[int | None, float]]:
         if self._pending is None:
             out: dict[str, tuple[int | None, float]] = {}
-            raw = self.app.settings.get("pending_targets") or {}
+            raw = self._settings_all().get("pending_targets") or {}
             if isinstance(raw, dict):
                 for code, entry in raw.items():
                     year: Any = None
@@ -169,6 +195,7 @@ class Judge:
         if part.is_milestone:
             return self.milestone(actor, part.code, month)
         bound = _bound(part, month)
+        assert self.app is not None
         row = self.app.store.one(
             "SELECT period, value FROM indicator_values WHERE part_code = ? AND value IS NOT NULL "
             "AND period <= ? ORDER BY period DESC LIMIT 1", (part.code, bound))
@@ -177,9 +204,12 @@ class Judge:
         return row["period"], row["value"], self._judge_stored(part, row["period"], row["value"])
 
     def lead_unit(self, part: Part) -> str | None:
+        if self._leads is not None:
+            return self._leads.get(part.task) or None
         task = self.plan.tasks_by_code.get(part.task)
         if task is None:
             return None
+        assert self.app is not None
         units = self.app.task_units(task)
         return units[0] if units else None
 
@@ -192,6 +222,7 @@ class Judge:
         if part is None or not part.is_milestone:
             return None, None, Verdict("invalid", None, f"编码“{code}”不是计划中的里程碑")
         unit = unit or self.lead_unit(part)
+        assert self.app is not None
         row = self.app.store.one(
             "SELECT month, value FROM milestone_values WHERE milestone_code = ? AND unit = ? "
             "AND value IS NOT NULL AND month <= ? ORDER BY month DESC LIMIT 1",
@@ -209,16 +240,23 @@ class Judge:
         return rows if unit is None else [r for r in rows if r["responsible_unit"] == unit]
 
     def _current(self, month: str) -> list[dict[str, Any]]:
+        assert self.app is not None
         ind_rows: dict[str, list[tuple[str, float]]] = {}
-        for r in self.app.store.query(
+        for code, period, value in self.app.store.execute(
                 "SELECT part_code, period, value FROM indicator_values WHERE value IS NOT NULL "
-                "ORDER BY part_code, period"):
-            ind_rows.setdefault(r["part_code"], []).append((r["period"], r["value"]))
+                "ORDER BY part_code, period").fetchall():
+            ind_rows.setdefault(code, []).append((period, value))
         ms_rows: dict[tuple[str, str], tuple[str, float]] = {}
-        for r in self.app.store.query(
+        for code, unit, mo, value in self.app.store.execute(
                 "SELECT milestone_code, unit, month, value FROM milestone_values "
-                "WHERE value IS NOT NULL AND month <= ? ORDER BY milestone_code, unit, month", (month,)):
-            ms_rows[(r["milestone_code"], r["unit"])] = (r["month"], r["value"])
+                "WHERE value IS NOT NULL AND month <= ? ORDER BY milestone_code, unit, month", (month,)).fetchall():
+            ms_rows[(code, unit)] = (mo, value)
+        return self.current_from(month, ind_rows, ms_rows)
+
+    def current_from(self, month: str, ind_rows: dict[str, list[tuple[str, float]]],
+                     ms_rows: dict[tuple[str, str], tuple[str, float]]) -> list[dict[str, Any]]:
+        """``current`` over given figures: ``ind_rows`` (part → (period, value) in period
+        order) and ``ms_rows`` ((milestone, unit) → its latest (month, value) up to ``month``)."""
         out: list[dict[str, Any]] = []
         for ind in self.plan.indicators:
             for p in ind.parts:

@@ -21,10 +21,13 @@ All of it comes from a few set-based queries plus the target engine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.app import Actor, App, month_add
 from models.authority import OFFICE, PUBLIC, rule
+
+if TYPE_CHECKING:
+    from models.month_view import MonthView
 
 SEVERITY = {"red": 0, "yellow": 1, "green": 2, "grey": 3}
 # Grey: nothing to judge yet (no data, a pending target, monitor only); the message says which.
@@ -60,14 +63,17 @@ class Dashboard:
     counts: dict[str, int]  # verdicts by status
     overdue_milestones: list[dict[str, Any]]
     overdue_tasks: list[dict[str, Any]]
+    series: list[Series] = field(default_factory=list)  # the indicator charts
+    basis: str = "all"  # lights from approved figures only, or from "all" figures
+    unreviewed: int = 0  # the month's task reports and newer figures not approved (not in the lights)
+
+    @property
+    def legend(self) -> str:
+        from models.month_view import legend
+        return legend(self.basis)
 
     def verdict(self, code: str) -> dict[str, Any] | None:
         return next((v for v in self.verdicts if v.get("code") == code), None)
-
-
-def _judge(app: App) -> Any:
-    from models.checking import Judge
-    return Judge(app)
 
 
 def _worst(statuses: list[str]) -> str:
@@ -78,52 +84,53 @@ def _worst(statuses: list[str]) -> str:
 
 
 @rule(OFFICE, what="查看调度看板")
-def latest_task_reports(app: App, actor: Actor, month: str) -> list[dict[str, Any]]:
-    """Latest report of each (task, unit) up to ``month`` (one grouped query)."""
-    return app.store.query(
-        "SELECT task_code, unit, status, deadline, MAX(month) AS month FROM task_reports "
-        "WHERE month <= ? AND status <> '' GROUP BY task_code, unit", (month,))
+def dashboard(app: App, actor: Actor, month: str, judge: Any = None, basis: str = "all") -> Dashboard:
+    """The board of ``month`` (its view read once; ``judge`` is not needed any more);
+    ``basis``: lights from approved figures only (default) or from ``"all"`` figures."""
+    from models.month_read import month_view
+    return dashboard_of(month_view(app, actor, month, basis=basis))
 
 
-@rule(OFFICE, what="查看调度看板")
-def dashboard(app: App, actor: Actor, month: str, judge: Any = None) -> Dashboard:
-    j = judge or _judge(app)
-    verdicts = list(j.current(actor, month))
+@rule(PUBLIC, why="works on month views already read under month_view's rule")
+def dashboard_of(view: MonthView) -> Dashboard:
+    """The board of a month view."""
+    month = view.month
+    verdicts = [dict(v) for v in view.verdicts]
     by_code = {v["code"]: v for v in verdicts}
     counts: dict[str, int] = {}
     for v in verdicts:
         counts[v["status"]] = counts.get(v["status"], 0) + 1
     next_first = month_add(month, 1) + "-01"
-    reports: dict[str, list[dict[str, Any]]] = {}
-    active_units = set(app.reporting_units())
-    for r in latest_task_reports(app, actor, month):
-        if r["unit"] in active_units:
-            reports.setdefault(r["task_code"], []).append(r)
+    reports: dict[str, list[Any]] = {}
+    active_units = set(view.units)
+    for r in view.judged_tasks:
+        if r.unit in active_units:
+            reports.setdefault(r.task_code, []).append(r)
     overdue_tasks = []
     actions = []
-    plan = app.plan
+    plan = view.plan
     for a in plan.actions:
         tls = []
         for t in a.tasks:
             reasons: list[str] = []
             st: list[str] = []
             reps = reports.get(t.code, [])
-            unit_status = {r["unit"]: r["status"] for r in reps}
+            unit_status = {r.unit: r.status for r in reps}
             for r in reps:
-                if r["status"] == "滞后":
+                if r.status == "滞后":
                     st.append("red")
-                    reasons.append(f"{r['unit']}报告滞后")
-                if r["status"] != "已完成" and r["deadline"] and r["deadline"] < next_first:
+                    reasons.append(f"{r.unit}报告滞后")
+                if r.status != "已完成" and r.deadline and r.deadline < next_first:
                     st.append("red")
-                    reasons.append(f"{r['unit']}超过完成时限{r['deadline']}")
-                    overdue_tasks.append({"task": t.code, "title": t.title, "unit": r["unit"],
-                                          "deadline": r["deadline"], "status": r["status"],
-                                          "month": r["month"]})
+                    reasons.append(f"{r.unit}超过完成时限{r.deadline}")
+                    overdue_tasks.append({"task": t.code, "title": t.title, "unit": r.unit,
+                                          "deadline": r.deadline, "status": r.status,
+                                          "month": r.month})
             for m in plan.milestones_of(t.code):
-                v = by_code.get(m.code)
-                if v and v["status"] in ("red", "yellow"):
-                    st.append(v["status"])
-                    reasons.append(f"{m.name}{LIGHT_NAMES[v['status']]}")
+                mv = by_code.get(m.code)
+                if mv and mv["status"] in ("red", "yellow"):
+                    st.append(mv["status"])
+                    reasons.append(f"{m.name}{LIGHT_NAMES[mv['status']]}")
             if reps and not st:
                 st.append("green")
             tls.append(TaskLight(t.code, t.title, _worst(st), reasons, unit_status))
@@ -131,24 +138,32 @@ def dashboard(app: App, actor: Actor, month: str, judge: Any = None) -> Dashboar
         for tl in tls:
             c[tl.status] = c.get(tl.status, 0) + 1
         actions.append(ActionLight(a.no, a.title, _worst([tl.status for tl in tls]), tls, c))
-    return Dashboard(month, verdicts, actions, counts, overdue_milestones(app, actor, month, j), overdue_tasks)
+    unreviewed = [r for r in view.latest_tasks if r.unit in active_units and r.state != "approved"
+                  and r.month == month]
+    return Dashboard(month, verdicts, actions, counts, overdue_milestones_of(view), overdue_tasks,
+                     series_of(view), view.basis, len(unreviewed) + sum(1 for v in verdicts if v.get("unreviewed")))
 
 
 @rule(OFFICE, what="查看调度看板")
 def overdue_milestones(app: App, actor: Actor, month: str, judge: Any = None) -> list[dict[str, Any]]:
-    j = judge or _judge(app)
-    year = int(month[:4])
-    plan = app.plan
-    from models.reporting import task_units_map
-    units_of = task_units_map(app)
-    lead = {t.code: (units_of[t.code] or [t.lead])[0] for t in plan.tasks}
+    from models.month_read import month_view
+    return overdue_milestones_of(month_view(app, actor, month))
+
+
+@rule(PUBLIC, why="works on month views already read under month_view's rule")
+def overdue_milestones_of(view: MonthView) -> list[dict[str, Any]]:
+    """Binding milestone targets of years before the view's year that the lead unit's
+    figure at that year's end does not meet (or with no figure)."""
+    j = view.judge
+    year = int(view.month[:4])
+    plan = view.plan
     series: dict[tuple[str, str], list[tuple[str, float]]] = {}
-    for r in app.store.query("SELECT milestone_code, unit, month, value FROM milestone_values "
-                             "WHERE value IS NOT NULL AND month <= ? ORDER BY month", (month,)):
-        series.setdefault((r["milestone_code"], r["unit"]), []).append((r["month"], r["value"]))
+    for f in view.milestone_values:
+        if view.judged(f.state):
+            series.setdefault((f.code, f.unit), []).append((f.period, f.value))
     out = []
     for m in plan.milestones:
-        unit = lead.get(m.task, "")
+        unit = view.lead_of(m.task)
         pts = series.get((m.code, unit), [])
         for t in m.part.targets:
             if t.kind != "binding" or t.year >= year:
@@ -188,6 +203,7 @@ class Series:
     status: str
     direction: str
     note: str = ""  # why there is no target path: 仅监测 / 目标待定
+    unreviewed: list[tuple[float, float]] = field(default_factory=list)  # values not approved (not judged)
 
 
 def _t(period: str) -> float:
@@ -199,26 +215,37 @@ def _t(period: str) -> float:
 
 @rule(OFFICE, what="查看调度看板")
 def indicator_series(app: App, actor: Actor, verdicts: list[dict[str, Any]] | None = None,
-                     until: str | None = None) -> list[Series]:
-    """Every indicator part's values (up to the month ``until`` when given) and target
-    path (two queries)."""
-    base = {r["part_code"]: r for r in app.store.query("SELECT * FROM baselines")}
+                     until: str | None = None, basis: str = "all") -> list[Series]:
+    """Every indicator part's values up to the month ``until`` (default: the last month
+    with figures) and target path; the colours of ``verdicts`` when given."""
+    from models.month_read import month_view
+    month = until or str(app.store.scalar(
+        "SELECT MAX(CASE WHEN length(period) = 4 THEN period || '-12' ELSE period END) FROM indicator_values")
+        or app.plan.first_month)
+    return series_of(month_view(app, actor, month, basis=basis), verdicts)
+
+
+@rule(PUBLIC, why="works on month views already read under month_view's rule")
+def series_of(view: MonthView, verdicts: list[dict[str, Any]] | None = None) -> list[Series]:
+    """Every indicator part's values up to the view's month and its target path (baseline,
+    then each numeric target up to the plan's last year)."""
+    base = {b.code: b for b in view.baselines}
     vals: dict[str, list[tuple[float, float]]] = {}
-    bound = until[:4] if until else "9999"
-    for r in app.store.query("SELECT part_code, period, value FROM indicator_values "
-                             "WHERE value IS NOT NULL AND substr(period, 1, 4) <= ? ORDER BY period",
-                             (bound,)):
-        vals.setdefault(r["part_code"], []).append((_t(r["period"]), float(r["value"])))
-    pending = app.settings.get("pending_targets") or {}
-    status = {v["code"]: v["status"] for v in (verdicts or [])}
-    last_year = int(app.plan.meta.get("last_year", 2030))
+    others: dict[str, list[tuple[float, float]]] = {}
+    for f in view.indicator_values:
+        (vals if view.judged(f.state) else others).setdefault(f.code, []).append((_t(f.period), f.value))
+    pending = view.setting("pending_targets") or {}
+    rows = verdicts if verdicts is not None else view.verdicts
+    status = {v["code"]: v["status"] for v in rows}
+    plan = view.plan
+    last_year = int(plan.meta.get("last_year", 2030))
     out = []
-    for part in app.plan.parts:
+    for part in plan.parts:
         b = base.get(part.code)
         path: list[tuple[float, float]] = []
         stretch: list[tuple[float, float]] = []
         if b:
-            path.append((float(b["year"]), float(b["value"])))
+            path.append((float(b.year), float(b.value)))
         for t in sorted(part.targets, key=lambda t: t.year):
             level = t.value
             if level is None and part.code in pending:
@@ -228,9 +255,10 @@ def indicator_series(app: App, actor: Actor, verdicts: list[dict[str, Any]] | No
             if t.basis == "reduction_vs_baseline":
                 if not b:
                     continue
-                level = float(b["value"]) * (1 - level / 100)
+                level = float(b.value) * (1 - level / 100)
             (stretch if t.kind == "stretch" else path).append((float(t.year), float(level)))
         note = "仅监测" if part.monitor else ("目标待定" if part.pending and not path else "")
         out.append(Series(part.code, part.name, part.unit, vals.get(part.code, []), path, stretch,
-                          part.qualitative, status.get(part.code, "grey"), part.direction, note))
+                          part.qualitative, status.get(part.code, "grey"), part.direction, note,
+                          others.get(part.code, [])))
     return out

@@ -17,21 +17,29 @@ Everything is computed with a handful of set-based queries for any number of mon
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from models.app import Actor, App
 from models.authority import OFFICE, PUBLIC, UNIT, rule
 from models.entries_base import STATE_NAMES, due_date, month_cn
+from models.plan import Plan
+
+if TYPE_CHECKING:
+    from models.month_view import MonthView
 
 SUBMITTED_STATES = ("submitted", "approved")
 _TASK_REQUIRED = ("status", "progress", "person")
 
 
 @rule(PUBLIC)
-@dataclass
-class UnitMonthReport:
+class UnitMonthReport(NamedTuple):
+    """One unit's reporting status for one month (a named tuple: cheap to make by the
+    thousand for a long period)."""
+
     unit: str
     month: str
     state: str  # '' | draft | submitted | approved | returned
@@ -42,14 +50,13 @@ class UnitMonthReport:
     late: bool  # submitted after the due day, or still missing after it
     approved: bool
     returns: int
-    missing: list[str] = field(default_factory=list)  # human-readable Chinese items
+    missing: tuple[str, ...] = ()  # human-readable Chinese items
     due: str = ""  # due date, ISO
     overdue: bool = False  # not submitted and the due day has passed
     last_submitted_at: str = ""
     decided_at: str = ""
     decided_by: str = ""
     comment: str = ""
-    task_statuses: dict[str, str] = field(default_factory=dict)  # task code -> 完成状态
 
     @property
     def submitted(self) -> bool:
@@ -78,6 +85,20 @@ class _UnitPlan:
     parts: tuple[tuple[str, str], ...]  # (code, name)
 
 
+@dataclass(frozen=True)
+class _Sub:
+    """What the reporting status reads of a unit's month: submission and review history."""
+
+    state: str = ""
+    submitted_at: str = ""
+    decided_at: str = ""
+    decided_by: str = ""
+    comment: str = ""
+    returns: int = 0
+    first_submit: str = ""
+    n_return: int = 0
+
+
 @rule(PUBLIC)
 def task_units_map(app: App) -> dict[str, list[str]]:
     """Units of every task (lead first, 各街道 expanded) with one query for the streets."""
@@ -91,22 +112,18 @@ def task_units_map(app: App) -> dict[str, list[str]]:
     return out
 
 
-def _unit_plans(app: App) -> dict[str, _UnitPlan]:
-    tasks_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in app.reporting_units()}
-    units_of = task_units_map(app)
-    for t in app.plan.tasks:
-        for u in units_of[t.code]:
+def _unit_plans(plan: Plan, units: Sequence[str], units_of: Callable[[str], Sequence[str]]
+                ) -> dict[str, _UnitPlan]:
+    tasks_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in units}
+    for t in plan.tasks:
+        for u in units_of(t.code):
             if u in tasks_by_unit:
                 tasks_by_unit[u].append((t.code, t.title))
     parts_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in tasks_by_unit}
-    for ind in app.plan.indicators:
+    for ind in plan.indicators:
         if ind.responsible_unit in parts_by_unit:
             parts_by_unit[ind.responsible_unit].extend((p.code, p.name) for p in ind.parts)
     return {u: _UnitPlan(tuple(tasks_by_unit[u]), tuple(parts_by_unit[u])) for u in tasks_by_unit}
-
-
-def _in_clause(values: list[str]) -> str:
-    return ",".join("?" for _ in values)
 
 
 @rule(UNIT, unit="unit", read=True, what="查看报送情况")
@@ -118,90 +135,115 @@ def status_many(app: App, actor: Actor, months: list[str], today: date | None = 
     months = sorted(set(months))
     if not months:
         return {}
-    plans = _unit_plans(app)
-    units = [u for u in plans if unit is None or u == unit]
+    units_map = task_units_map(app)
+    plans = _unit_plans(app.plan, app.reporting_units(), lambda c: units_map[c])
     store = app.store
     lo, hi = months[0], months[-1]
     due_day = int(app.settings.get("due_day") or 5)
 
     # 1. task reports of the months (filled flag and status)
-    task_rows: dict[tuple[str, str], dict[str, str]] = {}
+    statuses: dict[tuple[str, str], set[str]] = {}
     filled_tasks: dict[tuple[str, str], set[str]] = {}
     cond = " AND ".join(f"{k} <> ''" for k in _TASK_REQUIRED)
-    for r in store.query(
-            f"SELECT unit, month, task_code, status, ({cond}) AS ok FROM task_reports "
-            "WHERE month BETWEEN ? AND ?", (lo, hi)):
-        key = (r["unit"], r["month"])
-        task_rows.setdefault(key, {})[r["task_code"]] = r["status"]
-        if r["ok"]:
-            filled_tasks.setdefault(key, set()).add(r["task_code"])
+    for unit, month, code, ok in store.execute(
+            f"SELECT unit, month, task_code, ({cond}) FROM task_reports "
+            "WHERE month BETWEEN ? AND ?", (lo, hi)).fetchall():
+        key = (unit, month)
+        statuses.setdefault(key, set()).add(code)
+        if ok:
+            filled_tasks.setdefault(key, set()).add(code)
 
     # 2. indicator values by (part, year)
-    have_value = {(r["part_code"], r["period"][:4]) for r in store.query(
-        "SELECT part_code, period FROM indicator_values WHERE value IS NOT NULL OR raw <> ''")}
+    have_value = {(c, p[:4]) for c, p in store.execute(
+        "SELECT part_code, period FROM indicator_values WHERE value IS NOT NULL OR raw <> ''").fetchall()}
 
-    # 3. submission state
-    subs = {(r["unit"], r["month"]): r for r in store.query(
-        "SELECT * FROM submissions WHERE month BETWEEN ? AND ?", (lo, hi))}
+    # 3. submission state, 4. first submission and number of returns from the review history
+    subs: dict[tuple[str, str], _Sub] = {}
+    for r in store.execute("SELECT unit, month, state, submitted_at, decided_at, decided_by, comment, returns "
+                           "FROM submissions WHERE month BETWEEN ? AND ?", (lo, hi)).fetchall():
+        subs[(r[0], r[1])] = _Sub(r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6] or "", int(r[7] or 0))
+    for unit, month, first, n_ret in store.execute(
+            "SELECT unit, month, MIN(CASE WHEN action = 'submit' THEN at END), SUM(action = 'return') "
+            "FROM review_events WHERE month BETWEEN ? AND ? GROUP BY unit, month", (lo, hi)).fetchall():
+        subs[(unit, month)] = replace(subs.get((unit, month)) or _Sub(), first_submit=first or "",
+                                      n_return=int(n_ret or 0))
+    units = [u for u in plans if unit is None or u == unit]
+    return {month: [_report(u, month, plans[u], subs.get((u, month)) or _Sub(),
+                            statuses.get((u, month), set()), filled_tasks.get((u, month), set()),
+                            have_value, today, due_day) for u in units]
+            for month in months}
 
-    # 4. first submission and number of returns from the review history
-    events = {(r["unit"], r["month"]): r for r in store.query(
-        "SELECT unit, month, MIN(CASE WHEN action = 'submit' THEN at END) AS first_submit, "
-        "SUM(action = 'return') AS n_return FROM review_events WHERE month BETWEEN ? AND ? "
-        "GROUP BY unit, month", (lo, hi))}
 
-    out: dict[str, list[UnitMonthReport]] = {}
-    for month in months:
-        due = due_date(month, due_day)
-        year, prev_year = month[:4], str(int(month[:4]) - 1)
-        rows = []
-        for unit in units:
-            up = plans[unit]
-            key = (unit, month)
-            sub = subs.get(key) or {}
-            ev = events.get(key) or {}
-            state = sub.get("state") or ""
-            first = ev.get("first_submit") or sub.get("submitted_at") or ""
-            done = filled_tasks.get(key, set())
-            statuses = task_rows.get(key, {})
-            missing: list[str] = []
-            filled = 0
-            for code, title in up.tasks:
-                if code in done:
-                    filled += 1
-                elif code in statuses:
-                    missing.append(f"任务{code}“{title}”：填报不完整（完成状态、本月进展、责任人为必填）")
-                else:
-                    missing.append(f"任务{code}“{title}”：本月进展未填报")
-            for code, name in up.parts:
-                if (code, year) in have_value or (code, prev_year) in have_value:
-                    filled += 1
-                else:
-                    missing.append(f"指标{code}“{name}”：尚无{prev_year}年或{year}年数值")
-            expected = len(up.tasks) + len(up.parts)
-            submitted = state in SUBMITTED_STATES
-            if first:
-                on_time: bool | None = date.fromisoformat(first[:10]) <= due
-            elif today > due:
-                on_time = False
-            else:
-                on_time = None
-            overdue = not submitted and today > due
-            if not submitted and expected:
-                label = {"returned": "已退回，尚未重新报送", "draft": "已填写，尚未报送"}.get(
-                    state, "尚未报送")
-                missing.insert(0, f"{month_cn(month)}报送：{label}")
-            rows.append(UnitMonthReport(
-                unit=unit, month=month, state=state, expected=expected, filled=filled,
-                submitted_at=first, on_time=on_time, late=on_time is False,
-                approved=state == "approved",
-                returns=max(int(sub.get("returns") or 0), int(ev.get("n_return") or 0)),
-                missing=missing, due=due.isoformat(), overdue=overdue,
-                last_submitted_at=sub.get("submitted_at") or "",
-                decided_at=sub.get("decided_at") or "", decided_by=sub.get("decided_by") or "",
-                comment=sub.get("comment") or "", task_statuses=dict(statuses)))
-        out[month] = rows
-    return out
+@lru_cache(maxsize=8)
+def _view_unit_plans(plan: Plan, streets: tuple[str, ...]) -> dict[str, _UnitPlan]:
+    """What each unit reports under ``plan`` with ``streets`` (shared by the views of a range)."""
+    units: list[str] = []
+    for u in plan.units:
+        units.extend(streets if u.kind == "streets" else (u.name,))
+    task_units: dict[str, list[str]] = {}
+    for t in plan.tasks:
+        task_units[t.code] = [x for u in t.units for x in (streets if u == plan.streets_unit else (u,))]
+    return _unit_plans(plan, units, lambda c: task_units[c])
+
+
+@rule(PUBLIC, why="works on a month view already read under month_view's rule")
+def reports_of_view(view: MonthView) -> list[UnitMonthReport]:
+    """The reporting status of every unit for a month view (plan order)."""
+    plans = _view_unit_plans(view.plan, view.streets)
+    month = view.month
+    statuses: dict[str, set[str]] = {}
+    filled: dict[str, set[str]] = {}
+    for r in view.task_reports:
+        statuses.setdefault(r.unit, set()).add(r.task_code)
+        if r.status and r.progress and r.person:  # TaskReport.filled, inlined: thousands of rows
+            filled.setdefault(r.unit, set()).add(r.task_code)
+    have_value = {tuple(v.split("@", 1)) for v in view.valued}
+    subs = {s.unit: _Sub(s.state, s.submitted_at, s.decided_at, s.decided_by, s.comment, s.returns,
+                         s.first_submit, s.n_return) for s in view.submissions}
+    today = date.fromisoformat(view.today)
+    units = [u for u in plans if view.unit is None or u == view.unit]
+    return [_report(u, month, plans[u], subs.get(u) or _Sub(), statuses.get(u, set()), filled.get(u, set()),
+                    have_value, today, view.due_day) for u in units]
+
+
+def _report(unit: str, month: str, up: _UnitPlan, sub: _Sub, reported: set[str], done: set[str],
+            have_value: set[Any], today: date, due_day: int) -> UnitMonthReport:
+    """One unit's reporting status for one month."""
+    due = due_date(month, due_day)
+    year, prev_year = month[:4], str(int(month[:4]) - 1)
+    state = sub.state
+    first = sub.first_submit or sub.submitted_at
+    missing: list[str] = []
+    filled = 0
+    for code, title in up.tasks:
+        if code in done:
+            filled += 1
+        elif code in reported:
+            missing.append(f"任务{code}“{title}”：填报不完整（完成状态、本月进展、责任人为必填）")
+        else:
+            missing.append(f"任务{code}“{title}”：本月进展未填报")
+    for code, name in up.parts:
+        if (code, year) in have_value or (code, prev_year) in have_value:
+            filled += 1
+        else:
+            missing.append(f"指标{code}“{name}”：尚无{prev_year}年或{year}年数值")
+    expected = len(up.tasks) + len(up.parts)
+    submitted = state in SUBMITTED_STATES
+    if first:
+        on_time: bool | None = date.fromisoformat(first[:10]) <= due
+    elif today > due:
+        on_time = False
+    else:
+        on_time = None
+    if not submitted and expected:
+        label = {"returned": "已退回，尚未重新报送", "draft": "已填写，尚未报送"}.get(state, "尚未报送")
+        missing.insert(0, f"{month_cn(month)}报送：{label}")
+    return UnitMonthReport(
+        unit=unit, month=month, state=state, expected=expected, filled=filled,
+        submitted_at=first, on_time=on_time, late=on_time is False, approved=state == "approved",
+        returns=max(sub.returns, sub.n_return), missing=tuple(missing), due=due.isoformat(),
+        overdue=not submitted and today > due, last_submitted_at=sub.submitted_at,
+        decided_at=sub.decided_at, decided_by=sub.decided_by, comment=sub.comment)
 
 
 @rule(OFFICE, what="查看各单位的报送情况")

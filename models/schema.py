@@ -249,5 +249,12 @@ def _v3(db: sqlite3.Connection) -> None:
         """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection) -> None:
+    """An index for the latest 完成状态 of each task and unit (the month views)."""
+    run_script(db, """
+        CREATE INDEX task_reports_status ON task_reports(task_code, unit, month, status);
+        """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTabWidget, QVBoxLayout, QWidget)
 
 from models.app import Actor, App, months_between
-from models.assessment import (COMPONENT_NAMES, COMPONENTS, UnitScore, assess, assessment_html, period_label,
-                               weights)
-from models.reporting import UnitMonthReport, status_many
+from models.assessment import (COMPONENT_NAMES, COMPONENTS, UnitScore, assess_views, assessment_html_of,
+                               period_label, weights)
+from models.month_read import month_views
+from models.month_view import MonthView
+from models.reporting import UnitMonthReport
 from ui.office_common import MonthCombo, RowsModel, preview_and_print, print_to_pdf
 
 _MARKS = {"approved": "✓", "submitted": "报", "returned": "退", "draft": "草", "": "—"}
@@ -40,6 +42,7 @@ class AssessmentView(QWidget):
         self.app = app
         self.actor = actor
         self.scores: list[UnitScore] = []
+        self.views: tuple[MonthView, ...] = ()
         self.from_box = MonthCombo(app)
         self.to_box = MonthCombo(app)
         last = self.to_box.month()
@@ -109,7 +112,8 @@ class AssessmentView(QWidget):
 
     def refresh(self) -> None:
         months = self.months()
-        self.scores = assess(self.app, self.actor, months)
+        self.views = month_views(self.app, self.actor, months)
+        self.scores = assess_views(self.views)
         self.model.set_rows(self.scores)
         w = weights(self.app)
         flag = float(self.app.settings.get("assessment_flag_below") or 0)
@@ -118,11 +122,10 @@ class AssessmentView(QWidget):
             f"{period_label(months)}，共{len(self.scores)}个单位参加考核，{n_flag}个单位低于{flag:g}分需通报。"
             "权重：" + "、".join(f"{COMPONENT_NAMES[k]}{w[k]:g}" for k in COMPONENTS)
             + "（不适用的项目不计，权重按比例折算）。")
-        by_month = status_many(self.app, self.actor, months)
         rows: dict[str, dict[str, Any]] = {}
-        for m in months:
-            for r in by_month[m]:
-                rows.setdefault(r.unit, {"unit": r.unit})[m] = _cell(r)
+        for v in self.views:
+            for r in v.reports:
+                rows.setdefault(r.unit, {"unit": r.unit})[v.month] = _cell(r)
         cols: list[tuple[str, Any]] = [("单位", lambda r: r["unit"])]
         cols += [(f"{int(m[:4])}.{int(m[5:7])}", (lambda mm: lambda r: r.get(mm, ""))(m)) for m in months]
         self.matrix_model.beginResetModel()
@@ -132,7 +135,7 @@ class AssessmentView(QWidget):
 
     def result_document(self) -> QTextDocument:
         doc = QTextDocument(self)
-        doc.setHtml(assessment_html(self.app, self.actor, self.months(), self.scores))
+        doc.setHtml(assessment_html_of(self.views, self.scores))
         return doc
 
     def print_result(self) -> None:

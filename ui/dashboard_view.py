@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHea
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from models.app import Actor, App
-from models.checking import Judge
-from models.dashboard import Dashboard, Series, dashboard, indicator_series
+from models.dashboard import Dashboard, Series, dashboard
 from models.entries_base import month_cn
 from forms.values import fmt_number
 from ui.office_common import LIGHT_COLORS, LIGHT_NAMES, MonthCombo, RowsModel, chip_html
@@ -235,8 +234,7 @@ class DashboardView(QWidget):
 
     # -- building ------------------------------------------------------------------------
     def refresh(self) -> None:
-        judge = Judge(self.app)
-        d = dashboard(self.app, self.actor, self.month(), judge)
+        d = dashboard(self.app, self.actor, self.month())
         self.data = d
         self.counts_label.setText("　".join(
             chip_html(s, f"{LIGHT_NAMES[s]} {d.counts.get(s, 0)}") for s in ("red", "yellow", "green", "grey"))
@@ -251,7 +249,7 @@ class DashboardView(QWidget):
                   "due": t["deadline"], "message": f"完成状态：{t['status']}（{t['month']}填报）"}
                  for t in d.overdue_tasks]
         self.overdue_model.set_rows(over)
-        self._fill_charts(indicator_series(self.app, self.actor, d.verdicts, self.month()))
+        self._fill_charts(d.series)
 
     def _fill_tree(self, d: Dashboard) -> None:
         self.tree.clear()
@@ -321,7 +319,7 @@ class DashboardView(QWidget):
         if v is None:
             return ""
         from ui.catalog_view import detail_html as catalog_html
-        s = next((x for x in indicator_series(self.app, self.actor, [v], self.month()) if x.code == code), None)
+        s = next((x for x in d.series if x.code == code), None)
         vals = ""
         if s is not None and s.values:
             vals = "<h4>历年数值</h4><ul>" + "".join(
