@@ -145,10 +145,10 @@ def status_many(app: App, actor: Actor, months: list[str], today: date | None = 
     statuses: dict[tuple[str, str], set[str]] = {}
     filled_tasks: dict[tuple[str, str], set[str]] = {}
     cond = " AND ".join(f"{k} <> ''" for k in _TASK_REQUIRED)
-    for unit, month, code, ok in store.execute(
+    for u, m, code, ok in store.execute(
             f"SELECT unit, month, task_code, ({cond}) FROM task_reports "
             "WHERE month BETWEEN ? AND ?", (lo, hi)).fetchall():
-        key = (unit, month)
+        key = (u, m)
         statuses.setdefault(key, set()).add(code)
         if ok:
             filled_tasks.setdefault(key, set()).add(code)
@@ -162,11 +162,10 @@ def status_many(app: App, actor: Actor, months: list[str], today: date | None = 
     for r in store.execute("SELECT unit, month, state, submitted_at, decided_at, decided_by, comment, returns "
                            "FROM submissions WHERE month BETWEEN ? AND ?", (lo, hi)).fetchall():
         subs[(r[0], r[1])] = _Sub(r[2] or "", r[3] or "", r[4] or "", r[5] or "", r[6] or "", int(r[7] or 0))
-    for unit, month, first, n_ret in store.execute(
+    for u, m, first, n_ret in store.execute(
             "SELECT unit, month, MIN(CASE WHEN action = 'submit' THEN at END), SUM(action = 'return') "
             "FROM review_events WHERE month BETWEEN ? AND ? GROUP BY unit, month", (lo, hi)).fetchall():
-        subs[(unit, month)] = replace(subs.get((unit, month)) or _Sub(), first_submit=first or "",
-                                      n_return=int(n_ret or 0))
+        subs[(u, m)] = replace(subs.get((u, m)) or _Sub(), first_submit=first or "", n_return=int(n_ret or 0))
     units = [u for u in plans if unit is None or u == unit]
     return {month: [_report(u, month, plans[u], subs.get((u, month)) or _Sub(),
                             statuses.get((u, month), set()), filled_tasks.get((u, month), set()),

@@ -181,3 +181,12 @@ def test_outputs_are_functions_of_the_view(filled: App, tmp_path: Path) -> None:
     for ws in a.worksheets:
         assert [list(r) for r in ws.iter_rows(values_only=True)] == \
                [list(r) for r in b[ws.title].iter_rows(values_only=True)], ws.title
+
+
+def test_one_units_reporting_status_and_every_units(filled: App) -> None:
+    from models.reporting import status_many
+    every = status_many(filled, CLI_ACTOR, [M], TODAY)[M]
+    assert [r.unit for r in every] == filled.reporting_units()
+    assert [r.unit for r in status_many(filled, CLI_ACTOR, [M], TODAY, unit="区教体局")[M]] == ["区教体局"]
+    assert [r for r in every if r.unit == "区发改委"] == [r for r in month_view(filled, CLI_ACTOR, M, today=TODAY).reports
+                                                           if r.unit == "区发改委"]
