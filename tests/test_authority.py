@@ -333,3 +333,15 @@ def test_command_line_on_a_bureau_is_a_local_administrator(tmp_path: Path,
     assert run(bureau, "backup")[0] == 0
     # on the office's PC the same commands are the office's
     assert run(office, "export-ledger", "--month", M, "-o", str(tmp_path / "all.xlsx"))[0] == 0
+
+
+def test_a_bureau_administrator_sees_no_office_pages(qtbot: Any, world: dict[str, Any]) -> None:
+    from ui.main_window import MainWindow
+    bureau = world["bureau"]
+    w = MainWindow(bureau, cli_actor(bureau))
+    qtbot.addWidget(w)
+    keys = {s.key for s in w.specs}
+    assert {"accounts", "eventlog", "backup", "workspace", "exchange"} <= keys
+    assert not keys & {"review", "dashboard", "assessment", "briefing", "audit", "settings"}
+    ws = w.show_page("workspace")
+    assert ws.unit == ME  # its own unit, to read

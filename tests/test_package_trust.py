@@ -252,3 +252,27 @@ def test_manifest_lists_every_member_with_size_and_hash(pair: Any, tmp_path: Pat
     tampered = rewrite(pkg, tmp_path / "t.zsp", content=c, rehash=False)
     with pytest.raises(PackageRejected, match="内容校验失败"):
         preview_package(office, OFFICE, tampered)
+
+
+def test_the_exchange_page_lists_refused_rows_and_still_imports_the_rest(qtbot: Any, pair: Any,
+                                                                        tmp_path: Path) -> None:
+    from models.app import ADMIN, Actor
+    from ui.exchange_view import ExchangeView
+    office, bureau = pair
+    fill(bureau, submit=True)
+    pkg = export_package(bureau, clerk(), MONTH, tmp_path / "p.zsp")
+    c = content_of(pkg)
+    c["submission"]["state"] = "approved"
+    c["task_reports"][0]["status"] = "乱写的状态"
+    bad = rewrite(pkg, tmp_path / "bad.zsp", content=c, key=key_of(office))
+    page = ExchangeView(office, Actor("admin", ADMIN, None, "管理员"))
+    qtbot.addWidget(page)
+    page.dialogs.open_paths = lambda *_a: [str(bad)]  # type: ignore[method-assign]
+    page.on_choose()
+    assert page.confirm_btn.isEnabled()
+    refused = [r for r in page.detail_model.rows if r["status"] == "refused"]
+    assert len(refused) == 2 and any("审核结果只能由领导小组办公室作出" in r["detail"] for r in refused)
+    assert all(r["key"].startswith("2026年3月") for r in refused)
+    page.on_confirm()
+    assert "2 行未通过检查未写入" in page.message.text()
+    assert office.store.scalar("SELECT COUNT(*) FROM task_reports WHERE unit = ?", (UNIT,)) == 1

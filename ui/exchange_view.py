@@ -275,7 +275,7 @@ class ExchangeView(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
         self._set_rows(rows)
-        ready = sum(1 for r in rows if r["preview"] and r["note"] == "待确认导入")
+        ready = sum(1 for r in rows if r["preview"] and r["note"].startswith("待确认导入"))
         bad = sum(1 for r in rows if r["error"])
         self.confirm_btn.setEnabled(ready > 0)
         text = f"已检查 {len(rows)} 个文件：{ready} 个可以导入"
@@ -309,7 +309,8 @@ class ExchangeView(QWidget):
             items.append({"status": "unchanged", "entity": "其余各项", "key": f"{pv.unchanged} 项", "detail": ""})
         if pv.history_new:
             items.append({"status": "new", "entity": "修改与审核记录", "key": f"{pv.history_new} 条", "detail": ""})
-        items += [{"status": "refused", "entity": "未通过检查", "key": " ".join(x for x in (r.month, r.item) if x),
+        items += [{"status": "refused", "entity": "未通过检查",
+                   "key": " ".join(x for x in (month_cn(r.month) if len(r.month) == 7 else r.month, r.item) if x),
                    "detail": f"{r.field + '：' if r.field else ''}{r.why}"} for r in pv.refused]
         self.detail_model.set_rows(items)
         self.detail.resizeColumnsToContents()
