@@ -430,3 +430,18 @@ def test_brand_new_database_without_backups_asks_nothing(tmp_path: Path, started
     d = FakeDialogs()
     st, rc = started(tmp_path / "new.db", d)
     assert rc is None and d.kinds() == ["first_run"]
+
+
+def test_another_programs_database_is_refused_and_left_alone(tmp_path: Path, started) -> None:
+    """The desktop program refuses another program's SQLite file like the command line: one
+    message, no offer to restore over it, nothing written."""
+    foreign = tmp_path / "notes.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE notes(text TEXT)")
+    conn.commit()
+    conn.close()
+    data = foreign.read_bytes()
+    d = FakeDialogs()
+    st, rc = started(foreign, d)
+    assert rc == 1 and d.kinds() == ["critical"] and "其他程序的 SQLite 数据库" in d.shown[0][1]
+    assert foreign.read_bytes() == data and not (tmp_path / "notes.db-wal").exists()
