@@ -71,6 +71,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export-decisions": ("ui.cli.exchange_cmds", "run_export_decisions"),
     "backup": ("ui.cli.admin_cmds", "run_backup"),
     "user": ("ui.cli.admin_cmds", "run_user"),
+    "import-plan": ("ui.cli.plan_cmd", "run_import_plan"),
 }
 
 
@@ -135,6 +136,13 @@ def build_parser() -> CnParser:
     c = sub.add_parser("export-decisions", help="导出给单位的审核结果与设置更新包（办公室使用）")
     c.add_argument("--unit", required=True, metavar="NAME")
     c.add_argument("-o", "--output", required=True, metavar="FILE")
+
+    c = sub.add_parser("import-plan", help="从实施方案文档（.docx/.txt/PDF）生成计划文件并列出需要核对的事项")
+    c.add_argument("file", metavar="FILE", help="实施方案文档：.docx、.txt 或带文字层的 PDF")
+    c.add_argument("-o", "--output", required=True, metavar="PLAN.toml", help="写出的计划文件")
+    c.add_argument("--id", metavar="ID", help="方案标识（默认“区县名-年份”）；同一方案的新版本须保持标识不变")
+    c.add_argument("--json", action="store_true", help="以 JSON 输出导入结果和全部核对事项")
+    c.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
 
     c = sub.add_parser("backup", help="立即备份数据库，列出或恢复备份")
     c.add_argument("--list", action="store_true", help="列出已有备份")

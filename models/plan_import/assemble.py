@@ -21,9 +21,7 @@ from models.plan_import.units import UnitRegistry, parse_units_text
 def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str, Review]:
     review = Review()
     lay = layout(doc)
-    meta, level = plan_meta(lay.title, lay.notice, Path(doc.name).stem, review)
-    if plan_id:
-        meta.id = plan_id
+    meta, level = plan_meta(lay.title, lay.notice, Path(doc.name).stem, review, plan_id)
     secs = sections(lay.root, review)
     meta.overview = section_text(secs.overview)
     meta.goals = section_text(secs.goals)

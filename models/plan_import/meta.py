@@ -30,9 +30,10 @@ _ASSIGNED = re.compile(r"完成(国家|省|市)(?:级)?下达")
 _ACTIONS_WORD = re.compile(r"([一二三四五六七八九十]{1,3}大(?:行动|工程|任务|领域))")
 
 
-def plan_meta(title: Para | None, notice: list[Para], file_stem: str, review: Review) -> tuple[DraftMeta, str]:
+def plan_meta(title: Para | None, notice: list[Para], file_stem: str, review: Review,
+              plan_id: str | None = None) -> tuple[DraftMeta, str]:
     """The header fields readable from the title and the notice, and the level word
-    (区/县/市/旗)."""
+    (区/县/市/旗). ``plan_id`` is the id the user chose (no review item then)."""
     meta = DraftMeta()
     name = title.text if title is not None else ""
     if not name:
@@ -75,7 +76,9 @@ def plan_meta(title: Para | None, notice: list[Para], file_stem: str, review: Re
                    "请在计划编辑中填写印发日期和首个填报月份。")
         meta.first_month = f"{date.today().year}-01"
     year = meta.adopted[:4] if meta.adopted else str(date.today().year)
-    meta.id = f"{meta.district or name}-{year}"
+    meta.id = plan_id or f"{meta.district or name}-{year}"
+    if plan_id:
+        return meta, level
     review.add("plan_info", title.where if title else "", name,
                f"方案标识（id）取为“{meta.id}”，版本取为“{meta.version}”",
                "数据库按方案标识识别计划：同一方案的新版本保持标识不变；如需改用拼音或其他写法，请在保存前修改。")
