@@ -71,7 +71,9 @@ def probe(cmd: list[str], env: dict[str, str], timeout: float = 120.0) -> tuple[
     """Run a start-up probe; seconds from process start to the READY line, and its JSON
     (with ``first_s``: seconds from process start to the first window's idle moment)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    # (stdin: not a regular file, which a Windows program under Wine cannot take as a handle)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=ROOT)
     assert proc.stdout is not None
     elapsed, info, seen = -1.0, {}, []
     err = b""

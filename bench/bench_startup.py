@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -85,22 +86,46 @@ def run(tmp: Path) -> int:
                 runs.pop(k)
             exe = None
             break
-    totals: dict[str, list[float]] = {k: [] for k in runs}  # process start → main window idle
-    firsts: dict[str, list[float]] = {k: [] for k in runs}  # process start → first window idle
-    waits: dict[str, list[float]] = {k: [] for k in runs}  # time the probe waited, as a person types
-    logins: dict[str, list[float]] = {k: [] for k in runs}  # sign-in button → main window idle
-    infos: dict[str, dict] = {}
-    for _ in range(REPEAT):
+    print(f"启动时间（offscreen，{REPEAT} 次取中位数；{note}；数据库 {db}）")
+    report(runs, measure(runs, REPEAT), [("源码", "源码"), ("打包", "打包")])
+    if not exe:
+        print("（未找到 dist/ZhushanCarbonPeak，跳过打包程序的测量；先运行 make dist）")
+    if has_login:
+        print(LOGIN_NOTE)
+    return 0
+
+
+class Runs(NamedTuple):
+    totals: dict[str, list[float]]  # process start → main window idle (seconds)
+    firsts: dict[str, list[float]]  # process start → first window idle
+    waits: dict[str, list[float]]  # time the probe waited, as a person types
+    logins: dict[str, list[float]]  # sign-in button → main window idle
+    own: dict[str, list[float]]  # the program's own time: total − waiting for input
+    infos: dict[str, dict[str, Any]]
+
+
+def measure(runs: dict[str, tuple[list[str], dict[str, str]]], repeat: int) -> Runs:
+    """Every command of ``runs`` ``repeat`` times, interleaved (so that a slow moment of the
+    machine hits all of them alike)."""
+    m = Runs({k: [] for k in runs}, {k: [] for k in runs}, {k: [] for k in runs}, {k: [] for k in runs},
+             {}, {})
+    for _ in range(repeat):
         for key, (cmd, e) in runs.items():
             t, info = probe(cmd, e)
-            totals[key].append(t)
-            firsts[key].append(float(info.get("first_s", t)))
-            waits[key].append(float(info.get("wait_ms", 0.0)) / 1000.0)
-            logins[key].append(float(info.get("login_ms", 0.0)) / 1000.0)
-            infos[key] = info
-    # What the program itself takes: the whole start minus the time spent waiting for input.
-    own = {k: [t - w for t, w in zip(totals[k], waits[k], strict=True)] for k in runs}
-    print(f"启动时间（offscreen，{REPEAT} 次取中位数；{note}；数据库 {db}）")
+            m.totals[key].append(t)
+            m.firsts[key].append(float(info.get("first_s", t)))
+            m.waits[key].append(float(info.get("wait_ms", 0.0)) / 1000.0)
+            m.logins[key].append(float(info.get("login_ms", 0.0)) / 1000.0)
+            m.infos[key] = info
+    for k in runs:
+        m.own[k] = [t - w for t, w in zip(m.totals[k], m.waits[k], strict=True)]
+    return m
+
+
+def report(runs: dict[str, tuple[list[str], dict[str, str]]], m: Runs, sides: list[tuple[str, str]]) -> None:
+    """Print every run's medians, then for each (label, key prefix) in ``sides`` the ratios
+    of "<prefix>·主程序" and "<prefix>·立即登录" to "<prefix>·空白窗口"."""
+    totals, firsts, waits, logins, own, infos = m
     for key in runs:
         line = f"  {key:<8} 总用时 {median_ms(totals[key]):6.1f} ms"
         if infos[key].get("kind") == "app":
@@ -113,21 +138,21 @@ def run(tmp: Path) -> int:
             heavy = infos[key].get("heavy") or []
             line += f"  首页 {infos[key].get('page') or '—'}，重型模块：{'、'.join(heavy) if heavy else '无'}"
         print(line)
-    for side, bare in (("源码", "源码·空白窗口"), ("打包", "打包·空白窗口")):
+    for side, prefix in sides:
+        bare = f"{prefix}·空白窗口"
         if bare not in runs:
             continue
         base = median_ms(totals[bare])
-        print(ratio_line(f"{side} 主程序用时（不含等待用户输入）/空白窗口", median_ms(own[f"{side}·主程序"]), base, GOAL))
-        print(ratio_line(f"{side} 登录窗口出现/空白窗口", median_ms(firsts[f"{side}·主程序"]), base, GOAL))
-        print(ratio_line(f"{side} 立即登录（无输入时间）/空白窗口", median_ms(totals[f"{side}·立即登录"]), base,
+        print(ratio_line(f"{side} 主程序用时（不含等待用户输入）/空白窗口", median_ms(own[f"{prefix}·主程序"]), base,
+                         GOAL))
+        print(ratio_line(f"{side} 登录窗口出现/空白窗口", median_ms(firsts[f"{prefix}·主程序"]), base, GOAL))
+        print(ratio_line(f"{side} 立即登录（无输入时间）/空白窗口", median_ms(totals[f"{prefix}·立即登录"]), base,
                          GOAL) + "（仅供参考）")
-    if not exe:
-        print("（未找到 dist/ZhushanCarbonPeak，跳过打包程序的测量；先运行 make dist）")
-    if has_login:
-        print("说明：程序用时 = 总用时 − 登录对话框就绪到点“登录”之间的时间（用户输入的时间）。探针像用户一样，"
+
+
+LOGIN_NOTE = ("说明：程序用时 = 总用时 − 登录对话框就绪到点“登录”之间的时间（用户输入的时间）。探针像用户一样，"
               "等对话框准备好（预先构建主窗口、边输入边计算口令）后才点“登录”；真实用户输入用户名和密码"
               "至少需要一两秒，远长于这段准备时间。“立即登录”不等待，仅供参考。")
-    return 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Building takes about 30–50 s here, so the full build runs in the suite (marked
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import struct
@@ -237,3 +238,16 @@ def check_release_zip(folder: Path, tmp_path: Path) -> None:
     assert (unpacked / NAME / "README.txt").is_file() and (unpacked / NAME / "portable-mode.cmd").is_file()
     r = run_exe(exe, "--smoke")
     assert r.returncode == 0 and "自检通过" in r.stdout, r.stdout + r.stderr
+
+
+def test_bare_startup_baseline_reports_like_the_probe() -> None:
+    """bench/_bare_window.py (frozen under Wine as the start-up baseline) prints the
+    markers the program's start-up probe prints, so the bench reads both the same way."""
+    from ui.smoke import FIRST_MARKER, READY_MARKER
+    r = subprocess.run([sys.executable, str(ROOT / "bench" / "_bare_window.py")], capture_output=True,
+                       text=True, encoding="utf-8", timeout=120,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0, r.stderr
+    assert lines[0].startswith(f"{FIRST_MARKER} ") and lines[1].startswith(f"{READY_MARKER} ")
+    assert json.loads(lines[1][len(READY_MARKER):]) == {"kind": "bare"}
