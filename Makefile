@@ -11,7 +11,7 @@ endif
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench dist smoke clean system-deps windows-smoke dist-windows
+.PHONY: run test bench dist smoke clean system-deps windows-smoke dist-windows bench-windows windows-shots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,24 @@ dist-windows: $(STAMP)
 	else \
 	  echo "$(WIN_SMOKE) not found: copy win-smoke.sh from /work/shared/tools or set WIN_SMOKE=…"; exit 2; \
 	fi
+
+# Start-up of the Windows build under Wine against a bare PySide6 window frozen the same way
+# (bench/bench_startup_windows.py; the baseline is built by .ci/win-bare-build.sh).
+bench-windows: $(STAMP)
+	@if [ -f "$(WIN_SMOKE)" ]; then \
+	  mkdir -p "$(WINSMOKE_WORK)" && WORK="$(WINSMOKE_WORK)" flock "$(WINSMOKE_WORK)/.lock" \
+	    sh -c 'bash "$(WIN_SMOKE)" "$(CURDIR)" && bash .ci/win-bare-build.sh "$(CURDIR)" && \
+	      WINSMOKE_WORK="$(WINSMOKE_WORK)" xvfb-run -a -s "-screen 0 1600x900x24" $(PY) bench/bench_startup_windows.py'; \
+	else \
+	  echo "$(WIN_SMOKE) not found: copy win-smoke.sh from /work/shared/tools or set WIN_SMOKE=…"; exit 2; \
+	fi
+
+# Screenshots of every page at 100/125/150 % scaling under Wine (windows platform plugin, Xvfb)
+# into $(SHOTS), a check that no page is cut, the print preview and print dialogs.
+SHOTS ?= /work/win-shots
+windows-shots: $(STAMP)
+	mkdir -p "$(WINSMOKE_WORK)" && WORK="$(WINSMOKE_WORK)" SHOTS="$(SHOTS)" \
+	  flock "$(WINSMOKE_WORK)/.lock" bash .ci/win-shots.sh "$(CURDIR)"
 
 # LibreOffice (xlsx → PDF check) and poppler: installed once when missing and possible
 # (root with apt-get); otherwise the tests that need them are skipped.

@@ -24,6 +24,7 @@ class FakeDialogs(Dialogs):
         self.print_asked = 0
         self.confirm_answer = True
         self.confirms: list[str] = []
+        self.printers = True
 
     def confirm(self, parent, title, text) -> bool:  # type: ignore[override]
         self.confirms.append(text)
@@ -32,6 +33,9 @@ class FakeDialogs(Dialogs):
     def save_path(self, parent, title, suggested) -> str:  # type: ignore[override]
         assert suggested.endswith(".pdf")
         return str(self.save_to) if self.save_to else ""
+
+    def has_printer(self) -> bool:  # type: ignore[override]
+        return self.printers
 
     def print_setup(self, parent, printer: QPrinter) -> bool:  # type: ignore[override]
         self.print_asked += 1
@@ -93,6 +97,16 @@ def test_page_prints_rendered_pages(qtbot, view: BriefingView, tmp_path: Path) -
     assert out.exists()
     assert len(PdfReader(str(out)).pages) == view.last_pages >= 2
     assert "已发送到打印机" in view.message.text()
+
+
+def test_no_printer_is_said_and_nothing_is_numbered(qtbot, view: BriefingView, app: App) -> None:
+    """A PC without a printer (Windows' print dialog would not even open): the page says
+    so and points to 另存为PDF; no issue number is taken."""
+    view.dialogs.printers = False
+    qtbot.mouseClick(view.print_btn, Qt.MouseButton.LeftButton)
+    assert view.dialogs.print_asked == 0
+    assert "没有安装打印机" in view.message.text() and "另存为PDF" in view.message.text()
+    assert bd.issue_of_month(app, MONTH) is None
 
 
 def test_print_cancelled_and_errors_shown(qtbot, app: App, reviewer, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPainter, QPageLayout, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
@@ -49,6 +49,10 @@ class Dialogs:
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
+
+    def has_printer(self) -> bool:
+        """Whether a printer is installed (without one Windows' print dialog does not open)."""
+        return bool(QPrinterInfo.availablePrinters())
 
     def print_setup(self, parent: QWidget, printer: QPrinter) -> bool:
         dlg = QPrintDialog(printer, parent)
@@ -278,6 +282,9 @@ class BriefingView(QWidget):
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         printer.setPageOrientation(QPageLayout.Orientation.Portrait)
         printer.setFullPage(True)
+        if not self.dialogs.has_printer():
+            self.message.error("本机没有安装打印机，无法打印。请先“另存为PDF”，再在连接了打印机的电脑上打印该文件。")
+            return False
         if not self.dialogs.print_setup(self, printer):
             return False
         self._n += 1
