@@ -161,6 +161,9 @@ def run_exe(exe: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[
 def check_built_folder(folder: Path, tmp_path: Path) -> None:
     exe = folder / EXE
     assert exe.is_file()
+    from PyInstaller.archive.readers import CArchiveReader
+    scripts = set(CArchiveReader(str(exe)).toc)
+    assert "pyi_rth_multiprocessing" not in scripts and "main" in scripts  # see build.spec
     internal = folder / "_internal"
     assert (internal / "resources" / "plan" / "zhushan.toml").is_file()
     assert (internal / "resources" / "fonts" / "wqy-microhei.ttc").is_file()
