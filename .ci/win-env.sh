@@ -22,11 +22,14 @@ clerk_wine() {
   LOCPATH="$ZH_LOCALE" LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 USER="$CLERK_USER" LOGNAME="$CLERK_USER" \
     WINEPREFIX="$CLERK_PREFIX" wine "$@" </dev/null 2>&1 | cat
 }
-# The same with a display (Xvfb), for windows and console windows.
+# The same with a display (Xvfb), for windows and console windows. Afterwards the Wine session
+# (its desktop process is tied to that display, which is gone) is ended, so that the next
+# program starts a new one instead of waiting for the old display.
 clerk_wine_gui() {
   LOCPATH="$ZH_LOCALE" LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 USER="$CLERK_USER" LOGNAME="$CLERK_USER" \
     WINEPREFIX="$CLERK_PREFIX" xvfb-run -a -s "${XVFB_SCREEN:--screen 0 1600x900x24}" wine "$@" </dev/null 2>&1 \
     | grep -v "^X connection to .* broken" | cat
+  WINEPREFIX="$CLERK_PREFIX" wineserver -k 2>/dev/null || true
 }
 
 # Create the clerk's prefix once: wineboot, the stand-ins for the system DLLs Wine 8.0 lacks
@@ -43,6 +46,8 @@ clerk_prefix() {
     local sys32="$CLERK_PREFIX/drive_c/windows/system32" main32="$WORK/prefix/drive_c/windows/system32"
     cp "$main32"/icuuc.dll "$main32"/bcryptprimitives.dll "$main32"/ucrtbase.dll "$main32"/ucrtwine.dll "$sys32/"
     cp "$WORK"/shims/icu/x/icu4py.libs/*.dll "$sys32/"
+    # no window manager on Xvfb: unmanaged windows (else Wine waits 2 s for one on every hide)
+    clerk_wine reg add "HKCU\\Software\\Wine\\X11 Driver" /v Managed /t REG_SZ /d N /f >/dev/null
     local d
     for d in "$CLERK_HOME_UNIX"/*; do
       if [ -L "$d" ]; then rm "$d"; mkdir "$d"; fi
