@@ -106,7 +106,7 @@ def test_no_printer_is_said_and_nothing_is_numbered(qtbot, view: BriefingView, a
     qtbot.mouseClick(view.print_btn, Qt.MouseButton.LeftButton)
     assert view.dialogs.print_asked == 0
     assert "没有安装打印机" in view.message.text() and "另存为PDF" in view.message.text()
-    assert bd.issue_of_month(app, MONTH) is None
+    assert bd.issue_of_month(app, CLI_ACTOR, MONTH) is None
 
 
 def test_print_cancelled_and_errors_shown(qtbot, app: App, reviewer, tmp_path: Path) -> None:

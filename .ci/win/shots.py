@@ -104,7 +104,7 @@ def main() -> int:
         win.show_initial()
         settle(qapp, 800)
         for spec in (win.specs if who == "admin" else win.specs[:1]):
-            page = win.show_page(spec.key)
+            win.show_page(spec.key)
             settle(qapp, 600)
             fits(win.centralWidget(), f"{label} {who} {spec.title}（窗口 {win.width()}×{win.height()}）")
             save(f"{who}-{spec.key}")
