@@ -24,11 +24,11 @@ from pathlib import Path
 
 from models.authority import PUBLIC, module_rule
 from models.plan_import.assemble import assemble
-from models.plan_import.document import PlanImportError, SourceDoc, check_size, os_reason
+from models.plan_import.document import ImportCancelled, PlanImportError, Progress, SourceDoc, check_size, os_reason
 from models.plan_import.draft import DraftPlan
 from models.plan_import.review import KINDS, ReviewItem
 
-__all__ = ["KINDS", "ImportResult", "PlanImportError", "ReviewItem", "import_document", "import_plan",
+__all__ = ["KINDS", "ImportCancelled", "ImportResult", "PlanImportError", "Progress", "ReviewItem", "import_document", "import_plan",
            "read_document"]
 
 SUFFIXES = (".docx", ".txt", ".pdf")
@@ -57,9 +57,11 @@ class ImportResult:
         return counts
 
 
-def read_document(data: bytes, name: str) -> SourceDoc:
+def read_document(data: bytes, name: str, progress: Progress | None = None) -> SourceDoc:
     """The paragraphs and tables of a document's bytes; the type is found from the
-    content (zip → .docx, %PDF → PDF, else text), not only from the name."""
+    content (zip → .docx, %PDF → PDF, else text), not only from the name. ``progress``
+    is told how far the reading got (pages of a PDF, paragraphs) and may raise
+    ImportCancelled to stop it."""
     check_size(len(data), name)
     lower = name.lower()
     if lower.endswith((".doc", ".wps")) and not data.startswith(b"PK"):
@@ -67,18 +69,19 @@ def read_document(data: bytes, name: str) -> SourceDoc:
             f"文件“{name}”是旧版 Word/WPS 格式，不能直接导入。请在 Word 或 WPS 中“另存为”.docx 后再导入。")
     if data.startswith(b"PK"):
         from models.plan_import.read_docx import read_docx_file
-        return read_docx_file(data, name)
+        return read_docx_file(data, name, progress)
     if b"%PDF" in data[:1024]:
         from models.plan_import.read_pdf import read_pdf_file
-        return read_pdf_file(data, name)
+        return read_pdf_file(data, name, progress)
     if lower.endswith((".docx", ".pdf")):
         raise PlanImportError(f"文件“{name}”的内容与扩展名不符，无法按 {Path(name).suffix} 读取。")
     from models.plan_import.read_text import read_text_file
-    return read_text_file(data, name)
+    return read_text_file(data, name, progress)
 
 
-def import_plan(path: str | Path, *, plan_id: str | None = None) -> ImportResult:
-    """Read the plan document at ``path`` and make a draft plan of it.
+def import_plan(path: str | Path, *, plan_id: str | None = None, progress: Progress | None = None) -> ImportResult:
+    """Read the plan document at ``path`` and make a draft plan of it. ``progress``: see
+    ``read_document`` (the GUI's progress bar and 取消).
 
     Raises ``PlanImportError`` (a Chinese message) when the file cannot be read at all
     (missing, too large, not a document, encrypted, a scan without text)."""
@@ -92,10 +95,12 @@ def import_plan(path: str | Path, *, plan_id: str | None = None) -> ImportResult
         data = p.read_bytes()
     except OSError as exc:
         raise PlanImportError(f"无法读取文件“{p.name}”：{os_reason(exc)}。") from None
-    return import_document(read_document(data, p.name), plan_id=plan_id)
+    return import_document(read_document(data, p.name, progress), plan_id=plan_id, progress=progress)
 
 
-def import_document(doc: SourceDoc, *, plan_id: str | None = None) -> ImportResult:
+def import_document(doc: SourceDoc, *, plan_id: str | None = None, progress: Progress | None = None) -> ImportResult:
     """The draft plan of an already read document (tests build ``SourceDoc`` directly)."""
+    if progress is not None:
+        progress("识别章节、任务、责任单位和指标", 0, 0)
     draft, toml_text, review = assemble(doc, plan_id=plan_id)
     return ImportResult(draft, toml_text, review.items, list(doc.lost), doc.kind, doc.name)

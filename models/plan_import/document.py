@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models.errors import DomainError
@@ -40,6 +41,15 @@ SENTENCE_END = tuple("。；;：:！!？?）)”")
 
 class PlanImportError(DomainError):
     """The document cannot be read at all (the message says what and where, in Chinese)."""
+
+
+class ImportCancelled(PlanImportError):
+    """The user stopped the import (raised by a progress callback); nothing was made."""
+
+
+# progress(what, done, total): called while reading (total 0: unknown); it may raise
+# ImportCancelled to stop the import.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -91,15 +101,18 @@ class SourceDoc:
 class Budget:
     """Counts what a reader has produced and stops it past the limits."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, progress: Progress | None = None) -> None:
         self.name = name
         self.blocks = 0
         self.cells = 0
         self.chars = 0
+        self.progress = progress
 
     def block(self, text_len: int = 0) -> None:
         self.blocks += 1
         self.chars += text_len
+        if self.progress is not None and self.blocks % 50 == 0:
+            self.progress(f"已读取 {self.blocks} 段", self.blocks, 0)
         if self.blocks > MAX_BLOCKS:
             raise PlanImportError(f"文件“{self.name}”的段落和表格超过 {MAX_BLOCKS} 个，不像一份实施方案，已停止读取。")
         self._check_chars()

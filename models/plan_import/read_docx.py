@@ -32,6 +32,7 @@ from models.plan_import.document import (
     Cell,
     Para,
     PlanImportError,
+    Progress,
     SourceDoc,
     Table,
     check_size,
@@ -72,7 +73,7 @@ def check_zip(data: bytes, name: str) -> None:
             raise PlanImportError(f"文件“{name}”不是 Word 文档（缺少正文部分 word/document.xml）。")
 
 
-def read_docx_file(data: bytes, name: str) -> SourceDoc:
+def read_docx_file(data: bytes, name: str, progress: Progress | None = None) -> SourceDoc:
     check_size(len(data), name)
     check_zip(data, name)
     import docx  # python-docx: imported only when a .docx is read
@@ -83,7 +84,7 @@ def read_docx_file(data: bytes, name: str) -> SourceDoc:
     except Exception:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
         raise PlanImportError(f"文件“{name}”无法按 Word 文档读取：文件可能已损坏。请在 Word 或 WPS 中打开后"
                               "重新保存为 .docx 再导入。") from None
-    budget = Budget(name)
+    budget = Budget(name, progress)
     bold = BoldStyles(document)
     numbers = AutoNumbers(document)
     blocks: list[Para | Table] = []

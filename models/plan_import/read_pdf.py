@@ -30,6 +30,7 @@ from models.plan_import.document import (
     Cell,
     Para,
     PlanImportError,
+    Progress,
     SourceDoc,
     Table,
     check_size,
@@ -49,13 +50,13 @@ _PAGE_NUMBER = re.compile(r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s
 _BOLD_FONT = re.compile(r"(bold|heavy|black|hei|黑体|demi)", re.IGNORECASE)
 
 
-def read_pdf_file(data: bytes, name: str) -> SourceDoc:
+def read_pdf_file(data: bytes, name: str, progress: Progress | None = None) -> SourceDoc:
     check_size(len(data), name)
     if b"%PDF" not in data[:1024]:
         raise PlanImportError(f"文件“{name}”不是 PDF 文件（没有 PDF 文件头）。")
     import pdfplumber  # imported only when a PDF is read
     from pdfminer.pdftypes import resolve1
-    budget = Budget(name)
+    budget = Budget(name, progress)
     blocks: list[Para | Table] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -69,10 +70,12 @@ def read_pdf_file(data: bytes, name: str) -> SourceDoc:
             for pno, page in enumerate(pdf.pages, 1):
                 if pno > MAX_PDF_PAGES:
                     raise PlanImportError(f"文件“{name}”超过 {MAX_PDF_PAGES} 页，已停止读取。")
+                if progress is not None:
+                    progress(f"第 {pno} 页，共 {count or '？'} 页", pno, count)
                 page_blocks = _page(page, pno, budget)
                 chars_seen += sum(len(b.text) for b in page_blocks if isinstance(b, Para))
                 _append(blocks, page_blocks)
-    except PlanImportError:
+    except PlanImportError:  # also ImportCancelled
         raise
     except Exception:  # noqa: BLE001 - pdfminer raises many kinds for damaged files
         if b"/Encrypt" in data:

@@ -22,6 +22,7 @@ from models.plan_import.document import (
     Cell,
     Para,
     PlanImportError,
+    Progress,
     SourceDoc,
     Table,
     check_size,
@@ -50,17 +51,17 @@ def decode(data: bytes, name: str) -> str:
             "请在记事本或 WPS 中另存为“UTF-8”编码后再导入。") from None
 
 
-def read_text_file(data: bytes, name: str) -> SourceDoc:
+def read_text_file(data: bytes, name: str, progress: Progress | None = None) -> SourceDoc:
     check_size(len(data), name)
     text = decode(data, name)
     if "\x00" in text:
         raise PlanImportError(f"文件“{name}”含有二进制内容，不是文本文件。")
-    return read_text(text, name)
+    return read_text(text, name, progress)
 
 
-def read_text(text: str, name: str = "文本") -> SourceDoc:
+def read_text(text: str, name: str = "文本", progress: Progress | None = None) -> SourceDoc:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    budget = Budget(name)
+    budget = Budget(name, progress)
     blocks: list[Para | Table] = []
     i = 0
     blank_run = 0
