@@ -202,24 +202,26 @@ class PlanEdits(DraftData):
         part = self.part(ref)
         if part is None:
             raise EditError(f"没有编码为“{ref}”的指标分项。")
-        value = _value(field(PART_FIELDS, key), text, f"分项{ref}")
-        if key in CODES and value:
-            value = CODES[key][value]
-        _put(part, key, value, keep=key in ("name", "unit", "direction", "frequency"))
+        value = self._set(part, PART_FIELDS, key, text, f"分项{ref}", ("name", "unit", "direction", "frequency"))
         if key == "entered_as" and value == "value":
             part.pop("entered_as", None)
-        self.changed = True
 
     # -- milestones ------------------------------------------------------------------------------
     def set_milestone(self, ref: str, key: str, text: Any) -> None:
         m = self.milestone(ref)
         if m is None:
             raise EditError(f"没有编码为“{ref}”的里程碑。")
-        value = _value(field(MILESTONE_FIELDS, key), text, f"里程碑{ref}")
-        if key == "direction":
-            value = CODES["direction"][value]
-        _put(m, key, value, keep=key in ("name", "unit", "direction", "quote"))
+        self._set(m, MILESTONE_FIELDS, key, text, f"里程碑{ref}", ("name", "unit", "direction", "quote"))
+
+    def _set(self, obj: dict[str, Any], fields: tuple[Field, ...], key: str, text: Any, where: str,
+             keep: tuple[str, ...]) -> Any:
+        """Set one field of ``obj`` (a shown choice stored as its code); the value set."""
+        value = _value(field(fields, key), text, where)
+        if key in CODES and value:
+            value = CODES[key][value]
+        _put(obj, key, value, keep=key in keep)
         self.changed = True
+        return value
 
     def add_milestone(self, task: str, name: str = "") -> str:
         """A new milestone of task ``task`` (code ``<task>-M<n>``) with one target to fill in."""
