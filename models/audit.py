@@ -18,7 +18,7 @@ ENTITY_NAMES = {"task_report": "任务推进", "milestone": "里程碑", "projec
 ORIGIN_NAMES = {"form": "界面填报", "excel": "Excel导入", "package": "报送包导入", "demo": "示例数据",
                 "copy": "复制上月"}
 _COMMON_LABELS = {"value": "数值", "raw": "填写内容", "note": "说明", "source": "数据来源",
-                  "closed_month": "结项月份"}
+                  "closed_month": "结项月份", "attachment": "佐证材料", "attachment_caption": "佐证材料说明"}
 _TASK_LABELS = {f.key: f.label for f in task_form.FIELDS}
 _PROJECT_LABELS = {f.key: f.label for f in project_form.FIELDS}
 COLUMNS = ("时间", "操作人", "单位", "月份", "类别", "对象", "字段", "原值", "新值", "来源")

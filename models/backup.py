@@ -11,7 +11,9 @@ before a restore, and on an administrator's demand (``backup_now``). Only the ne
 database that is missing, empty or does not open.
 
 A backup is written to a temporary name, checked with ``PRAGMA quick_check`` and
-only then renamed, so a half-written backup never looks like a good one.
+only then renamed, so a half-written backup never looks like a good one. The evidence
+files the database refers to go into the backups' shared pool before that rename, and
+a restore brings them back (``models.backup_files``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from models import schema
 from models.atomic_write import FileInUse, WriteFailed, atomic_path, staged_output
 from models.authority import ADMIN_RULE, INTERNAL, PUBLIC, STARTUP, rule
+from models.backup_files import bring_back, pool, prune_pool, save_files
 from models.errors import DatabaseCorrupt, PermissionDenied, StoreError
 
 if TYPE_CHECKING:  # the store calls this module before migrating; it is passed in, not imported
@@ -90,10 +93,12 @@ def _target(db_path: Path, reason: str, now: datetime) -> Path:
     return path
 
 
-def _copy_with_api(src: sqlite3.Connection, dest_path: Path) -> None:
-    """Copy ``src`` into a new file via a temporary name; check it; rename."""
+def _copy_with_api(src: sqlite3.Connection, dest_path: Path, db_path: Path) -> None:
+    """Copy ``src`` (the database at ``db_path``) into a new file via a temporary name;
+    check it; copy the evidence files it refers to into the pool; rename."""
     with atomic_path(dest_path) as tmp:
         _copy_into(src, tmp)
+        save_files(tmp, db_path, pool(dest_path.parent, db_path))
 
 
 def _copy_into(src: sqlite3.Connection, tmp: Path) -> None:
@@ -140,6 +145,7 @@ def _backup(store: Store, reason: str, now: datetime | None, logged_by: str) -> 
         with staged_output(target) as out:
             with store.lock:
                 _copy_into(store.conn, out.tmp)
+                save_files(out.tmp, store.path, pool(target.parent, store.path))
             if logged_by:
                 with store.tx() as c:
                     c.execute("INSERT INTO event_log(at, actor, kind, detail) VALUES (?, ?, 'backup', ?)",
@@ -200,6 +206,13 @@ def prune(db_path: str | Path, keep: int, protect: Path | None = None) -> list[P
             removed.append(b.path)
         except OSError:
             pass
+    if removed:
+        db_path = Path(db_path)
+        try:
+            prune_pool([b.path for b in list_backups(db_path) if b.reason != "corrupt"],
+                       pool(backup_dir(db_path), db_path))
+        except OSError:
+            pass  # a file held open: removed next time
     return removed
 
 
@@ -247,7 +260,7 @@ def _save_current(db_path: Path, now: datetime) -> Path | None:
         try:
             if src.execute("PRAGMA quick_check").fetchone()[0] == "ok":
                 target = _target(db_path, "restore", now)
-                _copy_with_api(src, target)
+                _copy_with_api(src, target, db_path)
                 return target
         finally:
             src.close()
@@ -263,22 +276,24 @@ def _save_current(db_path: Path, now: datetime) -> Path | None:
 
 
 @rule(ADMIN_RULE, what="恢复备份")
-def restore(db_path: str | Path, backup_path: str | Path, actor: Actor, now: datetime | None = None) -> None:
+def restore(db_path: str | Path, backup_path: str | Path, actor: Actor, now: datetime | None = None) -> list[str]:
     """An administrator replaces the (closed) database at ``db_path`` with a backup, after
-    saving the current state as a backup. The caller closes its Store before and reopens after."""
-    _restore(Path(db_path), Path(backup_path), now)
+    saving the current state as a backup, and the evidence files it refers to come back.
+    Returns the names of evidence files that could not be found (normally none). The caller
+    closes its Store before and reopens after."""
+    return _restore(Path(db_path), Path(backup_path), now)
 
 
 @rule(STARTUP, why="before anyone can sign in, a database that is missing, empty or does not open "
                    "may be replaced by its latest good backup (the current file is kept)")
-def recover(db_path: str | Path, backup_path: str | Path, now: datetime | None = None) -> None:
+def recover(db_path: str | Path, backup_path: str | Path, now: datetime | None = None) -> list[str]:
     """Restore at start-up (or on the command line) a database that cannot be used: missing,
     empty or damaged. A database that opens and holds data needs an administrator (``restore``)."""
     db_path = Path(db_path)
     if database_usable(db_path):
         raise PermissionDenied(f"数据库 {db_path} 完好，不需要在启动时恢复；"
                                "如需恢复备份，请由管理员登录后在“备份与恢复”页操作。")
-    _restore(db_path, Path(backup_path), now)
+    return _restore(db_path, Path(backup_path), now)
 
 
 @rule(PUBLIC, why="an integrity check of the database file; no data is read")
@@ -301,7 +316,7 @@ def database_usable(db_path: str | Path) -> bool:
         conn.close()
 
 
-def _restore(db_path: Path, backup_path: Path, now: datetime | None = None) -> None:
+def _restore(db_path: Path, backup_path: Path, now: datetime | None = None) -> list[str]:
     backup_path = Path(backup_path)
     problem = check_backup(backup_path)
     if problem:
@@ -330,6 +345,10 @@ def _restore(db_path: Path, backup_path: Path, now: datetime | None = None) -> N
         raise StoreError(f"恢复备份失败：{exc}") from None
     except sqlite3.Error as exc:
         raise StoreError(f"恢复备份失败：{exc}") from None
+    try:
+        return bring_back(db_path, pool(backup_dir(db_path), db_path))
+    except (WriteFailed, OSError, sqlite3.Error) as exc:
+        raise StoreError(f"数据库已恢复，但佐证材料文件未能全部复制回佐证材料文件夹：{exc}") from None
 
 
 def _has_data(store: Store) -> bool:

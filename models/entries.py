@@ -1,8 +1,8 @@
 """Monthly entries of a unit: the entries service and the month as a whole.
 
 ``Entries`` puts together task reports (``models.entries_tasks``), milestone figures
-and indicator values (``models.entries_indicators``) and projects
-(``models.entries_projects``) on their shared base (``models.entries_base``: state,
+and indicator values (``models.entries_indicators``), projects
+(``models.entries_projects``) and evidence files (``models.attachments``) on their shared base (``models.entries_base``: state,
 locks, audit trail). Here: the month's overview for the workspace, the problems that
 block submitting, values far off the previous period and their confirmation,
 submitting, and the audit trail of one value.
@@ -16,6 +16,7 @@ from forms import task_form
 from forms.fields import validate_all
 from forms.values import confirmation_needed
 from models.app import Actor
+from models.attachments import AttachmentEntries
 from models.authority import UNIT, rule
 from models.entries_base import _month_cn, _parse_part_value
 from models.entries_indicators import IndicatorEntries
@@ -25,7 +26,7 @@ from models.errors import InvalidInput, NotFound
 from models.store import now_iso
 
 
-class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
+class Entries(TaskEntries, IndicatorEntries, ProjectEntries, AttachmentEntries):
     """The entries service: every kind of entry of a unit's month, and the month as a whole."""
 
     # -- overviews for the workspace ------------------------------------------------------------------
@@ -89,6 +90,7 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries):
                 _, _, errs = _parse_part_value(part, iv["raw"], part.name)
                 problems.extend((f"指标{code}", e.message) for e in errs)
         problems.extend((where, f"{msg}；确认无误后才能报送") for where, msg, _ in self._unconfirmed_jumps(unit, month))
+        problems.extend(self._attachment_problems(unit, month))
         return problems
 
     # -- values far off the previous period -----------------------------------------------------

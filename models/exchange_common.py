@@ -26,7 +26,9 @@ from models.plan_parse import parse_plan
 
 # Settings the office shares with the units (briefing and assessment settings stay at the office).
 SHARED_SETTINGS = ("due_day", "expiry_days", "green_at", "yellow_at", "tolerance_pp",
-                   "tolerance_rel", "tolerances", "pending_targets")
+                   "tolerance_rel", "tolerances", "pending_targets", "attachment_max_mb",
+                   "attachment_photo_px", "attachment_keep_originals", "attachment_package_mb",
+                   "attachment_required")
 # The columns a package carries for each kind of row.
 TASK_KEYS = ("status", "progress", "measures", "problems", "next_plan", "person", "deadline")
 MILE_KEYS = ("value", "raw", "note")

@@ -39,6 +39,11 @@ SETTING_LABELS: dict[str, str] = {
     "briefing_copies": "印发份数",
     "assessment_weights": "考核权重",
     "assessment_flag_below": "通报分数线",
+    "attachment_max_mb": "每个佐证材料文件的上限（MB）",
+    "attachment_photo_px": "照片长边缩小到（像素，0为不缩小）",
+    "attachment_keep_originals": "同时保留照片原图",
+    "attachment_package_mb": "每个报送包的大小上限（MB）",
+    "attachment_required": "佐证材料必填的任务和指标",
 }
 EDITABLE = tuple(SETTING_LABELS)
 WEIGHT_KEYS = ("timeliness", "completeness", "approval", "task_status", "indicators")
@@ -108,6 +113,8 @@ def validate(app: App, key: str, value: Any) -> Any:
         return _num(value, label, 1, 10000, integer=True)
     if key == "assessment_flag_below":
         return float(_num(value, label, 0, 100))
+    if key.startswith("attachment_"):
+        return _attachment_setting(app, key, value, label)
     if key.startswith("briefing_"):
         return _text(value, label, 200, required=key in ("briefing_title", "briefing_issuer"))
     if key == "tolerances":
@@ -139,6 +146,33 @@ def validate(app: App, key: str, value: Any) -> Any:
                           "value": float(_num(t.get("value"), f"{code}的目标值", 0))}
         return out2
     return value
+
+
+def _attachment_setting(app: App, key: str, value: Any, label: str) -> Any:
+    if key == "attachment_max_mb":
+        return float(_num(value, label, 0.5, 200))
+    if key == "attachment_photo_px":
+        v = int(_num(value, label, 0, 20000, integer=True))
+        if 0 < v < 640:
+            raise InvalidInput(f"{label}不能小于640（或填0表示不缩小）。", [(label, "不能小于640")])
+        return v
+    if key == "attachment_package_mb":
+        return float(_num(value, label, 1, 2000))
+    if key == "attachment_keep_originals":
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{label}应为“是”或“否”。", [(label, "应为是或否")])
+        return value
+    if not isinstance(value, (list, tuple)):
+        raise InvalidInput(f"{label}应为任务编码和指标编码的列表。")
+    out: list[str] = []
+    for raw in value:
+        code = str(raw).strip()
+        part = app.plan.parts_by_code.get(code)
+        if code not in app.plan.tasks_by_code and (part is None or bool(part.task)):
+            raise InvalidInput(f"“{code}”不是任务编码或指标编码（例如 4.3、I01）。", [(label, f"“{code}”无效")])
+        if code not in out:
+            out.append(code)
+    return out
 
 
 def _check_pending_code(app: App, code: str) -> None:

@@ -256,5 +256,51 @@ def _v4(db: sqlite3.Connection) -> None:
         """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite3.Connection) -> None:
+    """佐证材料: evidence files attached to a month's items, and the office's 佐证不足 marks.
+
+    The files themselves live in a folder beside the database, named by their SHA-256
+    (``models.attachment_store``). A removed attachment keeps its row (``removed_at``)
+    for the record and for packages; its file goes when nothing else refers to it."""
+    run_script(db, """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,          -- the same in every database the attachment reaches
+            unit TEXT NOT NULL REFERENCES units(name),
+            month TEXT NOT NULL,               -- the month it belongs to (and locks with)
+            entity TEXT NOT NULL,              -- task_report | indicator | project_month
+            entity_key TEXT NOT NULL,          -- task code | 'I01@2026' | project uid
+            name TEXT NOT NULL,                -- file name as the clerk chose it
+            kind TEXT NOT NULL,                -- jpeg | png | pdf | docx | xlsx | pptx | doc | xls | ppt
+            sha256 TEXT NOT NULL,              -- the stored file
+            size INTEGER NOT NULL,
+            width INTEGER NOT NULL DEFAULT 0,
+            height INTEGER NOT NULL DEFAULT 0,
+            source_sha256 TEXT NOT NULL,       -- the file as chosen (before a photo was scaled down)
+            original_sha256 TEXT NOT NULL DEFAULT '',  -- the original photo, when the office keeps originals
+            original_size INTEGER NOT NULL DEFAULT 0,
+            caption TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            removed_at TEXT NOT NULL DEFAULT '',
+            removed_by TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX attachments_item ON attachments(unit, month, entity, entity_key);
+        CREATE INDEX attachments_sha ON attachments(sha256);
+        CREATE INDEX attachments_source ON attachments(source_sha256);
+        CREATE TABLE evidence_flags (
+            unit TEXT NOT NULL REFERENCES units(name),
+            month TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_key TEXT NOT NULL,
+            flagged_at TEXT NOT NULL,
+            flagged_by TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (unit, month, entity, entity_key)
+        );
+        """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,6 +36,14 @@ DEFAULTS: dict[str, Any] = {
                            "task_status": 25, "indicators": 20},
     "assessment_flag_below": 60.0,
     "backup_keep": 10,
+    # 佐证材料 (evidence files): per-file limit, long side of photos kept (0: never scale),
+    # whether originals are kept too, limit of one month's package, and the task and
+    # indicator codes whose report needs at least one file before it can be submitted.
+    "attachment_max_mb": 20,
+    "attachment_photo_px": 2000,
+    "attachment_keep_originals": False,
+    "attachment_package_mb": 50,
+    "attachment_required": [],
     "demo": False,
 }
 
