@@ -15,6 +15,7 @@ from models.entries import Entries
 from models.plan import Part
 from models.target_words import describe_target
 from forms.values import fmt_number
+from ui.attachment_strip import AttachmentStrip
 from ui.form_widgets import FieldEditor, FieldForm
 from ui.undo import INDICATOR, Edit, jump_note, verdict_display
 
@@ -64,6 +65,8 @@ class IndicatorPanel(QWidget):
         lay.addWidget(self.info)
         lay.addWidget(self.value_form)
         lay.addWidget(self.form)
+        self.evidence = AttachmentStrip(app, entries, parent=self)
+        lay.addWidget(self.evidence)
         lay.addWidget(self.history)
         lay.addStretch(1)
 
@@ -120,6 +123,7 @@ class IndicatorPanel(QWidget):
         else:
             self.history.setText("历年数值：尚无")
         self._show_verdict()
+        self.evidence.load(unit, month, "indicator", f"{part.code}@{self.period}", read_only)
         self.set_read_only(read_only)
 
     def set_read_only(self, ro: bool) -> None:
@@ -127,6 +131,7 @@ class IndicatorPanel(QWidget):
         if self.value_ed is not None:
             self.value_ed.set_read_only(ro)
         self.form.set_read_only(ro)
+        self.evidence.set_read_only(ro)
 
     def _value_edited(self) -> None:
         self._show_verdict()

@@ -17,6 +17,7 @@ from models.entries import Entries
 from models.entries_base import month_cn
 from models.errors import DomainError, InvalidInput
 from forms.values import fmt_number
+from ui.attachment_strip import AttachmentStrip
 from ui.form_widgets import FieldForm
 
 COLUMNS = [("name", "项目名称"), ("ptype", "类型"), ("total_invest", "总投资(万元)"),
@@ -128,6 +129,10 @@ class ProjectPanel(QWidget):
         lay.addLayout(btns)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.hint)
+        self.evidence = AttachmentStrip(app, entries, actor, parent=self)
+        lay.addWidget(self.evidence)
+        self.table.itemSelectionChanged.connect(self._show_evidence)
+        self.evidence.changed.connect(self.changed.emit)
 
     def load(self, task_code: str, unit: str, month: str, read_only: bool) -> None:
         self.task_code, self.unit, self.month = task_code, unit, month
@@ -140,6 +145,7 @@ class ProjectPanel(QWidget):
         self.read_only = ro
         for b in (self.add_btn, self.edit_btn, self.close_btn):
             b.setEnabled(not ro)
+        self.evidence.set_read_only(ro)
 
     def reload(self) -> None:
         rows = self.entries.projects(self.actor, self.unit, self.month, self.task_code)
@@ -160,6 +166,16 @@ class ProjectPanel(QWidget):
                 self.table.setItem(i, j, it)
         if rows:
             self.table.selectRow(0)
+        self._show_evidence()
+
+    def _show_evidence(self) -> None:
+        """The selected project's evidence files of the month."""
+        uid = self.selected_uid()
+        self.evidence.setVisible(bool(uid))
+        if uid:
+            name = self.table.item(self.table.currentRow(), 0)
+            self.evidence.label = f"佐证材料 · {name.text() if name else ''}（{month_cn(self.month)}）"
+            self.evidence.load(self.unit, self.month, "project_month", uid, self.read_only)
 
     def selected_uid(self) -> str:
         it = self.table.item(self.table.currentRow(), 0) if self.table.currentRow() >= 0 else None

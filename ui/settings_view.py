@@ -18,6 +18,7 @@ from models.app import Actor, App
 from models.assessment import COMPONENT_NAMES, COMPONENTS
 from models.errors import DomainError
 from forms.values import fmt_number
+from ui.attachment_settings import AttachmentSettings
 from ui.office_common import MessageLine, RowsModel
 
 
@@ -50,6 +51,8 @@ class SettingsView(QWidget):
         self.tabs.addTab(self._briefing_tab(), "简报发送")
         self.tabs.addTab(self._baseline_tab(), "基期值与待定目标")
         self.tabs.addTab(self._streets_tab(), "街道")
+        self.evidence = AttachmentSettings(app, actor, self._do)
+        self.tabs.addTab(self.evidence, "佐证材料")
         self.tabs.addTab(self._log_tab(), "修改日志")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
@@ -63,7 +66,7 @@ class SettingsView(QWidget):
                   self.street_add, self.street_rename, self.street_toggle):
             w.setEnabled(actor.is_admin)
         if not actor.is_admin:  # readable, not editable
-            for i in (0, 1, 2, 4):
+            for i in (0, 1, 2, 4, 5):
                 tab = self.tabs.widget(i)
                 if tab is not None:
                     tab.setEnabled(False)
@@ -226,6 +229,7 @@ class SettingsView(QWidget):
         self.briefing_copies.setValue(int(s.get("briefing_copies")))
         self._load_baselines()
         self._load_streets()
+        self.evidence.load()
         self.log_model.set_rows(office.settings_log(self.app, self.actor))
 
     def _load_baselines(self) -> None:

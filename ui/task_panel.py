@@ -18,6 +18,7 @@ from models.app import Actor, App
 from models.entries import Entries
 from models.plan import Task
 from models.target_words import describe_target
+from ui.attachment_strip import AttachmentStrip
 from ui.form_widgets import FieldEditor, FieldForm
 from ui.undo import MILESTONE, TASK, Edit, jump_note, verdict_display
 
@@ -82,6 +83,8 @@ class TaskPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
         lay.addWidget(self.form)
+        self.evidence = AttachmentStrip(app, entries, parent=self)
+        lay.addWidget(self.evidence)
         lay.addWidget(self.miles_box)
         lay.addWidget(self.others_box)
         lay.addStretch(1)
@@ -132,6 +135,7 @@ class TaskPanel(QWidget):
             self._show_verdict(r)
         self.miles_box.setVisible(bool(codes))
         self._load_others(task, unit, month, role)
+        self.evidence.load(unit, month, "task_report", task.code, read_only)
         self.set_read_only(read_only)
 
     def _load_others(self, task: Task, unit: str, month: str, role: str) -> None:
@@ -158,6 +162,7 @@ class TaskPanel(QWidget):
     def set_read_only(self, ro: bool) -> None:
         self.read_only = ro
         self.form.set_read_only(ro)
+        self.evidence.set_read_only(ro)
         for r in self.miles.values():
             r.value.set_read_only(ro)
             r.note.set_read_only(ro)

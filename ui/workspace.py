@@ -16,6 +16,8 @@ read-only state and banner, showing the selected item's form and the keyboard.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (QFrame, QLabel, QListWidget, QScrollArea, QSplitter, QStackedWidget,
@@ -129,6 +131,8 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         for p in (self.task_panel, self.ind_panel):
             p.edited.connect(self._on_edited)
             p.committed.connect(self.flush)
+            p.evidence.set_actor(self.actor)
+            p.evidence.changed.connect(self._evidence_changed)
         self.proj_panel.changed.connect(self._project_changed)
         keys = [("Ctrl+S", self.save_now), ("Ctrl+Return", self.submit), ("Ctrl+Enter", self.submit),
                 ("Ctrl+PgDown", lambda: self.step_item(1)), ("Ctrl+PgUp", lambda: self.step_item(-1)),
@@ -305,6 +309,12 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
             self.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- saving --------------------------------------------------------------------------------
+    def _evidence_changed(self, text: str) -> None:
+        """Files were attached or removed: the month is a draft now."""
+        st = self.entries.state(self.unit, self.month)
+        self.state_label.setText(f"状态：{STATE_NAMES.get(st, st)}")
+        self._say(f"{text} {datetime.now():%H:%M:%S}")
+
     def hideEvent(self, ev: QHideEvent) -> None:  # noqa: N802 (Qt API)
         """Leaving the page or closing the window saves what is pending."""
         if self.autosave.isActive():
