@@ -52,7 +52,7 @@ def test_attach_stores_the_file_by_hash_and_records_it(app, clerk_of, tmp_path: 
 def test_large_photo_is_scaled_down_and_the_original_kept_only_when_asked(app, admin, clerk_of) -> None:
     e = Entries(app)
     c = clerk_of(UNIT)
-    photo = ef.jpeg(4000, 3000, noise=True)
+    photo = ef.jpeg(2800, 2100, noise=True)
     res = e.attach_bytes(c, UNIT, M, "task_report", "9.2", "IMG_0001.JPG", photo)
     assert res.scaled and (res.row["width"], res.row["height"]) == (2000, 1500)
     assert res.row["size"] < len(photo) / 2 and res.row["original_sha256"] == ""
@@ -60,7 +60,7 @@ def test_large_photo_is_scaled_down_and_the_original_kept_only_when_asked(app, a
     assert len(_files(app)) == 1
     office.set_setting(app, admin, "attachment_photo_px", 1000)
     office.set_setting(app, admin, "attachment_keep_originals", True)
-    other = ef.jpeg(3000, 2000, seed=7, noise=True)
+    other = ef.jpeg(1500, 1000, seed=7, noise=True)
     res2 = e.attach_bytes(c, UNIT, M, "task_report", "9.2", "IMG_0002.JPG", other)
     assert (res2.row["width"], res2.row["height"]) == (1000, 667)
     assert res2.row["original_sha256"] == sha256_of(other) and res2.row["original_size"] == len(other)
