@@ -20,6 +20,7 @@ The same file chosen again is recognised by its hash and not checked or stored t
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from pathlib import Path
@@ -107,7 +108,7 @@ class AttachmentEntries(EntriesBase):
         row = self.store.one("SELECT name FROM projects WHERE uid = ?", (key,))
         return f"项目“{row['name']}”" if row else "项目"
 
-    def _check_item(self, unit: str, month: str, entity: str, key: str) -> None:
+    def check_item(self, unit: str, month: str, entity: str, key: str) -> None:
         """The item exists and belongs to ``unit``'s ``month``."""
         if entity == "task_report":
             task = self.plan.tasks_by_code.get(key)
@@ -194,7 +195,7 @@ class AttachmentEntries(EntriesBase):
         """Attach a file from disk (its size is checked before it is read)."""
         p = Path(path)
         self._check_edit(actor, unit, month)
-        self._check_item(unit, month, entity, key)
+        self.check_item(unit, month, entity, key)
         limit = max_bytes(self.app.settings.get("attachment_max_mb"))
         try:
             size = p.stat().st_size
@@ -211,7 +212,7 @@ class AttachmentEntries(EntriesBase):
                      data: bytes, caption: str = "", origin: str = "form") -> AttachResult:
         """Attach ``data`` (named ``name``) to an item of the month."""
         self._check_edit(actor, unit, month)
-        self._check_item(unit, month, entity, key)
+        self.check_item(unit, month, entity, key)
         limit = max_bytes(self.app.settings.get("attachment_max_mb"))
         name = safe_name(name)
         if len(data) > limit:
@@ -357,11 +358,12 @@ class AttachmentEntries(EntriesBase):
                 if not counts.get(("indicator", key)) and not self.earlier_attachments(unit, month, "indicator", key):
                     problems.append((f"指标{code} · 佐证材料", "办公室要求本指标附佐证材料（统计报表、文件等），请至少添加一份"))
         for flag in self.evidence_flags(unit, month):
-            newer = self.store.scalar(
-                "SELECT COUNT(*) FROM attachments WHERE unit = ? AND month = ? AND entity = ? AND entity_key = ? "
-                "AND removed_at = '' AND added_at >= ?",
-                (unit, month, flag["entity"], flag["entity_key"], flag["flagged_at"]))
-            if not newer:
+            try:
+                known = set(json.loads(flag["known"]))
+            except (ValueError, TypeError):
+                known = set()
+            current = self.attachments(unit, month, flag["entity"], flag["entity_key"])
+            if not any(a["uid"] not in known for a in current):
                 problems.append((f"{self.item_label(flag['entity'], flag['entity_key'])} · 佐证材料",
                                  "办公室退回时标记了“佐证不足”，请补充佐证材料后再报送"))
         return problems

@@ -5,7 +5,9 @@ submitted, approved (locked), returned (open again for the unit). The office:
 
 - approves a submitted month: it is locked for the unit;
 - returns a submitted month with a required comment: the unit sees the comment and
-  may edit and submit again (``returns`` counts the returns);
+  may edit and submit again (``returns`` counts the returns); items whose evidence
+  (佐证材料) is not enough can be marked 佐证不足 with the return: the unit must add
+  files to them before it can submit again (``evidence_flags``, cleared on approval);
 - reopens (lock exception, 解锁) an approved month, or a month closed by the expiry
   setting, with a required reason: the month goes to 'returned' and the reason is the
   comment the unit sees.
@@ -16,6 +18,8 @@ comment) and to the event log.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -76,19 +80,37 @@ def approve(app: App, actor: Actor, unit: str, month: str, comment: str = "") ->
         raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
                           "只有“已报送”的数据可以审核通过。")
     note = clean_text(comment, label="审核意见", max_len=2000)
-    _decide(app, actor, unit, month, "approve", "approved", note, ("submitted",))
+    with app.store.tx() as c:
+        _decide(app, actor, unit, month, "approve", "approved", note, ("submitted",))
+        c.execute("DELETE FROM evidence_flags WHERE unit = ? AND month = ?", (unit, month))
 
 
 @rule(OFFICE, what="退回报送")
-def return_submission(app: App, actor: Actor, unit: str, month: str, comment: str) -> None:
-    """Return a submitted month to the unit with a comment saying what to correct."""
+def return_submission(app: App, actor: Actor, unit: str, month: str, comment: str,
+                      insufficient: Sequence[tuple[str, str]] = ()) -> None:
+    """Return a submitted month to the unit with a comment saying what to correct;
+    ``insufficient`` lists the items, (entity, key), whose evidence is not enough (佐证不足)."""
     _check_unit(app, unit)
     text = _text(comment, "退回意见")
-    state = Entries(app).state(actor, unit, month)
+    e = Entries(app)
+    state = e.state(actor, unit, month)
     if state != "submitted":
         raise DomainError(f"{unit}{month_cn(month)}的状态是“{STATE_NAMES.get(state, state)}”，"
                           "只有“已报送”的数据可以退回。")
-    _decide(app, actor, unit, month, "return", "returned", text, ("submitted",), returns_inc=1)
+    items = list(dict.fromkeys((str(ent), str(key)) for ent, key in insufficient))
+    for ent, key in items:
+        e._check_item(unit, month, ent, key)
+    if items:
+        text += "（佐证不足：" + "、".join(e._item_label(ent, key) for ent, key in items) + "）"
+    with app.store.tx() as c:
+        _decide(app, actor, unit, month, "return", "returned", text, ("submitted",), returns_inc=1)
+        c.execute("DELETE FROM evidence_flags WHERE unit = ? AND month = ?", (unit, month))
+        now = now_iso()
+        c.executemany(
+            "INSERT INTO evidence_flags(unit, month, entity, entity_key, flagged_at, flagged_by, known) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(unit, month, ent, key, now, actor.username,
+              json.dumps([a["uid"] for a in e._attachments(unit, month, ent, key)])) for ent, key in items])
 
 
 @rule(OFFICE, what="解锁已审核的数据")
@@ -208,7 +230,16 @@ def submission_detail(app: App, actor: Actor, unit: str, month: str) -> dict[str
         indicators.append({"code": code, "name": part.name, "unit": part.unit, "period": period,
                            "raw": (iv or {}).get("raw", ""), "source": (iv or {}).get("source", ""),
                            "note": (iv or {}).get("note", "")})
+    attachments: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for a in e._attachments(unit, month):
+        attachments.setdefault((a["entity"], a["entity_key"]), []).append(a)
+    for ind in indicators:  # an annual value's evidence added in earlier months still stands
+        key = f"{ind['code']}@{ind['period']}"
+        earlier = e._earlier_attachments(unit, month, "indicator", key)
+        if earlier:
+            attachments[("indicator", key)] = earlier + attachments.get(("indicator", key), [])
     return {"unit": unit, "month": month, "submission": e.submission(actor, unit, month),
             "tasks": tasks, "milestones": milestones, "indicators": indicators,
             "projects": e.projects(actor, unit, month), "history": history(app, actor, unit, month),
-            "problems": e.month_problems(actor, unit, month)}
+            "problems": e.month_problems(actor, unit, month), "attachments": attachments,
+            "evidence_flags": {(f["entity"], f["entity_key"]) for f in e._evidence_flags(unit, month)}}

@@ -297,6 +297,7 @@ def _v5(db: sqlite3.Connection) -> None:
             flagged_at TEXT NOT NULL,
             flagged_by TEXT NOT NULL,
             note TEXT NOT NULL DEFAULT '',
+            known TEXT NOT NULL DEFAULT '[]',  -- uids of the item's files when it was marked (JSON)
             PRIMARY KEY (unit, month, entity, entity_key)
         );
         """)

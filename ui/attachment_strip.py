@@ -87,6 +87,25 @@ class _AttachJob(QObject):
         self.finished.emit()
 
 
+_VIEW_DIR: list[Path] = []
+
+
+def open_copy(entries: Entries, actor: Actor, row: dict[str, Any], dialogs: StripDialogs) -> tuple[Path | None, str]:
+    """Hand an attachment to the system's viewer: a read-only copy in a temporary folder,
+    checked against its hash. Returns (the copy, "") or (copy or None, why it failed)."""
+    try:
+        if not _VIEW_DIR:
+            _VIEW_DIR.append(Path(tempfile.mkdtemp(prefix="佐证材料-")))
+        folder = Path(tempfile.mkdtemp(dir=_VIEW_DIR[0]))
+        copy = entries.export_attachment(actor, row["uid"], folder)
+        os.chmod(copy, stat.S_IREAD)  # the viewer opens it read-only: changes would be lost anyway
+    except (DomainError, OSError) as exc:
+        return None, f"无法打开“{row['name']}”：{exc}"
+    if not dialogs.open_url(QUrl.fromLocalFile(str(copy))):
+        return copy, f"没有能打开“{row['name']}”的程序（{KINDS[row['kind']].name}）。副本在：{copy}"
+    return copy, ""
+
+
 def local_paths(urls: list[QUrl]) -> list[str]:
     return [u.toLocalFile() for u in urls if u.isLocalFile() and u.toLocalFile()]
 
@@ -107,7 +126,6 @@ class AttachmentStrip(QGroupBox):
         self.messages: list[str] = []
         self._thread: QThread | None = None
         self._job: _AttachJob | None = None
-        self._view_dir: Path | None = None
         self._target: tuple[str, str, str, str] = ("", "", "", "")
         self.add_btn = QPushButton("添加文件…")
         self.open_btn = QPushButton("打开")
@@ -339,17 +357,9 @@ class AttachmentStrip(QGroupBox):
         row = self._row()
         if row is None or self.actor is None:
             return None
-        try:
-            if self._view_dir is None:
-                self._view_dir = Path(tempfile.mkdtemp(prefix="佐证材料-"))
-            folder = Path(tempfile.mkdtemp(dir=self._view_dir))
-            copy = self.entries.export_attachment(self.actor, row["uid"], folder)
-            os.chmod(copy, stat.S_IREAD)  # the viewer opens it read-only: changes would be lost anyway
-        except (DomainError, OSError) as exc:
-            self._say(f"无法打开“{row['name']}”：{exc}", error=True)
-            return None
-        if not self.dialogs.open_url(QUrl.fromLocalFile(str(copy))):
-            self._say(f"没有能打开“{row['name']}”的程序（{KINDS[row['kind']].name}）。副本在：{copy}", error=True)
+        copy, problem = open_copy(self.entries, self.actor, row, self.dialogs)
+        if problem:
+            self._say(problem, error=True)
         return copy
 
     def edit_caption(self) -> None:

@@ -16,6 +16,7 @@ from models.app import Actor, App
 from models.entries_base import month_cn
 from models.errors import DomainError
 from models.reporting import reminder_html, reporting_status, summary
+from ui.evidence_review import EvidenceReview, evidence_cell
 from ui.office_common import MessageLine, MonthCombo, RowsModel, preview_and_print, print_to_pdf
 
 _STATE_COLORS = {"submitted": "#1d4ed8", "approved": "#166534", "returned": "#b45309",
@@ -66,6 +67,9 @@ class ReviewView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
 
         self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)  # links are the submission's evidence files
+        self.evidence = EvidenceReview(app, actor)
+        self.detail.anchorClicked.connect(self.evidence.open_link)
         self.comment = QPlainTextEdit()
         self.comment.setPlaceholderText("退回意见或解锁原因（退回、解锁时必填，填报单位可以看到）")
         self.comment.setMaximumHeight(70)
@@ -84,6 +88,7 @@ class ReviewView(QWidget):
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addWidget(self.detail, 1)
+        rv.addWidget(self.evidence)
         rv.addWidget(QLabel("意见 / 原因："))
         rv.addWidget(self.comment)
         rv.addLayout(btns)
@@ -158,10 +163,13 @@ class ReviewView(QWidget):
         state = ""
         if unit is None:
             self.detail.setHtml("<p style='color:#666'>在左侧选择一个单位，查看其报送内容。</p>")
+            self.evidence.load(None)
         else:
             d = review.submission_detail(self.app, self.actor, unit, self.month())
             state = d["submission"]["state"]
+            self.evidence.add_thumbnails(self.detail.document(), d)
             self.detail.setHtml(detail_html(d))
+            self.evidence.load(d)
         self.approve_btn.setEnabled(state == "submitted")
         self.return_btn.setEnabled(state == "submitted")
         self.reopen_btn.setEnabled(state in ("approved", "", "draft"))
@@ -187,7 +195,7 @@ class ReviewView(QWidget):
 
     def return_selected(self) -> bool:
         return self._act(review.return_submission, "已退回，填报单位可修改后重新报送",
-                         self.comment.toPlainText())
+                         self.comment.toPlainText(), self.evidence.flagged())
 
     def reopen_selected(self) -> bool:
         return self._act(review.reopen, "已解锁，填报单位可以修改", self.comment.toPlainText())
@@ -234,27 +242,35 @@ def detail_html(d: dict[str, Any]) -> str:
     if d["problems"]:
         parts.append("<p style='color:#b91c1c'>尚有问题：" + "；".join(
             e(f"{w}：{m}") for w, m in d["problems"][:10]) + (" …" if len(d["problems"]) > 10 else "") + "</p>")
+    files = d.get("attachments", {})
     rows = "".join(
         f"<tr><td>{e(t['code'])}</td><td>{e(t['title'])}{'（牵头）' if t['role'] == 'lead' else ''}</td>"
         f"<td>{e(t['status'] or '—')}</td><td>{e(t['progress'] or '（未填）')}</td>"
-        f"<td>{e(t['problems'])}</td><td>{e(t['person'])}</td><td>{e(t['deadline'])}</td></tr>"
+        f"<td>{e(t['problems'])}</td><td>{e(t['person'])}</td><td>{e(t['deadline'])}</td>"
+        f"<td>{evidence_cell(files.get(('task_report', t['code']), []))}</td></tr>"
         for t in d["tasks"])
     if rows:
         parts.append("<h4>任务推进</h4><table border='1' cellspacing='0' cellpadding='3'>"
                      "<tr><th>编号</th><th>任务</th><th>状态</th><th>本月进展</th><th>存在问题</th>"
-                     f"<th>责任人</th><th>完成时限</th></tr>{rows}</table>")
+                     f"<th>责任人</th><th>完成时限</th><th>佐证材料</th></tr>{rows}</table>")
     ms = "".join(f"<li>{e(m['code'])} {e(m['name'])}：{e(m['raw'] or '（未填）')}{e(m['unit'])}</li>"
                  for m in d["milestones"])
     if ms:
         parts.append(f"<h4>里程碑（累计）</h4><ul>{ms}</ul>")
+    def evidence(entity: str, key: str) -> str:
+        found = files.get((entity, key))
+        return f"<br>佐证材料：{evidence_cell(found)}" if found else ""
+
     inds = "".join(f"<li>{e(i['code'])} {e(i['name'])}（{e(i['period'])}）：{e(i['raw'] or '（未填）')}"
-                   f"{e(i['unit'])}{'，来源：' + e(i['source']) if i['source'] else ''}</li>"
+                   f"{e(i['unit'])}{'，来源：' + e(i['source']) if i['source'] else ''}"
+                   f"{evidence('indicator', i['code'] + '@' + i['period'])}</li>"
                    for i in d["indicators"])
     if inds:
         parts.append(f"<h4>指标</h4><ul>{inds}</ul>")
     if d["projects"]:
         parts.append("<h4>项目</h4><ul>" + "".join(
-            f"<li>{e(p['name'])}（{e(p.get('ptype') or '')}）：{e(p.get('progress') or '')}</li>"
+            f"<li>{e(p['name'])}（{e(p.get('ptype') or '')}）：{e(p.get('progress') or '')}"
+            f"{evidence('project_month', p['uid'])}</li>"
             for p in d["projects"]) + "</ul>")
     if d["history"]:
         parts.append("<h4>审核记录</h4><ul>" + "".join(
