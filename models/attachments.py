@@ -34,7 +34,7 @@ from models.atomic_write import write_bytes
 from models.attachment_store import BlobStore, sha256_of
 from models.entries_base import EntriesBase, month_cn
 from models.errors import InvalidInput, NotFound, PermissionDenied
-from models.file_check import Checked, FileRefused, check_file
+from models.file_check import Checked, FileRefused, check_file, corrupt_photo
 from models.photo import downscale
 from models.store import now_iso
 
@@ -267,12 +267,19 @@ class AttachmentEntries(EntriesBase):
         return None
 
     def _store_new(self, data: bytes, name: str) -> dict[str, Any]:
-        checked: Checked = check_file(data, name)
+        long_side = int(self.app.settings.get("attachment_photo_px") or 0)
+        # A photo to be scaled down is decoded once, by the scaling (which fails on a damaged photo).
+        checked: Checked = check_file(data, name, decode=not 0 < long_side)
         out = {"kind": checked.kind, "width": checked.width, "height": checked.height,
                "original_sha256": "", "original_size": 0}
         stored = data
         if KINDS[checked.kind].image:
-            scaled = downscale(data, int(self.app.settings.get("attachment_photo_px") or 0))
+            try:
+                scaled = downscale(data, long_side)
+            except Exception:  # noqa: BLE001 - a damaged photo fails in its decoder, however it fails
+                raise corrupt_photo(name) from None
+            if scaled is None and checked.kind == "jpeg" and 0 < long_side:
+                checked = check_file(data, name)  # small enough to keep: decode it to check it
             if scaled is not None:
                 stored = scaled.data
                 out.update(kind="jpeg", width=scaled.width, height=scaled.height)

@@ -58,12 +58,14 @@ def refuse(name: str, why: str) -> FileRefused:
     return FileRefused(f"文件“{name}”不能作为佐证材料：{why}。可以添加的是{accepted_text()}。")
 
 
-def check_file(data: bytes, name: str) -> Checked:
-    """What ``data`` is, checked all through; ``FileRefused`` otherwise."""
+def check_file(data: bytes, name: str, decode: bool = True) -> Checked:
+    """What ``data`` is, checked all through; ``FileRefused`` otherwise. With ``decode``
+    False a JPEG's header and size are checked but its image data is not decoded: for a
+    photo about to be scaled down, which decodes it anyway (``models.photo``)."""
     if not data:
         raise refuse(name, "文件是空的")
     if data[:3] == b"\xff\xd8\xff":
-        return _image(data, name, "JPEG")
+        return _image(data, name, "JPEG", decode)
     if data[:8] == PNG_SIGNATURE:
         return _image(data, name, "PNG")
     if b"%PDF-" in data[:1024]:
@@ -90,7 +92,11 @@ def _what_else(data: bytes) -> str:
 
 # -- images ----------------------------------------------------------------------------------------
 
-def _image(data: bytes, name: str, fmt: str) -> Checked:
+def corrupt_photo(name: str) -> FileRefused:
+    return refuse(name, "照片已损坏或不完整，无法解码（可能复制时中断）")
+
+
+def _image(data: bytes, name: str, fmt: str, decode: bool = True) -> Checked:
     from PIL import Image
 
     what = "照片" if fmt == "JPEG" else "图片"
@@ -106,6 +112,8 @@ def _image(data: bytes, name: str, fmt: str) -> Checked:
             if fmt == "PNG":
                 img.verify()  # every chunk's checksum
                 img = Image.open(io.BytesIO(data))
+            elif not decode:
+                return Checked("jpeg", width, height)
             else:
                 # Decoding at a reduced scale still reads every byte of the image data, so a
                 # truncated or damaged photo fails here, in a fraction of the full decode.

@@ -94,6 +94,7 @@ def test_hostile_files_are_refused_and_nothing_is_stored(app, admin, clerk_of, t
     e = Entries(app)
     c = clerk_of(UNIT)
     cases = [("照片.jpg", ef.executable(), "可执行程序"), ("照片2.jpg", ef.truncated(ef.jpeg(900, 700, noise=True)), "已损坏"),
+             ("大照片.jpg", ef.truncated(ef.jpeg(2600, 1950, noise=True), 0.7), "已损坏"),
              ("纪要.docx", ef.zip_bomb_docx(40), "压缩炸弹")]
     for name, data, why in cases:
         with pytest.raises(FileRefused, match=why):

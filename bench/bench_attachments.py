@@ -1,0 +1,136 @@
+"""Speed and size of 佐证材料: a month of one unit with 20 photos of about 4 MB each.
+
+Measured in one run, against copying the same 20 files (read, write, flush to disk) into
+a folder — what a clerk would otherwise do with Explorer:
+- attaching them (content check, scaling to the office's long side, storing by hash,
+  database rows and audit), one after the other as the form does;
+- the size kept after scaling, against the originals;
+- the month's package (export at the unit) and its import at the office, when the
+  package carries attachments (``models.exchange_export`` / ``models.exchange``).
+Prints the times, sizes and ratios.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from _common import run_in_temp  # noqa: E402
+
+PHOTOS = 20
+TARGET_MB = 4.0
+UNIT = "区住建局"
+MONTH = "2026-10"
+
+
+def make_photos(folder: Path) -> list[Path]:
+    """20 camera-like JPEGs of about 4 MB (4000×3000, shapes over noise, high quality)."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+    folder.mkdir(parents=True, exist_ok=True)
+    noise = Image.effect_noise((4000, 3000), 90).convert("RGB")
+    out = []
+    quality = 0
+    for i in range(PHOTOS):
+        rng = random.Random(i)
+        img = Image.new("RGB", (4000, 3000), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        d = ImageDraw.Draw(img)
+        for _ in range(40):
+            x, y = rng.randrange(4000), rng.randrange(3000)
+            d.rectangle([x, y, x + rng.randrange(50, 1500), y + rng.randrange(50, 1000)],
+                        fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+        img = Image.blend(img, noise, 0.3)
+        if not quality:  # the quality that gives about TARGET_MB, found on the first photo
+            lo, hi = 40, 98
+            while hi - lo > 2:
+                mid = (lo + hi) // 2
+                buf = io.BytesIO()
+                img.save(buf, "JPEG", quality=mid)
+                lo, hi = (mid, hi) if buf.tell() < TARGET_MB * 1024 * 1024 else (lo, mid)
+            quality = lo
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=quality)
+        p = folder / f"IMG_{i + 1:04d}.JPG"
+        with open(p, "wb") as f:
+            f.write(buf.getvalue())
+        out.append(p)
+    return out
+
+
+def copy_files(paths: list[Path], folder: Path) -> float:
+    """The baseline: copy each file into ``folder`` and flush it to disk (seconds)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    for p in paths:
+        data = p.read_bytes()
+        with open(folder / p.name, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    return time.perf_counter() - t0
+
+
+def mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def run(tmp: Path) -> int:
+    from models.app import CLERK, Actor, App
+    from models.entries import Entries
+    from models.plan_load import load_plan
+    from models.store import Store
+
+    print(f"生成 {PHOTOS} 张约 {TARGET_MB:g} MB 的照片……", flush=True)
+    photos = make_photos(tmp / "照片")
+    total = sum(p.stat().st_size for p in photos)
+    print(f"照片：{PHOTOS} 张，共 {mb(total)}（每张 {mb(total // PHOTOS)}，4000×3000 像素）")
+    copy_s = copy_files(photos, tmp / "复制")
+    plan = load_plan()
+    app = App(Store(tmp / "单位.db"), plan)
+    clerk = Actor("bench", CLERK, UNIT, "")
+    e = Entries(app)
+    tasks = [t.code for t, _ in app.tasks_of(UNIT)]
+    t0 = time.perf_counter()
+    for i, p in enumerate(photos):
+        e.attach_file(clerk, UNIT, MONTH, "task_report", tasks[i % len(tasks)], p)
+    attach_s = time.perf_counter() - t0
+    rows = e.attachments(UNIT, MONTH)
+    kept = sum(r["size"] for r in rows)
+    print(f"复制这些文件（基线）：{copy_s * 1000:8.0f} ms")
+    print(f"添加为佐证材料：      {attach_s * 1000:8.0f} ms = {attach_s / copy_s:5.1f}× 基线；"
+          f"每张 {attach_s / PHOTOS * 1000:.0f} ms（检查、缩小到长边 {app.settings.get('attachment_photo_px')} 像素、"
+          "按哈希保存、写入数据库和修改记录）")
+    print(f"保存的大小：{mb(kept)}，原照片的 {kept / total * 100:.1f}%"
+          f"（{rows[0]['width']}×{rows[0]['height']} 像素）")
+    again = time.perf_counter()
+    e.attach_file(clerk, UNIT, MONTH, "task_report", tasks[-1] if len(tasks) > 1 else tasks[0], photos[0])
+    print(f"同一张照片再次添加到另一事项：{(time.perf_counter() - again) * 1000:.0f} ms（按哈希认出，不再检查和缩小）")
+    package_bench(app, plan, tmp, copy_s, total)
+    app.close()
+    return 0
+
+
+def package_bench(app: object, plan: object, tmp: Path, copy_s: float, total: int) -> None:
+    """Export the month's package at the unit and import it at the office (when packages
+    carry attachments)."""
+    try:
+        from models.exchange_attachments import package_attachments  # noqa: F401
+    except ImportError:
+        print("报送包：尚未包含佐证材料（models.exchange_attachments 不存在），跳过。")
+        return
+    from bench_attachments_package import measure  # the package half, kept beside this script
+    measure(app, plan, tmp, copy_s, total)
+
+
+if __name__ == "__main__":
+    tempfile.tempdir = None
+    sys.exit(run_in_temp(run))
