@@ -213,7 +213,7 @@ class AttachmentStrip(QGroupBox):
 
     def _item(self, r: dict[str, Any], own: bool) -> QListWidgetItem:
         data = None
-        if needs_data(r["kind"]) and self.actor is not None:
+        if needs_data(r["kind"], r["sha256"], THUMB) and self.actor is not None:
             try:
                 data = self.entries.attachment_data(self.actor, r["uid"])
             except DomainError:

@@ -109,7 +109,7 @@ class EvidenceReview(QWidget):
         for rows in d.get("attachments", {}).values():
             for r in rows:
                 data = None
-                if needs_data(r["kind"]):
+                if needs_data(r["kind"], r["sha256"], THUMB):
                     try:
                         data = self.entries.attachment_data(self.actor, r["uid"])
                     except DomainError:

@@ -96,12 +96,15 @@ def thumbnail(sha: str, kind: str, data: bytes | None, side: int = 96) -> QPixma
     elif data is not None and kind == "pdf":
         img = _pdf_page(data, side)
     pix = QPixmap.fromImage(img) if not img.isNull() else document_icon(kind, side)
+    if data is None and kind in ("jpeg", "png", "pdf"):
+        return pix  # the file could not be read now: not remembered, tried again next time
     _CACHE[key] = pix
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return pix
 
 
-def needs_data(kind: str) -> bool:
-    """Whether the thumbnail of this kind is made from the file's bytes."""
-    return kind in ("jpeg", "png", "pdf")
+def needs_data(kind: str, sha: str = "", side: int = 96) -> bool:
+    """Whether the thumbnail of this kind is made from the file's bytes (and, given the
+    hash and size, is not in the cache yet)."""
+    return kind in ("jpeg", "png", "pdf") and (not sha or (sha, side) not in _CACHE)
