@@ -23,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "images"
 SIZE = (1366, 768)
+# Names of the images to write (all when none are given on the command line).
+ONLY = {a for a in sys.argv[1:] if a.endswith(".png")}
 PASSWORD = "Zs-2026-demo"
 CLERK_UNIT = "区住建局"
 if str(ROOT) not in sys.path:
@@ -54,8 +56,10 @@ def _settle(qapp: Any, rounds: int = 8) -> None:
 
 
 def _save(widget: Any, name: str, qapp: Any) -> Path:
-    _settle(qapp)
     path = OUT / name
+    if ONLY and name not in ONLY:
+        return path
+    _settle(qapp)
     pix = widget.grab()
     pix.save(str(path), "PNG", 0)
     tool = shutil.which("magick") or shutil.which("convert")
@@ -124,6 +128,8 @@ def main() -> int:
         if with_milestone:
             ws.select("task", with_milestone)
         _save(win, "workspace.png", qapp)
+        _evidence(ws, app, clerk, tmp)
+        _save(win, "evidence.png", qapp)
         _submit_check(ws, app, clerk, qapp)
         _save(win, "submit-check.png", qapp)
         _select_first(win.show_page("catalog"))
@@ -179,6 +185,39 @@ def _submit_check(ws: Any, app: Any, actor: Any, qapp: Any) -> None:
         if not ws.entries.month_problems(ws.unit, ws.month):
             return
     ws.submit()
+
+
+def _evidence(ws: Any, app: Any, clerk: Any, tmp: Path) -> None:
+    """The clerk's task with 佐证材料: two site photos, meeting minutes as a PDF, a statistics sheet."""
+    from PySide6.QtGui import QTextDocument
+    from PIL import Image, ImageDraw
+    from ui.office_common import print_to_pdf
+    task = next(t.code for t, role in app.tasks_of(CLERK_UNIT) if role == "lead")
+    ws.set_month(ws.months()[-1])
+    ws.select("task", task)
+    if ws.lock_reason:
+        return
+    files = []
+    for i, (sky, roof) in enumerate((((135, 190, 235), (120, 120, 125)), ((170, 205, 240), (150, 110, 90)))):
+        img = Image.new("RGB", (3000, 2000), sky)
+        d = ImageDraw.Draw(img)
+        d.rectangle([0, 1400, 3000, 2000], fill=(95, 140, 80))
+        d.rectangle([500 + i * 300, 700, 2300, 1500], fill=(225, 220, 210))
+        d.polygon([(400 + i * 300, 720), (1400, 250), (2400, 720)], fill=roof)
+        for x in range(700 + i * 300, 2100, 260):  # rows of solar panels on the roof
+            d.polygon([(x, 640), (x + 200, 640), (x + 140, 420), (x - 40, 420)], fill=(30, 50, 110))
+        p = tmp / f"屋顶光伏施工现场{i + 1}.jpg"
+        img.save(p, "JPEG", quality=88)
+        files.append(p)
+    doc = QTextDocument()
+    doc.setHtml("<h2 align='center'>建筑屋顶光伏推进会会议纪要</h2><p>会议听取了各街道屋顶光伏项目进展情况汇报，"
+                "明确下阶段并网调试和验收安排。</p>")
+    files.append(print_to_pdf(doc, tmp / "推进会会议纪要.pdf"))
+    for path, caption in zip(files, ("10月施工现场", "并网前检查", "10月推进会"), strict=True):
+        ws.entries.attach_file(clerk, CLERK_UNIT, ws.month, "task_report", task, path, caption)
+    ws.select("task", task)
+    ws.task_panel.evidence.reload()
+    ws.task_scroll.ensureWidgetVisible(ws.task_panel.evidence)
 
 
 def _choose_packages(page: Any, app: Any, office: Any, clerk: Any, tmp: Path) -> None:
