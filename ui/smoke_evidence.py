@@ -28,7 +28,7 @@ def check_evidence(plan: Any, out: Path, briefing_pdf: Path) -> str:
     img.fill(QColor("#2f855a"))
     buf = QBuffer()
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    img.save(buf, b"JPG", 92)
+    img.save(buf, "JPG", 92)  # type: ignore[call-overload]  # a str at run time (the stubs say bytes)
     photo = bytes(QByteArray(buf.data()).data())
     app = App(Store(out / "佐证材料自检.db"), plan)
     try:
