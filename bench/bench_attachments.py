@@ -103,7 +103,7 @@ def run(tmp: Path) -> int:
     for i, p in enumerate(photos):
         e.attach_file(clerk, UNIT, MONTH, "task_report", tasks[i % len(tasks)], p)
     attach_s = time.perf_counter() - t0
-    rows = e.attachments(UNIT, MONTH)
+    rows = e.attachments(clerk, UNIT, MONTH)
     kept = sum(r["size"] for r in rows)
     print(f"复制这些文件（基线）：{copy_s * 1000:8.0f} ms")
     print(f"添加为佐证材料：      {attach_s * 1000:8.0f} ms = {attach_s / copy_s:5.1f}× 基线；"

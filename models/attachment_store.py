@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from models.atomic_write import atomic_path
+from models.authority import INTERNAL, PUBLIC, rule
 from models.errors import DomainError
 
 FOLDER = "attachments"
@@ -35,20 +36,24 @@ class BlobDamaged(DomainError):
     """A stored evidence file no longer matches its hash."""
 
 
+@rule(PUBLIC)
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@rule(PUBLIC)
 def is_sha256(value: object) -> bool:
     return isinstance(value, str) and bool(_HEX.match(value))
 
 
+@rule(PUBLIC)
 def attachments_dir(db_path: str | Path) -> Path:
     """The evidence folder of the database at ``db_path``."""
     p = Path(db_path)
     return p.resolve().parent / FOLDER / p.stem
 
 
+@rule(INTERNAL, why="the files of every unit, read and written by the services after their own rule")
 class BlobStore:
     """Files named by their SHA-256 under ``root``."""
 

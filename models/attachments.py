@@ -6,9 +6,8 @@ the month (key: the project's uid). It is part of the month: adding, removing or
 captioning one follows the month's lock rules (``EntriesBase.lock_reason``: a submitted
 or approved month is read-only, for the office too), every change is in the audit trail
 (field ``attachment`` or ``attachment_caption`` of the item), and the submit check
-(``attachment_problems``) asks for evidence where the office requires it (setting
-``attachment_required``: task and indicator codes) and where the office marked an item
-佐证不足 when returning the month.
+asks for evidence where the office requires it and where the office marked an item
+佐证不足 when returning the month (``models.evidence_rules``).
 
 A file is read only up to the size limit (setting ``attachment_max_mb``), recognised by
 its content (``models.file_check``), a photo larger than the setting
@@ -20,7 +19,6 @@ The same file chosen again is recognised by its hash and not checked or stored t
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from pathlib import Path
@@ -30,6 +28,7 @@ from forms import attachment_form
 from forms.attachment_form import KINDS
 from forms.values import ValueProblem, clean_text
 from models.app import Actor
+from models.authority import PUBLIC, UNIT, Args, rule
 from models.atomic_write import write_bytes
 from models.attachment_store import BlobStore, sha256_of
 from models.entries_base import EntriesBase, month_cn
@@ -45,6 +44,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
+@rule(PUBLIC)
 class AttachResult(NamedTuple):
     row: dict[str, Any]
     scaled: bool  # a photo scaled down before storing
@@ -52,6 +52,7 @@ class AttachResult(NamedTuple):
     note: str  # a sentence for the status line
 
 
+@rule(PUBLIC)
 def max_bytes(settings_value: Any) -> int:
     try:
         mb = float(settings_value)
@@ -60,6 +61,7 @@ def max_bytes(settings_value: Any) -> int:
     return int(max(0.1, min(mb, ABSOLUTE_MAX_MB)) * 1024 * 1024)
 
 
+@rule(PUBLIC)
 def safe_name(raw: str, kind: str = "") -> str:
     """A file name to show and to give a copy: no folders, no characters Windows refuses,
     at most 120 characters, with a suffix that fits ``kind``."""
@@ -78,10 +80,18 @@ def safe_name(raw: str, kind: str = "") -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
+@rule(PUBLIC)
 def size_text(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / 1024 / 1024:.1f} MB"
     return f"{max(1, round(n / 1024))} KB"
+
+
+def _attachment_unit(a: Args) -> str | None:
+    """The unit an attachment belongs to (None for an unknown uid: the office only)."""
+    entries: AttachmentEntries = a["self"]
+    unit = entries.store.scalar("SELECT unit FROM attachments WHERE uid = ?", (str(a["uid"]),))
+    return str(unit) if unit else None
 
 
 class AttachmentEntries(EntriesBase):
@@ -90,14 +100,14 @@ class AttachmentEntries(EntriesBase):
     if TYPE_CHECKING:  # provided by models.entries_indicators.IndicatorEntries in Entries
         def period_for(self, part_code: str, month: str) -> str: ...
 
-        def indicator_value(self, part_code: str, period: str) -> dict[str, Any] | None: ...
+        def _indicator_value(self, part_code: str, period: str) -> dict[str, Any] | None: ...
 
     @property
     def blobs(self) -> BlobStore:
         return BlobStore.for_db(self.store.path)
 
     # -- items ----------------------------------------------------------------------------------
-    def item_label(self, entity: str, key: str) -> str:
+    def _item_label(self, entity: str, key: str) -> str:
         if entity == "task_report":
             task = self.plan.tasks_by_code.get(key)
             return f"任务{key}“{task.title}”" if task else f"任务{key}"
@@ -108,7 +118,7 @@ class AttachmentEntries(EntriesBase):
         row = self.store.one("SELECT name FROM projects WHERE uid = ?", (key,))
         return f"项目“{row['name']}”" if row else "项目"
 
-    def check_item(self, unit: str, month: str, entity: str, key: str) -> None:
+    def _check_item(self, unit: str, month: str, entity: str, key: str) -> None:
         """The item exists and belongs to ``unit``'s ``month``."""
         if entity == "task_report":
             task = self.plan.tasks_by_code.get(key)
@@ -136,10 +146,15 @@ class AttachmentEntries(EntriesBase):
             raise NotFound(f"“{entity}”不是可以添加佐证材料的事项。")
 
     # -- reading ---------------------------------------------------------------------------------
-    def attachments(self, unit: str, month: str, entity: str | None = None, key: str | None = None,
-                    removed: bool = False) -> list[dict[str, Any]]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的佐证材料")
+    def attachments(self, actor: Actor, unit: str, month: str, entity: str | None = None,
+                    key: str | None = None, removed: bool = False) -> list[dict[str, Any]]:
         """Attachments of a unit's month (one item when ``entity``/``key`` are given), in the
         order they were added; removed ones only when ``removed``."""
+        return self._attachments(unit, month, entity, key, removed)
+
+    def _attachments(self, unit: str, month: str, entity: str | None = None, key: str | None = None,
+                     removed: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT * FROM attachments WHERE unit = ? AND month = ?"
         params: list[Any] = [unit, month]
         if entity:
@@ -152,37 +167,50 @@ class AttachmentEntries(EntriesBase):
             sql += " AND removed_at = ''"
         return self.store.query(sql + " ORDER BY id", params)
 
-    def earlier_attachments(self, unit: str, month: str, entity: str, key: str) -> list[dict[str, Any]]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的佐证材料")
+    def earlier_attachments(self, actor: Actor, unit: str, month: str, entity: str, key: str) -> list[dict[str, Any]]:
         """Attachments of the same item from earlier months (an annual indicator's value is
         the same record all year: evidence added in March still stands in April)."""
+        return self._earlier_attachments(unit, month, entity, key)
+
+    def _earlier_attachments(self, unit: str, month: str, entity: str, key: str) -> list[dict[str, Any]]:
         return self.store.query(
             "SELECT * FROM attachments WHERE unit = ? AND month < ? AND entity = ? AND entity_key = ? "
             "AND removed_at = '' ORDER BY month, id", (unit, month, entity, key))
 
-    def attachment(self, uid: str) -> dict[str, Any]:
+    @rule(UNIT, unit=_attachment_unit, read=True, what="查看该单位的佐证材料")
+    def attachment(self, actor: Actor, uid: str) -> dict[str, Any]:
+        return self._attachment(uid)
+
+    def _attachment(self, uid: str) -> dict[str, Any]:
         row = self.store.one("SELECT * FROM attachments WHERE uid = ?", (uid,))
         if row is None:
             raise NotFound("该佐证材料不存在或已被删除。")
         return row
 
-    def attachment_counts(self, unit: str, month: str) -> dict[tuple[str, str], int]:
+    @rule(UNIT, unit="unit", read=True, what="查看该单位的佐证材料")
+    def attachment_counts(self, actor: Actor, unit: str, month: str) -> dict[tuple[str, str], int]:
         """{(entity, key): number of attachments} of the month."""
+        return self._attachment_counts(unit, month)
+
+    def _attachment_counts(self, unit: str, month: str) -> dict[tuple[str, str], int]:
         return {(r["entity"], r["entity_key"]): r["n"] for r in self.store.query(
             "SELECT entity, entity_key, COUNT(*) AS n FROM attachments WHERE unit = ? AND month = ? "
             "AND removed_at = '' GROUP BY entity, entity_key", (unit, month))}
 
+    @rule(UNIT, unit=_attachment_unit, read=True, what="查看该单位的佐证材料")
     def attachment_data(self, actor: Actor, uid: str, original: bool = False) -> bytes:
         """The stored bytes, checked against their hash (the original photo with ``original``)."""
-        row = self.attachment(uid)
-        actor.require_unit(row["unit"], "查看该单位的佐证材料")
+        row = self._attachment(uid)
         sha = row["original_sha256"] if original and row["original_sha256"] else row["sha256"]
         return self.blobs.read(sha, row["name"])
 
+    @rule(UNIT, unit=_attachment_unit, read=True, what="查看该单位的佐证材料")
     def export_attachment(self, actor: Actor, uid: str, folder: str | Path) -> Path:
         """A copy of the attachment in ``folder`` for a viewer, read back and checked against
         the hash before it is handed over."""
-        row = self.attachment(uid)
-        data = self.attachment_data(actor, uid)
+        row = self._attachment(uid)
+        data = self.blobs.read(row["sha256"], row["name"])
         target = Path(folder) / safe_name(row["name"], row["kind"])
         write_bytes(target, data)
         if sha256_of(target.read_bytes()) != row["sha256"]:
@@ -190,12 +218,13 @@ class AttachmentEntries(EntriesBase):
         return target
 
     # -- changing --------------------------------------------------------------------------------
+    @rule(UNIT, unit="unit", what="为该单位添加佐证材料")
     def attach_file(self, actor: Actor, unit: str, month: str, entity: str, key: str, path: str | Path,
                     caption: str = "", origin: str = "form") -> AttachResult:
         """Attach a file from disk (its size is checked before it is read)."""
         p = Path(path)
         self._check_edit(actor, unit, month)
-        self.check_item(unit, month, entity, key)
+        self._check_item(unit, month, entity, key)
         limit = max_bytes(self.app.settings.get("attachment_max_mb"))
         try:
             size = p.stat().st_size
@@ -206,13 +235,18 @@ class AttachmentEntries(EntriesBase):
                 data = f.read(limit + 1)
         except OSError as exc:
             raise FileRefused(f"无法读取文件“{p.name}”：{exc.strerror or exc}。") from None
-        return self.attach_bytes(actor, unit, month, entity, key, p.name, data, caption, origin)
+        return self._attach(actor, unit, month, entity, key, p.name, data, caption, origin)
 
+    @rule(UNIT, unit="unit", what="为该单位添加佐证材料")
     def attach_bytes(self, actor: Actor, unit: str, month: str, entity: str, key: str, name: str,
                      data: bytes, caption: str = "", origin: str = "form") -> AttachResult:
         """Attach ``data`` (named ``name``) to an item of the month."""
+        return self._attach(actor, unit, month, entity, key, name, data, caption, origin)
+
+    def _attach(self, actor: Actor, unit: str, month: str, entity: str, key: str, name: str,
+                data: bytes, caption: str, origin: str) -> AttachResult:
         self._check_edit(actor, unit, month)
-        self.check_item(unit, month, entity, key)
+        self._check_item(unit, month, entity, key)
         limit = max_bytes(self.app.settings.get("attachment_max_mb"))
         name = safe_name(name)
         if len(data) > limit:
@@ -220,12 +254,12 @@ class AttachmentEntries(EntriesBase):
                               "（办公室设置），未添加。")
         caption = self._caption(caption)
         source = sha256_of(data)
-        current = self.attachments(unit, month, entity, key)
+        current = self._attachments(unit, month, entity, key)
         same = next((r for r in current if source in (r["source_sha256"], r["sha256"])), None)
         if same is not None:
-            raise InvalidInput(f"{self.item_label(entity, key)}已有相同内容的文件“{same['name']}”，未重复添加。")
+            raise InvalidInput(f"{self._item_label(entity, key)}已有相同内容的文件“{same['name']}”，未重复添加。")
         if len(current) >= MAX_PER_ITEM:
-            raise InvalidInput(f"每个事项最多{MAX_PER_ITEM}份佐证材料，{self.item_label(entity, key)}已满。")
+            raise InvalidInput(f"每个事项最多{MAX_PER_ITEM}份佐证材料，{self._item_label(entity, key)}已满。")
         known = self._known(source)
         reused = known is not None
         stored = known if known is not None else self._store_new(data, name)
@@ -288,10 +322,11 @@ class AttachmentEntries(EntriesBase):
         out.update(sha256=self.blobs.put(stored), size=len(stored))
         return out
 
+    @rule(UNIT, unit=_attachment_unit, what="删除该单位的佐证材料")
     def remove_attachment(self, actor: Actor, uid: str) -> None:
         """Take an attachment off its item (the row stays as a record; the file goes when
         nothing else refers to it)."""
-        row = self.attachment(uid)
+        row = self._attachment(uid)
         if row["removed_at"]:
             raise NotFound(f"佐证材料“{row['name']}”已经删除。")
         self._check_edit(actor, row["unit"], row["month"])
@@ -308,9 +343,10 @@ class AttachmentEntries(EntriesBase):
                     (sha, sha)):
                 self.blobs.remove(sha)
 
+    @rule(UNIT, unit=_attachment_unit, what="修改该单位佐证材料的说明")
     def set_attachment_caption(self, actor: Actor, uid: str, caption: str) -> bool:
         """Change an attachment's 说明; False when it did not change."""
-        row = self.attachment(uid)
+        row = self._attachment(uid)
         if row["removed_at"]:
             raise NotFound(f"佐证材料“{row['name']}”已经删除。")
         self._check_edit(actor, row["unit"], row["month"])
@@ -324,56 +360,6 @@ class AttachmentEntries(EntriesBase):
                         [("attachment_caption", row["caption"], caption)], "form")
             self._touch(c, row["unit"], row["month"])
         return True
-
-    # -- what the submit check asks for --------------------------------------------------------------
-    def required_codes(self) -> set[str]:
-        v = self.app.settings.get("attachment_required") or []
-        return {str(c) for c in v} if isinstance(v, list) else set()
-
-    def evidence_flags(self, unit: str, month: str) -> list[dict[str, Any]]:
-        """The items the office marked 佐证不足 when it last returned the month."""
-        return self.store.query("SELECT * FROM evidence_flags WHERE unit = ? AND month = ? "
-                                "ORDER BY entity, entity_key", (unit, month))
-
-    def attachment_problems(self, unit: str, month: str) -> list[tuple[str, str]]:
-        """(where, message) for every item that needs evidence and has none."""
-        problems: list[tuple[str, str]] = []
-        required = self.required_codes()
-        counts = self.attachment_counts(unit, month)
-        if required:
-            projects: dict[str, list[str]] = {}
-            for r in self.store.query(
-                    "SELECT uid, task_code FROM projects WHERE unit = ? AND created_month <= ? "
-                    "AND (closed_month = '' OR closed_month >= ?)", (unit, month, month)):
-                projects.setdefault(r["task_code"], []).append(r["uid"])
-            for task, _role in self.app.tasks_of(unit):
-                if task.code not in required:
-                    continue
-                n = counts.get(("task_report", task.code), 0) + sum(
-                    counts.get(("project_month", uid), 0) for uid in projects.get(task.code, []))
-                if not n:
-                    problems.append((f"任务{task.code}“{task.title}” · 佐证材料",
-                                     "办公室要求本任务附佐证材料（照片、文件等），请至少添加一份"))
-            for code in self.app.parts_of(unit):
-                if code not in required:
-                    continue
-                period = self.period_for(code, month)
-                iv = self.indicator_value(code, period)
-                if iv is None or iv["month"] != month:
-                    continue  # nothing entered for the indicator this month
-                key = f"{code}@{period}"
-                if not counts.get(("indicator", key)) and not self.earlier_attachments(unit, month, "indicator", key):
-                    problems.append((f"指标{code} · 佐证材料", "办公室要求本指标附佐证材料（统计报表、文件等），请至少添加一份"))
-        for flag in self.evidence_flags(unit, month):
-            try:
-                known = set(json.loads(flag["known"]))
-            except (ValueError, TypeError):
-                known = set()
-            current = self.attachments(unit, month, flag["entity"], flag["entity_key"])
-            if not any(a["uid"] not in known for a in current):
-                problems.append((f"{self.item_label(flag['entity'], flag['entity_key'])} · 佐证材料",
-                                 "办公室退回时标记了“佐证不足”，请补充佐证材料后再报送"))
-        return problems
 
 
 def _audit_text(row: dict[str, Any]) -> str:

@@ -14,13 +14,16 @@ import sqlite3
 from pathlib import Path
 
 from models.attachment_store import FOLDER, BlobStore, attachments_dir
+from models.authority import INTERNAL, rule
 
 
+@rule(INTERNAL, why="a step of backing up or restoring, after its own rule")
 def pool(backup_folder: Path, db_path: Path) -> BlobStore:
     """The shared pool of files of the backups of the database at ``db_path``."""
     return BlobStore(backup_folder / FOLDER / db_path.stem)
 
 
+@rule(INTERNAL, why="a step of backing up or restoring, after its own rule")
 def referenced(conn: sqlite3.Connection) -> dict[str, str]:
     """{hash: file name} of every stored file the database refers to (attachments not
     removed, and kept original photos); empty for a database without attachments."""
@@ -36,6 +39,7 @@ def referenced(conn: sqlite3.Connection) -> dict[str, str]:
     return out
 
 
+@rule(INTERNAL, why="a step of backing up or restoring, after its own rule")
 def save_files(copy: Path, db_path: Path, target: BlobStore) -> None:
     """Copy the files the database copy at ``copy`` refers to from the evidence folder
     of ``db_path`` into ``target`` (files missing or damaged in the folder are skipped:
@@ -50,6 +54,7 @@ def save_files(copy: Path, db_path: Path, target: BlobStore) -> None:
         live.copy_to(target, sha)
 
 
+@rule(INTERNAL, why="a step of backing up or restoring, after its own rule")
 def prune_pool(backups: list[Path], target: BlobStore) -> int:
     """Remove pool files that none of ``backups`` refers to. Nothing is removed when a
     backup cannot be read (its references are unknown). Returns how many were removed."""
@@ -74,6 +79,7 @@ def prune_pool(backups: list[Path], target: BlobStore) -> int:
     return removed
 
 
+@rule(INTERNAL, why="a step of backing up or restoring, after its own rule")
 def bring_back(db_path: Path, source: BlobStore) -> list[str]:
     """After a restore: put every file the restored database refers to back into its
     evidence folder. Returns the names of files found neither there nor in ``source``."""

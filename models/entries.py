@@ -2,8 +2,9 @@
 
 ``Entries`` puts together task reports (``models.entries_tasks``), milestone figures
 and indicator values (``models.entries_indicators``), projects
-(``models.entries_projects``) and evidence files (``models.attachments``) on their shared base (``models.entries_base``: state,
-locks, audit trail). Here: the month's overview for the workspace, the problems that
+(``models.entries_projects``) and evidence files (``models.attachments``; what the submit
+check asks of them: ``models.evidence_rules``) on their shared base
+(``models.entries_base``: state, locks, audit trail). Here: the month's overview for the workspace, the problems that
 block submitting, values far off the previous period and their confirmation,
 submitting, and the audit trail of one value.
 """
@@ -23,10 +24,11 @@ from models.entries_indicators import IndicatorEntries
 from models.entries_projects import ProjectEntries
 from models.entries_tasks import TaskEntries
 from models.errors import InvalidInput, NotFound
+from models.evidence_rules import EvidenceRules
 from models.store import now_iso
 
 
-class Entries(TaskEntries, IndicatorEntries, ProjectEntries, AttachmentEntries):
+class Entries(TaskEntries, IndicatorEntries, ProjectEntries, AttachmentEntries, EvidenceRules):
     """The entries service: every kind of entry of a unit's month, and the month as a whole."""
 
     # -- overviews for the workspace ------------------------------------------------------------------

@@ -23,9 +23,12 @@ from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
 from forms.attachment_form import KINDS, accepted_text
+from models.authority import PUBLIC, module_rule
 from models.errors import DomainError
 from models.ole_check import SIGNATURE as OLE_SIGNATURE
 from models.ole_check import OleProblem, ole_kind
+
+__authority__ = module_rule(PUBLIC, why="checks the bytes it is given; no unit's data")
 
 MAX_PIXELS = 80_000_000  # 80 megapixels: more than any phone or camera photo
 MAX_ZIP_MEMBERS = 5000

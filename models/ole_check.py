@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import struct
 
+from models.authority import PUBLIC, module_rule
+
+__authority__ = module_rule(PUBLIC, why="reads the bytes it is given; no unit's data")
+
 SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END = 0xFFFFFFFE
 _FREE = 0xFFFFFFFF

@@ -13,6 +13,10 @@ from __future__ import annotations
 import io
 from typing import Any, NamedTuple
 
+from models.authority import PUBLIC, module_rule
+
+__authority__ = module_rule(PUBLIC, why="scales the image it is given; no unit's data")
+
 JPEG_QUALITY = 85
 
 

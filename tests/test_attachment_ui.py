@@ -107,7 +107,7 @@ def test_drop_files_see_thumbnails_open_caption_and_remove(qtbot, app, clerk_of,
     strip.open_btn.click()
     assert len(dialogs.opened) == 1
     copy = Path(dialogs.opened[0].toLocalFile())
-    row = Entries(app).attachments(UNIT, M)[1]
+    row = Entries(app).attachments(clerk_of(UNIT), UNIT, M)[1]
     assert copy.name == "会议纪要.pdf" and sha256_of(copy.read_bytes()) == row["sha256"]
     assert not os.stat(copy).st_mode & stat.S_IWUSR
     # caption, then remove (with and without confirming)
@@ -120,7 +120,7 @@ def test_drop_files_see_thumbnails_open_caption_and_remove(qtbot, app, clerk_of,
     dialogs.remove_answer = True
     strip.remove_btn.click()
     assert [t.split("\n")[0] for t in _texts(strip)] == ["活动现场.jpg", "统计表.xlsx"]
-    fields = [h["field"] for h in Entries(app).history("task_report", "9.2", unit=UNIT, month=M)]
+    fields = [h["field"] for h in Entries(app).history(clerk_of(UNIT), "task_report", "9.2", unit=UNIT, month=M)]
     assert fields.count("attachment") == 4 and fields.count("attachment_caption") == 1
 
 
@@ -155,13 +155,13 @@ def test_indicator_and_project_forms_have_their_own_files(qtbot, app, clerk_of, 
     assert drop(strip, [ef.write(tmp_path, "统计报表.pdf", ef.pdf("stats"))])
     qtbot.waitUntil(lambda: not strip.busy(), timeout=20000)
     period = e.period_for(part, M)
-    assert [a["name"] for a in e.attachments(unit, M, "indicator", f"{part}@{period}")] == ["统计报表.pdf"]
+    assert [a["name"] for a in e.attachments(c, unit, M, "indicator", f"{part}@{period}")] == ["统计报表.pdf"]
     w.select(PROJECTS, task)
     pstrip = w.proj_panel.evidence
     assert pstrip.isVisibleTo(w) and "光伏屋顶" in pstrip.title()
     assert drop(pstrip, [ef.write(tmp_path, "屋顶.jpg", ef.jpeg(800, 600))])
     qtbot.waitUntil(lambda: not pstrip.busy(), timeout=20000)
-    assert [a["name"] for a in e.attachments(unit, M, "project_month", uid)] == ["屋顶.jpg"]
+    assert [a["name"] for a in e.attachments(c, unit, M, "project_month", uid)] == ["屋顶.jpg"]
     assert pstrip.title().endswith("（1份）")
 
 

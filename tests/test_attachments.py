@@ -41,9 +41,9 @@ def test_attach_stores_the_file_by_hash_and_records_it(app, clerk_of, tmp_path: 
     assert _files(app) == [stored]
     assert stored.parent.parent == app.store.path.parent / "attachments" / "test"
     assert sha256_of(stored.read_bytes()) == row["sha256"] == sha256_of(src.read_bytes())
-    assert [r["uid"] for r in e.attachments(UNIT, M, "task_report", "9.2")] == [row["uid"]]
-    assert e.state(UNIT, M) == "draft"
-    audit = {(a["field"], a["new"]) for a in e.history("task_report", "9.2", unit=UNIT, month=M)}
+    assert [r["uid"] for r in e.attachments(c, UNIT, M, "task_report", "9.2")] == [row["uid"]]
+    assert e.state(c, UNIT, M) == "draft"
+    audit = {(a["field"], a["new"]) for a in e.history(c, "task_report", "9.2", unit=UNIT, month=M)}
     assert ("attachment_caption", "宣传活动现场") in audit
     assert any(f == "attachment" and new.startswith("9月宣传活动现场.jpg（") for f, new in audit)
     assert e.attachment_data(c, row["uid"]) == src.read_bytes()
@@ -84,9 +84,9 @@ def test_same_file_is_stored_once_and_not_twice_on_one_item(app, clerk_of) -> No
     assert len(_files(app)) == 1
     e.remove_attachment(c, b.row["uid"])
     assert _files(app) == []
-    assert e.attachments("区住建局", M) == []
-    assert len(e.attachments("区住建局", M, removed=True)) == 2
-    removed = [h for h in e.history("task_report", tasks[0], unit="区住建局") if h["field"] == "attachment"]
+    assert e.attachments(c, "区住建局", M) == []
+    assert len(e.attachments(c, "区住建局", M, removed=True)) == 2
+    removed = [h for h in e.history(c, "task_report", tasks[0], unit="区住建局") if h["field"] == "attachment"]
     assert [bool(h["new"]) for h in removed] == [False, True]  # newest first: removed, then added
 
 
@@ -103,8 +103,8 @@ def test_hostile_files_are_refused_and_nothing_is_stored(app, admin, clerk_of, t
     big = ef.write(tmp_path, "大.pdf", ef.pdf() + b"%" + b"x" * 600_000 + b"\n%%EOF\n")
     with pytest.raises(FileRefused, match="超过每个文件512 KB的上限"):
         e.attach_file(c, UNIT, M, "task_report", "9.2", big)
-    assert e.attachments(UNIT, M, removed=True) == [] and _files(app) == []
-    assert not e.history("task_report", "9.2")
+    assert e.attachments(c, UNIT, M, removed=True) == [] and _files(app) == []
+    assert not e.history(c, "task_report", "9.2", unit=UNIT)
 
 
 def test_attachments_lock_with_the_month(app, reviewer, clerk_of) -> None:
@@ -124,7 +124,7 @@ def test_attachments_lock_with_the_month(app, reviewer, clerk_of) -> None:
     review.return_submission(app, reviewer, UNIT, M, "请补充照片")
     e.attach_bytes(c, UNIT, M, "task_report", "9.2", "补充.png", ef.png())
     assert e.set_attachment_caption(c, row["uid"], "会议纪要")
-    assert [a["caption"] for a in e.attachments(UNIT, M)] == ["会议纪要", ""]
+    assert [a["caption"] for a in e.attachments(c, UNIT, M)] == ["会议纪要", ""]
 
 
 def test_other_units_may_neither_attach_nor_read(app, clerk_of, tmp_path: Path) -> None:
@@ -167,16 +167,16 @@ def test_required_evidence_blocks_submit_until_added(app, admin, clerk_of) -> No
     part = app.parts_of(unit)[0]
     office.set_setting(app, admin, "attachment_required", [task, part])
     _ready(e, c, unit)
-    problems = [w for w, _ in e.month_problems(unit, M)]
+    problems = [w for w, _ in e.month_problems(c, unit, M)]
     assert f"任务{task}“{app.plan.task(task).title}” · 佐证材料" in problems
     assert not any(w.startswith(f"指标{part}") for w in problems)  # no value entered this month
     e.save_indicator_value(c, part, unit, M, "8.5")
-    assert f"指标{part} · 佐证材料" in [w for w, _ in e.month_problems(unit, M)]
+    assert f"指标{part} · 佐证材料" in [w for w, _ in e.month_problems(c, unit, M)]
     uid = e.save_project(c, unit, M, task, {"name": "光伏屋顶", "ptype": "新建"})
     e.attach_bytes(c, unit, M, "project_month", uid, "屋顶.jpg", ef.jpeg(640, 480))  # a project of the task counts
     period = e.period_for(part, M)
     e.attach_bytes(c, unit, M, "indicator", f"{part}@{period}", "报表.pdf", ef.pdf("stats"))
-    assert not [w for w, _ in e.month_problems(unit, M) if "佐证材料" in w]
+    assert not [w for w, _ in e.month_problems(c, unit, M) if "佐证材料" in w]
     with pytest.raises(InvalidInput, match="填报的是"):
         e.attach_bytes(c, unit, M, "indicator", f"{part}@2019", "旧.pdf", ef.pdf("old"))
 
@@ -196,31 +196,38 @@ def test_settings_are_validated(app, admin, reviewer) -> None:
     assert app.settings.get("attachment_required") == ["4.3", "I01"]
 
 
-def test_backups_carry_the_files_and_a_restore_brings_them_back(app, clerk_of, db_path: Path, plan) -> None:
+def test_backups_carry_the_files_and_a_restore_brings_them_back(app, admin, clerk_of, db_path: Path, plan) -> None:
     e = Entries(app)
     c = clerk_of(UNIT)
     photo = e.attach_bytes(c, UNIT, M, "task_report", "9.2", "现场.jpg", ef.jpeg(900, 600)).row
     minutes = e.attach_bytes(c, UNIT, M, "task_report", "9.2", "纪要.pdf", ef.pdf()).row
-    saved = backup.backup_now(app.store, "manual")
+    saved = backup.backup_now(app.store, admin, "manual")
     pool = BlobStore(db_path.parent / "backups" / "attachments" / db_path.stem)
     assert sorted(pool.shas()) == sorted([photo["sha256"], minutes["sha256"]])
     e.remove_attachment(c, photo["uid"])
     assert not BlobStore.for_db(db_path).has(photo["sha256"])
     app.close()
-    assert backup.restore(db_path, saved) == []
+    assert backup.restore(db_path, saved, admin) == []
     from models.app import App
     from models.store import Store
     again = App(Store(db_path), plan)
     try:
         e2 = Entries(again)
-        back = {r["uid"]: r for r in e2.attachments(UNIT, M)}
+        back = {r["uid"]: r for r in e2.attachments(c, UNIT, M)}
         assert set(back) == {photo["uid"], minutes["uid"]}
         assert check_file(e2.attachment_data(c, photo["uid"]), "x").kind == "jpeg"
         # pruning old backups drops pool files no remaining backup refers to
         e2.remove_attachment(c, minutes["uid"])
         e2.remove_attachment(c, photo["uid"])
         again.settings.set("backup_keep", 1)
-        backup.backup_now(again.store, "manual")
-        assert list(pool.shas()) == []
+        backup.backup_now(again.store, admin, "manual")
+        # (two backups of the same second may both stay: the newest is always kept)
+        import sqlite3
+        kept: set[str] = set()
+        for b in backup.list_backups(db_path):
+            con = sqlite3.connect(b.path)
+            kept |= {r[0] for r in con.execute("SELECT sha256 FROM attachments WHERE removed_at = ''")}
+            con.close()
+        assert photo["sha256"] not in kept and set(pool.shas()) == kept
     finally:
         again.close()

@@ -164,6 +164,7 @@ def world(tmp_path: Path, app: App) -> Iterator[dict[str, Any]]:
         "username": "nobody", "role": CLERK, "password": "Zs#2026-pass", "new_password": "Zs#2026-pass",
         "old_password": "Zs#2026-pass", "comment": "意见", "reason": "原因", "year": 2026, "value": 1.0,
         "detail": "", "period": "2026", "text": "", "source": "", "until_month": M,
+        "folder": tmp_path / "copies", "data": b"\x89PNG\r\n\x1a\n", "caption": "",
     }
     yield {"office": app, "bureau": bureau, "samples": samples, "tmp": tmp_path}
     bureau.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from models.app import App
+from models.app import ADMIN, Actor, App
 from models.attachment_store import BlobStore
 from models.entries import Entries
 from models.store import Store
@@ -94,9 +94,10 @@ def _check(db: Path, plan, reported: list[tuple[str, str]]) -> None:
     try:
         assert store.scalar("PRAGMA integrity_check") == "ok"
         e = Entries(App(store, plan))
+        office = Actor("office", ADMIN)
         blobs = BlobStore.for_db(db)
         for kind, uid in reported:
-            row = e.attachment(uid)
+            row = e.attachment(office, uid)
             assert bool(row["removed_at"]) == (kind == "R"), uid
         for row in store.query("SELECT * FROM attachments WHERE removed_at = ''"):
             assert blobs.verify(row["sha256"]), row["name"]  # no row without its whole file

@@ -40,22 +40,22 @@ def test_return_marks_items_and_the_unit_must_add_files(app, clerk_of, reviewer)
         review.return_submission(app, c, U, M, "自己退回", [("task_report", "9.2")])
     with pytest.raises(PermissionDenied):  # an item of another unit
         review.return_submission(app, reviewer, U, M, "x", [("task_report", "1.1")])
-    assert e.state(U, M) == "submitted"
+    assert e.state(c, U, M) == "submitted"
     review.return_submission(app, reviewer, U, M, "请补充活动照片", [("task_report", "9.2")])
-    assert e.state(U, M) == "returned"
-    assert "佐证不足：任务9.2“" in review.clerk_notice(app, U, M)
-    assert [(f["entity"], f["entity_key"]) for f in e.evidence_flags(U, M)] == [("task_report", "9.2")]
-    problems = e.month_problems(U, M)
+    assert e.state(c, U, M) == "returned"
+    assert "佐证不足：任务9.2“" in review.clerk_notice(app, c, U, M)
+    assert [(f["entity"], f["entity_key"]) for f in e.evidence_flags(c, U, M)] == [("task_report", "9.2")]
+    problems = e.month_problems(c, U, M)
     assert any("佐证不足" in msg for _, msg in problems)
     with pytest.raises(InvalidInput):
         e.submit(c, U, M)
     e.set_attachment_caption(c, photo["uid"], "只改说明不算补充")
-    assert any("佐证不足" in msg for _, msg in e.month_problems(U, M))
+    assert any("佐证不足" in msg for _, msg in e.month_problems(c, U, M))
     e.attach_bytes(c, U, M, "task_report", "9.2", "活动照片2.jpg", ef.jpeg(1000, 700, seed=5))
-    assert not any("佐证不足" in msg for _, msg in e.month_problems(U, M))
+    assert not any("佐证不足" in msg for _, msg in e.month_problems(c, U, M))
     e.submit(c, U, M)
     review.approve(app, reviewer, U, M)
-    assert e.evidence_flags(U, M) == []
+    assert e.evidence_flags(c, U, M) == []
 
 
 def test_review_page_shows_files_beside_items_opens_them_and_marks_insufficient(
@@ -90,8 +90,8 @@ def test_review_page_shows_files_beside_items_opens_them_and_marks_insufficient(
     lst.item(0).setCheckState(Qt.CheckState.Checked)
     type_text(qtbot, v.comment, "照片看不清施工内容")
     qtbot.mouseClick(v.return_btn, Qt.MouseButton.LeftButton)
-    assert Entries(app).state(U, M) == "returned"
-    assert [(f["entity_key"]) for f in Entries(app).evidence_flags(U, M)] == ["9.2"]
+    assert Entries(app).state(c, U, M) == "returned"
+    assert [(f["entity_key"]) for f in Entries(app).evidence_flags(c, U, M)] == ["9.2"]
     v.select_unit(U)
     assert "上次退回标记了佐证不足" in v.evidence.list.item(0).text()
     assert not v.evidence.isEnabled()  # only a submitted month can be returned
@@ -102,4 +102,4 @@ def test_flags_only_with_a_return(app, clerk_of, reviewer) -> None:
     e, _, _ = _submit_with_evidence(app, c)
     with pytest.raises(DomainError):
         review.return_submission(app, reviewer, U, "2026-09", "未报送的月份", [("task_report", "9.2")])
-    assert e.evidence_flags(U, "2026-09") == []
+    assert e.evidence_flags(c, U, "2026-09") == []

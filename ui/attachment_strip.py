@@ -191,12 +191,13 @@ class AttachmentStrip(QGroupBox):
     def reload(self) -> None:
         keep = self.selected_uid()
         self.list.clear()
-        if not self.key:
+        actor = self.actor
+        if not self.key or actor is None:
             self._update_buttons()
             return
-        rows = [(r, True) for r in self.entries.attachments(self.unit, self.month, self.entity, self.key)]
+        rows = [(r, True) for r in self.entries.attachments(actor, self.unit, self.month, self.entity, self.key)]
         if self.entity == "indicator":
-            rows = [(r, False) for r in self.entries.earlier_attachments(self.unit, self.month, self.entity,
+            rows = [(r, False) for r in self.entries.earlier_attachments(actor, self.unit, self.month, self.entity,
                                                                           self.key)] + rows
         for r, own in rows:
             self.list.addItem(self._item(r, own))
@@ -204,7 +205,7 @@ class AttachmentStrip(QGroupBox):
                 self.list.setCurrentRow(self.list.count() - 1)
         n = sum(1 for _, own in rows if own)
         self.setTitle(f"{self.label}（{n}份）" if n else self.label)
-        flags = [f for f in self.entries.evidence_flags(self.unit, self.month)
+        flags = [f for f in self.entries.evidence_flags(actor, self.unit, self.month)
                  if (f["entity"], f["entity_key"]) == (self.entity, self.key)]
         self.flag.setText("办公室退回时标记了“佐证不足”：请补充佐证材料后再报送。" + (
             f"（{flags[0]['note']}）" if flags and flags[0]["note"] else ""))
@@ -349,7 +350,7 @@ class AttachmentStrip(QGroupBox):
     # -- one file -----------------------------------------------------------------------------------
     def _row(self) -> dict[str, Any] | None:
         uid = self.selected_uid()
-        return self.entries.attachment(uid) if uid else None
+        return self.entries.attachment(self.actor, uid) if uid and self.actor is not None else None
 
     def open_selected(self) -> Path | None:
         """Open the selected file in the system's viewer (a read-only copy in a temporary

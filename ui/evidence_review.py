@@ -122,7 +122,7 @@ class EvidenceReview(QWidget):
         if url.scheme() != SCHEME:
             return False
         try:
-            row = self.entries.attachment(url.path())
+            row = self.entries.attachment(self.actor, url.path())
         except DomainError as exc:
             self._say(str(exc))
             return True

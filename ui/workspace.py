@@ -311,7 +311,7 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
     # -- saving --------------------------------------------------------------------------------
     def _evidence_changed(self, text: str) -> None:
         """Files were attached or removed: the month is a draft now."""
-        st = self.entries.state(self.unit, self.month)
+        st = self.entries.state(self.actor, self.unit, self.month)
         self.state_label.setText(f"状态：{STATE_NAMES.get(st, st)}")
         self._say(f"{text} {datetime.now():%H:%M:%S}")
 
