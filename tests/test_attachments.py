@@ -231,3 +231,14 @@ def test_backups_carry_the_files_and_a_restore_brings_them_back(app, admin, cler
         assert photo["sha256"] not in kept and set(pool.shas()) == kept
     finally:
         again.close()
+
+
+def test_restore_names_files_found_nowhere(app, admin, clerk_of, db_path: Path) -> None:
+    e = Entries(app)
+    c = clerk_of(UNIT)
+    row = e.attach_bytes(c, UNIT, M, "task_report", "9.2", "纪要.pdf", ef.pdf()).row
+    saved = backup.backup_now(app.store, admin, "manual")
+    BlobStore(db_path.parent / "backups" / "attachments" / db_path.stem).remove(row["sha256"])
+    BlobStore.for_db(db_path).remove(row["sha256"])
+    app.close()
+    assert backup.restore(db_path, saved, admin) == ["纪要.pdf"]

@@ -251,10 +251,15 @@ class Startup:
             try:
                 if self.actor is None:
                     raise StoreError("没有登录的管理员，不能恢复备份。")
-                backup.restore(self.db_path, path, self.actor)
+                missing = backup.restore(self.db_path, path, self.actor)
             except (StoreError, DomainError) as exc:
                 self.dialogs.critical("恢复失败", f"{exc}\n数据库保持原样。")
                 path = None
+            else:
+                if missing:
+                    shown = "、".join(missing[:10]) + ("……" if len(missing) > 10 else "")
+                    self.dialogs.warning("佐证材料未能全部恢复", f"数据库已恢复，但有{len(missing)}份佐证材料的文件在备份和"
+                                         f"佐证材料文件夹中都找不到：{shown}。这些材料打开时会提示文件缺失。")
         rc = self.open_session()
         if rc is None and path is not None and self.app is not None and self.actor is not None:
             self.app.log(self.actor, "restore", f"恢复备份 {path.name}")
