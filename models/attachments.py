@@ -83,7 +83,7 @@ def safe_name(raw: str, kind: str = "") -> str:
 @rule(PUBLIC)
 def size_text(n: int) -> str:
     if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
+        return f"{n / 1024 / 1024:.1f}".rstrip("0").rstrip(".") + " MB"
     return f"{max(1, round(n / 1024))} KB"
 
 

@@ -28,6 +28,7 @@ from models.catalog import sync_catalog
 from models.errors import DomainError
 from models.exchange_common import installation, plan_file_for, set_setting, to_json
 from models.exchange_decisions import decisions_key, prepare_decisions
+from models.exchange_files import package_limits, receive_files
 from models.exchange_merge import prepare_submission, submission_key
 from models.exchange_preview import PackagePreview, Work
 from models.package_format import KIND_NAMES, PackageRejected, read_package
@@ -52,7 +53,7 @@ def _load_package(app: App, actor: Actor, path: str | Path) -> Work:
         demand(UNIT, app, actor, inst["unit"] if inst else None, read=True, what="导入本单位的回执包")
         return decisions_key(app, manifest, name)
 
-    raw = read_package(path, key_of)
+    raw = read_package(path, key_of, *package_limits(app))
     if raw.kind == "submission":
         return prepare_submission(app, raw)
     return prepare_decisions(app, raw)
@@ -82,6 +83,8 @@ def import_package(app: App, actor: Actor, path: str | Path, dry_run: bool = Fal
         return work.preview
     if not work.preview.already_imported and (work.ops or work.new_plan) and backup:
         _backup(app, f"导入{KIND_NAMES[work.raw.kind]}前自动备份")
+    # evidence files first: the transaction below only adds rows whose files are there
+    receive_files(app, work)
     try:
         with app.store.tx() as c:
             work = _load_package(app, actor, path)  # again inside the transaction: nothing can change in between

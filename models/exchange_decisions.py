@@ -22,6 +22,7 @@ from models.entries_base import STATE_NAMES, month_cn
 from models.errors import DomainError
 from models.exchange_common import (MONTH_RE, SHARED_SETTINGS, installation, parse_plan_text, plan_file_for,
                                     to_json, unit_key)
+from models.exchange_files import merge_flags
 from models.exchange_preview import (STATES, SUB_SPEC, PackagePreview, PreviewItem, Work, _compare, _finish, _hm,
                                      _merge_events, check_plan, reject)
 from models.exchange_rows import Refusal, RowCheck, valid_stamp
@@ -160,6 +161,7 @@ def prepare_decisions(app: App, raw: RawPackage) -> Work:
                         "1000 + (SELECT COUNT(*) FROM units), 1, 0) "
                         "ON CONFLICT(name) DO UPDATE SET active = 1", (s,)))
     _merge_results(app, raw, pv, ops, unit, c, check)
+    merge_flags(app, work, unit, c)
     _merge_events(app, raw, pv, ops, unit, None, c, check)
     newer = app.store.scalar("SELECT MAX(created_at) FROM packages WHERE kind = 'decisions' AND unit = ? "
                              "AND digest != ?", (unit, raw.digest))

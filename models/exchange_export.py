@@ -13,6 +13,7 @@ from pathlib import Path
 from models.app import Actor, App
 from models.authority import OFFICE, UNIT, Args, rule
 from models.errors import DomainError, InvalidInput, NotFound
+from models.exchange_files import check_package_size, decision_flags, package_files
 from models.exchange_common import (MONTH_RE, SUB_KEYS, TASK_KEYS, _manifest, _plan_text, _remember_plan,
                                     _shared_settings, installation, office_id, unit_key)
 from models.atomic_write import staged_output
@@ -69,13 +70,19 @@ def export_package(app: App, actor: Actor, month: str, path: str | Path) -> Path
                "WHERE unit = ? AND month = ? ORDER BY id", (unit, month))
     sub = app.store.one(f"SELECT unit, month, {', '.join(SUB_KEYS)} FROM submissions "
                         "WHERE unit = ? AND month = ?", (unit, month))
+    attachments, files = package_files(app, unit, month)
     content = {"unit": unit, "month": month, "submission": sub, "task_reports": tasks,
                "milestone_values": miles, "indicator_values": inds, "projects": projects,
                "value_audit": audit, "review_events": events}
     counts = {"task_reports": len(tasks), "milestone_values": len(miles), "indicator_values": len(inds),
               "projects": len(projects), "project_months": n_pm, "value_audit": len(audit),
               "review_events": len(events)}
-    data = package_bytes(_manifest(app, actor, "submission", unit, month, inst["office_id"], counts), content, key)
+    if attachments:  # a month without evidence files writes the package as before
+        content["attachments"] = attachments
+        counts.update(attachments=len(attachments), files=len(files))
+    data = package_bytes(_manifest(app, actor, "submission", unit, month, inst["office_id"], counts), content, key,
+                         files)
+    check_package_size(app, unit, month, attachments, len(data))
     out = Path(path)
     with staged_output(out) as staged:
         staged.save(data)
@@ -101,7 +108,8 @@ def export_decisions(app: App, actor: Actor, unit: str, path: str | Path) -> Pat
                            "ORDER BY month", (unit,))
     events = app.store.query("SELECT at, actor, unit, month, action, comment FROM review_events "
                              "WHERE unit = ? ORDER BY id", (unit,))
-    content = {"unit": unit, "submissions": subs, "review_events": events,
+    flags = decision_flags(app, unit)
+    content = {"unit": unit, "submissions": subs, "review_events": events, **({"evidence_flags": flags} if flags else {}),
                "plan": {"id": app.plan.plan_id, "version": app.plan.version, "digest": app.plan.digest,
                         "toml": text},
                "settings": _shared_settings(app), "streets": app.streets()}

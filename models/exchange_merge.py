@@ -35,6 +35,7 @@ from models.authority import INTERNAL, rule
 from models.entries_base import STATE_NAMES, month_cn
 from models.exchange_common import (AUDIT_KEYS, IND_KEYS, MILE_KEYS, MONTH_RE, PM_KEYS, PROJ_KEYS, TASK_KEYS,
                                     installation, office_id, unit_key)
+from models.exchange_files import merge_attachments
 from models.exchange_preview import (FIELD_LABELS, SUB_SPEC, PackagePreview, PreviewItem, Work, _compare, _finish,
                                      _hm, _merge_events, check_plan, reject)
 from models.exchange_rows import Refusal, RowCheck, valid_stamp
@@ -125,6 +126,7 @@ def prepare_submission(app: App, raw: RawPackage) -> Work:
     _merge_milestone_values(merge, c)
     _merge_indicator_values(merge, c)
     _merge_projects(merge, c)
+    merge_attachments(merge, c)
     office_sub = app.store.one("SELECT * FROM submissions WHERE unit = ? AND month = ?", (unit, month))
     ostate = office_sub["state"] if office_sub else ""
     _merge_submission(merge, c, office_sub)

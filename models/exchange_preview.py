@@ -128,6 +128,7 @@ class Work:
     ops: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     new_plan: Plan | None = None
     plan_text: str = ""
+    files: list[str] = field(default_factory=list)  # SHA-256 of evidence files to store first (models.exchange_files)
 
 
 @rule(PUBLIC)

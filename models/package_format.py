@@ -7,6 +7,8 @@ Layout of every exchange file (installation ``.zsi``, submission and decisions `
                      SHA-256 of every other file in the package (content.json, and whatever a
                      later version adds, e.g. attachments)
     content.json     the data (UTF-8 JSON)
+    files/<sha256>   evidence files (佐证材料) of a month's package, stored as they are, each
+                     listed in the manifest and in content.json's ``attachments``
     signature.json   {"alg": "HMAC-SHA256", "mac": hex} over the exact bytes of manifest.json
                      (packages only; an installation file carries the key and is not signed)
 
@@ -18,6 +20,9 @@ decompressed in chunks, never beyond its declared size or the cap (a zip bomb st
 cap, whatever its directory claims), hashed against the manifest and parsed with a limit on
 the number of JSON objects. Every failure becomes ``PackageRejected`` with a Chinese message;
 nothing here touches a database.
+
+Size: a little over 400 lines: the writer and the bounded reader of one format, with the
+re-reading of listed evidence files (``read_listed``), stay together.
 """
 
 from __future__ import annotations
@@ -52,6 +57,11 @@ MAX_MANIFEST = 64 * 1024
 MAX_SIGNATURE = 4 * 1024
 MAX_CONTENT = 4 * 1024 * 1024  # content.json unpacked
 MAX_MEMBERS = 16
+# Evidence files travel as members ``files/<sha256>`` (stored, not compressed): at most
+# MAX_FILES of them, each within the cap the reader is given (the office's per-file limit);
+# the package file itself within the limit the reader is given (the office's package limit).
+FILES_PREFIX = "files/"
+MAX_FILES = 500
 MAX_OBJECTS = 200_000  # JSON objects in one content file
 MAX_TEXT = 200_000  # characters of one text field (the plan file travels separately)
 _CHUNK = 64 * 1024
@@ -128,8 +138,8 @@ def package_bytes(manifest: dict[str, Any], content: dict[str, Any], key_hex: st
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr(MANIFEST, man_bytes)
-        for n, b in files.items():
-            z.writestr(n, b)
+        for n, b in files.items():  # photos and documents are compressed already: stored as they are
+            z.writestr(n, b, compress_type=zipfile.ZIP_STORED if n.startswith(FILES_PREFIX) else None)
         if key_hex is not None:
             z.writestr(SIGNATURE, dumps({"alg": "HMAC-SHA256", "mac": mac_of(key_hex, man_bytes)}))
     return buf.getvalue()
@@ -163,9 +173,10 @@ def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, name: str)
     return bytes(out)
 
 
-def _directory(z: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
+def _directory(z: zipfile.ZipFile, name: str, file_cap: int = MAX_CONTENT) -> dict[str, zipfile.ZipInfo]:
     infos = z.infolist()
-    if len(infos) > MAX_MEMBERS:
+    files = sum(1 for i in infos if i.filename.startswith(FILES_PREFIX))
+    if len(infos) - files > MAX_MEMBERS or files > MAX_FILES:
         raise _damaged(name, "包含的文件过多")
     out: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
@@ -173,6 +184,11 @@ def _directory(z: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
             raise _damaged(name, f"重复的文件 {info.filename[:40]}")
         if info.flag_bits & 0x1:
             raise _damaged(name, "加密的文件")
+        if info.filename.startswith(FILES_PREFIX):
+            if info.file_size > file_cap:
+                raise _damaged(name, f"{info.filename[:40]} 过大（解压后 {info.file_size // (1024 * 1024)} MB）")
+            out[info.filename] = info
+            continue
         if info.file_size > MAX_CONTENT and info.filename != MANIFEST:
             raise _damaged(name, f"{info.filename[:40]} 过大（解压后 {info.file_size // (1024 * 1024)} MB）")
         out[info.filename] = info
@@ -199,18 +215,23 @@ def _no_constant(name: str) -> Any:
 
 
 @rule(PUBLIC)
-def read_package(path: str | Path, key_of: KeyOf | None = None) -> RawPackage:
+def read_package(path: str | Path, key_of: KeyOf | None = None, max_file: int = MAX_FILE,
+                 file_cap: int = MAX_CONTENT, too_large: str = "") -> RawPackage:
     """Read an exchange file within the bounds above. Packages (not installation files) are
     verified with the key ``key_of(manifest)`` returns before their content is decompressed;
     ``key_of`` may itself refuse (an unknown unit, another office) with PackageRejected.
-    Raises PackageRejected for everything wrong with the file."""
+    ``max_file`` bounds the file (a package with evidence files: the office's package limit,
+    refused with ``too_large`` when given), ``file_cap`` each evidence file in it (read
+    later with ``read_listed``). Raises PackageRejected for everything wrong with the file."""
     p = Path(path)
     name = p.name
     try:
         size = p.stat().st_size
     except OSError as exc:
         raise PackageRejected(f"无法读取文件 {name}：{exc.strerror or exc}。") from None
-    if size > MAX_FILE:
+    if size > max(max_file, MAX_FILE) or (too_large and size > max_file):
+        if too_large:
+            raise PackageRejected(too_large.format(name=name, size=f"{size / 1024 / 1024:.1f} MB"))
         raise _damaged(name, f"文件过大（{size // (1024 * 1024)} MB）")
     try:
         f: IO[bytes] = p.open("rb")
@@ -222,11 +243,11 @@ def read_package(path: str | Path, key_of: KeyOf | None = None) -> RawPackage:
         except Exception:  # noqa: BLE001 - any failure to read the directory is a rejection
             raise _damaged(name, "不是 zip 文件") from None
         with z:
-            return _read(z, p, name, key_of)
+            return _read(z, p, name, key_of, file_cap)
 
 
-def _read(z: zipfile.ZipFile, p: Path, name: str, key_of: KeyOf | None) -> RawPackage:
-    infos = _directory(z, name)
+def _read(z: zipfile.ZipFile, p: Path, name: str, key_of: KeyOf | None, file_cap: int = MAX_CONTENT) -> RawPackage:
+    infos = _directory(z, name, file_cap)
     if MANIFEST not in infos:
         raise _damaged(name, "缺少 manifest.json")
     man_bytes = _read_member(z, infos[MANIFEST], MAX_MANIFEST, name)
@@ -284,7 +305,7 @@ def _members(manifest: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
         size = manifest.get("content_size")
         return {CONTENT: {"name": CONTENT, "size": size if isinstance(size, int) else None,
                           "sha256": manifest["content_sha256"]}}
-    if not isinstance(raw, list) or len(raw) > MAX_MEMBERS:
+    if not isinstance(raw, list) or len(raw) > MAX_MEMBERS + MAX_FILES:
         raise _damaged(name, "清单中的文件列表结构不对")
     out: dict[str, dict[str, Any]] = {}
     for m in raw:
@@ -310,6 +331,36 @@ def _member_checked(z: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], membe
     data = _read_member(z, info, cap, name)
     if not hmac.compare_digest(sha256(data), str(want["sha256"])):
         raise _content_mismatch(kind, name)
+    return data
+
+
+@rule(PUBLIC)
+def read_listed(raw: RawPackage, member: str, cap: int) -> bytes:
+    """One member the signed manifest lists (an evidence file), read again from the package
+    file within ``cap`` and its listed size, and checked against the listed SHA-256: the file
+    may have been replaced since it was first read, its content cannot."""
+    want = raw.members.get(member)
+    if want is None:
+        raise _damaged(raw.name, f"{member[:40]} 不在清单中")
+    try:
+        f: IO[bytes] = raw.path.open("rb")
+    except OSError as exc:
+        raise PackageRejected(f"无法读取文件 {raw.name}：{exc.strerror or exc}。") from None
+    with f:
+        try:
+            z = zipfile.ZipFile(f)
+        except Exception:  # noqa: BLE001 - the file changed since it was read: a rejection
+            raise _damaged(raw.name, "不是 zip 文件") from None
+        with z:
+            try:
+                info = z.getinfo(member)
+            except KeyError:
+                raise _damaged(raw.name, f"缺少 {member[:40]}") from None
+            if info.file_size != want["size"]:
+                raise _content_mismatch(raw.kind, raw.name)
+            data = _read_member(z, info, min(cap, int(want["size"])), raw.name)
+    if not hmac.compare_digest(sha256(data), str(want["sha256"])):
+        raise _content_mismatch(raw.kind, raw.name)
     return data
 
 
