@@ -5,8 +5,9 @@ a folder — what a clerk would otherwise do with Explorer:
 - attaching them (content check, scaling to the office's long side, storing by hash,
   database rows and audit), one after the other as the form does;
 - the size kept after scaling, against the originals;
-- the month's package (export at the unit) and its import at the office, when the
-  package carries attachments (``models.exchange_export`` / ``models.exchange``).
+- the month's package (export at the unit) and its size, and its import at the office
+  (every photo read from the package, checked by content and stored; the automatic
+  backup before the import included), and the same photos sent again.
 Prints the times, sizes and ratios.
 """
 
@@ -120,15 +121,46 @@ def run(tmp: Path) -> int:
 
 
 def package_bench(app: object, plan: object, tmp: Path, copy_s: float, total: int) -> None:
-    """Export the month's package at the unit and import it at the office (when packages
-    carry attachments)."""
-    try:
-        from models.exchange_attachments import package_attachments  # noqa: F401
-    except ImportError:
-        print("报送包：尚未包含佐证材料（models.exchange_attachments 不存在），跳过。")
-        return
-    from bench_attachments_package import measure  # the package half, kept beside this script
-    measure(app, plan, tmp, copy_s, total)
+    """Export the month's package at the unit and import it at the office (a fresh office
+    database with the unit installed), against copying the same photos."""
+    from models.app import CLI_ACTOR, CLERK, REVIEWER, Actor, App
+    from models.entries import Entries
+    from models.exchange import import_package
+    from models.exchange_export import export_package
+    from models.exchange_install import install, installed_plan_path, make_install
+    from models.plan_load import load_plan
+    from models.store import Store
+
+    office = App(Store(tmp / "办公室.db"), load_plan())
+    zsi = make_install(office, CLI_ACTOR, UNIT, tmp / "单位.zsi")
+    unit_db = tmp / "单位电脑.db"
+    install(unit_db, zsi, CLI_ACTOR)
+    unit = App(Store(unit_db), load_plan(installed_plan_path(unit_db)))
+    clerk = Actor("bench", CLERK, UNIT, "", bureau=UNIT)
+    e = Entries(unit)
+    tasks = [t.code for t, _ in unit.tasks_of(UNIT)]
+    photos = sorted((tmp / "照片").glob("*.JPG"))
+    for i, p in enumerate(photos):
+        e.attach_file(clerk, UNIT, MONTH, "task_report", tasks[i % len(tasks)], p)
+    t0 = time.perf_counter()
+    pkg = export_package(unit, clerk, MONTH, tmp / "报送包.zsp")
+    export_s = time.perf_counter() - t0
+    size = pkg.stat().st_size
+    t0 = time.perf_counter()
+    pv = import_package(office, Actor("office", REVIEWER), pkg)
+    import_s = time.perf_counter() - t0
+    assert pv.applied and not pv.refused, pv.summary()
+    t0 = time.perf_counter()
+    again = import_package(office, Actor("office", REVIEWER), export_package(unit, clerk, MONTH, tmp / "再次.zsp"))
+    again_s = time.perf_counter() - t0
+    print(f"报送包大小：{mb(size)}，原照片的 {size / total * 100:.1f}%（办公室上限 "
+          f"{office.settings.get('attachment_package_mb'):g} MB）")
+    print(f"单位导出报送包：     {export_s * 1000:8.0f} ms = {export_s / copy_s:5.2f}× 基线")
+    print(f"办公室导入（含检查每张照片、保存、自动备份）：{import_s * 1000:8.0f} ms = {import_s / copy_s:5.2f}× 基线")
+    print(f"同一批照片再次报送的导入：{again_s * 1000:8.0f} ms = {again_s / copy_s:5.2f}× 基线（文件已有，不再读取）"
+          + ("" if again.applied or again.already_imported else "（未写入）"))
+    unit.close()
+    office.close()
 
 
 if __name__ == "__main__":
