@@ -190,8 +190,9 @@ class Staged:
 
     def place(self) -> None:
         """Flush the finished temporary file and rename it over the target. The replaced
-        file keeps a second name (a hard link, where the disk has them) until the
-        surrounding work has committed, so that a failed COMMIT can put it back."""
+        file keeps a second name until the surrounding work has committed, so that a failed
+        COMMIT can put it back: a hard link where the disk has them; on Windows the old file
+        is renamed aside instead (see ``_keep_old``)."""
         if self.placed:
             return
         try:
@@ -199,7 +200,7 @@ class Staged:
             self._keep_old()
             replace_file(self.tmp, self.target)
         except OSError as exc:
-            self._drop_kept()
+            self._put_back()
             raise write_error(exc, self.target, replacing=True) from None
         self.placed = True
         _flush_folder(self.target.parent)
@@ -208,11 +209,30 @@ class Staged:
         if not self.target.exists():
             return
         kept = self.target.with_name(f"~{self.target.name[:60]}.{os.urandom(4).hex()}.old")
+        if _is_windows():
+            # Windows does make a hard link to a file that Excel holds open, but then can
+            # neither replace that file nor remove the link again (it would stay in the
+            # user's folder). Renaming the held file fails at once, changing nothing.
+            replace_file(self.target, kept)
+            self._kept = kept
+            return
         try:
             os.link(self.target, kept)
             self._kept = kept
         except OSError:
             self._kept = None  # no hard links here (FAT): a failed COMMIT leaves no file at all
+
+    def _put_back(self) -> None:
+        """The new file was not placed: an old file renamed aside returns to its name; a
+        second name (hard link) is dropped."""
+        if self._kept is not None and not self.target.exists():
+            try:
+                replace_file(self._kept, self.target)
+            except OSError:
+                return  # still under its ~…old name beside the target: nothing is lost
+            self._kept = None
+            return
+        self._drop_kept()
 
     def _drop_kept(self) -> None:
         if self._kept is not None:

@@ -32,23 +32,44 @@ RETRY = "请关闭后重试"
 
 
 class HeldFiles:
-    """Files "open in Excel": replacing them fails as on Windows (WinError 32 or 5)."""
+    """Files "open in Excel": replacing them fails as on Windows (WinError 32 or 5).
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, winerror: int = 32) -> None:
+    ``windows=True`` also runs the helper's Windows path and refuses what Windows refuses
+    for a file held open without delete sharing: renaming it, and removing any other name
+    (hard link) of it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, winerror: int = 32, windows: bool = False) -> None:
         self.held: set[Path] = set()
         self.refused = 0
         self.winerror = winerror
-        real = os.replace
+        real_replace, real_unlink = os.replace, os.unlink
+
+        def refuse(path: Any) -> None:
+            self.refused += 1
+            exc = PermissionError(errno.EACCES, "另一个程序正在使用此文件，进程无法访问。", str(path))
+            exc.winerror = self.winerror  # type: ignore[attr-defined]
+            raise exc
+
+        def is_held(path: Any) -> bool:
+            p = Path(path)
+            return p.resolve() in self.held or (windows and p.exists() and any(
+                h.exists() and os.path.samefile(p, h) for h in self.held))
 
         def replace(src: Any, dst: Any, *a: Any, **k: Any) -> None:
-            if Path(dst).resolve() in self.held:
-                self.refused += 1
-                exc = PermissionError(errno.EACCES, "另一个程序正在使用此文件，进程无法访问。", str(dst))
-                exc.winerror = self.winerror  # type: ignore[attr-defined]
-                raise exc
-            real(src, dst, *a, **k)
+            if is_held(dst) or (windows and is_held(src)):
+                refuse(dst)
+            real_replace(src, dst, *a, **k)
+
+        def unlink(path: Any, *a: Any, **k: Any) -> None:
+            if windows and is_held(path):
+                refuse(path)
+            real_unlink(path, *a, **k)
 
         monkeypatch.setattr(os, "replace", replace)
+        monkeypatch.setattr(os, "unlink", unlink)
+        if windows:
+            monkeypatch.setattr(atomic_write, "_is_windows", lambda: True)
+            monkeypatch.setattr(atomic_write, "_RETRY_PAUSE", 0)
 
     def hold(self, path: Path) -> None:
         self.held.add(path.resolve())
@@ -203,9 +224,11 @@ OUTPUTS: dict[str, tuple[str, Callable[[App, App, Path], Any]]] = {
 }
 
 
+@pytest.mark.parametrize("windows", [False, True], ids=["posix", "windows"])
 @pytest.mark.parametrize("kind", list(OUTPUTS))
 def test_every_output_refuses_cleanly_over_a_held_file(office_and_bureau: tuple[App, App], tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+                                                       monkeypatch: pytest.MonkeyPatch, kind: str,
+                                                       windows: bool) -> None:
     office, bureau = office_and_bureau
     name, write = OUTPUTS[kind]
     folder = tmp_path / "C盘" / "Users" / "张三" / "文档 资料"
@@ -213,7 +236,7 @@ def test_every_output_refuses_cleanly_over_a_held_file(office_and_bureau: tuple[
     write(office, bureau, target)
     first = target.read_bytes()
     assert first
-    held = HeldFiles(monkeypatch)
+    held = HeldFiles(monkeypatch, windows=windows)
     held.hold(target)
     with pytest.raises(FileInUse) as ei:
         write(office, bureau, target)
