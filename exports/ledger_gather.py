@@ -22,9 +22,9 @@ from models.month_view import MonthView
 from models.plan import Plan
 from models.scoring import score_views
 
-TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES = (
-    "任务推进台账", "项目台账", "指标监测", "预警清单", "报送情况", "考核")
-SHEETS = (TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, SCORES)
+TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, EVIDENCE, SCORES = (
+    "任务推进台账", "项目台账", "指标监测", "预警清单", "报送情况", "佐证材料清单", "考核")
+SHEETS = (TASKS, PROJECTS, INDICATORS, WARNINGS, REPORTING, EVIDENCE, SCORES)
 
 
 @rule(PUBLIC, why="what the ledger shows of views read under month_view's rule")
@@ -53,6 +53,15 @@ class LedgerData:
     def months(self) -> list[str]:
         return [v.month for v in self.views]
 
+    def evidence(self, month: str, entity: str, key: str, unit: str | None = None) -> Any:
+        """The 佐证材料 of one item of the month (``models.month_view.Evidence``)."""
+        view = self._by_month.get(month)
+        return view.evidence_of(entity, key, unit) if view is not None else ()
+
+    @property
+    def _by_month(self) -> dict[str, MonthView]:
+        return {v.month: v for v in self.views}
+
     @property
     def multi(self) -> bool:
         return len(self.views) > 1
@@ -75,6 +84,8 @@ class LedgerData:
             n += len(self.tasks) // 2 + len(self.projects) // 2
         if REPORTING in self.sheets:
             n += sum(len(v) for v in self.reporting.values())
+        if EVIDENCE in self.sheets:
+            n += sum(len(v.evidence) for v in self.views)
         return max(n + len(self.scores), 1)
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from exports import xlsx_style as xs
 from models.authority import PUBLIC, rule
-from exports.ledger_gather import (INDICATORS, PROJECTS, REPORTING, SCORES, TASKS, WARNINGS, LedgerData,
+from exports.ledger_evidence import evidence_text, write_evidence_sheet
+from exports.ledger_gather import (EVIDENCE, INDICATORS, PROJECTS, REPORTING, SCORES, TASKS, WARNINGS, LedgerData,
                                    month_cn)
 from models.plan import Plan
 from models.errors import DomainError
@@ -94,7 +95,7 @@ class _Writer:
         d = self.d
         cols = [("序号", 5), ("行动", 14), ("重点任务", 22), ("具体措施/目标要求", 30), ("牵头单位", 12),
                 ("配合单位", 16), ("责任人", 8), ("完成时限", 11), ("本月进展情况", 36), ("存在问题", 20),
-                ("下步计划", 20), ("完成状态", 9), ("预警", 14)]
+                ("下步计划", 20), ("完成状态", 9), ("预警", 14), ("佐证材料", 22)]
         sh = self.open(TASKS, f"{self.district}碳达峰重点任务推进台账（{d.period}）", cols)
         T, C = xs.TEXT, xs.CENTER
         status_st = {"已完成": xs.GREEN, "推进中": xs.GREEN, "未启动": xs.YELLOW, "滞后": xs.RED}
@@ -119,9 +120,10 @@ class _Writer:
             self.row(sh, ln.month, [
                 n, ctx["action"], ctx["title"], measures, ctx["lead"], others, rep.get("person") or "",
                 deadline, rep.get("progress") or "", rep.get("problems") or "", rep.get("next_plan") or "",
-                status or "未填报", ln.warning or "正常"],
+                status or "未填报", ln.warning or "正常",
+                evidence_text(d.evidence(ln.month, "task_report", ln.task_code, ln.unit))],
                 [xs.INTEGER, T, T, T, C, T, C, xs.DATE if isinstance(deadline, date) else C, T, T, T,
-                 status_st.get(status, xs.YELLOW), warn_st[ln.colour]], TASKS)
+                 status_st.get(status, xs.YELLOW), warn_st[ln.colour], T], TASKS)
         sh.close()
 
     def projects(self) -> None:
@@ -131,7 +133,7 @@ class _Writer:
         cols = [("序号", 5), ("项目名称", 22), ("建设内容", 28), ("项目类型", 8), ("责任单位", 12),
                 ("所属任务", 8), ("总投资（万元）", 12), ("年度计划投资（万元）", 12),
                 (f"{upto}累计完成投资（万元）", 13), ("占年度计划%", 9), ("计划开工", 11), ("实际开工", 11),
-                ("计划竣工", 11), ("形象进度", 22), ("快/慢于序时进度", 16)]
+                ("计划竣工", 11), ("形象进度", 22), ("快/慢于序时进度", 16), ("佐证材料", 22)]
         sh = self.open(PROJECTS, f"{self.district}碳达峰重点项目台账（{d.period}）", cols)
         by_month: dict[str, list[Any]] = {}
         for ln in d.projects:
@@ -157,9 +159,10 @@ class _Writer:
                     self.row(sh, m, [
                         i, p.name, p.content, p.ptype, p.unit, p.task_code,
                         p.total_invest, p.year_plan_invest, p.cum_invest, ln.share,
-                        ps, ac, pe, p.progress, ln.judgement],
+                        ps, ac, pe, p.progress, ln.judgement,
+                        evidence_text(d.evidence(m, "project_month", p.uid, p.unit))],
                         [xs.INTEGER, T, T, C, C, C, M, M, M, xs.NUMBER, *(_dstyle(v) for v in (ps, ac, pe)),
-                         T, colour.get(ln.colour, C)], PROJECTS)
+                         T, colour.get(ln.colour, C), T], PROJECTS)
         sh.close()
 
     def indicators(self) -> None:
@@ -167,7 +170,7 @@ class _Writer:
         d = self.d
         cols = [("序号", 5), ("编码", 8), ("指标/里程碑", 26), ("类别", 7), ("责任单位", 12), ("单位", 8),
                 ("目标", 28), ("基期", 12), ("数据期间", 9), ("本期数值", 11), ("序时进度值", 11),
-                ("状态", 8), ("说明", 34)]
+                ("状态", 8), ("说明", 34), ("佐证材料", 20)]
         sh = self.open(INDICATORS, f"{self.district}碳达峰主要指标监测表（{d.period}）", cols)
         T, C, N = xs.TEXT, xs.CENTER, xs.NUMBER
         for m in d.months:
@@ -179,8 +182,10 @@ class _Writer:
                     r.get("responsible_unit") or "", r.get("unit") or "", r.get("target_text") or "", base,
                     _period_cn(r.get("period")),
                     r["value_text"] if r.get("qualitative") else r.get("value"), r.get("expected"),
-                    STATUS_NAMES.get(r["status"], r["status"]), r.get("message") or ""],
-                    [xs.INTEGER, C, T, C, C, C, T, C, C, N, N, xs.status_style(_colour(r["status"])), T],
+                    STATUS_NAMES.get(r["status"], r["status"]), r.get("message") or "",
+                    evidence_text(d.evidence(m, "indicator", f"{r['code']}@{r.get('period')}",
+                                             r.get("responsible_unit"))) if r["kind"] == "indicator" else ""],
+                    [xs.INTEGER, C, T, C, C, C, T, C, C, N, N, xs.status_style(_colour(r["status"])), T, T],
                     INDICATORS)
         sh.close()
 
@@ -261,7 +266,8 @@ class _Writer:
     def write(self) -> None:
         for name in self.d.sheets:
             {TASKS: self.tasks, PROJECTS: self.projects, INDICATORS: self.indicators,
-             WARNINGS: self.warnings, REPORTING: self.reporting, SCORES: self.scores}[name]()
+             WARNINGS: self.warnings, REPORTING: self.reporting, SCORES: self.scores,
+             EVIDENCE: lambda: write_evidence_sheet(self, EVIDENCE)}[name]()
         self.check()
 
 

@@ -70,6 +70,8 @@ def decode(tp: Any, data: Any, **extra: Any) -> Any:
             if not f.metadata.get("json", True):
                 continue
             if f.name not in data:
+                if f.default is not dataclasses.MISSING:  # a field added later: its default
+                    continue
                 raise CodecError(f"{tp.__name__}: missing field {f.name}")
             kwargs[f.name] = decode(hints[f.name], data[f.name])
         return tp(**kwargs)

@@ -21,7 +21,7 @@ from typing import Any
 from models.app import Actor, App
 from models.authority import UNIT, rule
 from models.errors import InvalidInput
-from models.month_view import BASES, BaselineEntry, Figure, MonthView, Project, Submission, TaskReport
+from models.month_view import BASES, BaselineEntry, Evidence, Figure, MonthView, Project, Submission, TaskReport
 
 _TASK_COLS = "task_code, unit, month, status, progress, measures, problems, next_plan, person, deadline"
 
@@ -138,6 +138,7 @@ class _Reader:
         baselines = tuple(BaselineEntry(c, int(y), float(v), s or "") for c, y, v, s in self._rows(
             "SELECT part_code, year, value, source FROM baselines ORDER BY part_code"))
         projects = self._projects(state)
+        evidence = self._evidence(state)
 
         out = []
         ms_months = [f.month for f in ms]
@@ -187,8 +188,22 @@ class _Reader:
                 latest_approved=tuple([approved[k] for k in keys_ok]), submissions=tuple(subs_m),
                 indicator_values=ind_m, valued=valued_y,
                 milestone_values=tuple(ms[:bisect_right(ms_months, month)]),
-                projects=projects.get(month, ()), baselines=baselines, plan=self.plan))
+                projects=projects.get(month, ()), baselines=baselines, plan=self.plan,
+                evidence=evidence.get(month, ())))
         return tuple(out)
+
+    def _evidence(self, state: Any) -> dict[str, tuple[Evidence, ...]]:
+        """The 佐证材料 of each month (an annual indicator's also in the later months of its year)."""
+        where, params = self._unit_filter()
+        rows = [Evidence(*r[:-1], state(r[1], r[2])) for r in self._rows(
+            "SELECT uid, unit, month, entity, entity_key, name, kind, sha256, size, width, height, caption, "
+            f"added_at, added_by, '' FROM attachments WHERE removed_at = '' AND month BETWEEN ? AND ?{where} "
+            "ORDER BY id", [f"{self.lo[:4]}-01", self.hi, *params])]
+        out: dict[str, tuple[Evidence, ...]] = {}
+        for m in self.months:
+            out[m] = tuple(e for e in rows if e.month == m or (
+                e.entity == "indicator" and e.month < m and e.key.endswith(f"@{m[:4]}")))
+        return out
 
     def _lead(self, task_code: str) -> str:
         t = self.plan.tasks_by_code.get(task_code)

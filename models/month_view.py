@@ -133,6 +133,29 @@ class Project(NamedTuple):
         return getattr(self, key, default)
 
 
+@rule(PUBLIC, why="a record of a view read under month_view's rule")
+class Evidence(NamedTuple):
+    """A 佐证材料 file attached to an item of a unit's month (``entity``: task_report, indicator,
+    project_month; ``key``: task code, 'I07@2026', project uid). An annual indicator's files
+    of earlier months of the year are in later months' views too (its value is one record)."""
+
+    uid: str
+    unit: str
+    month: str
+    entity: str
+    key: str
+    name: str
+    kind: str
+    sha256: str
+    size: int
+    width: int
+    height: int
+    caption: str
+    added_at: str
+    added_by: str
+    state: str  # of the submission of the month it was attached in
+
+
 @rule(PUBLIC)
 class BaselineEntry(NamedTuple):
     code: str
@@ -164,6 +187,7 @@ class MonthView:
     projects: tuple[Project, ...]
     baselines: tuple[BaselineEntry, ...]
     plan: Plan = field(compare=False, repr=False, metadata={"json": False})
+    evidence: tuple[Evidence, ...] = ()  # the month's 佐证材料 (views stored before had none)
 
     # -- the plan's units with the streets ------------------------------------------------
     @cached_property
@@ -261,6 +285,11 @@ class MonthView:
     def history(self, code: str) -> list[tuple[str, float]]:
         """(period, value) of an indicator part up to the month, in period order."""
         return [(f.period, f.value) for f in self.indicator_values if f.code == code]
+
+    def evidence_of(self, entity: str, key: str, unit: str | None = None) -> tuple[Evidence, ...]:
+        """The files attached to one item (of ``unit`` when given), in the order attached."""
+        return tuple(e for e in self.evidence if e.entity == entity and e.key == key
+                     and (unit is None or e.unit == unit))
 
     def baseline(self, code: str) -> BaselineEntry | None:
         return next((b for b in self.baselines if b.code == code), None)

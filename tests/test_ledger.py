@@ -23,7 +23,7 @@ from models.errors import InvalidInput, NotFound
 
 MONTH = "2026-10"
 TASK_HEAD = ["序号", "行动", "重点任务", "具体措施/目标要求", "牵头单位", "配合单位", "责任人", "完成时限",
-             "本月进展情况", "存在问题", "下步计划", "完成状态", "预警"]
+             "本月进展情况", "存在问题", "下步计划", "完成状态", "预警", "佐证材料"]
 
 
 def fill(app: App) -> str:
@@ -132,7 +132,7 @@ def test_print_setup_fonts_and_freeze(app: App, tmp_path: Path) -> None:
 def test_unit_ledger_and_sheet_subset(app: App, tmp_path: Path) -> None:
     fill(app)
     wb = load_workbook(build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "u.xlsx", "区发改委"))
-    assert "考核" not in wb.sheetnames and len(wb.sheetnames) == 5
+    assert "考核" not in wb.sheetnames and len(wb.sheetnames) == 6
     assert "填报单位：区发改委" in wb["任务推进台账"]["A2"].value
     units = {r[4] if r[4] != "区发改委" else "区发改委" for r in rows_of(wb["任务推进台账"])}
     assert units
