@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exports.briefing_compose import SECTION_KEYS, SECTION_TITLES, compose, compose_view, indicator_rows
+from exports.briefing_photos import load_photos
 from exports.pdf_fonts import font_set
 from models import briefing_data as bd
 from models.app import Actor, App
@@ -72,6 +73,7 @@ class BriefingOptions:
     record_issue: bool = True  # remember the issue number (False for a preview)
     charts: bool = True
     only: tuple[str, ...] | None = None  # section keys to print (None: every section)
+    photos: tuple[str, ...] = ()  # 佐证材料 photos (attachment uids) for the last page, at most six
 
 
 @rule(PUBLIC)
@@ -125,6 +127,7 @@ def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
             b = view.baseline(p.code)
             if hist:
                 charts.append((p, hist, (b.year, b.value) if b else None))
+    photos = load_photos(app, actor, view, tuple(opts.photos)) if opts.photos else []
     s = view.settings_dict
     fonts = font_set()
     fonts.missing.clear()
@@ -140,7 +143,7 @@ def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
                        distribution=[("报", s.get("briefing_to") or ""),
                                      ("送", s.get("briefing_cc") or ""),
                                      ("发", s.get("briefing_send") or "")],
-                       copies=s.get("briefing_copies"), only=opts.only)
+                       copies=s.get("briefing_copies"), only=opts.only, photos=photos)
         if opts.record_issue:  # the issue number and the log line only with the file
             with app.store.tx():
                 bd.record_issue(app, actor, month, issue)

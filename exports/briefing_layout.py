@@ -46,9 +46,10 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
            issuer: str, demo: bool, month: str, editor_note: str, sections: dict[str, str],
            has_data: bool, rows: list[dict[str, Any]], charts: list[tuple[Any, Any, Any]],
            distribution: list[tuple[str, str]], copies: Any,
-           only: tuple[str, ...] | None = None) -> int:
+           only: tuple[str, ...] | None = None, photos: list[Any] | None = None) -> int:
     """Write the PDF; returns the number of pages. ``only`` limits the body to those
-    section keys (a one-page summary, e.g. ``("overview",)``)."""
+    section keys (a one-page summary, e.g. ``("overview",)``); ``photos``
+    (``exports.briefing_photos.Photo``) make a last page of pictures."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
@@ -180,6 +181,10 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
     for key in sorted(k for k in sections if k.startswith("extra") and only is None):
         for line in (sections.get(key) or "").splitlines():
             _add_line(story, line, para, body, h1, h2)
+    if photos and only is None:
+        from exports.briefing_photos import photo_page
+        cap = style("cap", KAI, fontSize=10.5, leading=13.5, firstLineIndent=0, alignment=TA_CENTER)
+        story.extend(photo_page(photos, page, lambda t: para(t, h1, HEI), lambda t: para(t, cap, KAI)))
     dist_paras = [para(f"{k}：{v}", dist, FANGSONG) for k, v in distribution if v.strip()]
     for p in dist_paras:
         p.style = ParagraphStyle(f"d{id(p)}", parent=dist, firstLineIndent=-dist_size * 2.5)

@@ -15,13 +15,14 @@ import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPainter, QPageLayout, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import (QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -53,6 +54,12 @@ class Dialogs:
     def has_printer(self) -> bool:
         """Whether a printer is installed (without one Windows' print dialog does not open)."""
         return bool(QPrinterInfo.availablePrinters())
+
+    def pick_photos(self, parent: QWidget, app: App, actor: Actor, candidates: list[Any],
+                    chosen: list[str]) -> list[str] | None:
+        from ui.briefing_photo_picker import PhotoPicker
+        dlg = PhotoPicker(app, actor, candidates, chosen, parent)
+        return dlg.chosen() if dlg.exec() == QDialog.DialogCode.Accepted else None
 
     def print_setup(self, parent: QWidget, printer: QPrinter) -> bool:
         dlg = QPrintDialog(printer, parent)
@@ -90,6 +97,9 @@ class BriefingView(QWidget):
         self.preview_btn = QPushButton("生成预览")
         self.print_btn = QPushButton("打印…")
         self.save_btn = QPushButton("另存为PDF…")
+        self.photos_btn = QPushButton("附图片…")
+        self.photos_btn.setToolTip("从本月项目和任务的佐证材料中选择照片，附在简报最后一页（最多6张）")
+        self.photos: list[str] = []
         self.preview_btn.setDefault(True)
 
         top = QFormLayout()
@@ -103,7 +113,7 @@ class BriefingView(QWidget):
         top.addRow("简报月份", row)
         top.addRow("报头标题", self.title_edit)
         buttons = QHBoxLayout()
-        for b in (self.compose_btn, self.preview_btn, self.print_btn, self.save_btn):
+        for b in (self.compose_btn, self.photos_btn, self.preview_btn, self.print_btn, self.save_btn):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -160,6 +170,7 @@ class BriefingView(QWidget):
         self.preview_btn.clicked.connect(self.preview)
         self.print_btn.clicked.connect(self.print_briefing)
         self.save_btn.clicked.connect(self.save_as)
+        self.photos_btn.clicked.connect(self.choose_photos)
         self._month = self.month.month()
         self._edited = False
         self.month.month_changed.connect(self._month_changed)
@@ -176,7 +187,22 @@ class BriefingView(QWidget):
                                issue=self.issue.value() or None,
                                date=dt.date(d.year(), d.month(), d.day()),
                                editor_note=self.note.toPlainText(), sections=sections,
-                               record_issue=record)
+                               record_issue=record, photos=tuple(self.photos))
+
+    def choose_photos(self) -> None:
+        """Pick the photos of the briefing's last page among the month's 佐证材料."""
+        from exports.briefing_photos import briefing_photos
+        from models.errors import DomainError
+        try:
+            candidates = briefing_photos(self.app, self.actor, self.month.month())
+        except DomainError as exc:
+            self.message.error(str(exc))
+            return
+        picked = self.dialogs.pick_photos(self, self.app, self.actor, candidates, self.photos)
+        if picked is not None:
+            self.photos = picked
+            self.photos_btn.setText(f"附图片（{len(picked)}张）…" if picked else "附图片…")
+            self.message.ok(f"简报将附{len(picked)}张图片，生成预览查看。" if picked else "简报不附图片。")
 
     def _busy(self) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -201,6 +227,8 @@ class BriefingView(QWidget):
             self.month.blockSignals(False)
             return
         self._month = month
+        self.photos = []  # another month's photos
+        self.photos_btn.setText("附图片…")
         self.compose()
 
     def recompose(self) -> None:
