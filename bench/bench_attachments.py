@@ -117,6 +117,8 @@ def run(tmp: Path) -> int:
     print(f"同一张照片再次添加到另一事项：{(time.perf_counter() - again) * 1000:.0f} ms（按哈希认出，不再检查和缩小）")
     package_bench(app, plan, tmp, copy_s, total)
     app.close()
+    if hasattr(os, "wait4"):
+        hostile_bench(tmp)
     return 0
 
 
@@ -161,6 +163,63 @@ def package_bench(app: object, plan: object, tmp: Path, copy_s: float, total: in
           + ("" if again.applied or again.already_imported else "（未写入）"))
     unit.close()
     office.close()
+
+
+HOSTILE_CHILD = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from models.file_check import FileRefused, check_file
+data = open(sys.argv[2], "rb").read()
+t0 = time.perf_counter()
+try:
+    check_file(data, "x")
+    verdict = "接受"
+except FileRefused as exc:
+    verdict = "拒绝：" + str(exc).split("：", 1)[1].split("。")[0]
+print(f"{(time.perf_counter() - t0) * 1000:.0f}|{verdict}")
+"""
+
+
+def hostile_bench(tmp: Path) -> None:
+    """Each hostile file checked in its own process: time of the check and the process's peak memory
+    against the same process checking a normal 4 MB photo."""
+    import io
+    import struct
+    import subprocess
+    import zipfile
+    import zlib
+
+    from PIL import Image
+    photo = sorted((tmp / "照片").glob("*.JPG"))[0].read_bytes()
+    small = io.BytesIO()
+    Image.new("RGB", (40, 40)).save(small, "PNG")
+    png = small.getvalue()
+    ihdr = struct.pack(">II", 60000, 60000) + png[24:29]
+    bomb_png = png[:16] + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)) + png[33:]
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<Types><Override PartName="/word/document.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels", "<Relationships/>")
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/media/x.bin", bytes(200 * 1024 * 1024))
+    cases = [("正常的 4 MB 照片（基线）", photo), ("只复制了一半的 4 MB 照片", photo[:len(photo) // 2]),
+             ("文件头声明 60000×60000 像素的 PNG", bomb_png),
+             (f"压缩炸弹 .docx（{len(bomb.getvalue()) // 1024} KB，解压 200 MB）", bomb.getvalue()),
+             ("改名为 .jpg 的程序", b"MZ" + bytes(4096))]
+    script = tmp / "check.py"
+    script.write_text(HOSTILE_CHILD, encoding="utf-8")
+    print("恶意文件（每个在单独的进程中检查；内存为该进程的峰值常驻内存）：")
+    for label, data in cases:
+        f = tmp / "hostile.bin"
+        f.write_bytes(data)
+        proc = subprocess.Popen([sys.executable, str(script), str(HERE.parent), str(f)], stdout=subprocess.PIPE,
+                                text=True, encoding="utf-8")
+        out = proc.stdout.read() if proc.stdout else ""
+        _pid, _status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        ms, _, verdict = out.strip().partition("|")
+        print(f"  {label}：{verdict}，检查 {ms} ms，进程峰值内存 {usage.ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ tests).
 
 from __future__ import annotations
 
+import atexit
 import html
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable
@@ -96,6 +98,7 @@ def open_copy(entries: Entries, actor: Actor, row: dict[str, Any], dialogs: Stri
     try:
         if not _VIEW_DIR:
             _VIEW_DIR.append(Path(tempfile.mkdtemp(prefix="佐证材料-")))
+            atexit.register(_remove_copies, _VIEW_DIR[0])
         folder = Path(tempfile.mkdtemp(dir=_VIEW_DIR[0]))
         copy = entries.export_attachment(actor, row["uid"], folder)
         os.chmod(copy, stat.S_IREAD)  # the viewer opens it read-only: changes would be lost anyway
@@ -104,6 +107,18 @@ def open_copy(entries: Entries, actor: Actor, row: dict[str, Any], dialogs: Stri
     if not dialogs.open_url(QUrl.fromLocalFile(str(copy))):
         return copy, f"没有能打开“{row['name']}”的程序（{KINDS[row['kind']].name}）。副本在：{copy}"
     return copy, ""
+
+
+def _remove_copies(folder: Path) -> None:
+    """Remove the viewers' copies on exit (read-only files are made writable first; a copy a
+    viewer still holds open on Windows stays until the system cleans its temporary folder)."""
+    def unlock(func: Any, path: str, _exc: Any) -> None:
+        try:
+            os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
+            func(path)
+        except OSError:
+            pass
+    shutil.rmtree(folder, onerror=unlock)
 
 
 def local_paths(urls: list[QUrl]) -> list[str]:
