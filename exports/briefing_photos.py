@@ -16,7 +16,7 @@ import io
 from typing import Any, NamedTuple
 
 from models.app import Actor, App
-from models.authority import OFFICE, PUBLIC, rule
+from models.authority import INTERNAL, OFFICE, PUBLIC, rule
 from models.errors import InvalidInput
 from models.month_read import month_view
 from models.month_view import Evidence, MonthView
@@ -62,7 +62,7 @@ def caption_of(view: MonthView, e: Evidence, n: int) -> str:
     return f"图{n}　{text}（{where}）"
 
 
-@rule(OFFICE, what="编发工作简报")
+@rule(INTERNAL, why="reads the chosen photos for build_briefing_ex, after its own rule (office)")
 def load_photos(app: App, actor: Actor, view: MonthView, uids: tuple[str, ...]) -> list[Photo]:
     """The chosen photos, read (checked against their hashes), scaled for print and captioned."""
     from models.entries import Entries
