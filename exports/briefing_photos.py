@@ -97,7 +97,7 @@ def photo_page(photos: list[Photo], page: Any, heading: Any, caption: Any) -> li
     cap_h = 11 * MM
     cells: list[list[Any]] = []
     for i in range(0, n, cols):
-        line = []
+        line: list[Any] = []
         for ph in photos[i:i + cols]:
             box_w, box_h = cell_w - 4 * MM, cell_h - cap_h - 3 * MM
             scale = min(box_w / max(ph.width, 1), box_h / max(ph.height, 1))

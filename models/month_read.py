@@ -195,7 +195,7 @@ class _Reader:
     def _evidence(self, state: Any) -> dict[str, tuple[Evidence, ...]]:
         """The 佐证材料 of each month (an annual indicator's also in the later months of its year)."""
         where, params = self._unit_filter()
-        rows = [Evidence(*r[:-1], state(r[1], r[2])) for r in self._rows(
+        rows = [Evidence._make((*r[:-1], state(r[1], r[2]))) for r in self._rows(
             "SELECT uid, unit, month, entity, entity_key, name, kind, sha256, size, width, height, caption, "
             f"added_at, added_by, '' FROM attachments WHERE removed_at = '' AND month BETWEEN ? AND ?{where} "
             "ORDER BY id", [f"{self.lo[:4]}-01", self.hi, *params])]

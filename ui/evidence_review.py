@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 from models.app import Actor, App
 from models.entries import Entries
 from models.errors import DomainError
-from ui.attachment_strip import StripDialogs, open_copy
+from ui.attachment_open import StripDialogs, open_copy
 from ui.thumbnails import needs_data, thumbnail
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole
