@@ -172,7 +172,7 @@ def _submit_check(ws: Any, app: Any, actor: Any, qapp: Any) -> None:
     ws.set_month(current_month())
     if ws.lock_reason:
         return
-    problems = ws.entries.month_problems(ws.unit, ws.month)
+    problems = ws.entries.month_problems(ws.actor, ws.unit, ws.month)
     if not problems:
         task = next(t for t, role in app.tasks_of(ws.unit) if role == "lead")
         ws.select("task", task.code)
@@ -182,7 +182,7 @@ def _submit_check(ws: Any, app: Any, actor: Any, qapp: Any) -> None:
         editor.set_value("")
         editor.edited.emit("progress")
         ws.flush()
-        if not ws.entries.month_problems(ws.unit, ws.month):
+        if not ws.entries.month_problems(ws.actor, ws.unit, ws.month):
             return
     ws.submit()
 
@@ -213,7 +213,7 @@ def _evidence(ws: Any, app: Any, clerk: Any, tmp: Path) -> None:
     doc.setHtml("<h2 align='center'>建筑屋顶光伏推进会会议纪要</h2><p>会议听取了各街道屋顶光伏项目进展情况汇报，"
                 "明确下阶段并网调试和验收安排。</p>")
     files.append(print_to_pdf(doc, tmp / "推进会会议纪要.pdf"))
-    for path, caption in zip(files, ("10月施工现场", "并网前检查", "10月推进会"), strict=True):
+    for path, caption in zip(files, ("施工现场", "并网前检查", "月度推进会"), strict=True):
         ws.entries.attach_file(clerk, CLERK_UNIT, ws.month, "task_report", task, path, caption)
     ws.select("task", task)
     ws.task_panel.evidence.reload()
