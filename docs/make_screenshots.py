@@ -146,7 +146,7 @@ def main() -> int:
             ("briefing", "briefing.png", lambda p: p.preview()),
             ("settings", "settings.png", None),
             ("accounts", "accounts.png", None),
-            ("backup", "backup.png", lambda p: p.backup_now()),
+            ("backup", "backup.png", lambda p: _second_place(p, app, office, tmp)),
         ]
         for key, name, prepare in shots:
             if key not in {s.key for s in win.specs}:
@@ -157,6 +157,11 @@ def main() -> int:
             if prepare:
                 prepare(page)
             _save(win, name, qapp)
+        win.show_page("review")
+        help_window = win.show_help()  # F1 on the review page
+        help_window.resize(1100, 680)
+        _save(help_window, "help.png", qapp)
+        help_window.close()
         win.close()
         app.close()
         empty.close()
@@ -244,8 +249,19 @@ def _choose_packages(page: Any, app: Any, office: Any, clerk: Any, tmp: Path) ->
                                       tmp / f"{CLERK_UNIT}-{current_month()}.zsp")
     finally:
         unit_app.close()
+    page.refresh()  # the office has made an installation file: it is the office's PC
     page.dialogs.open_paths = lambda *_a: [str(zsp)]
     page.on_choose()
+
+
+def _second_place(page: Any, app: Any, office: Any, tmp: Path) -> None:
+    """A second place for the backups (a USB stick here), then a backup copied there."""
+    from models import backup
+    usb = tmp / "U盘" / "碳达峰备份"
+    usb.mkdir(parents=True, exist_ok=True)
+    backup.set_copy_location(app, office, usb)
+    page.refresh()
+    page.backup_now()
 
 
 def _select_first(page: Any) -> bool:

@@ -14,6 +14,11 @@ A backup is written to a temporary name, checked with ``PRAGMA quick_check`` and
 only then renamed, so a half-written backup never looks like a good one. The evidence
 files the database refers to go into the backups' shared pool before that rename, and
 a restore brings them back (``models.backup_files``).
+
+A second place (a folder on another disk, a USB stick) can be chosen by an
+administrator (``set_copy_location``): every backup, with its evidence files, is then
+copied there too whenever that folder can be reached, the same number is kept there, and
+the backups there are listed (and can be restored) with the others (``models.backup_places``).
 """
 
 from __future__ import annotations
@@ -24,45 +29,30 @@ import shutil
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from models import schema
-from models.atomic_write import FileInUse, WriteFailed, atomic_path, staged_output
+from models.atomic_write import FileInUse, WriteFailed, atomic_path, staged_output, write_bytes
 from models.authority import ADMIN_RULE, INTERNAL, PUBLIC, STARTUP, rule
 from models.backup_files import bring_back, pool, prune_pool, save_files
+from models.backup_places import (BACKUP_DIR, COPY_FILE, DEFAULT_KEEP, LOCAL, REASON_NAMES, SECOND, BackupInfo,
+                                  backup_dir, backups_in, copy_location, copy_problem, copy_status, copy_to_second,
+                                  write_copy_state)
 from models.errors import DatabaseCorrupt, PermissionDenied, StoreError
 
 if TYPE_CHECKING:  # the store calls this module before migrating; it is passed in, not imported
-    from models.app import Actor
+    from models.app import Actor, App
     from models.store import Store
 
-BACKUP_DIR = "backups"
-DEFAULT_KEEP = 10
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<d>\d{8})-(?P<t>\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z0-9_]+)\.db$")
-REASON_NAMES = {"daily": "每日自动备份", "import": "导入前", "migrate": "升级前", "manual": "手动备份",
-                "restore": "恢复前", "corrupt": "损坏的原文件"}
+__all__ = ["BACKUP_DIR", "COPY_FILE", "DEFAULT_KEEP", "LOCAL", "REASON_NAMES", "SECOND", "BackupInfo", "backup_dir",
+           "backup_now", "check_backup", "copy_location", "copy_problem", "copy_status", "daily_backup",
+           "latest_good_backup", "list_backups", "prune", "restore", "set_copy_location"]
+
 
 
 @rule(PUBLIC)
 class BackupFailed(StoreError):
     """A backup could not be written (disk full, folder not writable)."""
-
-
-@rule(PUBLIC)
-class BackupInfo(NamedTuple):
-    path: Path
-    created: datetime
-    reason: str
-    size: int
-
-    @property
-    def reason_name(self) -> str:
-        return REASON_NAMES.get(self.reason, self.reason)
-
-
-@rule(PUBLIC)
-def backup_dir(db_path: str | Path) -> Path:
-    return Path(db_path).resolve().parent / BACKUP_DIR
 
 
 _REASON_WORDS = (("导入", "import"), ("升级", "migrate"), ("迁移", "migrate"), ("恢复", "restore"),
@@ -161,6 +151,7 @@ def _backup(store: Store, reason: str, now: datetime | None, logged_by: str) -> 
     except WriteFailed as exc:
         raise BackupFailed(f"备份数据库失败：{exc}") from None
     prune(store.path, _keep(store), protect=target)
+    copy_to_second(store.path, target, _keep(store))  # the second place, when one is chosen
     return target
 
 
@@ -173,26 +164,16 @@ def backup_before_migrate(store: Store, current: int, target: int) -> Path | Non
 
 
 @rule(PUBLIC, why="names, dates and sizes of the backup files; no data is read")
-def list_backups(db_path: str | Path) -> list[BackupInfo]:
-    """Backups of the database at ``db_path``, newest first."""
+def list_backups(db_path: str | Path, second: bool = False) -> list[BackupInfo]:
+    """Backups of the database at ``db_path``, newest first; ``second``: those in the
+    second place too (when it can be reached)."""
     db_path = Path(db_path)
-    folder = backup_dir(db_path)
-    if not folder.is_dir():
-        return []
-    out = []
-    for p in folder.iterdir():
-        m = _NAME.match(p.name)
-        if not m or m["stem"] != db_path.stem or not p.is_file():
-            continue
-        try:
-            d, t = m["d"], m["t"]  # checked by _NAME: 8 and 6 digits
-            created = datetime(int(d[:4]), int(d[4:6]), int(d[6:]), int(t[:2]), int(t[2:4]), int(t[4:]))
-            size = p.stat().st_size
-        except (ValueError, OSError):
-            continue
-        out.append((created, int(m["n"] or 1), BackupInfo(p, created, m["reason"], size)))
-    out.sort(key=lambda x: (x[0], x[1]), reverse=True)
-    return [b for _, _, b in out]
+    out = backups_in(backup_dir(db_path), db_path.stem, LOCAL)
+    where = copy_location(db_path) if second else None
+    if where is not None and where.is_dir():
+        out += backups_in(where, db_path.stem, SECOND)
+    out.sort(key=lambda b: (b.created, b.place == LOCAL), reverse=True)
+    return out
 
 
 @rule(INTERNAL, why="removes backups beyond backup_keep after a new one is written")
@@ -244,7 +225,7 @@ def check_backup(path: str | Path) -> str:
 
 @rule(PUBLIC, why="an integrity check of the backup files; no data is read")
 def latest_good_backup(db_path: str | Path) -> BackupInfo | None:
-    for b in list_backups(db_path):
+    for b in list_backups(db_path, second=True):
         if b.reason != "corrupt" and not check_backup(b.path):
             return b
     return None
@@ -346,7 +327,12 @@ def _restore(db_path: Path, backup_path: Path, now: datetime | None = None) -> l
     except sqlite3.Error as exc:
         raise StoreError(f"恢复备份失败：{exc}") from None
     try:
-        return bring_back(db_path, pool(backup_dir(db_path), db_path))
+        # the evidence files from the pool beside the backup (the second place's for a
+        # backup there), then from the local backups' pool for any still missing
+        missing = bring_back(db_path, pool(backup_path.parent, db_path))
+        if missing and backup_path.parent.resolve() != backup_dir(db_path).resolve():
+            missing = bring_back(db_path, pool(backup_dir(db_path), db_path))
+        return missing
     except (WriteFailed, OSError, sqlite3.Error) as exc:
         raise StoreError(f"数据库已恢复，但佐证材料文件未能全部复制回佐证材料文件夹：{exc}") from None
 
@@ -375,3 +361,33 @@ def daily_backup(store: Store, today: date | None = None) -> Path | None:
     if now.date() != today:
         now = datetime.combine(today, now.time())
     return automatic_backup(store, "daily", now)
+
+
+@rule(ADMIN_RULE, what="设置备份的第二位置")
+def set_copy_location(app: App, actor: Actor, folder: str | Path | None) -> str:
+    """Choose (or with None clear) the second place for the backups; an administrator's
+    setting. The newest backup is copied there at once. Returns what happened."""
+    db_path = Path(app.store.path)
+    if not folder:
+        write_copy_state(db_path, {})
+        app.log(actor, "backup", "取消备份的第二位置")
+        return "已取消第二位置，备份只保存在本机。"
+    where = Path(folder).expanduser()
+    if not where.is_dir():
+        raise StoreError(f"文件夹 {where} 不存在（U盘是否已插入？）。")
+    local = backup_dir(db_path)
+    if where.resolve() == local.resolve() or where.resolve() == db_path.parent.resolve():
+        raise StoreError("第二位置要在别的磁盘或U盘上，不能是数据库所在的文件夹或本机的备份文件夹。")
+    probe = where / f"~zhushan-write-test-{datetime.now():%H%M%S%f}.tmp"
+    try:
+        write_bytes(probe, b"")
+        probe.unlink()
+    except (OSError, WriteFailed) as exc:
+        raise StoreError(f"不能在 {where} 中写入文件（{getattr(exc, 'strerror', None) or exc}），请换一个文件夹。") from None
+    write_copy_state(db_path, {"folder": str(where.resolve())})
+    app.log(actor, "backup", f"备份的第二位置：{where.resolve()}")
+    newest = list_backups(db_path)
+    if not newest:
+        return f"第二位置已设为 {where.resolve()}；以后的每份备份都会复制到那里。"
+    problem = copy_to_second(db_path, newest[0].path, _keep(app.store))
+    return problem or f"第二位置已设为 {where.resolve()}，最新的备份已复制过去；以后的每份备份都会复制到那里。"

@@ -230,7 +230,8 @@ def test_cli_user_add_list_reset(db_path: Path, capsys, plan) -> None:
     assert entry.main(["--db", db, "user", "add", "--username", "admin", "--role", "admin",
                        "--password", PW]) == 0
     assert entry.main(["--db", db, "user", "add", "--username", "clerk1", "--role", "clerk",
-                       "--unit", "区住建局", "--password", PW]) == 0
+                       "--unit", "区住建局", "--name", "李芳", "--password", PW]) == 0
+    assert "已新建账户 clerk1（李芳，填报员 · 区住建局）" in capsys.readouterr().out
     assert entry.main(["--db", db, "user", "add", "--username", "clerk2", "--role", "clerk",
                        "--password", PW]) == 1
     err = capsys.readouterr().err
@@ -240,7 +241,7 @@ def test_cli_user_add_list_reset(db_path: Path, capsys, plan) -> None:
     assert "请用 --password 提供密码" in capsys.readouterr().err
     assert entry.main(["--db", db, "user", "list"]) == 0
     out = capsys.readouterr().out
-    assert "admin\t管理员" in out and "clerk1\t填报员\t区住建局" in out
+    assert "admin\t管理员" in out and "clerk1\t填报员\t区住建局\t李芳" in out
     assert entry.main(["--db", db, "user", "reset", "--username", "clerk1", "--password", "Other#2026"]) == 0
     assert "已重置账户 clerk1" in capsys.readouterr().out
     app = App.open(db_path)

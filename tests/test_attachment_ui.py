@@ -187,4 +187,9 @@ def test_office_sets_limits_and_required_evidence_on_the_settings_page(qtbot, ap
     assert any("佐证材料必填" in r["detail"] for r in app.store.query("SELECT detail FROM event_log"))
     ro = SettingsView(app, reviewer)
     qtbot.addWidget(ro)
-    assert not ro.evidence.isEnabled()
+    # a reviewer reads these settings (grey, dark text) and cannot change them
+    assert not ro.evidence.save_btn.isEnabled()
+    assert ro.evidence.max_mb.isReadOnly() and ro.evidence.package_mb.isReadOnly()
+    assert not ro.evidence.keep.isEnabled()
+    item = ro.evidence.required.item(0)
+    assert item is not None and not item.flags() & Qt.ItemFlag.ItemIsUserCheckable

@@ -218,3 +218,128 @@ def test_backup_failure_is_a_clear_error_and_blocks_migration(db_path: Path, app
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # not migrated without a backup
     finally:
         conn.close()
+
+
+# -- the second place (a USB stick or another disk) -----------------------------------------
+
+
+def test_backups_are_copied_to_the_second_place(app: App, admin, reviewer, tmp_path: Path) -> None:
+    from models.errors import PermissionDenied
+    save(app, admin, "第一")
+    first = backup.backup_now(app.store, admin, "manual")
+    usb = tmp_path / "U盘" / "碳达峰备份"
+    usb.mkdir(parents=True)
+    with pytest.raises(PermissionDenied):
+        backup.set_copy_location(app, reviewer, usb)
+    with pytest.raises(StoreError, match="不能是数据库所在的文件夹"):
+        backup.set_copy_location(app, admin, backup.backup_dir(app.store.path))
+    text = backup.set_copy_location(app, admin, usb)
+    assert "最新的备份已复制过去" in text and (usb / first.name).is_file()  # copied at once
+    for i in range(12):  # automatic and manual backups are copied too; the same number is kept
+        save(app, admin, f"第{i}次")
+        backup.backup_now(app.store, admin, "import" if i % 2 else "daily", now=datetime(2026, 11, 1, 9, 0, i))
+    keep = app.settings.get("backup_keep")
+    copies = backup.list_backups(app.store.path, second=True)
+    assert len([b for b in copies if b.place == backup.SECOND]) == keep
+    assert len([b for b in copies if b.place == backup.LOCAL]) == keep
+    assert backup.copy_problem(app.store.path) == "" and "已复制到第二位置" in backup.copy_status(app.store.path)
+    assert any("第二位置" in r["detail"] for r in app.store.query("SELECT detail FROM event_log WHERE kind = 'backup'"))
+
+
+def test_second_place_unplugged_keeps_the_local_backup_and_says_so(app: App, admin, tmp_path: Path) -> None:
+    save(app, admin, "数据")
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    backup.set_copy_location(app, admin, usb)
+    usb.rename(tmp_path / "拔出")  # the stick is taken out
+    path = backup.backup_now(app.store, admin, "manual")
+    assert path.is_file()  # the local backup is made anyway
+    assert "现在不可用" in backup.copy_problem(app.store.path) and str(usb) in backup.copy_problem(app.store.path)
+    (tmp_path / "拔出").rename(usb)  # plugged in again: the next backup is copied
+    backup.backup_now(app.store, admin, "manual", now=datetime(2030, 1, 1))
+    assert backup.copy_problem(app.store.path) == ""
+
+
+def test_restore_from_the_second_place_when_the_disk_lost_its_backups(db_path: Path, app: App, admin,
+                                                                       tmp_path: Path) -> None:
+    import shutil
+    save(app, admin, "保存在U盘上的内容")
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    backup.set_copy_location(app, admin, usb)
+    backup.backup_now(app.store, admin, "manual")
+    app.close()
+    # the local backups folder is lost (the place file with it is read from the copy's list)
+    shutil.copy(backup.backup_dir(db_path) / backup.COPY_FILE, tmp_path / "place.json")
+    shutil.rmtree(backup.backup_dir(db_path))
+    backup.backup_dir(db_path).mkdir()
+    shutil.copy(tmp_path / "place.json", backup.backup_dir(db_path) / backup.COPY_FILE)
+    good = backup.latest_good_backup(db_path)
+    assert good is not None and good.place == backup.SECOND and good.path.parent == usb.resolve()
+    backup.restore(db_path, good.path, admin)
+    assert progress_in(db_path) == "保存在U盘上的内容"
+
+
+def test_backup_page_chooses_the_second_place(qtbot, app: App, admin, tmp_path: Path) -> None:
+    from ui.backup_view import BackupView
+    save(app, admin, "页面")
+    view = BackupView(app, admin)
+    qtbot.addWidget(view)
+    assert "尚未设置" in view.second_label.text() and not view.second_clear.isEnabled()
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    view.choose_folder = lambda: str(usb)
+    view.second_btn.click()
+    assert str(usb.resolve()) in view.second_label.text() and view.second_clear.isEnabled()
+    view.backup_btn.click()
+    assert "并已复制到第二位置" in view.message.text()
+    places = {view.table.item(r, 2).text() for r in range(view.table.rowCount())}
+    assert places == {"本机", "第二位置"}
+    view.second_clear.click()
+    assert "只保存在本机" in view.message.text() and backup.copy_location(app.store.path) is None
+
+
+def test_cli_sets_the_second_place(db_path: Path, app: App, admin, tmp_path: Path, capsys) -> None:
+    save(app, admin, "命令行")
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    app.close()
+    assert entry.main(["--db", str(db_path), "backup", "--copy-to", str(usb)]) == 0
+    assert "第二位置已设为" in capsys.readouterr().out
+    assert entry.main(["--db", str(db_path), "backup"]) == 0
+    assert "并已复制到第二位置" in capsys.readouterr().out
+    assert entry.main(["--db", str(db_path), "backup", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "第二位置\t" in out and "本机\t" in out
+
+
+def test_the_second_place_carries_the_evidence_files(app: App, admin, clerk_of, db_path: Path, plan,
+                                                      tmp_path: Path) -> None:
+    import shutil
+
+    from models.attachment_store import BlobStore
+    from tests import evidence_files as ef
+    e = Entries(app)
+    c = clerk_of("区文广新旅局")
+    photo = e.attach_bytes(c, "区文广新旅局", MONTH, "task_report", "9.2", "现场.jpg", ef.jpeg(600, 400)).row
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    backup.set_copy_location(app, admin, usb)
+    saved = backup.backup_now(app.store, admin, "manual")
+    second_pool = BlobStore(usb.resolve() / "attachments" / db_path.stem)
+    assert photo["sha256"] in set(second_pool.shas())  # the backup's files went with it
+    e.remove_attachment(c, photo["uid"])
+    app.close()
+    # the disk loses its backups and their pool; the stick still has both
+    place = (backup.backup_dir(db_path) / backup.COPY_FILE).read_text(encoding="utf-8")
+    shutil.rmtree(backup.backup_dir(db_path))
+    backup.backup_dir(db_path).mkdir()
+    (backup.backup_dir(db_path) / backup.COPY_FILE).write_text(place, encoding="utf-8")
+    copy = next(b for b in backup.list_backups(db_path, second=True) if b.path.name == saved.name)
+    assert copy.place == backup.SECOND
+    assert backup.restore(db_path, copy.path, admin) == []  # nothing missing: the photo came back
+    again = App(Store(db_path), plan)
+    try:
+        assert BlobStore.for_db(db_path).has(photo["sha256"])
+    finally:
+        again.close()

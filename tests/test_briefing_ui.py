@@ -25,6 +25,7 @@ class FakeDialogs(Dialogs):
         self.confirm_answer = True
         self.confirms: list[str] = []
         self.printers = True
+        self.written: list[Path] = []  # files the page offered to open
 
     def confirm(self, parent, title, text) -> bool:  # type: ignore[override]
         self.confirms.append(text)
@@ -36,6 +37,9 @@ class FakeDialogs(Dialogs):
 
     def has_printer(self) -> bool:  # type: ignore[override]
         return self.printers
+
+    def done(self, parent, title, text, path) -> None:  # type: ignore[override]
+        self.written.append(Path(path))
 
     def print_setup(self, parent, printer: QPrinter) -> bool:  # type: ignore[override]
         self.print_asked += 1

@@ -168,6 +168,8 @@ def check_built_folder(folder: Path, tmp_path: Path) -> None:
     assert (internal / "resources" / "plan" / "zhushan.toml").is_file()
     assert (internal / "resources" / "fonts" / "wqy-microhei.ttc").is_file()
     assert (internal / "resources" / "icons" / "app.png").is_file()
+    assert (internal / "docs" / "用户手册.md").is_file()  # 帮助 (F1)
+    assert (internal / "docs" / "images" / "workspace.png").is_file()
     qms = [p.name for p in internal.rglob("*.qm")]
     assert "qtbase_zh_CN.qm" in qms
     assert all("_zh_CN" in q for q in qms), "only Chinese Qt translations are shipped"

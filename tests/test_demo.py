@@ -110,10 +110,20 @@ def test_cli_demo(tmp_path, capsys, plan):
     rc = main.main(["--db", str(db), "demo", "--until", "2024-03", "--streets", "2"])
     out = capsys.readouterr().out
     assert rc == 0 and "已生成示例数据" in out and "7个月" in out
+    # one account per role, printed with the password, and each can sign in
+    from models import signin
+    from models.demo_accounts import DEMO_PASSWORD, demo_unit
+    assert f"密码都是 {DEMO_PASSWORD}" in out
+    assert "admin     管理员" in out and "reviewer  审核员" in out and "clerk     填报员" in out
     app = App(Store(db), plan)
     try:
         assert app.is_demo() and len(app.streets()) == 2
         assert app.store.scalar("SELECT MAX(month) FROM task_reports") == "2024-03"
+        roles = {u: signin.authenticate(app, u, DEMO_PASSWORD).role for u in ("admin", "reviewer", "clerk")}
+        assert roles == {"admin": "admin", "reviewer": "reviewer", "clerk": "clerk"}
+        clerk = signin.authenticate(app, "clerk", DEMO_PASSWORD)
+        assert clerk.unit == demo_unit(app) and clerk.unit in out
+        assert app.tasks_of(clerk.unit)  # a unit with work to enter
     finally:
         app.close()
 

@@ -25,13 +25,19 @@ class FakeDialogs:
         self.save = save
         self.open = open_
         self.asked: list[str] = []
+        self.kinds: list[str] = []
+        self.written: list[Path] = []  # files the page offered to open
 
-    def save_path(self, parent, title: str, suggested: str) -> str:
+    def save_path(self, parent, title: str, suggested: str, kind: str = "") -> str:
+        self.kinds.append(kind)
         self.asked.append(suggested)
         return str(self.save) if self.save else ""
 
     def open_path(self, parent, title: str) -> str:
         return str(self.open) if self.open else ""
+
+    def done(self, parent, title: str, text: str, path: Path) -> None:
+        self.written.append(Path(path))
 
 
 def make_view(qtbot, app: App, actor) -> ExcelView:
@@ -64,6 +70,8 @@ def test_export_ledger_from_the_page(qtbot, app: App, reviewer, tmp_path: Path) 
     qtbot.mouseClick(view.export_ledger_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.last_output is not None and not view.busy(), timeout=15000)
     assert "已导出台账" in view.status.text()
+    # the page offers to open the file or its folder, and asked where to save as a ledger
+    assert view.dialogs.written == [out] and view.dialogs.kinds == ["ledger"]
     wb = load_workbook(out)
     assert "考核" in wb.sheetnames
     assert "2026年10月" in wb["任务推进台账"]["A1"].value

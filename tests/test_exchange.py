@@ -651,6 +651,7 @@ class FakeDialogs:
     def __init__(self) -> None:
         self.save: list[str] = []
         self.open: list[list[str]] = []
+        self.written: list[Path] = []  # files the page offered to open
 
     def save_path(self, parent: Any, title: str, suggested: str, filter_: str) -> str:
         return self.save.pop(0)
@@ -660,6 +661,9 @@ class FakeDialogs:
 
     def open_path(self, parent: Any, title: str, filter_: str) -> str:
         return self.open.pop(0)[0]
+
+    def done(self, parent: Any, title: str, text: str, path: Path) -> None:
+        self.written.append(Path(path))
 
 
 def _view(qtbot: Any, app: App, actor: Actor) -> Any:
@@ -712,6 +716,7 @@ def test_page_office_previews_then_imports(qtbot: Any, office: App, tmp_path: Pa
     w.dialogs.save.append(str(tmp_path / "回执.zsp"))
     qtbot.mouseClick(w.decisions_btn, Qt.MouseButton.LeftButton)
     assert (tmp_path / "回执.zsp").is_file() and "回执包" in w.message.text()
+    assert w.dialogs.written[-1] == tmp_path / "回执.zsp"  # offered to open it or its folder
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")

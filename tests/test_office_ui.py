@@ -106,8 +106,8 @@ def test_review_opens_unit_in_workspace(qtbot, app, clerk_of, reviewer):
     v = w.show_page("review")
     v.set_month(M)
     row = _row_of(v, U)
-    v.table.scrollTo(v.model.index(row, 0))
-    rect = v.table.visualRect(v.model.index(row, 0))
+    v.table.scrollTo(v.table.model().index(row, 0))
+    rect = v.table.visualRect(v.table.model().index(row, 0))
     qtbot.mouseClick(v.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert v.selected_unit() == U
     qtbot.mouseDClick(v.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -222,7 +222,12 @@ def test_settings_page_admin_and_reviewer(qtbot, app, admin, reviewer):
     assert st.street_list.item(0).text() == "新村街道（已停用）"
     rv = _show(qtbot, SettingsView(app, reviewer))
     assert not rv.rules_save.isEnabled() and not rv.rep_save.isEnabled() and not rv.street_add.isEnabled()
-    assert not rv.green_at.isEnabled() and not rv.pending_value.isEnabled()
+    # a reviewer reads the administrator's settings in dark text on grey, and cannot change them
+    assert rv.green_at.isReadOnly() and rv.pending_value.isReadOnly() and rv.green_at.isEnabled()
+    assert "#1f2937" in rv.green_at.styleSheet() and "#1f2937" in rv.pending_value.styleSheet()
+    before = rv.green_at.value()
+    qtbot.keyClicks(rv.green_at, "9")
+    assert rv.green_at.value() == before
     assert rv.base_save.isEnabled()
     rv.base_part.setCurrentIndex(rv.base_part.findData("I04"))
     qtbot.keyClicks(rv.base_value, "57.85")
@@ -244,7 +249,11 @@ def test_assessment_page_ranks_and_flags(qtbot, app, clerk_of, reviewer, tmp_pat
     assert f"共{n}个单位参加考核，{n - 1}个单位低于60分需通报" in v.info.text()
     assert v.matrix_model.columnCount() == 2
     cell = v.matrix_model.data(v.matrix_model.index(v.app.reporting_units().index(U), 1))
-    assert cell == "✓"
+    assert cell == "√"
+    # the marks are explained under the grid and in each cell's tooltip
+    assert all(mark in v.legend.text() for mark in ("√", "报", "退", "（迟）", "未报"))
+    tip = v.matrix_model.data(v.matrix_model.index(v.app.reporting_units().index(U), 1), Qt.ItemDataRole.ToolTipRole)
+    assert tip == "已审核通过"
     text = v.result_document().toPlainText()
     assert "考核结果" in text and U in text and "需通报的单位" in text
     pdf = v.result_to_pdf(tmp_path / "考核结果.pdf")

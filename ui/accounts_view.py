@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from models import accounts, passwords, signin
 from models.app import ADMIN, CLERK, REVIEWER, ROLE_NAMES, Actor, App
@@ -15,7 +15,9 @@ from models.errors import DomainError
 from models.store import StoreError
 from ui.form_widgets import ERROR_STYLE
 from ui.login_dialog import ChangePasswordDialog, finish_dialog, password_edit
+from ui.modal import run_modal
 from ui.office_common import readonly_table
+from ui.tables import fill_table
 
 COLUMNS = ["用户名", "姓名", "角色", "单位", "状态", "创建时间"]
 
@@ -121,7 +123,7 @@ class AccountsView(QWidget):
         self.app = app
         self.actor = actor
         # Replaceable in tests: open a dialog modally, return True when accepted.
-        self.run_dialog: Callable[[QDialog], bool] = lambda d: d.exec() == QDialog.DialogCode.Accepted
+        self.run_dialog: Callable[[QDialog], bool] = lambda d: run_modal(d) == QDialog.DialogCode.Accepted
         self.table = readonly_table(COLUMNS, stretch=3)
         self.add_btn = QPushButton("新建账户…")
         self.edit_btn = QPushButton("修改…")
@@ -153,18 +155,17 @@ class AccountsView(QWidget):
     def refresh(self, select: str | None = None) -> None:
         keep = select or self.selected()
         self.users = accounts.users(self.app, self.actor)
-        self.table.setRowCount(len(self.users))
-        for i, u in enumerate(self.users):
+        rows = []
+        for u in self.users:
             state = "已停用" if not u.active else (f"锁定至{u.locked_until[11:16]}" if u.locked() else "正常")
             if u.must_change and u.active:
                 state += "（待改密码）"
-            cells = [u.username, u.display_name, u.role_name, u.unit or "领导小组办公室", state,
-                     u.created_at.replace("T", " ")[:16]]
-            for j, text in enumerate(cells):
-                it = QTableWidgetItem(text)
-                it.setData(Qt.ItemDataRole.UserRole, u.username)
-                self.table.setItem(i, j, it)
-            if keep and u.username == keep:
+            rows.append([u.username, u.display_name, u.role_name, u.unit or "领导小组办公室", state,
+                         u.created_at.replace("T", " ")[:16]])
+        fill_table(self.table, rows, data=[u.username for u in self.users])
+        for i in range(self.table.rowCount()):
+            it = self.table.item(i, 0)
+            if keep and it is not None and it.data(Qt.ItemDataRole.UserRole) == keep:
                 self.table.selectRow(i)
         self.table.resizeColumnsToContents()
         self._selection_changed()

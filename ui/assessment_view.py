@@ -8,8 +8,7 @@ from typing import Any
 from pathlib import Path
 
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from models.app import Actor, App, months_between
 from models.assessment import (COMPONENT_NAMES, COMPONENTS, UnitScore, assess_views, assessment_html_of,
@@ -17,9 +16,13 @@ from models.assessment import (COMPONENT_NAMES, COMPONENTS, UnitScore, assess_vi
 from models.month_read import month_views
 from models.month_view import MonthView
 from models.reporting import UnitMonthReport
-from ui.office_common import MonthCombo, RowsModel, preview_and_print, print_to_pdf
+from ui.office_common import MonthCombo, RowsModel, SortedTable, preview_and_print, print_to_pdf
+from ui.tables import compact_rows
 
-_MARKS = {"approved": "✓", "submitted": "报", "returned": "退", "draft": "草", "": "—"}
+_MARKS = {"approved": "√", "submitted": "报", "returned": "退", "draft": "草", "": "—"}
+# Read under the grid: what each mark means.
+LEGEND = ("图例：√ 已审核通过　报 已报送、待审核　退 已退回修改　草 有草稿、未报送　— 尚未填报　"
+          "未报 截止日已过仍未报送　（迟） 超过截止日才报送　空白 该月没有填报任务")
 
 
 def _cell(r: UnitMonthReport) -> str:
@@ -31,6 +34,17 @@ def _cell(r: UnitMonthReport) -> str:
     elif not r.submitted and r.overdue:
         mark = "未报"
     return mark
+
+
+def _mark_meaning(mark: str) -> str | None:
+    """The tooltip of a grid cell: its mark in words."""
+    if not mark:
+        return None
+    words = {"√": "已审核通过", "报": "已报送，待审核", "退": "已退回修改", "草": "有草稿，未报送",
+             "—": "尚未填报", "未报": "截止日已过仍未报送"}
+    base = mark.replace("（迟）", "")
+    text = words.get(base, mark)
+    return text + ("；超过截止日才报送" if "（迟）" in mark else "")
 
 
 class AssessmentView(QWidget):
@@ -68,19 +82,25 @@ class AssessmentView(QWidget):
         cols += [(COMPONENT_NAMES[k], comp(k)) for k in COMPONENTS]
         cols += [("通报", lambda s: "通报" if s.flagged else ""), ("说明", lambda s: s.notes)]
         self.model = RowsModel(cols, self, color=lambda s, c: "#b91c1c" if s.flagged and c in (1, 2, 8) else None)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
+        self.table = SortedTable(self.model)
+        compact_rows(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.matrix_model = RowsModel([("单位", lambda r: r["unit"])], self)
-        self.matrix = QTableView()
-        self.matrix.setModel(self.matrix_model)
-        self.matrix.verticalHeader().setVisible(False)
+        self.matrix_model = RowsModel([("单位", lambda r: r["unit"])], self,
+                                      tooltip=lambda r, c: _mark_meaning(self._matrix_cell(r, c)))
+        self.matrix = SortedTable(self.matrix_model)
+        compact_rows(self.matrix)
+        self.legend = QLabel(LEGEND)
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: #374151;")
+        grid = QWidget()
+        gv = QVBoxLayout(grid)
+        gv.setContentsMargins(0, 0, 0, 0)
+        gv.addWidget(self.matrix, 1)
+        gv.addWidget(self.legend)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "考核排名")
-        self.tabs.addTab(self.matrix, "报送情况")
+        self.tabs.addTab(grid, "报送情况")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
@@ -128,10 +148,11 @@ class AssessmentView(QWidget):
                 rows.setdefault(r.unit, {"unit": r.unit})[v.month] = _cell(r)
         cols: list[tuple[str, Any]] = [("单位", lambda r: r["unit"])]
         cols += [(f"{int(m[:4])}.{int(m[5:7])}", (lambda mm: lambda r: r.get(mm, ""))(m)) for m in months]
-        self.matrix_model.beginResetModel()
-        self.matrix_model.columns = cols
-        self.matrix_model.rows = list(rows.values())
-        self.matrix_model.endResetModel()
+        self.matrix_model.set_columns(cols, list(rows.values()))
+        self.matrix.resizeColumnsToContents()
+
+    def _matrix_cell(self, row: dict[str, Any], col: int) -> str:
+        return str(self.matrix_model.columns[col][1](row)) if col > 0 else ""
 
     def result_document(self) -> QTextDocument:
         doc = QTextDocument(self)

@@ -6,15 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from models import review
 from models.app import Actor, App
 from models.audit import ENTITY_NAMES, audit_actors, audit_months, audit_rows
 from models.errors import DomainError
-from ui.office_common import MessageLine, RowsModel
+from ui.files import ask_save_path, offer_open
+from ui.office_common import MessageLine, RowsModel, SortedTable
+from ui.tables import compact_rows
 
 LIMIT = 5000
 
@@ -55,8 +56,13 @@ class AuditView(QWidget):
             ("来源", lambda r: r["origin_name"]),
         ], self)
         self.table = self._table(self.model)
-        for col, width in ((0, 140), (1, 110), (2, 130), (3, 70), (4, 70), (5, 220), (6, 90), (7, 160), (8, 160)):
+        for col, width in ((0, 140), (1, 110), (2, 130), (3, 70), (4, 70), (5, 220), (6, 90), (7, 160), (8, 160),
+                           (9, 80)):
             self.table.setColumnWidth(col, width)
+        head = self.table.horizontalHeader()
+        head.setStretchLastSection(False)
+        for col in (7, 8):  # the old and the new value share a wide screen
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.review_model = RowsModel([
             ("时间", lambda r: _time(r["at"])), ("操作人", lambda r: r["actor"]), ("单位", lambda r: r["unit"]),
             ("月份", lambda r: r["month"]), ("操作", lambda r: r["action_name"]), ("意见/原因", lambda r: r["comment"]),
@@ -79,11 +85,9 @@ class AuditView(QWidget):
         self.export_btn.clicked.connect(self._export_clicked)
         self.refresh()
 
-    def _table(self, model: RowsModel) -> QTableView:
-        t = QTableView()
-        t.setModel(model)
-        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        t.verticalHeader().setVisible(False)
+    def _table(self, model: RowsModel) -> SortedTable:
+        t = SortedTable(model, multi=True)
+        compact_rows(t)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         t.horizontalHeader().setStretchLastSection(True)
         return t
@@ -142,11 +146,12 @@ class AuditView(QWidget):
         return out
 
     def _export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "导出修改记录", "修改记录.xlsx",
-                                              "Excel 文件 (*.xlsx);;CSV 文件 (*.csv)")
+        path = ask_save_path(self, "audit", "导出修改记录", "修改记录.xlsx", "Excel 文件 (*.xlsx);;CSV 文件 (*.csv)")
         if not path:
             return
         try:
-            self.export_to(path)
+            out = self.export_to(path)
         except DomainError as exc:
             self.message.error(f"导出失败：{exc}")
+            return
+        offer_open(self, "导出修改记录", f"已导出修改记录：{out.name}", out)

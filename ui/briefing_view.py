@@ -22,12 +22,14 @@ from PySide6.QtGui import QGuiApplication, QPainter, QPageLayout, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import (QDateEdit, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QDateEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from models.app import Actor, App, current_month
 from models.entries_base import month_cn
+from ui.files import ask_save_path, offer_open
+from ui.modal import run_modal
 from ui.office_common import MessageLine, MonthCombo
 
 # Section keys and tab titles (the same keys as exports.briefing_compose.SECTION_KEYS,
@@ -42,8 +44,11 @@ class Dialogs:
     """File and print dialogs (replaced in tests)."""
 
     def save_path(self, parent: QWidget, title: str, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF 文件 (*.pdf)")
-        return path
+        """Starts where a briefing was saved last, else in Documents."""
+        return ask_save_path(parent, "briefing", title, suggested, "PDF 文件 (*.pdf)")
+
+    def done(self, parent: QWidget, title: str, text: str, path: Path) -> None:
+        offer_open(parent, title, text, path)
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
         answer = QMessageBox.question(parent, title, text,
@@ -59,12 +64,12 @@ class Dialogs:
                     chosen: list[str]) -> list[str] | None:
         from ui.briefing_photo_picker import PhotoPicker
         dlg = PhotoPicker(app, actor, candidates, chosen, parent)
-        return dlg.chosen() if dlg.exec() == QDialog.DialogCode.Accepted else None
+        return dlg.chosen() if run_modal(dlg) == QDialog.DialogCode.Accepted else None  # freed afterwards
 
     def print_setup(self, parent: QWidget, printer: QPrinter) -> bool:
         dlg = QPrintDialog(printer, parent)
         dlg.setWindowTitle("打印工作简报")
-        return dlg.exec() == QPrintDialog.DialogCode.Accepted
+        return run_modal(dlg) == QPrintDialog.DialogCode.Accepted
 
 
 class BriefingView(QWidget):
@@ -292,7 +297,7 @@ class BriefingView(QWidget):
 
     def save_as(self) -> Path | None:
         month = self.month.month()
-        suggested = str(Path.home() / f"工作简报-{month_cn(month)}.pdf")
+        suggested = f"工作简报-{month_cn(month)}.pdf"
         path = self.dialogs.save_path(self, "另存为PDF", suggested)
         if not path:
             return None
@@ -303,6 +308,7 @@ class BriefingView(QWidget):
         if issue is None:
             return None
         self.message.ok(f"已保存{month_cn(month)}工作简报（第{issue}期，共{self.last_pages}页）：{out}")
+        self.dialogs.done(self, "另存为PDF", f"已保存{month_cn(month)}工作简报（第{issue}期）。", out)
         return out
 
     def print_briefing(self) -> bool:

@@ -9,15 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QScrollArea, QSplitter, QTableView, QTabWidget, QTextBrowser, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
+                               QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from models.app import Actor, App
 from models.dashboard import Dashboard, Series, dashboard
 from models.entries_base import month_cn
 from forms.values import fmt_number
-from ui.office_common import LIGHT_COLORS, LIGHT_NAMES, MonthCombo, RowsModel, chip_html
+from ui.office_common import LIGHT_COLORS, LIGHT_NAMES, MonthCombo, RowsModel, SortedTable, chip_html
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -154,8 +153,9 @@ class DashboardView(QWidget):
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["行动 / 任务", "状态", "说明"])
-        self.tree.setColumnWidth(0, 300)
-        self.tree.setColumnWidth(1, 70)
+        self.tree.setColumnWidth(0, 340)
+        self.tree.setColumnWidth(1, 56)
+        self.tree.setUniformRowHeights(True)
         self.ind_model = RowsModel([
             ("编码", lambda r: r["code"]),
             ("名称", lambda r: r["name"]),
@@ -167,7 +167,7 @@ class DashboardView(QWidget):
             ("责任单位", lambda r: r["responsible_unit"]),
             ("判断", lambda r: r["message"]),
         ], self, color=lambda r, c: LIGHT_COLORS.get(r["status"]) if c == 3 else None)
-        self.ind_table = self._table(self.ind_model)
+        self.ind_table = self._table(self.ind_model, {0: 56, 1: 150, 2: 44, 3: 44, 4: 84, 5: 48, 6: 62, 7: 92})
         self.overdue_model = RowsModel([
             ("类别", lambda r: r["kind"]),
             ("编码", lambda r: r["code"]),
@@ -176,7 +176,7 @@ class DashboardView(QWidget):
             ("时限", lambda r: r["due"]),
             ("情况", lambda r: r["message"]),
         ], self)
-        self.overdue_table = self._table(self.overdue_model)
+        self.overdue_table = self._table(self.overdue_model, {0: 52, 1: 62, 2: 220, 3: 120, 4: 90})
         self.chart_host = QWidget()
         self.chart_grid = QGridLayout(self.chart_host)
         self.chart_grid.setSpacing(6)
@@ -192,29 +192,33 @@ class DashboardView(QWidget):
         split = QSplitter()
         split.addWidget(self.tabs)
         split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
+        split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 2)
+        split.setSizes([880, 350])  # the lists first; the detail gets the rest
+        split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
         lay.addWidget(split, 1)
         self.month_box.month_changed.connect(lambda _m: self.refresh())
         self.tree.currentItemChanged.connect(self._tree_clicked)
-        self.ind_table.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.show_detail(self.ind_model.row(cur.row())["code"]) if cur.isValid() else None)
-        self.overdue_table.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.show_detail(self.overdue_model.row(cur.row())["code"]) if cur.isValid() else None)
+        for table in (self.ind_table, self.overdue_table):
+            table.selectionModel().currentRowChanged.connect(
+                lambda cur, _prev, t=table: self.show_detail(t.row_object(cur)["code"]) if cur.isValid() else None)
         self._shown_once = False
         self.refresh()
 
-    def _table(self, model: RowsModel) -> QTableView:
-        t = QTableView()
-        t.setModel(model)
-        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        t.verticalHeader().setVisible(False)
+    def _table(self, model: RowsModel, widths: dict[int, int]) -> SortedTable:
+        """A sortable table; names and messages wrap onto a second line instead of being cut."""
+        t = SortedTable(model)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         t.horizontalHeader().setStretchLastSection(True)
+        for col, width in widths.items():
+            t.setColumnWidth(col, width)
+        t.setWordWrap(True)
+        t.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # rows as tall as their wrapped text, also after a column is widened (a few dozen rows)
+        t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return t
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
@@ -241,7 +245,10 @@ class DashboardView(QWidget):
             + f"　逾期里程碑 {len(d.overdue_milestones)}　逾期任务 {len(d.overdue_tasks)}"
             + "　行动：" + "，".join(f"{LIGHT_NAMES[s]}{n}" for s in ("red", "yellow", "green", "grey")
                                   if (n := sum(a.status == s for a in d.actions))))
+        current = self.tree.currentItem()
+        keep = current.data(0, CODE_ROLE) if current is not None else ""
         self._fill_tree(d)
+        self._select_in_tree(keep)
         self.ind_model.set_rows(d.verdicts)
         over = [{"kind": "里程碑", "code": m["code"], "name": m["name"], "unit": m["unit"],
                  "due": f"{m['year']}年", "message": m["message"]} for m in d.overdue_milestones]
@@ -252,6 +259,7 @@ class DashboardView(QWidget):
         self._fill_charts(d.series)
 
     def _fill_tree(self, d: Dashboard) -> None:
+        """Actions with their tasks shown (the tasks are what the office acts on)."""
         self.tree.clear()
         for a in d.actions:
             counts = "，".join(f"{LIGHT_NAMES[s]}{n}" for s, n in sorted(a.counts.items()) if n)
@@ -264,6 +272,21 @@ class DashboardView(QWidget):
                 ti.setData(0, CODE_ROLE, t.code)
                 ti.setForeground(1, QBrush(QColor(LIGHT_COLORS[t.status])))
                 ti.setToolTip(2, "；".join(t.reasons))
+            ai.setExpanded(True)
+
+    def _select_in_tree(self, code: str) -> None:
+        """Select the action or task ``code`` again after a refresh (else the first action),
+        so that the detail pane is never empty."""
+        found = None
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top is None:
+                continue
+            found = found or next((it for it in (top, *(top.child(j) for j in range(top.childCount())))
+                                   if it is not None and code and it.data(0, CODE_ROLE) == code), None)
+        target = found or self.tree.topLevelItem(0)
+        if target is not None:
+            self.tree.setCurrentItem(target)
 
     def _fill_charts(self, series: list[Series]) -> None:
         if [x.code for x in series] == list(self.charts):

@@ -145,15 +145,18 @@ def build_parser() -> CnParser:
     c.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它")
 
     c = sub.add_parser("backup", help="立即备份数据库，列出或恢复备份")
-    c.add_argument("--list", action="store_true", help="列出已有备份")
+    c.add_argument("--list", action="store_true", help="列出已有备份（本机和第二位置）")
     c.add_argument("--restore", nargs="?", const="latest", metavar="FILE",
                    help="用最近的可用备份（或指定的备份文件）恢复数据库；当前文件先另存为备份")
+    c.add_argument("--copy-to", metavar="FOLDER",
+                   help="设置第二位置（U盘或另一块磁盘上的文件夹），以后每份备份都复制到那里；“-”取消")
 
     c = sub.add_parser("user", help="账户管理（管理员）")
     c.add_argument("action", choices=["list", "add", "reset"], help="list 列出 / add 新建 / reset 重置密码")
     c.add_argument("--username", metavar="NAME")
     c.add_argument("--role", choices=["clerk", "reviewer", "admin"])
     c.add_argument("--unit", metavar="NAME")
+    c.add_argument("--name", metavar="姓名", help="使用人的姓名（显示在窗口底部和操作记录中）")
     c.add_argument("--password", metavar="PWD")
     return p
 

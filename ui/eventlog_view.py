@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QLineEdit, QPushButton, QTableWidget, QVBoxLayout,
                                QWidget)
 
 from models import accounts
 from models.app import Actor, App
+from ui.tables import compact_rows, fill_table, make_sortable
 
 COLUMNS = ["时间", "用户", "类型", "内容"]
 
@@ -39,6 +40,8 @@ class EventLogView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        make_sortable(self.table)
+        compact_rows(self.table)
         self.count = QLabel("")
         note = QLabel("操作日志只能追加，任何人（包括管理员）都不能在程序中修改或删除。")
         lay = QVBoxLayout(self)
@@ -54,12 +57,8 @@ class EventLogView(QWidget):
     def refresh(self) -> None:
         rows = accounts.event_log(self.app, self.actor, self.kind.currentData() or None,
                                   self.search.text().strip())
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            cells = [r["at"].replace("T", " "), r["actor"],
-                     accounts.EVENT_KINDS.get(r["kind"], r["kind"]), r["detail"]]
-            for j, text in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(text))
+        fill_table(self.table, [[r["at"].replace("T", " "), r["actor"],
+                                 accounts.EVENT_KINDS.get(r["kind"], r["kind"]), r["detail"]] for r in rows])
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         self.table.resizeColumnToContents(2)

@@ -13,25 +13,28 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPlainTextEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget)
 
 from models.app import Actor, App, current_month, months_between
 from models.entries_base import month_cn
+from ui.files import ask_open_path, ask_save_path, offer_open
 
 ALL_UNITS = "全部单位（汇总台账）"
 
 
 class Dialogs:
-    """File dialogs (replaced in tests)."""
+    """File dialogs and the message after an export (replaced in tests). Each kind of
+    file (``ledger``, ``template``, ``import``) opens where that kind was saved last."""
 
-    def save_path(self, parent: QWidget, title: str, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "Excel 工作簿 (*.xlsx)")
-        return path
+    def save_path(self, parent: QWidget, title: str, suggested: str, kind: str = "ledger") -> str:
+        return ask_save_path(parent, kind, title, suggested, "Excel 工作簿 (*.xlsx)")
 
     def open_path(self, parent: QWidget, title: str) -> str:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", "Excel 工作簿 (*.xlsx);;所有文件 (*)")
-        return path
+        return ask_open_path(parent, "import", title, "Excel 工作簿 (*.xlsx);;所有文件 (*)")
+
+    def done(self, parent: QWidget, title: str, text: str, path: Path) -> None:
+        offer_open(parent, title, text, path)
 
 
 class Worker(QObject):
@@ -86,6 +89,7 @@ class ExcelView(QWidget):
         self.last_summary: Any = None
         self._on_done: Callable[[Any], str] = str
         self._importing = False
+        self._offer = ""
 
         last = max(current_month(), app.plan.first_month)
         months = list(reversed(months_between(app.plan.first_month, last)))
@@ -184,9 +188,9 @@ class ExcelView(QWidget):
         self.import_btn.setEnabled(idle)
 
     # -- actions ----------------------------------------------------------------------------
-    def _ask_xlsx(self, title: str, suggested: str) -> str:
+    def _ask_xlsx(self, title: str, suggested: str, kind: str) -> str:
         """Where to save a workbook ("" when cancelled), always ending in .xlsx."""
-        path = self.dialogs.save_path(self, title, suggested)
+        path = self.dialogs.save_path(self, title, suggested, kind=kind)
         if path and not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         return path
@@ -194,7 +198,7 @@ class ExcelView(QWidget):
     def on_export_ledger(self) -> None:
         months, unit = self.selected_months(), self.selected_unit()
         span = month_cn(months[0]) + (f"至{month_cn(months[-1])}" if len(months) > 1 else "")
-        path = self._ask_xlsx("导出台账", f"{unit or '碳达峰'}台账_{span}.xlsx")
+        path = self._ask_xlsx("导出台账", f"{unit or '碳达峰'}台账_{span}.xlsx", "ledger")
         if not path:
             return
         app, actor = self.app, self.actor
@@ -204,13 +208,13 @@ class ExcelView(QWidget):
             out = build_ledger(app, actor, months[-1], path, unit, months=months, progress=progress, cancel=cancel)
             return out
 
-        self._start(job, "正在导出台账…", lambda out: f"已导出台账：{out}")
+        self._start(job, "正在导出台账…", lambda out: f"已导出台账：{out}", offer="导出台账")
 
     def on_export_template(self) -> None:
         month, unit = self.selected_month(), self.selected_unit()
         if unit is None:
             return
-        path = self._ask_xlsx("导出填报模板", f"{unit}填报模板_{month_cn(month)}.xlsx")
+        path = self._ask_xlsx("导出填报模板", f"{unit}填报模板_{month_cn(month)}.xlsx", "template")
         if not path:
             return
         app, actor = self.app, self.actor
@@ -220,7 +224,7 @@ class ExcelView(QWidget):
             out = build_template(app, actor, month, unit, path)
             return out
 
-        self._start(job, "正在导出填报模板…", lambda out: f"已导出填报模板：{out}")
+        self._start(job, "正在导出填报模板…", lambda out: f"已导出填报模板：{out}", offer="导出填报模板")
 
     def on_import(self) -> None:
         path = self.dialogs.open_path(self, "导入填好的Excel模板")
@@ -241,8 +245,11 @@ class ExcelView(QWidget):
 
     # -- the worker ---------------------------------------------------------------------------
     def _start(self, job: Callable[..., Any], label: str, on_done: Callable[[Any], str],
-               cancellable: bool = True) -> None:
+               cancellable: bool = True, offer: str = "") -> None:
+        """Run ``job`` in a worker thread; ``offer``: the title of the message offering to
+        open the file written (exports)."""
         self.status.setText(label)
+        self._offer = offer
         self.worker_thread = QThread(self)
         self.worker = Worker(job)
         self.worker.moveToThread(self.worker_thread)
@@ -265,6 +272,9 @@ class ExcelView(QWidget):
         worker.failed.connect(self._on_failed)
         worker.cancelled.connect(self._on_cancelled)
         self.worker_thread.started.connect(worker.run)
+        # The worker lives in the thread: it is deleted there as the thread ends (a
+        # deleteLater() posted after the thread stopped would never run).
+        self.worker_thread.finished.connect(worker.deleteLater)
         self._update_buttons()
         self.worker_thread.start()
 
@@ -309,13 +319,13 @@ class ExcelView(QWidget):
             self.progress_dialog = None
         if self.worker_thread is not None:
             self.worker_thread.quit()
-            self.worker_thread.wait()
+            self.worker_thread.wait()  # the worker is deleted as the thread finishes
             self.worker_thread.deleteLater()
-        if self.worker is not None:
-            self.worker.deleteLater()
         self.worker_thread = None
         self.worker = None
         self._update_buttons()
+        if isinstance(result, Path) and self._offer:
+            self.dialogs.done(self, self._offer, message, result)
 
     def wait_idle(self) -> None:
         if self.worker_thread is not None:

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFileDialog, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from models import exchange, exchange_common, exchange_export, exchange_install, exchange_preview
 from models.app import Actor, App, current_month
@@ -22,26 +21,33 @@ from models.entries_base import month_cn
 from models.errors import DomainError
 from models.exchange_preview import PackagePreview
 from models.package_format import PackageRejected
-from ui.office_common import MessageLine, MonthCombo, RowsModel
+from ui.files import ask_open_path, ask_open_paths, ask_save_path, offer_open
+from ui.office_common import MessageLine, MonthCombo, RowsModel, SortedTable
+from ui.tables import compact_rows
 
 PACKAGE_FILTER = "数据交换包 (*.zsp);;所有文件 (*)"
 INSTALL_FILTER = "安装文件 (*.zsi);;所有文件 (*)"
 
 
 class Dialogs:
-    """File dialogs (replaced in tests)."""
+    """File dialogs and the message after writing a file (replaced in tests). Packages and
+    installation files each open where that kind was chosen last (else in Documents)."""
 
     def save_path(self, parent: QWidget, title: str, suggested: str, filter_: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
-        return path
+        return ask_save_path(parent, _kind(filter_), title, suggested, filter_)
 
     def open_paths(self, parent: QWidget, title: str, filter_: str) -> list[str]:
-        paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filter_)
-        return list(paths)
+        return ask_open_paths(parent, _kind(filter_), title, filter_)
 
     def open_path(self, parent: QWidget, title: str, filter_: str) -> str:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filter_)
-        return path
+        return ask_open_path(parent, _kind(filter_), title, filter_)
+
+    def done(self, parent: QWidget, title: str, text: str, path: Path) -> None:
+        offer_open(parent, title, text, path)
+
+
+def _kind(filter_: str) -> str:
+    return "install" if filter_ == INSTALL_FILTER else "package"
 
 
 def _file_row(path: Path, res: PackagePreview | DomainError) -> dict[str, Any]:
@@ -131,22 +137,19 @@ class ExchangeView(QWidget):
             ("新增", lambda r: r["new"]), ("更新", lambda r: r["updated"]), ("未变", lambda r: r["unchanged"]),
             ("冲突", lambda r: r["conflicts"]), ("说明", lambda r: r["note"]),
         ], self, color=lambda r, col: "#b91c1c" if r["error"] or r["conflicts"] else None)
-        self.files = QTableView()
-        self.files.setModel(self.files_model)
-        self.files.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.files.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.files = SortedTable(self.files_model)
+        compact_rows(self.files)
         self.files.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        self.files.verticalHeader().setVisible(False)
         self.detail_model = RowsModel([
             ("结果", lambda r: exchange_preview.STATUS_NAMES.get(r["status"], r["status"])),
             ("类别", lambda r: r["entity"]), ("项目", lambda r: r["key"]), ("说明", lambda r: r["detail"]),
         ], self, color=lambda r, col: {"conflict": "#b91c1c", "refused": "#b91c1c", "new": "#166534",
                                        "updated": "#1d4ed8"}.get(r["status"]))
-        self.detail = QTableView()
-        self.detail.setModel(self.detail_model)
+        self.detail = SortedTable(self.detail_model)
+        compact_rows(self.detail)
         self.detail.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.detail.verticalHeader().setVisible(False)
-        self.files.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
+        self.files.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._show_detail(self.files.source_row(cur)))
         bl = QHBoxLayout()
         bl.addWidget(self.choose_btn)
         bl.addWidget(self.confirm_btn)
@@ -233,6 +236,7 @@ class ExchangeView(QWidget):
             self.message.ok(f"已生成“{unit}”的安装文件：{out}。文件中含有该单位的签名密钥，请用移动存储介质"
                             "当面交给该单位，妥善保管。")
             self.refresh()
+            self.dialogs.done(self, "生成安装文件", f"已生成“{unit}”的安装文件。", Path(out))
 
     def on_export_decisions(self) -> None:
         unit = self.unit_combo.currentText()
@@ -243,6 +247,7 @@ class ExchangeView(QWidget):
         out = self._run("导出回执包", lambda: exchange_export.export_decisions(self.app, self.actor, unit, path))
         if out:
             self.message.ok(f"已导出给“{unit}”的回执包：{out}")
+            self.dialogs.done(self, "导出回执包", f"已导出给“{unit}”的回执包。", Path(out))
 
     def on_export_package(self) -> None:
         inst = exchange_common.installation(self.app) or {}
@@ -254,6 +259,8 @@ class ExchangeView(QWidget):
         out = self._run("导出报送包", lambda: exchange_export.export_package(self.app, self.actor, month, path))
         if out:
             self.message.ok(f"已导出{month_cn(month)}的报送包：{out}。请将该文件交给领导小组办公室导入。")
+            self.dialogs.done(self, "导出报送包", f"已导出{month_cn(month)}的报送包，请交给领导小组办公室导入。",
+                              Path(out))
 
     def on_choose(self) -> None:
         paths = self.dialogs.open_paths(self, "选择要导入的数据包（可多选）", PACKAGE_FILTER)
@@ -290,7 +297,7 @@ class ExchangeView(QWidget):
         self.files.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         if rows:
             self.files.selectRow(0)
-            self._show_detail(0)
+            self._show_detail(self.files.source_row(self.files.model().index(0, 0)))
         else:
             self.detail_model.set_rows([])
 

@@ -18,10 +18,15 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLin
                                QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget)
 
 from forms.fields import CHOICE, DATE, MEMO, TEXT, YESNO, Field
+from ui.looks import show_read_only
 from ui.styles import ERROR_STYLE, WARNING_COLOR
 
 
 class _FocusOut(QObject):
+    """Leaving the editor: tidy the shown value and report it. Made before the editor is
+    given its parent, so that it is destroyed first and never sees the editor's last
+    focus-out while the editor is being destroyed."""
+
     def __init__(self, owner: FieldEditor):
         super().__init__(owner)
         self.owner = owner
@@ -86,16 +91,18 @@ class FieldEditor(QWidget):
         self.editor.setAccessibleName(field.label)
         self.editor.installEventFilter(_FocusOut(self))
         row.addWidget(self.editor, 1 if field.type in (MEMO, TEXT) and field.max_len > 60 else 0)
-        self.suffix = QLabel(field.unit)
+        # Labels are made with this editor as their parent: a label without a parent that is
+        # made visible becomes a window of its own (it flashed up and took the focus).
+        self.suffix = QLabel(field.unit, self)
         self.suffix.setVisible(bool(field.unit))
         row.addWidget(self.suffix)
-        self.side = QLabel()  # verdict or hint beside the field
+        self.side = QLabel(self)  # verdict or hint beside the field
         self.side.setWordWrap(True)
         self.side.setVisible(False)
         row.addWidget(self.side, 1)
         if not (field.type in (MEMO, TEXT) and field.max_len > 60):
             row.addStretch(0)
-        self.error = QLabel()
+        self.error = QLabel(self)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -182,11 +189,8 @@ class FieldEditor(QWidget):
         self.side.setVisible(bool(text or warning))
 
     def set_read_only(self, ro: bool) -> None:
-        ed = self.editor
-        if isinstance(ed, (QLineEdit, QPlainTextEdit)):
-            ed.setReadOnly(ro)
-        else:
-            ed.setEnabled(not ro)
+        """Read-only fields look read-only (grey, dark text), choices cannot be opened."""
+        show_read_only(self.editor, ro)
 
 
 class FieldForm(QWidget):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QTableWidget, QVBoxLayout, QWidget)
 
 from models.audit import ORIGIN_NAMES, field_label
+from ui.tables import fill_table, make_sortable
 
 
 class HistoryDialog(QDialog):
@@ -20,14 +21,16 @@ class HistoryDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(False)
-        for i, r in enumerate(rows):
-            vals = (r["at"].replace("T", " "), r["actor"], r["month"],
-                    field_label(r["field"], r.get("entity", "")), r["old"] or "", r["new"] or "",
-                    ORIGIN_NAMES.get(r["origin"], r["origin"]))
-            for j, v in enumerate(vals):
-                it = QTableWidgetItem(str(v)[:200])
-                it.setToolTip(str(v))
-                self.table.setItem(i, j, it)
+        make_sortable(self.table)
+        cells = [(r["at"].replace("T", " "), r["actor"], r["month"],
+                  field_label(r["field"], r.get("entity", "")), r["old"] or "", r["new"] or "",
+                  ORIGIN_NAMES.get(r["origin"], r["origin"])) for r in rows]
+        fill_table(self.table, [[str(v)[:200] for v in row] for row in cells])
+        for i, row in enumerate(cells):
+            for j, v in enumerate(row):
+                item = self.table.item(i, j)
+                if item is not None:
+                    item.setToolTip(str(v))
         head = self.table.horizontalHeader()
         for col in (0, 1, 2, 3, 6):  # time, who, month, field, origin: never cut
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-                               QStackedWidget, QWidget)
+                               QStackedWidget, QToolButton, QWidget)
 
 from models.app import ROLE_NAMES, Actor, App
+from ui.help_window import HelpWindow
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class PageSpec:
     cls: str
     office_only: bool = False
     admin_only: bool = False
+    help: str = ""  # words of the user guide's heading for this page (F1); default the title
 
 
 # Order of the navigation list. Each module is imported only when its page is first shown.
@@ -87,6 +89,17 @@ class MainWindow(QMainWindow):
             act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             act.triggered.connect(lambda _=False, k=s.key: self.show_page(k))
             self.addAction(act)
+        self.help_window: HelpWindow | None = None
+        self.help_action = QAction("帮助", self)
+        self.help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        self.help_action.triggered.connect(self.show_help)
+        self.addAction(self.help_action)
+        help_btn = QToolButton()
+        help_btn.setText("帮助（F1）")
+        help_btn.setAutoRaise(True)
+        help_btn.setToolTip("打开用户手册中本页的说明")
+        help_btn.clicked.connect(self.show_help)
+        self.statusBar().insertPermanentWidget(0, help_btn)
         if self.specs:
             self.nav.setCurrentRow(0)
 
@@ -103,18 +116,14 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
             return True
         screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is None or screen.width() <= 1600:
-            if screen is not None:
-                self.setGeometry(screen)  # also where no window manager maximises
-        else:
-            self.resize(1440, 900)
+        if screen is not None:
+            self.setGeometry(screen)  # the whole screen, also where no window manager maximises
         return False
 
     def show_initial(self) -> None:
-        """Show the window as it was last closed, or maximised on a first start (a
-        1366×768 laptop needs every pixel; larger screens get a comfortable size)."""
-        screen = self.screen().availableGeometry() if self.screen() else None
-        if self._place() or (screen is not None and screen.width() > 1600):
+        """Show the window as it was last closed (maximised if it was), or maximised on a
+        first start: tables and lists use the whole screen, at 1366×768 and at 1920×1080."""
+        if self._place() and not self.isMaximized():
             self.show()
         else:
             self.showMaximized()
@@ -151,6 +160,18 @@ class MainWindow(QMainWindow):
             self.pages[key] = w
             self.stack.addWidget(w)
         return self.pages[key]
+
+    def current_spec(self) -> PageSpec | None:
+        w = self.stack.currentWidget()
+        return next((s for s in self.specs if self.pages.get(s.key) is w), None)
+
+    def show_help(self) -> HelpWindow:
+        """The user guide at the section of the page shown (F1); one help window, reused."""
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        spec = self.current_spec()
+        self.help_window.show_section((spec.help or spec.title) if spec else "")
+        return self.help_window
 
     def show_page(self, key: str) -> QWidget:
         w = self.page(key)

@@ -1,74 +1,25 @@
-"""Small pieces shared by the office and administration pages: a read-only table model
-and table, a month picker, colour chips, a message line, printing a document."""
+"""Small pieces shared by the office and administration pages: a month picker, colour
+chips, a message line, a read-only table, printing a document (the sortable table model
+and view are in ``ui.tables`` and are re-exported here)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget, QWidget
 
 from models.app import App, current_month, months_between
 from models.dashboard import LIGHT_NAMES
 from models.target_rules import STATUS_COLORS as LIGHT_COLORS
+from ui.modal import run_modal
+from ui.tables import RowsModel, SortedTable, make_sortable
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-class RowsModel(QAbstractTableModel):
-    """Read-only rows (dicts or records); each column is (header, function row → text)."""
-
-    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]],
-                 parent: QWidget | None = None,
-                 color: Callable[[Any, int], str | None] | None = None,
-                 tooltip: Callable[[Any, int], str | None] | None = None):
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-        self._color = color
-        self._tooltip = tooltip
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row(self, i: int) -> Any:
-        return self.rows[i]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            v = self.columns[index.column()][1](r)
-            return "" if v is None else str(v)
-        if role == Qt.ItemDataRole.ForegroundRole and self._color:
-            c = self._color(r, index.column())
-            return QBrush(QColor(c)) if c else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if self._tooltip:
-                t = self._tooltip(r, index.column())
-                if t:
-                    return t
-            v = self.columns[index.column()][1](r)
-            return None if v in (None, "") else str(v)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section][0]
-        return None
+__all__ = ["LIGHT_COLORS", "LIGHT_NAMES", "MessageLine", "MonthCombo", "RowsModel", "SortedTable",
+           "chip_html", "preview_and_print", "print_to_pdf", "readonly_table"]
 
 
 class MonthCombo(QComboBox):
@@ -96,8 +47,6 @@ class MonthCombo(QComboBox):
         self.setCurrentIndex(i)
 
 
-
-
 def chip_html(status: str, text: str | None = None) -> str:
     c = LIGHT_COLORS.get(status, "#6b7280")
     return f"<span style='color:{c}'>●</span> {text or LIGHT_NAMES.get(status, status)}"
@@ -121,7 +70,8 @@ class MessageLine(QLabel):
 
 
 def readonly_table(columns: Sequence[str], stretch: int) -> QTableWidget:
-    """A table of whole rows to select one at a time, not to edit; column ``stretch`` fills."""
+    """A table of whole rows to select one at a time, not to edit, sortable by a header
+    click (fill it with ``ui.tables.fill_table``); column ``stretch`` fills."""
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(list(columns))
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -129,6 +79,7 @@ def readonly_table(columns: Sequence[str], stretch: int) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    make_sortable(table)
     return table
 
 
@@ -148,7 +99,7 @@ def preview_and_print(parent: QWidget, doc: QTextDocument, title: str, landscape
     dlg = QPrintPreviewDialog(printer, parent)
     dlg.setWindowTitle(title)
     dlg.paintRequested.connect(doc.print_)
-    dlg.exec()
+    run_modal(dlg)
 
 
 def print_to_pdf(doc: QTextDocument, path: str | Path, landscape: bool = False) -> Path:

@@ -8,8 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QScrollArea, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QScrollArea, QTableWidget, QVBoxLayout, QWidget)
 
 from forms import project_form
 from models.app import Actor, App
@@ -19,6 +18,8 @@ from models.errors import DomainError, InvalidInput
 from forms.values import fmt_number
 from ui.attachment_strip import AttachmentStrip
 from ui.form_widgets import FieldForm
+from ui.modal import run_modal
+from ui.tables import fill_table, make_sortable
 
 COLUMNS = [("name", "项目名称"), ("ptype", "类型"), ("total_invest", "总投资(万元)"),
            ("year_plan_invest", "年度计划(万元)"), ("cum_invest", "累计完成(万元)"),
@@ -106,6 +107,7 @@ class ProjectPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 220)
+        make_sortable(self.table)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.add_btn = QPushButton("新增项目…")
         self.edit_btn = QPushButton("编辑本月数据…")
@@ -149,8 +151,8 @@ class ProjectPanel(QWidget):
 
     def reload(self) -> None:
         rows = self.entries.projects(self.actor, self.unit, self.month, self.task_code)
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
+        cells = []
+        for r in rows:
             plan_inv, cum = r.get("year_plan_invest"), r.get("cum_invest")
             share = f"{cum / plan_inv * 100:.0f}%" if plan_inv and cum is not None else ""
             vals = {**r, "share": share}
@@ -158,12 +160,13 @@ class ProjectPanel(QWidget):
                 vals["ptype"] = f"{r.get('ptype') or ''}（{r['closed_month']}结项）"
             if r.get("fig_month") and r["fig_month"] != self.month:
                 vals["progress"] = f"（{r['fig_month']}）{r.get('progress') or ''}"
+            cells.append([_show(vals.get(k)) for k, _ in COLUMNS])
+        fill_table(self.table, cells, data=[r["uid"] for r in rows], role=UID_ROLE)
+        for i in range(self.table.rowCount()):
             for j, (k, _) in enumerate(COLUMNS):
-                it = QTableWidgetItem(_show(vals.get(k)))
-                if k != "name" and k != "progress":
+                it = self.table.item(i, j)
+                if it is not None and k not in ("name", "progress"):
                     it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                it.setData(UID_ROLE, r["uid"])
-                self.table.setItem(i, j, it)
         if rows:
             self.table.selectRow(0)
         self._show_evidence()
@@ -189,7 +192,7 @@ class ProjectPanel(QWidget):
             self.entries.save_project(self.actor, self.unit, self.month, self.task_code, values)
 
         dlg = ProjectDialog("新增项目", {"ptype": "新建"}, save, self)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dlg) == QDialog.DialogCode.Accepted:
             self.reload()
             self.changed.emit("已新增项目")
 
@@ -203,7 +206,7 @@ class ProjectPanel(QWidget):
             self.entries.save_project(self.actor, self.unit, self.month, self.task_code, v, uid=uid)
 
         dlg = ProjectDialog(f"编辑项目：{values.get('name', '')}（{month_cn(self.month)}数据）", values, save, self)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dlg) == QDialog.DialogCode.Accepted:
             self.reload()
             self.changed.emit("已保存项目")
 
@@ -238,16 +241,15 @@ class ProjectPanel(QWidget):
         t.setHorizontalHeaderLabels([c[1] for c in cols])
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.horizontalHeader().setStretchLastSection(True)
-        for i, r in enumerate(rows):
-            for j, (k, _) in enumerate(cols):
-                t.setItem(i, j, QTableWidgetItem(_show(r.get(k))))
+        make_sortable(t)
+        fill_table(t, [[_show(r.get(k)) for k, _ in cols] for r in rows])
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         bb.rejected.connect(dlg.reject)
         lay = QVBoxLayout(dlg)
         lay.addWidget(t)
         lay.addWidget(bb)
         dlg.resize(760, 420)
-        dlg.exec()
+        run_modal(dlg)
 
     def focus_chain(self) -> list[QWidget]:
         return [self.table, self.add_btn]

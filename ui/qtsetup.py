@@ -50,6 +50,10 @@ def install_translations(app: QApplication) -> list[QTranslator]:
                 app.installTranslator(tr)
                 found.append(tr)
                 break
+    from ui.qt_zh import SupplementTranslator
+    extra = SupplementTranslator(app)  # the strings Qt's catalogue leaves in English; asked first
+    app.installTranslator(extra)
+    found.append(extra)
     app.setProperty("_zh_translators", found)  # keep references alive
     return found
 

@@ -7,9 +7,10 @@ import html
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
-                               QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from models import review
 from models.app import Actor, App
@@ -17,7 +18,8 @@ from models.entries_base import month_cn
 from models.errors import DomainError
 from models.reporting import reminder_html, reporting_status, summary
 from ui.evidence_review import EvidenceReview, evidence_cell
-from ui.office_common import MessageLine, MonthCombo, RowsModel, preview_and_print, print_to_pdf
+from ui.office_common import MessageLine, MonthCombo, RowsModel, SortedTable, preview_and_print, print_to_pdf
+from ui.tables import compact_rows
 
 _STATE_COLORS = {"submitted": "#1d4ed8", "approved": "#166534", "returned": "#b45309",
                  "draft": "#6b7280", "": "#9ca3af"}
@@ -39,10 +41,15 @@ class ReviewView(QWidget):
         self.summary_label = QLabel()
         self.print_btn = QPushButton("打印催报通知…")
         self.pending_only = QCheckBox("只看待审核")
+        self.search = QLineEdit(placeholderText="查找单位、状态、意见")
+        self.search.setClearButtonEnabled(True)
+        self.search.setFixedWidth(190)
+        self.summary_label.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel("报送月份："))
         top.addWidget(self.month_box)
         top.addWidget(self.pending_only)
+        top.addWidget(self.search)
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.print_btn)
 
@@ -53,18 +60,18 @@ class ReviewView(QWidget):
             ("已填", lambda r: r["filled"]),
             ("报送时间", lambda r: _time(r["submitted_at"])),
             ("及时性", lambda r: r["timeliness"] if r["expected"] else "无填报任务"),
-            ("退回次数", lambda r: r["returns"] or ""),
+            ("退回", lambda r: r["returns"] or ""),
             ("审核人", lambda r: r["decided_by"]),
             ("意见", lambda r: r["comment"]),
         ], self, color=lambda r, c: _STATE_COLORS.get(r["state"]) if c == 1 else (
             "#b91c1c" if c == 5 and r["on_time"] is False else None))
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = SortedTable(self.model)
+        self.table.setToolTip("点击列标题排序；双击一个单位在月度填报中打开")
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setStretchLastSection(True)  # 意见 takes what is left, cut with … (whole in the detail)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        compact_rows(self.table)
 
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)  # links are the submission's evidence files
@@ -98,6 +105,8 @@ class ReviewView(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([720, 480])
+        split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
@@ -105,6 +114,7 @@ class ReviewView(QWidget):
 
         self.month_box.month_changed.connect(lambda _m: self.refresh())
         self.pending_only.toggled.connect(lambda _on: self.refresh())
+        self.search.textChanged.connect(self._search)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.approve_btn.clicked.connect(self.approve)
         self.return_btn.clicked.connect(self.return_selected)
@@ -135,8 +145,23 @@ class ReviewView(QWidget):
         if self.pending_only.isChecked():
             rows = [r for r in rows if r["pending"]]
         self.model.set_rows(rows)
-        if unit:
-            self.select_unit(unit)
+        self._fit_columns()
+        # the unit shown before, else the first one waiting for review, else the first line:
+        # the right-hand pane always shows a submission
+        if not (unit and self.select_unit(unit)) and not self.table.select_where(lambda r: r["pending"]):
+            self.table.select_first()
+        self._show_selected()
+
+    def _fit_columns(self) -> None:
+        """Every column but 意见 as wide as its contents, so the table fits beside the detail."""
+        self.table.resizeColumnsToContents()
+        fm = self.table.fontMetrics()
+        self.table.setColumnWidth(8, fm.horizontalAdvance("意见") + 24)
+
+    def _search(self, text: str) -> None:
+        self.table.set_search(text)
+        if self.selected_unit() is None:
+            self.table.select_first()
         self._show_selected()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
@@ -146,17 +171,11 @@ class ReviewView(QWidget):
         self._shown_once = True
 
     def selected_unit(self) -> str | None:
-        idx = self.table.currentIndex()
-        if not idx.isValid():
-            return None
-        return self.model.row(idx.row())["unit"]
+        row = self.table.current_object()
+        return None if row is None else row["unit"]
 
-    def select_unit(self, unit: str) -> None:
-        for i, r in enumerate(self.model.rows):
-            if r["unit"] == unit:
-                self.table.selectRow(i)
-                self.table.setCurrentIndex(self.model.index(i, 0))
-                return
+    def select_unit(self, unit: str) -> bool:
+        return self.table.select_where(lambda r: r["unit"] == unit)
 
     def _show_selected(self) -> None:
         unit = self.selected_unit()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPlainTextEdit, QPushButton, QSpinBox, QTableView, QTabWidget,
+                               QPlainTextEdit, QPushButton, QSpinBox, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from models import office
@@ -19,7 +20,9 @@ from models.assessment import COMPONENT_NAMES, COMPONENTS
 from models.errors import DomainError
 from forms.values import fmt_number
 from ui.attachment_settings import AttachmentSettings
-from ui.office_common import MessageLine, RowsModel
+from ui.looks import button_row, form_page, note_label, show_read_only
+from ui.office_common import MessageLine, RowsModel, SortedTable
+from ui.tables import compact_rows
 
 
 def _dspin(lo: float, hi: float, decimals: int = 2, step: float = 1.0) -> QDoubleSpinBox:
@@ -27,12 +30,14 @@ def _dspin(lo: float, hi: float, decimals: int = 2, step: float = 1.0) -> QDoubl
     s.setRange(lo, hi)
     s.setDecimals(decimals)
     s.setSingleStep(step)
+    s.setMinimumWidth(110)
     return s
 
 
 def _ispin(lo: int, hi: int) -> QSpinBox:
     s = QSpinBox()
     s.setRange(lo, hi)
+    s.setMinimumWidth(110)
     return s
 
 
@@ -65,40 +70,50 @@ class SettingsView(QWidget):
         for w in (self.rules_save, self.rep_save, self.brief_save, self.pending_save, self.pending_clear,
                   self.street_add, self.street_rename, self.street_toggle):
             w.setEnabled(actor.is_admin)
-        if not actor.is_admin:  # readable, not editable
-            for i in (0, 1, 2, 4, 5):
-                tab = self.tabs.widget(i)
-                if tab is not None:
-                    tab.setEnabled(False)
-            for editor in (self.pending_part, self.pending_year, self.pending_value):
-                editor.setEnabled(False)
+            if not actor.is_admin:
+                w.setToolTip("只有管理员可以修改")
+        if not actor.is_admin:  # readable (dark text on grey), not editable
+            for editor in self.admin_editors():
+                show_read_only(editor, True)
+            self.evidence.save_btn.setEnabled(False)
+            self.evidence.save_btn.setToolTip("只有管理员可以修改")
+            for i in range(self.evidence.required.count()):  # shown ticked or not, not to be ticked
+                it = self.evidence.required.item(i)
+                if it is not None:
+                    it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
         self.load()
+
+    def admin_editors(self) -> list[QWidget]:
+        """The inputs only an administrator may change (a reviewer reads them)."""
+        return [self.green_at, self.yellow_at, self.tolerance_pp, self.tolerance_rel, self.tolerances,
+                self.due_day, self.expiry_days, *self.weight_boxes.values(), self.flag_below,
+                *self.brief_edits.values(), self.briefing_copies, self.street_name,
+                self.pending_part, self.pending_year, self.pending_value,
+                self.evidence.max_mb, self.evidence.photo_px, self.evidence.keep, self.evidence.package_mb]
 
     # -- tabs ----------------------------------------------------------------------------
     def _rules_tab(self) -> QWidget:
-        w = QWidget()
-        f = QFormLayout(w)
+        w, f = form_page()
         self.green_at = _dspin(0, 200, 1)
         self.yellow_at = _dspin(0, 200, 1)
         self.tolerance_pp = _dspin(0, 50, 2, 0.1)
         self.tolerance_rel = _dspin(0, 1, 3, 0.01)
         self.tolerances = QPlainTextEdit()
         self.tolerances.setPlaceholderText("每行一项：指标编码@年份=容差，例如 I06a@2025=1.5")
-        self.tolerances.setMaximumHeight(90)
+        self.tolerances.setFixedSize(420, 90)
         self.rules_save = QPushButton("保存判断规则")
         f.addRow("绿灯：完成率不低于（%）", self.green_at)
         f.addRow("黄灯：完成率不低于（%）", self.yellow_at)
         f.addRow("“左右”默认容差（百分点，用于%指标）", self.tolerance_pp)
         f.addRow("“左右”默认容差（相对目标的比例）", self.tolerance_rel)
         f.addRow("各指标容差", self.tolerances)
-        f.addRow(QLabel("低于黄灯阈值为红灯。修改后调度看板、考核和简报中的判断立即按新规则重新计算。"))
-        f.addRow(self.rules_save)
+        f.addRow(note_label("低于黄灯阈值为红灯。修改后调度看板、考核和简报中的判断立即按新规则重新计算。"))
+        f.addRow(button_row(self.rules_save))
         self.rules_save.clicked.connect(self.save_rules)
         return w
 
     def _reporting_tab(self) -> QWidget:
-        w = QWidget()
-        f = QFormLayout(w)
+        w, f = form_page()
         self.due_day = _ispin(1, 28)
         self.expiry_days = _ispin(0, 366)
         self.weight_boxes = {k: _dspin(0, 100, 1) for k in COMPONENTS}
@@ -109,21 +124,22 @@ class SettingsView(QWidget):
         for k in COMPONENTS:
             f.addRow(f"考核权重：{COMPONENT_NAMES[k]}", self.weight_boxes[k])
         f.addRow("低于多少分需通报", self.flag_below)
-        f.addRow(self.rep_save)
+        f.addRow(button_row(self.rep_save))
         self.rep_save.clicked.connect(self.save_reporting)
         return w
 
     def _briefing_tab(self) -> QWidget:
-        w = QWidget()
-        f = QFormLayout(w)
+        w, f = form_page()
         self.brief_edits = {k: QLineEdit() for k in ("briefing_title", "briefing_issuer", "briefing_to",
                                                       "briefing_cc", "briefing_send")}
+        for e in self.brief_edits.values():
+            e.setMinimumWidth(460)
         self.briefing_copies = _ispin(1, 10000)
         for k, e in self.brief_edits.items():
             f.addRow(office.SETTING_LABELS[k], e)
         f.addRow("印发份数", self.briefing_copies)
         self.brief_save = QPushButton("保存简报设置")
-        f.addRow(self.brief_save)
+        f.addRow(button_row(self.brief_save))
         self.brief_save.clicked.connect(self.save_briefing)
         return w
 
@@ -135,11 +151,8 @@ class SettingsView(QWidget):
             ("基期年份", lambda r: r.get("year", "")), ("基期值", lambda r: r.get("value", "")),
             ("单位", lambda r: r["unit"]), ("来源", lambda r: r.get("source", "")),
         ], self)
-        self.base_table = QTableView()
-        self.base_table.setModel(self.base_model)
-        self.base_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.base_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.base_table.verticalHeader().setVisible(False)
+        self.base_table = SortedTable(self.base_model)
+        compact_rows(self.base_table)
         self.base_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.base_table.horizontalHeader().setStretchLastSection(True)
         v.addWidget(self.base_table, 1)
@@ -173,7 +186,8 @@ class SettingsView(QWidget):
             pend.addWidget(x)
         v.addLayout(pend)
         v.addWidget(self.pending_label)
-        self.base_table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._pick_baseline(cur.row()))
+        self.base_table.selectionModel().currentRowChanged.connect(
+            lambda cur, _p: self._pick_baseline(self.base_table.row_object(cur)))
         self.base_save.clicked.connect(self.save_baseline)
         self.base_delete.clicked.connect(self.delete_baseline)
         self.pending_save.clicked.connect(self.save_pending)
@@ -188,9 +202,11 @@ class SettingsView(QWidget):
         self.street_add = QPushButton("添加")
         self.street_rename = QPushButton("改名为")
         self.street_toggle = QPushButton("停用 / 启用")
+        self.street_name.setFixedWidth(220)
         h = QHBoxLayout()
         for x in (self.street_name, self.street_add, self.street_rename, self.street_toggle):
             h.addWidget(x)
+        h.addStretch(1)
         v.addWidget(QLabel("方案中的“各街道”由以下街道组成；停用的街道不再需要填报，历史数据保留。"))
         v.addWidget(self.street_list, 1)
         v.addLayout(h)
@@ -202,9 +218,8 @@ class SettingsView(QWidget):
     def _log_tab(self) -> QWidget:
         self.log_model = RowsModel([("时间", lambda r: r["at"].replace("T", " ")), ("操作人", lambda r: r["actor"]),
                                     ("修改内容", lambda r: r["detail"])], self)
-        t = QTableView()
-        t.setModel(self.log_model)
-        t.verticalHeader().setVisible(False)
+        t = SortedTable(self.log_model)
+        compact_rows(t)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         t.horizontalHeader().setStretchLastSection(True)
         return t
@@ -253,10 +268,9 @@ class SettingsView(QWidget):
             it.setData(256, r["name"])
             self.street_list.addItem(it)
 
-    def _pick_baseline(self, row: int) -> None:
-        if row < 0:
+    def _pick_baseline(self, r: dict[str, Any] | None) -> None:
+        if r is None:
             return
-        r = self.base_model.row(row)
         self.base_part.setCurrentIndex(self.base_part.findData(r["code"]))
         if r["year"]:
             self.base_year.setValue(int(r["year"]))

@@ -31,12 +31,12 @@ class _MilestoneRow:
         self.part = part
         self.value = FieldEditor(milestone_form.value_field(part), parent)
         self.note = FieldEditor(milestone_form.NOTE, parent)
-        self.label = QLabel(f"{part.name}：")
+        self.label = QLabel(f"{part.name}：", parent)
         self.label.setWordWrap(True)
         self.label.setBuddy(self.value.editor)
         self.targets = "；".join(describe_target(part, t) for t in part.targets)
         self.label.setToolTip(f"目标：{self.targets}")
-        self.note_label = QLabel("说明：")
+        self.note_label = QLabel("说明：", parent)
         self.saved: dict[str, str] = {"value": "", "note": ""}
         self.previous: float | None = None
 

@@ -61,11 +61,15 @@ class SavedEdit(QUndoCommand):
     """An edit already saved; undo/redo store the old/new values again."""
 
     def __init__(self, edit: Edit, apply: Callable[[Edit, dict[str, str]], Any]):
-        keys = "、".join(edit.changed_keys()) or "内容"
-        super().__init__(f"{edit.label or edit.code}：修改{keys}")
+        super().__init__(self.describe(edit))
         self.edit = edit
         self.apply = apply
         self._first = True
+
+    @staticmethod
+    def describe(edit: Edit) -> str:
+        keys = "、".join(edit.changed_keys()) or "内容"
+        return f"{edit.label or edit.code}：修改{keys}"
 
     def redo(self) -> None:
         if self._first:  # pushed after the save itself

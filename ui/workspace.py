@@ -5,7 +5,7 @@ right, the form of the selected item. Every edit is saved 500 ms after the last
 keystroke and when a field loses focus; the status line says when. A submitted or
 approved month is read-only with the reason in a banner. Keyboard: Ctrl+S saves,
 Ctrl+Enter submits, Ctrl+PgDown/PgUp (or Alt+↓/↑) moves between items, Alt+←/→
-between months, F6 between the list and the form.
+between months, F6 between the list and the form, Ctrl+F to the search box above the list.
 
 The page is put together from parts: the top row of unit, month and buttons
 (``ui.workspace_bar``), the list of the month's items (``ui.workspace_tree``),
@@ -20,8 +20,8 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import (QFrame, QLabel, QListWidget, QScrollArea, QSplitter, QStackedWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QLabel, QLineEdit, QListWidget, QScrollArea, QSplitter,
+                               QStackedWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from models.app import Actor, App, current_month, month_add, months_between
 from models.entries import Entries
@@ -38,6 +38,7 @@ from ui.workspace_tree import CODE_ROLE, INDICATORS, KIND_ROLE, TASKS, WorkTree
 BANNER_STYLE = ("background: #fef3c7; color: #92400e; border: 1px solid #f59e0b; "
                 "border-radius: 3px; padding: 6px;")
 AUTOSAVE_MS = 500
+UNDO_LIMIT = 200  # saved edits that 撤销 can take back, newest first
 
 
 class Workspace(MonthSubmission, EditSaving, QWidget):
@@ -57,6 +58,7 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         self._loading = False
         self._fresh = True
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)  # a whole day open stays small
         self.autosave = QTimer(self)
         self.autosave.setSingleShot(True)
         self.autosave.setInterval(AUTOSAVE_MS)
@@ -81,6 +83,9 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(False)
         self.tree = WorkTree(self.app, self.entries, self.actor, self.judge)
+        self.search = QLineEdit(placeholderText="查找事项：编号、名称或单位")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("只列出名称、编号中含有所输入文字的任务、指标和项目（Ctrl+F）")
         self.task_panel = TaskPanel(self.app, self.entries, self.actor, self.judge)
         self.ind_panel = IndicatorPanel(self.app, self.entries, self.actor, self.judge)
         self.proj_panel = ProjectPanel(self.app, self.entries, self.actor)
@@ -93,12 +98,19 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         self.stack.addWidget(self.task_scroll)
         self.stack.addWidget(self.ind_scroll)
         self.stack.addWidget(self.proj_panel)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.setSpacing(4)
+        lv.addWidget(self.search)
+        lv.addWidget(self.tree, 1)
         split = QSplitter()
-        split.addWidget(self.tree)
+        split.addWidget(left)
         split.addWidget(self.stack)
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 1)
-        split.setSizes([300, 900])
+        # the list grows with the window too (a wide screen shows whole task names)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        split.setSizes([320, 900])
         split.setChildrenCollapsible(False)
         self.problems = QListWidget()
         self.problems.setMaximumHeight(110)
@@ -126,8 +138,9 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         self.hist_btn.clicked.connect(self.show_history)
         self.save_btn.clicked.connect(self.save_now)
         self.submit_btn.clicked.connect(self.submit)
-        self.undo_stack.canUndoChanged.connect(self.undo_btn.setEnabled)
+        self.undo_stack.indexChanged.connect(lambda _i: self.update_undo())
         self.undo_btn.setEnabled(False)
+        self.search.textChanged.connect(self.tree.filter)
         for p in (self.task_panel, self.ind_panel):
             p.edited.connect(self._on_edited)
             p.committed.connect(self.flush)
@@ -138,7 +151,8 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
                 ("Ctrl+PgDown", lambda: self.step_item(1)), ("Ctrl+PgUp", lambda: self.step_item(-1)),
                 ("Alt+Down", lambda: self.step_item(1)), ("Alt+Up", lambda: self.step_item(-1)),
                 ("Alt+Left", lambda: self.step_month(-1)), ("Alt+Right", lambda: self.step_month(1)),
-                ("Ctrl+Alt+Z", self.undo), ("F6", self.toggle_focus)]
+                ("Ctrl+Alt+Z", self.undo), ("F6", self.toggle_focus),
+                ("Ctrl+F", lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason))]
         self.shortcuts = []
         for seq, fn in keys:
             sc = QShortcut(QKeySequence(seq), self)
@@ -176,6 +190,8 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
             self.month = months[-1] if self.month > months[-1] else months[0]
         states = self.entries.month_states(self.actor, self.unit) if self.unit else {}
         self.bar.show_months(months, states, self.month)
+        self.prev_btn.setEnabled(self.month != months[0])  # nothing before the plan's first month
+        self.next_btn.setEnabled(self.month != months[-1])  # nor after the month being reported
 
     def _on_unit(self, i: int) -> None:
         u = self.unit_combo.itemData(i)
@@ -227,9 +243,12 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
         self.problems.setVisible(False)
         self._populate_tree()
         self.select(*(cur or (TASKS, "")))
+        self.update_undo()
+
     def _populate_tree(self) -> None:
         self._loading = True
         self.tree.fill(self.unit, self.month)
+        self.tree.filter(self.search.text())
         self._loading = False
 
     def items(self) -> list[QTreeWidgetItem]:
@@ -288,7 +307,7 @@ class Workspace(MonthSubmission, EditSaving, QWidget):
 
     # -- keyboard ----------------------------------------------------------------------------
     def step_item(self, n: int) -> None:
-        items = self.items()
+        items = [it for it in self.items() if not it.isHidden()]  # as listed (search applied)
         cur = self.tree.currentItem()
         i = items.index(cur) if cur in items else -1
         j = min(max(i + n, 0), len(items) - 1)

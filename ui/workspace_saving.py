@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QPushButton, QWidget
+from shiboken6 import isValid
 
 from models.app import Actor, App
 from models.entries import Entries
 from models.errors import DomainError, InvalidInput, NotFound
+from ui.modal import run_modal
 from ui.undo import Edit, SavedEdit, apply_values
 from ui.workspace_tree import INDICATORS, TASKS, WorkTree
 
@@ -30,24 +32,22 @@ if TYPE_CHECKING:
 
 class MergingEdit(SavedEdit):
     """Consecutive autosaves of the same record within a minute undo as one step
-    (unless the user left the record in between: ``fresh``)."""
+    (unless the user left the record in between: ``fresh``). The saving part asks
+    ``absorbs`` before making a new command, so that a merged save makes no command at
+    all (a command Qt merges away would otherwise stay alive on the Python side)."""
 
     def __init__(self, edit: Edit, apply: Callable[[Edit, dict[str, str]], Any], fresh: bool = False):
         super().__init__(edit, apply)
         self.at = datetime.now()
         self.fresh = fresh
 
-    def id(self) -> int:  # noqa: A003 (Qt API)
-        return 1
+    def absorbs(self, edit: Edit, fresh: bool, at: datetime) -> bool:
+        return not fresh and edit.target == self.edit.target and (at - self.at).total_seconds() <= 60
 
-    def mergeWith(self, other: object) -> bool:  # noqa: N802 (Qt API)
-        if not isinstance(other, MergingEdit) or other.fresh or other.edit.target != self.edit.target:
-            return False
-        if (other.at - self.at).total_seconds() > 60:
-            return False
-        self.edit = replace(self.edit, new=other.edit.new)
-        self.setText(other.text())
-        return True
+    def absorb(self, edit: Edit) -> None:
+        """Take ``edit``'s new values: undoing goes back to the values before the first save."""
+        self.edit = replace(self.edit, new=edit.new)
+        self.setText(SavedEdit.describe(self.edit))
 
 
 if TYPE_CHECKING:  # type-checked as the widget it is part of
@@ -66,6 +66,8 @@ class EditSaving(_Part):
     month: str
     lock_reason: str
     autosave: QTimer
+    undo_btn: QPushButton
+    problems: QListWidget
     undo_stack: QUndoStack
     tree: WorkTree
     status: QLabel
@@ -79,6 +81,7 @@ class EditSaving(_Part):
         def _fill_units(self) -> None: ...
         def _fill_months(self) -> None: ...
         def _reload_month(self, keep: tuple[str, str] | None = None) -> None: ...
+        def _show_problems(self, problems: list[tuple[str, str]]) -> None: ...
 
     def _on_edited(self) -> None:
         self.autosave.start()
@@ -102,12 +105,49 @@ class EditSaving(_Part):
                 self._reload_month()
                 return False
             p.mark_saved(e)
-            self.undo_stack.push(MergingEdit(e, self._apply_edit, fresh=self._fresh))
-            self._fresh = False
+            self._push_edit(e)
             self._update_badge(e)
             n = len(res.errors)
             self._say(f"已自动保存 {datetime.now():%H:%M:%S}" + (f"（{n}处待改正，可先存为草稿）" if n else ""))
+        if self.problems.isVisible():
+            self.refresh_problems()
         return ok
+
+    def _push_edit(self, e: Edit) -> None:
+        """One undo step per record and minute: the newest step takes this save when it is
+        a save of the same record; otherwise a new step."""
+        stack = self.undo_stack
+        top = stack.command(stack.index() - 1) if stack.index() == stack.count() and stack.canUndo() else None
+        if isinstance(top, MergingEdit) and top.absorbs(e, self._fresh, datetime.now()):
+            top.absorb(e)
+            self.update_undo()
+        else:
+            stack.push(MergingEdit(e, self._apply_edit, fresh=self._fresh))
+        self._fresh = False
+
+    def update_undo(self) -> None:
+        """撤销 is enabled only when the newest step can be taken back (its month is open)."""
+        stack = self.undo_stack
+        if not (isValid(stack) and isValid(self.undo_btn)):
+            return  # the page is being closed (the stack empties itself as it goes)
+        top = stack.command(stack.index() - 1) if stack.canUndo() else None
+        why = ""
+        if isinstance(top, SavedEdit):
+            why = self.entries.lock_reason(self.actor, top.edit.unit, top.edit.month)
+        ok = isinstance(top, SavedEdit) and not why
+        self.undo_btn.setEnabled(ok)
+        self.undo_btn.setToolTip(f"撤销：{top.text()}（Ctrl+Alt+Z）" if ok and top is not None else
+                                 (f"不能撤销：{why}" if why else "没有可以撤销的修改"))
+
+    def refresh_problems(self) -> None:
+        """The list of what blocks submitting, checked again after a save: fixed problems go."""
+        problems = self.entries.month_problems(self.actor, self.unit, self.month) if self.unit else []
+        if problems:
+            self._show_problems(problems)
+        else:
+            self.problems.clear()
+            self.problems.setVisible(False)
+            self._say("问题都已改正，可以报送了。")
 
     def save_now(self) -> None:
         if self.flush():
@@ -153,7 +193,7 @@ class EditSaving(_Part):
 
     def undo(self) -> None:
         self.flush()
-        if self.undo_stack.canUndo():
+        if self.undo_btn.isEnabled():
             self.undo_stack.undo()
 
     def _project_changed(self, text: str) -> None:
@@ -188,7 +228,7 @@ class EditSaving(_Part):
         from ui.history_dialog import HistoryDialog
         self.flush()
         it = self.tree.currentItem()
-        HistoryDialog(f"修改记录 · {it.text(0) if it else ''}", self.history_rows(), self).exec()
+        run_modal(HistoryDialog(f"修改记录 · {it.text(0) if it else ''}", self.history_rows(), self))
 
 
     def copy_last_month(self) -> None:

@@ -86,6 +86,28 @@ class WorkTree(QTreeWidget):
         it.setForeground(1, QBrush(QColor(color)) if raw and color else QBrush())
         it.setToolTip(1, text)
 
+    def filter(self, text: str) -> int:
+        """List only the items whose name, code or tooltip contains every word of ``text``
+        (a group stays with its matching items); the number of items listed."""
+        words = [w.casefold() for w in text.split()]
+        shown = 0
+        for i in range(self.topLevelItemCount()):
+            g = self.topLevelItem(i)
+            if g is None:
+                continue
+            visible = 0
+            for j in range(g.childCount()):
+                it = g.child(j)
+                if it is None:
+                    continue
+                hay = f"{it.text(0)} {it.toolTip(0)} {it.text(1)}".casefold()
+                ok = all(w in hay for w in words)
+                it.setHidden(not ok)
+                visible += ok
+            g.setHidden(bool(words) and not visible)
+            shown += visible
+        return shown
+
     def work_items(self) -> list[QTreeWidgetItem]:
         """Every item of the three groups, in order."""
         out: list[QTreeWidgetItem] = []

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 from models.accounts import create_user, reset_password, unlock, users
-from models.app import CLI_ACTOR, cli_actor, current_month
-from models.backup import backup_dir, backup_now, database_usable, latest_good_backup, list_backups, recover, restore
+from models.app import CLI_ACTOR, ROLE_NAMES, cli_actor, current_month
+from models.backup import (backup_dir, backup_now, copy_location, copy_problem, copy_status, database_usable,
+                           latest_good_backup, list_backups, recover, restore, set_copy_location)
 from models.demo import generate_demo
+from models.demo_accounts import DEMO_PASSWORD, create_demo_accounts
 from models.errors import InvalidInput
 from models.program import command_name
 from models.store import Store, StoreError
@@ -36,8 +38,10 @@ def run_user(args: argparse.Namespace) -> int:
             if not args.role:
                 sys.stderr.write("错误：新建账户需要 --role（clerk 填报员 / reviewer 审核员 / admin 管理员）。\n")
                 return 2
-            info = create_user(app, cli_actor(app), args.username, args.role, password, args.unit)
-            print(f"已新建账户 {info.username}（{info.role_name}{' · ' + info.unit if info.unit else ''}）。")
+            info = create_user(app, cli_actor(app), args.username, args.role, password, args.unit,
+                               args.name or "")
+            named = f"{info.display_name}，" if info.display_name else ""
+            print(f"已新建账户 {info.username}（{named}{info.role_name}{' · ' + info.unit if info.unit else ''}）。")
         else:
             reset_password(app, cli_actor(app), args.username, password, temporary=False)
             unlock(app, cli_actor(app), args.username)
@@ -60,12 +64,22 @@ def _ask_password() -> str:
 def run_backup(args: argparse.Namespace) -> int:
     """``backup``: back up now; ``backup --list``: list the backups, newest first."""
     db = db_path(args)
+    if getattr(args, "copy_to", None):
+        app = open_app(args)
+        try:
+            print(set_copy_location(app, cli_actor(app), None if args.copy_to == "-" else args.copy_to))
+        finally:
+            app.close()
+        return 0
     if args.list:
-        items = list_backups(db)
+        items = list_backups(db, second=True)
         if not items:
             print(f"还没有备份（备份目录：{backup_dir(db)}）。")
         for b in items:
-            print(f"{b.created:%Y-%m-%d %H:%M:%S}\t{b.reason_name}\t{b.size / 1024:.0f} KB\t{b.path}")
+            print(f"{b.created:%Y-%m-%d %H:%M:%S}\t{b.reason_name}\t{b.place}\t{b.size / 1024:.0f} KB\t{b.path}")
+        where = copy_location(db)
+        if where is not None:
+            print(f"第二位置：{where}（{copy_status(db)}）")
         return 0
     if getattr(args, "restore", None):
         return _restore(db, args.restore)
@@ -78,6 +92,11 @@ def run_backup(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"已备份到 {path}")
+    problem = copy_problem(db)
+    if problem:
+        print(problem)
+    elif copy_location(db) is not None:
+        print(f"并已复制到第二位置 {copy_location(db)}")
     return 0
 
 
@@ -111,6 +130,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
         counts = generate_demo(app, cli_actor(app), until, streets=args.streets, progress=tick)
         sys.stderr.write("\n")
+        made = create_demo_accounts(app, cli_actor(app))
     finally:
         app.close()
     print(f"已生成示例数据（{counts['months']}个月，截至{counts['until']}，{counts['units']}个填报单位）：")
@@ -119,4 +139,9 @@ def run_demo(args: argparse.Namespace) -> int:
           f"指标数值 {counts['indicator_values']} 条，报送记录 {counts['submissions']} 条，"
           f"基期值 {counts['baselines']} 项。")
     print("界面和导出文件将标注“示例数据”。")
+    print(f"登录账户（密码都是 {DEMO_PASSWORD}，只用于练习）：")
+    for a in made:
+        where = f" · {a.unit}" if a.unit else ""
+        state = "" if a.created else f"（{a.note}）"
+        print(f"  {a.username:<9} {ROLE_NAMES[a.role]}{where}{state}")
     return 0
