@@ -191,7 +191,7 @@ def _tasks(view: MonthView, data: bool, rows: list[TaskReport]) -> str:
     k = 0
     for a in view.plan.actions:
         items = []
-        for t in a.tasks:
+        for t in view.plan.reported(a):
             pick = _pick(view, t, by_task.get(t.code, {}), "progress")
             if pick:
                 items.append(f"{t.title}：{trim(pick[1])}（{pick[0]}）")
@@ -266,7 +266,7 @@ def _next(view: MonthView, data: bool, rows: list[TaskReport]) -> str:
     lines: list[str] = []
     for a in view.plan.actions:
         items = []
-        for t in a.tasks:
+        for t in app.plan.reported(a):
             reps = by_task.get(t.code, {})
             lead = view.lead_of(t.code)
             r = reps.get(lead)

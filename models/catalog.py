@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.authority import INTERNAL, PUBLIC, rule
-from models.plan import Plan, display_text
+from models.plan import Part, Plan, Task, display_text
 from models.store import Store, now_iso
 
 
@@ -26,10 +26,10 @@ def sync_catalog(store: Store, plan: Plan, *, force: bool = False) -> bool:
     sort = 0
     for a in plan.actions:
         sort += 1
-        items.append((f"A{a.no}", "action", None, a.title, sort))
-        for t in a.tasks:
+        items.append((action_key(a.code), "action", None, a.title, sort))
+        for t in (x for top in a.tasks for x in (top, *top.subtasks)):
             sort += 1
-            items.append((t.code, "task", f"A{a.no}", t.title, sort))
+            items.append((t.code, "task", t.parent or action_key(a.code), t.title, sort))
             for pos, u in enumerate(t.units):
                 assign.append((t.code, u, "lead" if pos == 0 else "cooperate", pos))
     for p in plan.policies:
@@ -43,7 +43,8 @@ def sync_catalog(store: Store, plan: Plan, *, force: bool = False) -> bool:
         for part in ind.parts:
             sort += 1
             items.append((part.code, "part", ind.code, part.name, sort))
-            assign.append((part.code, ind.responsible_unit, "responsible", 0))
+            if ind.responsible_unit:
+                assign.append((part.code, ind.responsible_unit, "responsible", 0))
     for m in plan.milestones:
         sort += 1
         items.append((m.code, "milestone", m.task, m.name, sort))
@@ -71,29 +72,49 @@ def sync_catalog(store: Store, plan: Plan, *, force: bool = False) -> bool:
     return True
 
 
+@rule(PUBLIC)
+def action_key(code: str) -> str:
+    """An action's key in the database mirror: "A" and its code ("A1"), apart from task codes."""
+    return f"A{code}"
+
+
 def _target_json(t: Any) -> dict[str, Any]:
     return t.as_dict()
+
+
+def _task_json(plan: Plan, t: Task) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": t.code, "numbering": t.numbering, "title": t.title, "text": t.text,
+           "units_text": t.units_text, "units": list(t.units), "lead": t.lead,
+           "milestones": [m.code for m in plan.milestones_of(t.code)]}
+    if t.subtasks:
+        out["subtasks"] = [_task_json(plan, s) for s in t.subtasks]
+    return out
+
+
+def _part_json(p: Part) -> dict[str, Any]:
+    return {"code": p.code, "name": p.name, "unit": p.unit, "direction": p.direction,
+            "frequency": p.frequency, "pending": p.pending, "assigned_by": p.assigned_by,
+            "monitor": p.monitor, "part_of": p.part_of, "entered_as": p.entered_as,
+            "targets": [_target_json(t) for t in p.targets]}
 
 
 @rule(PUBLIC)
 def catalog_json(plan: Plan, streets: list[str] | None = None) -> dict[str, Any]:
     """The catalog as plain data (the ``catalog --json`` command)."""
-    ms_by_code = {m.code: m for m in plan.milestones}
     out: dict[str, Any] = {
         "plan": {"id": plan.plan_id, "version": plan.version, "name": plan.name,
-                 "district": plan.district, "digest": plan.digest,
-                 "office_unit": plan.office_unit},
+                 "district": plan.district, "city": plan.city, "province": plan.province,
+                 "digest": plan.digest, "office_unit": plan.office_unit, "first_month": plan.first_month,
+                 "last_year": plan.last_year, "format": plan.plan_format,
+                 "words": plan.words._asdict(), "briefing": plan.briefing._asdict()},
         "units": [{"name": u.name, "kind": u.kind, "aliases": list(u.aliases), "note": u.note}
                   for u in plan.units],
         "streets": list(streets or []),
         "actions": [
-            {"no": a.no, "numeral": a.numeral, "title": a.title, "intro": a.intro,
-             "tasks": [{"code": t.code, "title": t.title, "text": t.text,
-                        "units_text": t.units_text, "units": list(t.units), "lead": t.lead,
-                        "milestones": [m.code for m in plan.milestones_of(t.code)]}
-                       for t in a.tasks]}
+            {"code": a.code, "no": a.no, "numbering": a.numbering, "numeral": a.numeral, "title": a.title,
+             "intro": a.intro, "tasks": [_task_json(plan, t) for t in a.tasks]}
             for a in plan.actions],
-        "policies": [{"code": p.code, "title": p.title, "text": p.text,
+        "policies": [{"code": p.code, "numbering": p.numbering, "title": p.title, "text": p.text,
                       "units_text": p.units_text, "units": list(p.units)}
                      for p in plan.policies],
         "organisation": plan.meta.get("organisation", ""),
@@ -104,22 +125,27 @@ def catalog_json(plan: Plan, streets: list[str] | None = None) -> dict[str, Any]
              "responsible_unit_inherited": i.responsible_unit_inherited,
              "status_note": i.status_note,
              "discrepancy_with": i.discrepancy_with,
-             "parts": [{"code": p.code, "name": p.name, "unit": p.unit,
-                        "direction": p.direction, "frequency": p.frequency,
-                        "pending": p.pending, "monitor": p.monitor,
-                        "targets": [_target_json(t) for t in p.targets]}
-                       for p in i.parts]}
+             "parts": [_part_json(p) for p in i.parts]}
             for i in plan.indicators],
         "milestones": [
             {"code": m.code, "task": m.task, "name": m.name, "unit": m.part.unit,
-             "direction": m.part.direction, "quote": m.quote, "note": m.note,
-             "targets": [_target_json(t) for t in m.part.targets]}
+             "direction": m.part.direction, "quote": m.quote, "note": m.note, "part_of": m.part.part_of,
+             "entered_as": m.part.entered_as, "targets": [_target_json(t) for t in m.part.targets]}
             for m in plan.milestones],
         "discrepancies": [
             {"indicator": i.code, "milestone": i.discrepancy_with,
              "indicator_text": display_text(i.district_target),
-             "milestone_text": ms_by_code[i.discrepancy_with].quote,
+             "milestone_text": _quote_of(plan, i.discrepancy_with),
              "note": i.status_note}
             for i in plan.indicators if i.discrepancy_with],
     }
     return out
+
+
+def _quote_of(plan: Plan, code: str) -> str:
+    """The words of the item a discrepancy names: a milestone's quote, an indicator's cell."""
+    for m in plan.milestones:
+        if m.code == code:
+            return m.quote
+    ind = plan.indicator_of(code)
+    return display_text(ind.district_target) if ind is not None else ""

@@ -52,6 +52,8 @@ class ActionLight:
     status: str
     tasks: list[TaskLight]
     counts: dict[str, int]
+    code: str = ""  # the plan's code of the action
+    heading: str = ""  # numbering and title as printed
 
 
 @rule(PUBLIC)
@@ -111,7 +113,7 @@ def dashboard_of(view: MonthView) -> Dashboard:
     plan = view.plan
     for a in plan.actions:
         tls = []
-        for t in a.tasks:
+        for t in plan.reported(a):
             reasons: list[str] = []
             st: list[str] = []
             reps = reports.get(t.code, [])
@@ -137,7 +139,7 @@ def dashboard_of(view: MonthView) -> Dashboard:
         c: dict[str, int] = {}
         for tl in tls:
             c[tl.status] = c.get(tl.status, 0) + 1
-        actions.append(ActionLight(a.no, a.title, _worst([tl.status for tl in tls]), tls, c))
+        actions.append(ActionLight(a.no, a.title, _worst([tl.status for tl in tls]), tls, c, a.code, a.heading))
     unreviewed = [r for r in view.latest_tasks if r.unit in active_units and r.state != "approved"
                   and r.month == month]
     return Dashboard(month, verdicts, actions, counts, overdue_milestones_of(view), overdue_tasks,

@@ -82,7 +82,8 @@ class IndicatorEntries(EntriesBase):
         """(month, cumulative value) of a milestone, by default the lead unit's."""
         part = self.plan.part(code)
         if unit is None:
-            unit = self.app.task_units(self.plan.task(part.task))[0]
+            units = self.app.task_units(self.plan.task(part.task))
+            unit = units[0] if units else ""
         return [(r["month"], r["value"]) for r in self.store.query(
             "SELECT month, value FROM milestone_values WHERE milestone_code = ? AND unit = ? "
             "AND value IS NOT NULL ORDER BY month", (code, unit))]

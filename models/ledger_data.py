@@ -144,7 +144,7 @@ def task_context(view: MonthView) -> dict[str, dict[str, Any]]:
     plan = view.plan
     out = {}
     for a in plan.actions:
-        for t in a.tasks:
+        for t in plan.reported(a):
             units = list(view.units_of(t.code))
             reqs = [f"{ms.name}：" + "；".join(describe_target(ms.part, tg) for tg in ms.part.targets)
                     for ms in plan.milestones_of(t.code) if ms.part.targets]

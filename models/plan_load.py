@@ -33,14 +33,22 @@ def load_plan(path: str | Path | None = None, cache_dir: str | Path | None = Non
         data_bytes = p.read_bytes()
     except OSError as exc:
         raise PlanError(str(p), [f"无法读取文件：{exc.strerror or exc}"]) from None
+    return load_plan_bytes(data_bytes, str(p), cache_dir)
+
+
+@rule(PUBLIC)
+def load_plan_bytes(data_bytes: bytes, where: str, cache_dir: str | Path | None = None) -> Plan:
+    """A plan from the bytes of a plan file (a file, or the text a database keeps);
+    ``where`` names it in messages. Raises PlanError naming every problem."""
     digest = sha256_hex(data_bytes)
+    text = _decode(where, data_bytes)
     cache = Path(cache_dir) / f"plan-{digest}.json" if cache_dir is not None else None
     raw = _read_cache(cache, digest) if cache is not None else None
     if raw is None:
-        raw = _parse_toml(p, data_bytes)
+        raw = _parse_toml(where, text)
         if cache is not None:
             _write_cache(cache, digest, raw)
-    return parse_plan(raw, str(p), digest)
+    return parse_plan(raw, where, digest, source=text)
 
 
 @rule(PUBLIC)
@@ -59,18 +67,21 @@ def sha256_hex(data: bytes) -> str:
     return sha256(data).hexdigest()
 
 
-def _parse_toml(p: Path, data_bytes: bytes) -> dict[str, Any]:
-    import tomllib
+def _decode(where: str, data_bytes: bytes) -> str:
     try:
-        text = data_bytes.decode("utf-8")
+        return data_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PlanError(str(p), [f"不是 UTF-8 编码的文本（第 {exc.start} 字节附近）"]) from None
+        raise PlanError(where, [f"不是 UTF-8 编码的文本（第 {exc.start} 字节附近）"]) from None
+
+
+def _parse_toml(where: str, text: str) -> dict[str, Any]:
+    import tomllib
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError(str(p), [f"格式错误：{exc}"]) from None
+        raise PlanError(where, [f"格式错误：{exc}"]) from None
     except RecursionError:
-        raise PlanError(str(p), ["格式错误：表或数组嵌套层次过深"]) from None
+        raise PlanError(where, ["格式错误：表或数组嵌套层次过深"]) from None
 
 
 def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:

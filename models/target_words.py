@@ -21,26 +21,42 @@ COUNT_UNITS = ("个", "家", "座", "处", "项", "辆", "台", "套", "户", "�
 
 @rule(PUBLIC)
 def describe_target(part: Part, t: Target) -> str:
-    """A target in plain Chinese, e.g. “2030年≥20%”、“2030年比2020年下降10%”."""
-    unit = t.unit
+    """A target in plain Chinese, e.g. “2030年≥20%”、“2025年比2020年下降13.5%”、
+    “2021年1月至2025年累计≥40万平方米”、“2030年60%—65%”、“2025年较上年进一步下降”."""
+    unit = t.unit or part.unit
     if t.op == "yes":
         return f"{t.year}年{t.label or '完成'}"
+    if t.op in ("decrease", "increase"):
+        text = f"{t.year}年前逐年{'下降' if t.op == 'decrease' else '提高'}（较上年进一步{'下降' if t.op == 'decrease' else '提高'}）"
+        return "力争" + text if t.kind == "stretch" else text
     if t.value is None:
-        return f"{t.year}年确保完成省下达指标"
+        return f"{t.year}年确保完成{t.assigned_by or part.assigned_by or '上级'}下达指标"
     v = f"{fmt_number(t.value)}{unit}"
+    bound = {">=": "≥", "<=": "≤"}.get(t.op, "")
     if t.basis == "reduction_vs_baseline":
-        text = f"{t.year}年比{t.baseline_year}年下降{v}"
+        text = f"{t.year}年比{t.baseline_year}年下降{v}" + ("左右" if t.op == "approx" else "")
+    elif t.basis == "increment":
+        text = f"{t.year}年比{t.baseline_year}年新增{bound}{v}" + ("左右" if t.op == "approx" else "")
+    elif t.basis == "cumulative":
+        text = f"{_since_text(t.since)}至{t.year}年累计{bound}{v}" + ("左右" if t.op == "approx" else "")
+    elif t.op == "range":
+        text = f"{t.year}年{fmt_number(t.value)}{unit}—{fmt_number(t.value_high or t.value)}{unit}"
     elif t.op == "approx":
         text = f"{t.year}年{v}左右"
     elif t.stable:
-        text = f"到{t.year}年稳定在{v}以上"
-    elif t.op == ">=":
-        text = f"{t.year}年≥{v}"
+        text = f"到{t.year}年稳定在{v}以{'上' if t.op == '>=' else '下'}"
     else:
-        text = f"{t.year}年≤{v}"
+        text = f"{t.year}年{bound}{v}"
     if t.kind == "stretch":
         text = "力争" + text
     return text
+
+
+def _since_text(since: str) -> str:
+    """"2021-01" → "2021年1月"."""
+    if len(since) == 7 and since[4] == "-" and since[:4].isdigit() and since[5:].isdigit():
+        return f"{since[:4]}年{int(since[5:])}月"
+    return since
 
 
 @rule(PUBLIC)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, 
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from models.app import App
-from models.plan import Part, Target, display_text
+from models.catalog import action_key
+from models.plan import UNASSIGNED, Part, Target, Task, display_text
 from models.target_words import describe_target
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -63,23 +64,20 @@ class CatalogView(QWidget):
 
     def _populate(self) -> None:
         plan = self.app.plan
-        acts = self._item(self.tree, ["十大行动", "", ""], "")
+        acts = self._item(self.tree, [plan.words.actions_word or "重点任务", "", ""], "")
         for a in plan.actions:
-            ai = self._item(acts, [f"（{a.numeral}）{a.title}", "", ""], f"A{a.no}")
+            ai = self._item(acts, [a.heading, "", ""], action_key(a.code))
             for t in a.tasks:
-                ms = plan.milestones_of(t.code)
-                goal = "；".join(describe_part(m.part) for m in ms)
-                ti = self._item(ai, [f"{t.code} {t.title}", _units_label(self.app.task_units(t)) or
-                                     _units_label(list(t.units)), goal], t.code)
-                for m in ms:
-                    self._item(ti, [f"{m.code} {m.name}", "", describe_part(m.part)], m.code)
+                ti = self._task_item(ai, t)
+                for sub in t.subtasks:
+                    self._task_item(ti, sub)
         pol = self._item(self.tree, ["政策保障", "", ""], "")
         for pg in plan.policies:
             self._item(pol, [f"{pg.code} {pg.title}", _units_label(list(pg.units)), ""], pg.code)
         self._item(self.tree, ["组织实施", "", ""], "ORG")
-        inds = self._item(self.tree, ["附表：主要指标", "", ""], "")
+        inds = self._item(self.tree, [f"{plan.words.appendix_name}：主要指标", "", ""], "")
         for ind in plan.indicators:
-            unit = ind.responsible_unit
+            unit = ind.responsible_unit or UNASSIGNED
             if len(ind.parts) == 1:
                 p = ind.parts[0]
                 ii = self._item(inds, [f"{ind.code} {ind.name}", unit, describe_part(p)], ind.code)
@@ -91,6 +89,16 @@ class CatalogView(QWidget):
                 ii.setToolTip(1, f"{unit}（原表此格为空，与上一行是同一个合并单元格）")
         acts.setExpanded(True)
         inds.setExpanded(True)
+
+    def _task_item(self, parent: QTreeWidgetItem, t: Task) -> QTreeWidgetItem:
+        plan = self.app.plan
+        ms = plan.milestones_of(t.code)
+        goal = "；".join(describe_part(m.part) for m in ms)
+        units = "（分项填报）" if t.is_heading else (_units_label(self.app.task_units(t)) or UNASSIGNED)
+        ti = self._item(parent, [f"{t.code} {t.title}", units, goal], t.code)
+        for m in ms:
+            self._item(ti, [f"{m.code} {m.name}", "", describe_part(m.part)], m.code)
+        return ti
 
     def _apply_filter(self, text: str) -> None:
         text = text.strip()
@@ -125,18 +133,17 @@ class CatalogView(QWidget):
 
 def describe_part(part: Part) -> str:
     if part.monitor:
-        return "仅监测，无区级目标"
-    texts = [describe_target(part, t) for t in part.targets]
-    if part.pending:
-        texts = [f"{t}（待定：确保完成省下达指标）" for t in texts]
-    return "；".join(texts)
+        return "仅监测，不设目标"
+    return "；".join(describe_target(part, t) for t in part.targets)
 
 
 def _targets_html(part: Part) -> str:
     if part.monitor:
-        return "<p>仅监测：区拟定目标值为空，只记录数值。</p>"
+        return "<p>仅监测：方案未设目标值，只记录数值。</p>"
     rows = "".join(f"<li>{html.escape(describe_target(part, t))}{_kind_note(t)}</li>" for t in part.targets)
-    pending = "<p><b>待定</b>：确保完成省下达指标，省级指标下达后由办公室录入。</p>" if part.pending else ""
+    by = part.assigned_by or "上级"
+    pending = (f"<p><b>待定</b>：确保完成{by}下达指标，{by}级指标下达后由办公室录入。</p>"
+               if part.pending else "")
     return f"{pending}<ul>{rows}</ul>"
 
 
@@ -153,7 +160,7 @@ def detail_html(app: App, code: str) -> str:
     e = html.escape
     if code == "ORG":
         paras = "".join(f"<p>{e(p)}</p>" for p in str(plan.meta.get("organisation", "")).split("\n") if p.strip())
-        return f"<h3>五、组织实施</h3>{paras}"
+        return f"<h3>组织实施</h3>{paras}"
     if code in plan.tasks_by_code:
         t = plan.task(code)
         a = plan.action_of(code)
@@ -162,15 +169,25 @@ def detail_html(app: App, code: str) -> str:
             f"<li><b>{e(m.code)} {e(m.name)}</b>：{e(describe_part(m.part))}{_note_html(m.note)}</li>"
             for m in ms)
         units = app.task_units(t)
-        return (f"<p style='color:#555'>（{e(a.numeral)}）{e(a.title)}</p>"
-                f"<h3>{e(code)} {e(t.title)}</h3>"
-                f"<p><b>牵头单位：</b>{e(units[0] if units else t.lead)}<br/>"
-                f"<b>配合单位：</b>{e('、'.join(units[1:]) or '无')}</p>"
+        parent = plan.task(t.parent) if t.parent else None
+        above = f"{a.heading}" + (f" › {parent.numbering}{parent.title}" if parent else "")
+        if t.is_heading:
+            who = "<p>本任务分为以下子任务，由各子任务的责任单位分别填报：</p><ul>" + "".join(
+                f"<li>{e(s.numbering)}{e(s.title)}（{e(_units_label(app.task_units(s)) or UNASSIGNED)}）</li>"
+                for s in t.subtasks) + "</ul>"
+        elif units:
+            who = (f"<p><b>牵头单位：</b>{e(units[0])}<br/>"
+                   f"<b>配合单位：</b>{e('、'.join(units[1:]) or '无')}</p>")
+        else:
+            who = f"<p><b>责任单位：</b>{UNASSIGNED}（方案未写明，由领导小组办公室在设置中分工）</p>"
+        return (f"<p style='color:#555'>{e(above)}</p>"
+                f"<h3>{e(code)} {e(t.numbering)}{e(t.title)}</h3>{who}"
                 f"<p>{e(t.text)}</p>"
                 + (f"<h4>任务中的量化目标</h4><ul>{ms_html}</ul>" if ms else ""))
-    if code.startswith("A") and code[1:].isdigit():
-        a = plan.actions[int(code[1:]) - 1]
-        return f"<h3>（{e(a.numeral)}）{e(a.title)}</h3><p>{e(a.intro)}</p><p>重点任务 {len(a.tasks)} 项。</p>"
+    action = next((a for a in plan.actions if action_key(a.code) == code), None)
+    if action is not None:
+        return (f"<h3>{e(action.heading)}</h3><p>{e(action.intro)}</p>"
+                f"<p>重点任务 {len(action.tasks)} 项。</p>")
     for p in plan.policies:
         if p.code == code:
             return (f"<h3>{e(p.code)} {e(p.title)}</h3><p><b>责任单位：</b>"
@@ -186,9 +203,10 @@ def detail_html(app: App, code: str) -> str:
                                  f"{'（' + e(p.unit) + '）' if p.unit else ''}</h4>{_targets_html(p)}"
                                  for p in parts)
             return (f"<h3>{e(ind.code)} {e(ind.name)}</h3>{note}"
-                    f"<p><b>责任单位：</b>{e(ind.responsible_unit)}{inherited}</p>"
-                    f"<p><b>市规划目标：</b>{e(display_text(ind.city_target)) or '（空）'}</p>"
-                    f"<p><b>区拟定目标值：</b>{e(display_text(ind.district_target)) or '（空）'}</p>"
+                    f"<p><b>责任单位：</b>{e(ind.responsible_unit or UNASSIGNED)}{inherited}</p>"
+                    f"<p><b>{e(plan.words.city_target_label)}：</b>{e(display_text(ind.city_target)) or '（空）'}</p>"
+                    f"<p><b>{e(plan.words.district_target_label)}：</b>"
+                    f"{e(display_text(ind.district_target)) or '（空）'}</p>"
                     f"<p><b>指标测算说明：</b>{e(display_text(ind.explanation)) or '（原表缺失）'}</p>"
                     f"{parts_html}")
     for m in plan.milestones:

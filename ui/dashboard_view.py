@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QS
                                QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from models.app import Actor, App
+from models.catalog import action_key
 from models.dashboard import Dashboard, Series, dashboard
 from models.entries_base import month_cn
 from forms.values import fmt_number
@@ -184,7 +185,7 @@ class DashboardView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.chart_host)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.tree, "十大行动")
+        self.tabs.addTab(self.tree, app.plan.words.actions_word or "重点任务")
         self.tabs.addTab(self.ind_table, "指标与里程碑")
         self.tabs.addTab(self.overdue_table, "逾期事项")
         self.tabs.addTab(scroll, "指标走势图")
@@ -263,9 +264,8 @@ class DashboardView(QWidget):
         self.tree.clear()
         for a in d.actions:
             counts = "，".join(f"{LIGHT_NAMES[s]}{n}" for s, n in sorted(a.counts.items()) if n)
-            ai = QTreeWidgetItem(self.tree, [f"（{self.app.plan.actions[a.no - 1].numeral}）{a.title}",
-                                             LIGHT_NAMES[a.status], counts])
-            ai.setData(0, CODE_ROLE, f"A{a.no}")
+            ai = QTreeWidgetItem(self.tree, [a.heading or a.title, LIGHT_NAMES[a.status], counts])
+            ai.setData(0, CODE_ROLE, action_key(a.code))
             ai.setForeground(1, QBrush(QColor(LIGHT_COLORS[a.status])))
             for t in a.tasks:
                 ti = QTreeWidgetItem(ai, [f"{t.code} {t.title}", LIGHT_NAMES[t.status], "；".join(t.reasons)])
@@ -322,8 +322,8 @@ class DashboardView(QWidget):
         if d is None or not code:
             return ""
         plan = self.app.plan
-        if code.startswith("A") and code[1:].isdigit():
-            a = next(x for x in d.actions if x.no == int(code[1:]))
+        a = next((x for x in d.actions if action_key(x.code) == code), None)
+        if a is not None:
             rows = "".join(
                 f"<tr><td>{e(t.code)} {e(t.title)}</td><td>{chip_html(t.status)}</td>"
                 f"<td>{e('；'.join(t.reasons))}</td></tr>" for t in a.tasks)
