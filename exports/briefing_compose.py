@@ -266,7 +266,7 @@ def _next(view: MonthView, data: bool, rows: list[TaskReport]) -> str:
     lines: list[str] = []
     for a in view.plan.actions:
         items = []
-        for t in app.plan.reported(a):
+        for t in view.plan.reported(a):
             reps = by_task.get(t.code, {})
             lead = view.lead_of(t.code)
             r = reps.get(lead)
@@ -319,13 +319,13 @@ def indicator_rows(plan: Plan, vs: Sequence[Mapping[str, Any]]) -> list[dict[str
             if p.qualitative and value is not None:
                 latest = "是" if float(value) >= 1 else "否"
             else:
-                latest = _fmt(value, p.unit)
+                latest = _fmt(value, p.entry_unit)
             expected = v.get("expected")
             if p.qualitative and expected is not None:
                 expected_s = "是" if float(expected) >= 1 else "否"
             else:
-                expected_s = _fmt(expected, p.unit)
-            out.append({"code": p.code, "name": p.name, "unit": p.unit,
+                expected_s = _fmt(expected, p.entry_unit)
+            out.append({"code": p.code, "name": p.entry_name, "unit": p.entry_unit,
                         "responsible_unit": ind.responsible_unit,
                         "target": v.get("target_text") or ind.district_target or "—",
                         "latest": latest, "period": period if value is not None else "",

@@ -231,14 +231,14 @@ def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Pa
         part = plan.part(code)
         period = e.period_for(code, month)
         cur = e.indicator_value(actor, code, period) or {}
-        vf = indicator_form.value_field(part.unit, part.qualitative)
+        vf = indicator_form.value_field(part.entry_unit, part.qualitative)
         value = cur.get("value")
         if part.qualitative and value is not None:
             value = "是" if value else "否"
         elif value is None and cur.get("raw"):
             value = cur.get("raw")
         target = "；".join(describe_target(part, tg) for tg in part.targets) or "仅监测"
-        sh.add([code, part.name, part.unit, target, f"{period}年" if len(period) == 4 else month_cn(period),
+        sh.add([code, part.entry_name, part.entry_unit, target, f"{period}年" if len(period) == 4 else month_cn(period),
                 value, cur.get("source"), cur.get("note")], {6: vf})
     sh.finish()
 

@@ -14,8 +14,9 @@ NOTE = Field("note", "说明", TEXT, max_len=500, width=20,
 
 def value_field(part: Any) -> Field:
     """The value field of a milestone part (cumulative up to the month)."""
+    unit = getattr(part, "entry_unit", part.unit)
     if part.qualitative:
-        return _indicator_value_field(part.unit, True, label=part.name)
-    f = _indicator_value_field(part.unit, False, label=f"{part.name}（累计）")
+        return _indicator_value_field(unit, True, label=part.name)
+    f = _indicator_value_field(unit, False, label=f"{getattr(part, 'entry_name', part.name)}（累计）")
     return Field(f.key, f.label, f.type, unit=f.unit, minimum=0,
-                 help=f"截至本月末的累计数（{part.unit or '无单位'}），不是本月新增数。")
+                 help=f"截至本月末的累计数（{unit or '无单位'}），不是本月新增数。")

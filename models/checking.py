@@ -17,7 +17,8 @@ from models.app import Actor, App
 from models.authority import PUBLIC, UNIT, Args, rule
 from models.plan import Part, Plan
 from models.periods import normalize_period, parse_period
-from models.target_rules import SEVERITY, STATUS_NAMES, Baseline, Rules, Verdict
+from models.target_direction import previous_period
+from models.target_rules import SEVERITY, STATUS_NAMES, Baseline, Previous, Rules, Verdict
 from models.target_words import describe_target, value_text
 from models.targets import judge
 from forms.values import ValueProblem, fmt_number, parse_number, parse_yes_no
@@ -143,7 +144,7 @@ class Judge:
 
     # -- judging ---------------------------------------------------------------------------
     def verdict(self, part_code: str, period: str, value: object, *, baseline: Any = _UNSET,
-                target_value: float | None = None) -> Verdict:
+                target_value: float | None = None, previous: Any = _UNSET) -> Verdict:
         """Judge ``value`` (a number, 是/否, or raw text parsed with forms.values) of a part or
         milestone for ``period``. ``baseline`` / ``target_value`` override the stored ones.
         Unparseable values, unknown codes and bad periods give an "invalid" verdict."""
@@ -162,8 +163,10 @@ class Judge:
             baseline = self.baseline(part.code)
         if target_value is None and part.pending:
             target_value = self.pending_target(part.code)
+        if previous is _UNSET:
+            previous = self._previous(part, period)
         return judge(part, period, v, baseline=baseline, rules=self.rules(),
-                     target_value=target_value, first_month=self.plan.first_month)
+                     target_value=target_value, first_month=self.plan.first_month, previous=previous)
 
     @staticmethod
     def parse_value(part: Part, raw: object) -> float | None:
@@ -177,12 +180,48 @@ class Judge:
                 return 1.0 if raw >= 1 else 0.0
             yn = parse_yes_no(raw, label=part.name)
             return None if yn is None else (1.0 if yn else 0.0)
-        return parse_number(raw, label=part.name, unit=part.unit).value
+        return parse_number(raw, label=part.name, unit=part.entry_unit).value
 
-    def _judge_stored(self, part: Part, period: str, value: float | None) -> Verdict:
+    def _judge_stored(self, part: Part, period: str, value: float | None,
+                      figures: dict[str, float] | None = None) -> Verdict:
         target_value = self.pending_target(part.code) if part.pending else None
         return judge(part, period, value, baseline=self.baseline(part.code), rules=self.rules(),
-                     target_value=target_value, first_month=self.plan.first_month)
+                     target_value=target_value, first_month=self.plan.first_month,
+                     previous=self._previous(part, period, figures))
+
+    def _previous(self, part: Part, period: str, figures: dict[str, float] | None = None) -> Previous | None:
+        """The value of the same period a year earlier, for parts with a direction-only
+        target (进一步下降): from ``figures`` (period → value) when given, else the stored
+        value (a milestone's: the lead unit's latest by then), else the baseline when it is
+        that year's. None for other parts."""
+        if not any(t.direction_only for t in part.targets):
+            return None
+        try:
+            before = previous_period(period)
+        except ValueProblem:
+            return None
+        if figures is not None or self.app is None:
+            found = (figures or {}).get(before)
+            if found is not None:
+                return Previous(before, float(found))
+            base = self.baseline(part.code)
+            return Previous(before, base.value) if base is not None and base.year == int(before[:4]) \
+                and len(before) == 4 else None
+        if part.is_milestone:
+            unit = self.lead_unit(part) or ""
+            row = self.app.store.one(
+                "SELECT value FROM milestone_values WHERE milestone_code = ? AND unit = ? AND value IS NOT NULL "
+                "AND month <= ? ORDER BY month DESC LIMIT 1", (part.code, unit, before if len(before) == 7
+                                                               else f"{before}-12"))
+        else:
+            row = self.app.store.one("SELECT value FROM indicator_values WHERE part_code = ? AND period = ? "
+                                     "AND value IS NOT NULL", (part.code, before))
+        if row is not None:
+            return Previous(before, float(row["value"]))
+        base = self.baseline(part.code)
+        if base is not None and len(before) == 4 and base.year == int(before):
+            return Previous(before, base.value)
+        return None
 
     @rule(UNIT, unit=_part_unit, read=True, what="查看该指标的数值")
     def latest(self, actor: Actor, part_code: str, month: str) -> tuple[str | None, float | None, Verdict]:
@@ -264,12 +303,12 @@ class Judge:
                 bound = _bound(part, month)
                 found = [(per, val) for per, val in ind_rows.get(part.code, []) if per <= bound]
                 period, value = found[-1] if found else (None, None)
-                verdict = self._judge_stored(part, period or bound, value)
+                verdict = self._judge_stored(part, period or bound, value, dict(ind_rows.get(part.code, [])))
                 row = _row(part, "indicator", ind.responsible_unit, self.baseline(part.code),
                            period, value, verdict)
                 entered = self.pending_target(part.code) if part.pending else None
                 if entered is not None:
-                    row["target_text"] += f"（已录入目标值{fmt_number(entered)}{part.unit}）"
+                    row["target_text"] += f"（已录入目标值{fmt_number(entered)}{part.entry_unit if part.as_rate else part.unit}）"
                 out.append(row)
         for m in self.plan.milestones:
             part = self.part(m.code) or m.part
@@ -282,7 +321,7 @@ class Judge:
 
     # -- the check command -------------------------------------------------------------------
     def check_item(self, item: object, index: int = 1) -> dict[str, Any]:
-        """One item of ``check --json``: {code, period, value[, baseline][, target]} →
+        """One item of ``check --json``: {code, period, value[, baseline][, target][, previous]} →
         {code, period, status, expected, message}. Problems give status "invalid"."""
         where = f"第{index}项"
         if not isinstance(item, dict):
@@ -320,12 +359,18 @@ class Judge:
                                             required=True).value
             except ValueProblem as exc:
                 return _out(code, period, Verdict("invalid", None, f"{where}（{code}）：{exc}"))
+        previous: Any = _UNSET
+        if item.get("previous") is not None:
+            try:
+                previous = _previous_of(item["previous"], str(period))
+            except ValueProblem as exc:
+                return _out(code, period, Verdict("invalid", None, f"{where}（{code}）：{exc}"))
         try:
             self.parse_value(part, item["value"])
         except ValueProblem as exc:
             return _out(code, period, Verdict("invalid", None, f"{where}（{code}）：{exc}"))
         return _out(code, period, self.verdict(code, period, item["value"], baseline=baseline,
-                                               target_value=target_value))
+                                               target_value=target_value, previous=previous))
 
 
 def _bound(part: Part, month: str) -> str:
@@ -334,7 +379,7 @@ def _bound(part: Part, month: str) -> str:
 
 def _row(part: Part, kind: str, unit: str, baseline: Baseline | None, period: str | None,
          value: float | None, verdict: Verdict) -> dict[str, Any]:
-    return {"code": part.code, "name": part.name, "kind": kind, "unit": part.unit,
+    return {"code": part.code, "name": part.name, "kind": kind, "unit": part.entry_unit,
             "responsible_unit": unit,
             "target_text": "；".join(describe_target(part, t) for t in part.targets) or "仅监测",
             "baseline": baseline, "period": period, "value": value, "expected": verdict.expected,
@@ -370,6 +415,21 @@ def _baseline_of(raw: object) -> Baseline:
     value = parse_number(raw["value"], label="基期值", required=True, allow_negative=True).value
     assert value is not None
     return Baseline(year, value)
+
+
+def _previous_of(raw: object, period: str) -> Previous:
+    """``previous`` of a check item: the value a year before ``period`` (a number, or
+    {"value": …} / {"period": …, "value": …})."""
+    before = previous_period(period)
+    if isinstance(raw, dict):
+        if raw.get("period") is not None and str(raw["period"]).strip():
+            before = normalize_period(raw["period"])
+        raw = raw.get("value")
+    if raw is None:
+        raise ValueProblem("缺少上年同期的数值（previous.value）")
+    value = parse_number(raw, label="上年同期的数值", required=True, allow_negative=True).value
+    assert value is not None
+    return Previous(before, value)
 
 
 def _out(code: object, period: object, v: Verdict) -> dict[str, Any]:

@@ -260,7 +260,7 @@ def series_of(view: MonthView, verdicts: list[dict[str, Any]] | None = None) -> 
                 level = float(b.value) * (1 - level / 100)
             (stretch if t.kind == "stretch" else path).append((float(t.year), float(level)))
         note = "仅监测" if part.monitor else ("目标待定" if part.pending and not path else "")
-        out.append(Series(part.code, part.name, part.unit, vals.get(part.code, []), path, stretch,
+        out.append(Series(part.code, part.entry_name, part.entry_unit, vals.get(part.code, []), path, stretch,
                           part.qualitative, status.get(part.code, "grey"), part.direction, note,
                           others.get(part.code, [])))
     return out

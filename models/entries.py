@@ -85,12 +85,16 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries, AttachmentEntries, 
                 part = self.plan.part(r["milestone_code"])
                 _, _, errs = _parse_part_value(part, r["raw"], part.name)
                 problems.extend((f"里程碑{r['milestone_code']}", e.message) for e in errs)
+            problems.extend((f"里程碑{r['milestone_code']}", m) for m in self._part_of_problems(
+                r["milestone_code"], r["value"], month, unit))
         for code in self.app.parts_of(unit):
             iv = self._indicator_value(code, self.period_for(code, month))
             if iv and iv["value"] is None and (iv["raw"] or "").strip():
                 part = self.plan.part(code)
-                _, _, errs = _parse_part_value(part, iv["raw"], part.name)
+                _, _, errs = _parse_part_value(part, iv["raw"], part.entry_name)
                 problems.extend((f"指标{code}", e.message) for e in errs)
+            if iv:
+                problems.extend((f"指标{code}", m) for m in self._part_of_problems(code, iv["value"], iv["period"]))
         problems.extend((where, f"{msg}；确认无误后才能报送") for where, msg, _ in self._unconfirmed_jumps(unit, month))
         problems.extend(self._attachment_problems(unit, month))
         return problems
@@ -112,7 +116,7 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries, AttachmentEntries, 
             prev = self.store.scalar(
                 "SELECT value FROM milestone_values WHERE milestone_code = ? AND unit = ? AND month < ? "
                 "AND value IS NOT NULL ORDER BY month DESC LIMIT 1", (r["milestone_code"], unit, month))
-            msg = confirmation_needed(r["value"], prev, label=f"{part.name}（累计）", unit=part.unit)
+            msg = confirmation_needed(r["value"], prev, label=f"{part.name}（累计）", unit=part.entry_unit)
             if msg:
                 out.append((f"里程碑{r['milestone_code']}", msg, ("milestone", r["milestone_code"])))
         for code in self.app.parts_of(unit):
@@ -122,7 +126,7 @@ class Entries(TaskEntries, IndicatorEntries, ProjectEntries, AttachmentEntries, 
             if part.qualitative or not iv or iv["value"] is None or iv["confirmed_value"] == iv["value"]:
                 continue
             msg = confirmation_needed(iv["value"], self._previous_indicator_value(code, period),
-                                      label=part.name, unit=part.unit)
+                                      label=part.name, unit=part.entry_unit)
             if msg:
                 out.append((f"指标{code}", msg, ("indicator", code)))
         return out

@@ -162,7 +162,7 @@ def _parse_part_value(part: Any, raw: Any, label: str) -> tuple[float | None, st
             value = None if yn is None else (1.0 if yn else 0.0)
             raw_s = "" if yn is None else ("是" if yn else "否")
         else:
-            value = parse_number(raw, label=label, unit=part.unit).value
+            value = parse_number(raw, label=label, unit=part.entry_unit).value
         return value, raw_s, []
     except ValueProblem as exc:
         return None, raw_s, [FieldError("value", label, str(exc))]

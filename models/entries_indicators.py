@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from forms.values import as_text
+from forms.fields import FieldError
+from forms.values import as_text, fmt_number
 from models.app import Actor
 from models.authority import PUBLIC, UNIT, Args, rule
-from models.entries_base import EntriesBase, SaveResult, _parse_part_value, _store_raw
+from models.entries_base import EntriesBase, SaveResult, _parse_part_value, _store_raw, month_cn
 from models.errors import InvalidInput, NotFound, PermissionDenied
 from models.store import saved_at
 
@@ -59,7 +60,8 @@ class IndicatorEntries(EntriesBase):
             raise PermissionDenied(f"里程碑{code}所属任务{task.code}没有分配给{unit}。")
         self._check_edit(actor, unit, month)
         old = self._milestone_value(code, unit, month) or {"value": None, "raw": "", "note": ""}
-        value, raw_s, errors = _parse_part_value(part, raw, f"{part.name}（累计）")
+        value, raw_s, errors = _parse_part_value(part, raw, f"{part.entry_name}（累计）")
+        errors += self._whole_problems(part.code, value, month, unit)
         new_note = old["note"] if note is None else _store_raw(note, "说明")
         changes = [(k, o, n) for k, o, n in (("value", old["value"], value), ("raw", old["raw"], raw_s),
                                               ("note", old["note"], new_note)) if as_text(o) != as_text(n)]
@@ -120,7 +122,8 @@ class IndicatorEntries(EntriesBase):
                                [(part.name, "期间不对")])
         period = own
         old = self._indicator_value(part_code, period) or {"value": None, "raw": "", "source": "", "note": ""}
-        value, raw_s, errors = _parse_part_value(part, raw, part.name)
+        value, raw_s, errors = _parse_part_value(part, raw, part.entry_name)
+        errors += self._whole_problems(part.code, value, period)
         new = {"value": value, "raw": raw_s,
                "source": old["source"] if source is None else _store_raw(source, "数据来源"),
                "note": old["note"] if note is None else _store_raw(note, "说明")}
@@ -140,6 +143,53 @@ class IndicatorEntries(EntriesBase):
                         [ch for ch in changes if ch[0] != "raw"] or changes, origin)
             self._touch(c, unit, month)
         return SaveResult([k for k, _, _ in changes], errors)
+
+    # -- a part and its whole (其中) ------------------------------------------------------------
+    def _figure(self, code: str, when: str, unit: str | None) -> float | None:
+        """The stored figure of a part for a period, or of a milestone for a unit up to a
+        month (its lead unit's when ``unit`` has none)."""
+        part = self.plan.parts_by_code.get(code)
+        if part is None:
+            return None
+        if not part.is_milestone:
+            return self.store.scalar("SELECT value FROM indicator_values WHERE part_code = ? AND period = ? "
+                                     "AND value IS NOT NULL", (code, when))
+        units = [u for u in (unit, *self.app.task_units(self.plan.task(part.task))[:1]) if u]
+        for u in units:
+            v = self.store.scalar("SELECT value FROM milestone_values WHERE milestone_code = ? AND unit = ? "
+                                  "AND month <= ? AND value IS NOT NULL ORDER BY month DESC LIMIT 1", (code, u, when))
+            if v is not None:
+                return float(v)
+        return None
+
+    def _part_of_problems(self, code: str, value: float | None, when: str, unit: str | None = None) -> list[str]:
+        """Why ``value`` of part ``code`` (for period or month ``when``) does not fit its
+        whole or its parts (其中): a part may not exceed its whole, a whole may not be less
+        than any of its parts. Empty when it fits or nothing is there to compare."""
+        part = self.plan.parts_by_code.get(code)
+        if part is None or value is None or part.qualitative:
+            return []
+        out = []
+        shown = when if len(when) == 4 else month_cn(when)
+        if part.part_of:
+            whole = self.plan.parts_by_code.get(part.part_of)
+            wv = self._figure(part.part_of, when, unit)
+            if whole is not None and wv is not None and value > wv + 1e-9:
+                out.append(f"{part.name}{fmt_number(value)}{part.entry_unit}超过了它所属的“{whole.name}”"
+                           f"（{shown}为{fmt_number(wv)}{whole.entry_unit}）：“其中”项不能大于总数，请核对")
+        for child in self.plan.parts_by_code.values():
+            if child.part_of != code:
+                continue
+            cv = self._figure(child.code, when, unit)
+            if cv is not None and cv > value + 1e-9:
+                out.append(f"{part.name}{fmt_number(value)}{part.entry_unit}小于其中“{child.name}”"
+                           f"（{shown}为{fmt_number(cv)}{child.entry_unit}）：总数不能小于其中项，请核对")
+        return out
+
+    def _whole_problems(self, code: str, value: float | None, when: str, unit: str | None = None
+                        ) -> list[FieldError]:
+        part = self.plan.part(code)
+        return [FieldError("value", part.entry_name, m) for m in self._part_of_problems(code, value, when, unit)]
 
     @rule(UNIT, unit=_responsible, read=True, what="查看该指标的数值")
     def indicator_series(self, actor: Actor, part_code: str) -> list[tuple[str, float]]:

@@ -167,7 +167,7 @@ class _Importer:
             period = self.e.period_for(code, self.month)
             cur = self.e.indicator_value(self.actor, code, period)
             problems: list[tuple[str, str, str]] = []
-            value = rd.value(r, indicator_form.value_field(part.unit, part.qualitative), INDICATOR_VALUE, problems)
+            value = rd.value(r, indicator_form.value_field(part.entry_unit, part.qualitative), INDICATOR_VALUE, problems)
             more = {f.key: rd.value(r, f, problems=problems) for f in extra}
             if problems:
                 self._fail(rd, r, problems)

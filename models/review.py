@@ -220,14 +220,14 @@ def submission_detail(app: App, actor: Actor, unit: str, month: str) -> dict[str
     for code in app.milestones_of(unit):
         part = app.plan.part(code)
         mv = e.milestone_value(actor, code, unit, month)
-        milestones.append({"code": code, "name": part.name, "unit": part.unit,
+        milestones.append({"code": code, "name": part.name, "unit": part.entry_unit,
                            "raw": (mv or {}).get("raw", ""), "note": (mv or {}).get("note", "")})
     indicators = []
     for code in app.parts_of(unit):
         part = app.plan.part(code)
         period = e.period_for(code, month)
         iv = e.indicator_value(actor, code, period)
-        indicators.append({"code": code, "name": part.name, "unit": part.unit, "period": period,
+        indicators.append({"code": code, "name": part.name, "unit": part.entry_unit, "period": period,
                            "raw": (iv or {}).get("raw", ""), "source": (iv or {}).get("source", ""),
                            "note": (iv or {}).get("note", "")})
     attachments: dict[tuple[str, str], list[dict[str, Any]]] = {}

@@ -64,7 +64,7 @@ class Rules:
             return float(self.tolerances[key])
         if t.tolerance is not None:
             return float(t.tolerance)
-        if (t.unit or part.unit) == "%":
+        if (t.unit or part.entry_unit) == "%":
             return self.tolerance_pp
         return abs(level) * self.tolerance_rel
 
@@ -84,6 +84,16 @@ class Baseline:
 
 
 @rule(PUBLIC)
+@rule(PUBLIC)
+@dataclass(frozen=True)
+class Previous:
+    """The value a direction-only target (进一步下降) is compared with: the same period a
+    year earlier ("2024" for 2025, "2024-10" for 2025-10)."""
+
+    period: str
+    value: float
+
+
 @dataclass(frozen=True)
 class Verdict:
     status: str  # "green" | "yellow" | "red" | "grey" | "invalid"

@@ -38,7 +38,7 @@ def describe_target(part: Part, t: Target) -> str:
     elif t.basis == "increment":
         text = f"{t.year}年比{t.baseline_year}年新增{bound}{v}" + ("左右" if t.op == "approx" else "")
     elif t.basis == "cumulative":
-        text = f"{_since_text(t.since)}至{t.year}年累计{bound}{v}" + ("左右" if t.op == "approx" else "")
+        text = f"{since_text(t.since)}至{t.year}年累计{bound}{v}" + ("左右" if t.op == "approx" else "")
     elif t.op == "range":
         text = f"{t.year}年{fmt_number(t.value)}{unit}—{fmt_number(t.value_high or t.value)}{unit}"
     elif t.op == "approx":
@@ -52,7 +52,7 @@ def describe_target(part: Part, t: Target) -> str:
     return text
 
 
-def _since_text(since: str) -> str:
+def since_text(since: str) -> str:
     """"2021-01" → "2021年1月"."""
     if len(since) == 7 and since[4] == "-" and since[:4].isdigit() and since[5:].isdigit():
         return f"{since[:4]}年{int(since[5:])}月"
@@ -61,11 +61,14 @@ def _since_text(since: str) -> str:
 
 @rule(PUBLIC)
 def value_text(part: Part, value: float | None) -> str:
-    """A stored value as people read it: 是/否 for yes/no targets, else number and unit."""
+    """A stored value as people read it: 是/否 for yes/no targets, else number and unit
+    (a reduction rate as “下降7.5%”)."""
     if value is None:
         return ""
     if part.qualitative:
         return "是" if value >= 1 else "否"
+    if part.as_rate:
+        return f"下降{fmt_number(value)}%"
     return f"{fmt_number(value)}{part.unit}"
 
 
@@ -103,7 +106,13 @@ def percent_text(c: float) -> str:
 
 
 @rule(PUBLIC)
-def subject_text(part: Part, when: str) -> str:
-    """The subject of a verdict's sentence: "2026年10月新能源汽车充电桩累计"."""
-    cumulative = "累计" if part.is_milestone and part.unit in COUNT_UNITS else ""
+def subject_text(part: Part, when: str, target: Target | None = None) -> str:
+    """The subject of a verdict's sentence: "2026年10月新能源汽车充电桩累计",
+    "2023年单位地区生产总值能源消耗比2020年下降" (a part entered as its reduction rate),
+    "2024年既有建筑节能改造面积累计" (a cumulative target)."""
+    if part.as_rate:
+        by = next((t.baseline_year for t in part.targets if t.basis == "reduction_vs_baseline"), None)
+        return f"{when}{part.name}比{by}年下降" if by else f"{when}{part.entry_name}"
+    cumulative = "累计" if (part.is_milestone and part.unit in COUNT_UNITS) or \
+        (target is not None and target.basis == "cumulative") else ""
     return f"{when}{part.name}{cumulative}"

@@ -34,9 +34,10 @@ import math
 from models.authority import PUBLIC, rule
 from models.periods import parse_period, period_label, period_time
 from models.plan import Part, Target
-from models.target_levels import (EXACT_DECIMALS, Level, LevelUnknown, meets, resolve_level,
+from models.target_levels import (EXACT_DECIMALS, Level, LevelUnknown, meets, range_text, resolve_level,
                                   target_chain)
-from models.target_rules import Baseline, Rules, Verdict
+from models.target_direction import judge_direction
+from models.target_rules import Baseline, Previous, Rules, Verdict
 from models.target_words import (COUNT_UNITS, amount_text, gap_text, percent_text, round_expected,
                                  subject_text)
 from forms.values import ValueProblem
@@ -48,18 +49,21 @@ DEFAULT_FIRST_MONTH = "2023-09"
 @rule(PUBLIC)
 def judge(part: Part, period: str, value: float | bool | None, *, baseline: Baseline | None = None,
           rules: Rules = Rules(), target_value: float | None = None,
-          first_month: str = DEFAULT_FIRST_MONTH) -> Verdict:
+          first_month: str = DEFAULT_FIRST_MONTH, previous: Previous | None = None) -> Verdict:
     """Judge ``value`` of ``part`` for ``period`` ('YYYY' or 'YYYY-MM').
 
+    ``value`` is what clerks enter: the part's own figure, or its reduction rate (% 下降率
+    against the base year) for a part with ``entered_as = "reduction_rate"``.
     ``baseline``: the part's baseline (year, value), if entered. ``target_value`` fills a
     pending target or overrides the value (``Target.value``; the reduction percent for
     "比…下降" targets) of the target judged. ``first_month``: the plan's first month,
-    where count milestones without a baseline start from 0."""
+    where count milestones without a baseline start from 0. ``previous``: the value of
+    the same period a year earlier, for direction-only targets (进一步下降)."""
     try:
         year, month = parse_period(period)
     except ValueProblem as exc:
         return Verdict("invalid", None, str(exc))
-    unit = part.unit
+    unit = part.entry_unit
     when = period_label(year, month)
     subject = subject_text(part, when)
     v: float | None
@@ -86,9 +90,12 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
     idx = next((i for i, t in enumerate(chain) if t_now <= t.year), len(chain) - 1)
     target = chain[idx]
     at_deadline = t_now >= target.year
+    subject = subject_text(part, when, target)
 
     if part.qualitative or target.op == "yes":
         return _judge_yes(part, target, v, subject, at_deadline, stretch_only)
+    if target.direction_only:
+        return judge_direction(part, target, v, previous, subject, stretch_only)
 
     try:
         lvl = resolve_level(part, target, baseline, target_value, unit)
@@ -106,7 +113,7 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
         msg = f"{subject}{amount_text(v, unit) + '，' if v is not None else ''}暂不能判断序时进度：{need}"
         return Verdict("grey", None, msg, value=v, target=target)
     s_time, s_value, s_text = start
-    if t_now < s_time:
+    if t_now < s_time - 1e-9 or (target.basis == "cumulative" and t_now <= s_time + 1e-9):
         msg = (f"{subject}早于{s_text}，无法按序时进度判断"
                f"{'（数值' + amount_text(v, unit) + '已记录）' if v is not None else ''}")
         return Verdict("grey", None, msg, value=v, target=target)
@@ -117,7 +124,7 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
     frac = (t_now - s_time) / (target.year - s_time)
     expected = s_value + frac * (lvl.level - s_value)
     exp_shown = round_expected(expected, unit)
-    reach = "应达到" if lvl.better == "higher" else "应降至"
+    reach = "应下降" if part.as_rate else "应达到" if lvl.better == "higher" else "应降至"
     if v is None:
         return Verdict("grey", exp_shown, f"{subject}尚未填报（序时进度{reach}{amount_text(exp_shown, unit)}）",
                        target=target)
@@ -155,14 +162,25 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
 
 def _start(part: Part, chain: list[Target], idx: int, baseline: Baseline | None, first_month: str,
            unit: str) -> tuple[float, float, str] | None:
-    """(time, value, words) where progress toward chain[idx] starts, or None."""
+    """(time, value, words) where progress toward chain[idx] starts, or None: the previous
+    target of the same kind, else where the kind starts (a cumulative period at 0 in the
+    month before ``since``; a reduction rate at 0 at the base year; the baseline; 0 at
+    the plan's first month for count milestones)."""
+    target = chain[idx]
     if idx > 0:
         prev = chain[idx - 1]
-        try:
-            lvl = resolve_level(part, prev, baseline, None, unit)
-            return float(prev.year), lvl.level, f"{prev.year}年目标"
-        except LevelUnknown:
-            pass
+        if (prev.basis, prev.since, prev.baseline_year) == (target.basis, target.since, target.baseline_year) \
+                and not prev.direction_only:
+            try:
+                lvl = resolve_level(part, prev, baseline, None, unit)
+                return float(prev.year), lvl.level, f"{prev.year}年目标"
+            except LevelUnknown:
+                pass
+    if target.basis == "cumulative" and target.since:
+        sy, sm = int(target.since[:4]), int(target.since[5:7])
+        return period_time(sy, sm) - 1 / 12, 0.0, f"累计起始月份{sy}年{sm}月"
+    if target.basis == "reduction_vs_baseline" and part.as_rate and target.baseline_year is not None:
+        return float(target.baseline_year), 0.0, f"基期{target.baseline_year}年"
     if baseline is not None:
         return float(baseline.year), float(baseline.value), f"基期{baseline.year}年"
     if part.is_milestone and unit in COUNT_UNITS:
@@ -203,11 +221,13 @@ def _judge_plain(part: Part, lvl: Level, v: float | None, subject: str, rules: R
     """Compare with the target level itself: at the deadline, for stable floors, or when
     the start already meets the target."""
     t = lvl.target
-    unit = part.unit
+    unit = part.entry_unit
     expected = round_expected(lvl.level, unit)
     if v is None:
         return Verdict("grey", expected, f"{subject}尚未填报{lvl.note()}", target=t)
     ltext = lvl.words(stretch_only)
+    if lvl.band is not None:
+        return _judge_range(part, lvl, v, subject, at_deadline, stretch_only)
     if t.op == "approx":
         tol = rules.tolerance(part, t, lvl.level)
         band = f"{amount_text(lvl.level, unit)}±{gap_text(tol, unit)}"
@@ -243,19 +263,48 @@ def _judge_plain(part: Part, lvl: Level, v: float | None, subject: str, rules: R
         if at_deadline:
             msg = f"{subject}{amount_text(v, unit)}，达到{ltext}"
         else:
-            msg = f"{subject}{amount_text(v, unit)}，已达到{t.year}年{ltext}"
+            msg = f"{subject}{amount_text(v, unit)}，已达到{lvl.dated(stretch_only)}"
         return Verdict("green", expected, msg + stretch_clause, value=v, target=t,
                        stretch_met=True if stretch_only else stretch_met)
     if at_deadline:
-        msg = f"{subject}{amount_text(v, unit)}，未达到{t.year}年{ltext}，差{gap_text(v - lvl.level, unit)}"
+        msg = f"{subject}{amount_text(v, unit)}，未达到{lvl.dated(stretch_only)}，差{gap_text(v - lvl.level, unit)}"
     else:
         side = "低于" if lvl.better == "higher" else "高于"
-        msg = (f"{subject}{amount_text(v, unit)}，{side}{t.year}年{ltext}，差{gap_text(v - lvl.level, unit)}"
+        msg = (f"{subject}{amount_text(v, unit)}，{side}{lvl.dated(stretch_only)}，差{gap_text(v - lvl.level, unit)}"
                "（起点已达到目标，按目标值比较）")
     if stretch_only:
         msg += "；力争性目标，未达到不计为滞后"
         return Verdict("yellow", expected, msg, value=v, target=t, stretch_met=False)
     return Verdict("red", expected, msg, value=v, target=t, stretch_met=stretch_met)
+
+
+def _judge_range(part: Part, lvl: Level, v: float, subject: str, at_deadline: bool,
+                 stretch_only: bool) -> Verdict:
+    """A range target (60%—65%): inside the band, or beyond it on the better side, is met;
+    short of the band's near edge is not (red at the deadline, when the start already
+    met the target; yellow for a stretch-only target)."""
+    assert lvl.band is not None
+    unit = part.entry_unit
+    low, high = lvl.band
+    band = range_text(lvl.band, unit)
+    t = lvl.target
+    expected = round_expected(lvl.level, unit)
+    shown = f"{subject}{amount_text(v, unit)}"
+    if low - 1e-9 <= v <= high + 1e-9:
+        return Verdict("green", expected, f"{shown}，在{t.year}年目标区间（{band}）内", value=v, target=t,
+                       stretch_met=True if stretch_only else None)
+    if meets(v, lvl.level, lvl.better):
+        side = "高于" if lvl.better == "higher" else "低于"
+        return Verdict("green", expected, f"{shown}，{side}{t.year}年目标区间（{band}），超额完成", value=v,
+                       target=t, stretch_met=True if stretch_only else None)
+    side = "低于" if lvl.better == "higher" else "高于"
+    msg = f"{shown}，{side}{t.year}年目标区间（{band}），差{gap_text(v - lvl.level, unit)}"
+    if not at_deadline:
+        msg += "（起点已达到目标，按目标值比较）"
+    if stretch_only:
+        return Verdict("yellow", expected, msg + "；力争性目标，未达到不计为滞后", value=v, target=t,
+                       stretch_met=False)
+    return Verdict("red", expected, msg, value=v, target=t)
 
 
 def _judge_yes(part: Part, t: Target, v: float | None, subject: str, at_deadline: bool,

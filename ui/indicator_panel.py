@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 from forms import indicator_form
 from models.app import Actor, App
 from models.entries import Entries
-from models.plan import Part
+from models.plan import Part, display_text
 from models.target_words import describe_target
 from forms.values import fmt_number
 from ui.attachment_strip import AttachmentStrip
@@ -72,10 +72,10 @@ class IndicatorPanel(QWidget):
 
     def _editor_for(self, part: Part) -> FieldEditor:
         """The value editor fitting the part (number with its unit, or 是/否); one per kind."""
-        key = (part.unit, part.qualitative)
+        key = (part.entry_unit, part.qualitative)
         ed = self._value_editors.get(key)
         if ed is None:
-            ed = FieldEditor(indicator_form.value_field(part.unit, part.qualitative), self.value_box)
+            ed = FieldEditor(indicator_form.value_field(part.entry_unit, part.qualitative), self.value_box)
             self.value_box_layout.addWidget(ed)
             ed.edited.connect(lambda _k: self._value_edited())
             ed.committed.connect(lambda _k: self.committed.emit())
@@ -98,10 +98,18 @@ class IndicatorPanel(QWidget):
         self.title.setText(f"<b>{html.escape(part.code)} {html.escape(part.name)}</b>"
                            f" <span style='color:#1d4ed8'>【{period_cn}数值】</span>")
         targets = "；".join(describe_target(part, t) for t in part.targets) or "无（仅监测）"
-        info = [f"区拟定目标：{html.escape(ind.district_target if ind else '') or '—'}",
+        words = self.app.plan.words
+        info = [f"{html.escape(words.district_target_label)}："
+                f"{html.escape(display_text(ind.district_target) if ind else '') or '—'}",
                 f"判断依据：{html.escape(targets)}"]
+        if part.as_rate:
+            info.append(f"填报{html.escape(part.entry_name)}（%，按方案口径，与基期相比），不填{html.escape(part.unit)}数值")
+        if part.part_of:
+            whole = self.app.plan.parts_by_code.get(part.part_of)
+            info.append(f"本项是{html.escape(whole.name if whole else part.part_of)}的“其中”项，数值不能超过它")
         if part.pending:
-            info.append("<span style='color:#b45309'>目标待定：确保完成省下达指标</span>")
+            by = part.assigned_by or words.assigned_by
+            info.append(f"<span style='color:#b45309'>目标待定：确保完成{html.escape(by)}下达指标</span>")
         if ind is not None and ind.status_note:
             info.append(f"<span style='color:#b45309'>{html.escape(ind.status_note)}</span>")
         self.info.setText("<br>".join(info))
@@ -144,7 +152,7 @@ class IndicatorPanel(QWidget):
         if self.value_ed.field.check(raw):  # the red line under the field says what is wrong
             self.value_ed.set_side("")
             return
-        text, color = verdict_display(self.judge, self.part.code, self.period, raw, self.part.unit)
+        text, color = verdict_display(self.judge, self.part.code, self.period, raw, self.part.entry_unit)
         self.value_ed.set_side(text, color, jump_note(self.part, raw, self.previous))
 
     def values(self) -> dict[str, str]:
@@ -187,4 +195,4 @@ def _shown(part: Part, value: float) -> str:
     """An earlier value as a clerk reads it: 是/否 for a yes/no target, else number and unit."""
     if part.qualitative:
         return "是" if value >= 1 else "否"
-    return f"{fmt_number(value)}{part.unit}"
+    return f"{fmt_number(value)}{part.entry_unit}"

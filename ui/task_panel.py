@@ -180,7 +180,7 @@ class TaskPanel(QWidget):
         if r.value.field.check(raw):  # the red line under the field says what is wrong
             r.value.set_side(f"目标：{r.targets}", "#6b7280")
             return
-        text, color = verdict_display(self.judge, r.code, self.month, raw, r.part.unit)
+        text, color = verdict_display(self.judge, r.code, self.month, raw, r.part.entry_unit)
         r.value.set_side(text or f"目标：{r.targets}", color, jump_note(r.part, raw, r.previous))
 
     # -- saving ------------------------------------------------------------------------------

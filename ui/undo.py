@@ -101,10 +101,10 @@ def jump_note(part: Any, raw: str, previous: float | None) -> str:
     if previous is None or part.qualitative:
         return ""
     try:
-        value = parse_number(raw, unit=part.unit).value
+        value = parse_number(raw, unit=part.entry_unit).value
     except ValueProblem:
         return ""
-    msg = confirmation_needed(value, previous, label="", unit=part.unit)
+    msg = confirmation_needed(value, previous, label="", unit=part.entry_unit)
     return f"⚠ {msg}（报送时需确认）" if msg else ""
 
 
