@@ -326,7 +326,7 @@ def indicator_rows(plan: Plan, vs: Sequence[Mapping[str, Any]]) -> list[dict[str
             else:
                 expected_s = _fmt(expected, p.entry_unit)
             out.append({"code": p.code, "name": p.entry_name, "unit": p.entry_unit,
-                        "responsible_unit": ind.responsible_unit,
+                        "responsible_unit": v.get("responsible_unit") or ind.responsible_unit,
                         "target": v.get("target_text") or ind.district_target or "—",
                         "latest": latest, "period": period if value is not None else "",
                         "expected": expected_s,

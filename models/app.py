@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from models.authority import ADMIN, CLERK, OFFICE_ADMIN, PUBLIC, REVIEWER, SIGNED_IN, installed_unit, rule
 from models.catalog import sync_catalog
-from models.plan import Plan, Task
+from models.plan import Indicator, Plan, Task
 from models.plan_load import load_plan
 from models.settings import Settings
 from models.store import Store, now_iso
@@ -75,6 +75,7 @@ class App:
         self.settings = Settings(store)
         sync_catalog(store, plan)
         self._units: list[str] | None = None
+        self._assigned: dict[str, list[str]] | None = None
 
     @classmethod
     def open(cls, db_path: str | Path, plan_path: str | Path | None = None) -> App:
@@ -86,7 +87,21 @@ class App:
     # -- units -------------------------------------------------------------------
     def invalidate(self) -> None:
         self._units = None
+        self._assigned = None
         self.settings.invalidate()
+
+    def assigned_units(self) -> dict[str, list[str]]:
+        """The office's units for what the plan leaves unassigned (未分工), by code: the
+        setting ``unit_assignments``, keeping only plan units and codes the plan leaves open."""
+        if self._assigned is None:
+            self._assigned = self.plan.assignments(self.settings.get("unit_assignments"))
+        return self._assigned
+
+    def responsible_unit(self, ind: Indicator) -> str:
+        """An indicator's responsible unit: the plan's, else the office's assignment, else ""."""
+        if ind.responsible_unit:
+            return ind.responsible_unit
+        return (self.assigned_units().get(ind.code) or [""])[0]
 
     def streets(self) -> list[str]:
         return [r["name"] for r in self.store.query(
@@ -121,9 +136,10 @@ class App:
         self.invalidate()
 
     def task_units(self, task: Task) -> list[str]:
-        """Units of a task in plan order, with 各街道 expanded into the streets."""
+        """Units of a task in plan order (the office's assignment for a task the plan leaves
+        unassigned), with the streets placeholder (各街道) expanded into the streets."""
         out = []
-        for u in task.units:
+        for u in task.units or tuple(self.assigned_units().get(task.code, ())):
             if u == self.plan.streets_unit:
                 out.extend(self.streets())
             else:
@@ -147,7 +163,7 @@ class App:
 
     def parts_of(self, unit: str) -> list[str]:
         """Codes of the indicator parts the unit is responsible for."""
-        return [p.code for ind in self.plan.indicators if ind.responsible_unit == unit
+        return [p.code for ind in self.plan.indicators if self.responsible_unit(ind) == unit
                 for p in ind.parts]
 
     def milestones_of(self, unit: str) -> list[str]:

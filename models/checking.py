@@ -15,7 +15,7 @@ from typing import Any
 
 from models.app import Actor, App
 from models.authority import PUBLIC, UNIT, Args, rule
-from models.plan import Part, Plan
+from models.plan import Indicator, Part, Plan
 from models.periods import normalize_period, parse_period
 from models.target_direction import previous_period
 from models.target_rules import SEVERITY, STATUS_NAMES, Baseline, Previous, Rules, Verdict
@@ -88,6 +88,13 @@ class Judge:
         self._pending = None
 
     # -- settings and stored baselines ---------------------------------------------------
+    def _responsible(self, ind: Indicator) -> str:
+        """An indicator's responsible unit: the plan's, else the office's assignment (未分工)."""
+        if ind.responsible_unit:
+            return ind.responsible_unit
+        assigned = self.plan.assignments(self._settings_all().get("unit_assignments"))
+        return (assigned.get(ind.code) or [""])[0]
+
     def rules(self) -> Rules:
         if self._rules is None:
             self._rules = Rules.from_settings(self._settings_all())
@@ -304,7 +311,7 @@ class Judge:
                 found = [(per, val) for per, val in ind_rows.get(part.code, []) if per <= bound]
                 period, value = found[-1] if found else (None, None)
                 verdict = self._judge_stored(part, period or bound, value, dict(ind_rows.get(part.code, [])))
-                row = _row(part, "indicator", ind.responsible_unit, self.baseline(part.code),
+                row = _row(part, "indicator", self._responsible(ind), self.baseline(part.code),
                            period, value, verdict)
                 entered = self.pending_target(part.code) if part.pending else None
                 if entered is not None:

@@ -187,7 +187,7 @@ class _Gen:
         last_year = int(self.until[:4])
         first_year = int(self.months[0][:4])
         for ind in self.plan.indicators:
-            unit = ind.responsible_unit
+            unit = self.app.responsible_unit(ind)
             for part in ind.parts:
                 factor = LAGGING.get(part.code, rng.uniform(0.97, 1.1))
                 base = BASELINES.get(part.code)

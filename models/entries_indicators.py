@@ -112,8 +112,10 @@ class IndicatorEntries(EntriesBase):
         if part is None or part.task:
             raise NotFound(f"指标编码“{part_code}”不存在。")
         ind = self.plan.indicator_of(part_code)
-        if ind is not None and ind.responsible_unit != unit:
-            raise PermissionDenied(f"指标{part_code}“{part.name}”的责任单位是{ind.responsible_unit}，不是{unit}。")
+        owner = self.app.responsible_unit(ind) if ind is not None else unit
+        if owner != unit:
+            raise PermissionDenied(f"指标{part_code}“{part.name}”的责任单位是{owner or '未分工（待办公室分工）'}，"
+                                   f"不是{unit}。")
         self._check_edit(actor, unit, month)
         own = self.period_for(part_code, month)
         if period is not None and period != own:

@@ -28,7 +28,9 @@ from models.plan_parse import parse_plan
 SHARED_SETTINGS = ("due_day", "expiry_days", "green_at", "yellow_at", "tolerance_pp",
                    "tolerance_rel", "tolerances", "pending_targets", "attachment_max_mb",
                    "attachment_photo_px", "attachment_keep_originals", "attachment_package_mb",
-                   "attachment_required")
+                   "attachment_required", "unit_assignments")
+# Names of shared settings the office settings page does not edit (for previews).
+SHARED_LABELS = {"unit_assignments": "未分工事项的责任单位"}
 # The columns a package carries for each kind of row.
 TASK_KEYS = ("status", "progress", "measures", "problems", "next_plan", "person", "deadline")
 MILE_KEYS = ("value", "raw", "note")

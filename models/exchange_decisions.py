@@ -20,8 +20,8 @@ from models.app import App
 from models.authority import INTERNAL, rule
 from models.entries_base import STATE_NAMES, month_cn
 from models.errors import DomainError
-from models.exchange_common import (MONTH_RE, SHARED_SETTINGS, installation, parse_plan_text, plan_file_for,
-                                    to_json, unit_key)
+from models.exchange_common import (MONTH_RE, SHARED_LABELS, SHARED_SETTINGS, installation, parse_plan_text,
+                                    plan_file_for, to_json, unit_key)
 from models.exchange_files import merge_flags
 from models.exchange_preview import (STATES, SUB_SPEC, PackagePreview, PreviewItem, Work, _compare, _finish, _hm,
                                      _merge_events, check_plan, reject)
@@ -148,7 +148,7 @@ def prepare_decisions(app: App, raw: RawPackage) -> Work:
         raise reject(raw, "中的设置结构不对")
     for k, v in shared_settings(app, settings, pv.refused, unit, "共享设置").items():
         if v != app.settings.get(k):
-            items.append(PreviewItem("updated", "设置", SETTING_LABELS.get(k, k),
+            items.append(PreviewItem("updated", "设置", SETTING_LABELS.get(k) or SHARED_LABELS.get(k, k),
                                      f"{_show(app.settings.get(k))} → {_show(v)}"))
             ops.append(("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                         "value = excluded.value", (k, to_json(v))))

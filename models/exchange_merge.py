@@ -188,8 +188,9 @@ def _merge_indicator_values(s: _SubmissionMerge, c: dict[str, Any]) -> None:
         ind = plan.indicator_of(part.code) if part is not None else None
         if part is None or part.task or ind is None:
             raise reject(s.raw, f"中的指标“{str(code)[:20]}”在本机计划中不存在")
-        if ind.responsible_unit != unit:
-            raise reject(s.raw, f"中含有其他单位（{ind.responsible_unit}）负责的指标{code}")
+        owner = s.app.responsible_unit(ind)
+        if owner != unit:
+            raise reject(s.raw, f"中含有其他单位（{owner or '未分工'}）负责的指标{code}")
         row = s.check.indicator(r, part)
         if row is None:
             continue

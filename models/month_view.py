@@ -201,10 +201,11 @@ class MonthView:
     @cached_property
     def _task_units(self) -> dict[str, tuple[str, ...]]:
         streets_unit = self.plan.streets_unit
+        assigned = self.plan.assignments(self.settings_dict.get("unit_assignments"))  # 未分工: the office's
         out: dict[str, tuple[str, ...]] = {}
         for t in self.plan.tasks:
             units: list[str] = []
-            for u in t.units:
+            for u in t.units or tuple(assigned.get(t.code, ())):
                 units.extend(self.streets if u == streets_unit else (u,))
             out[t.code] = tuple(units)
         return out

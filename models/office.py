@@ -29,6 +29,7 @@ SETTING_LABELS: dict[str, str] = {
     "tolerance_rel": "“左右”默认容差（相对比例）",
     "tolerances": "各指标容差",
     "pending_targets": "待定目标",
+    "unit_assignments": "未分工事项的责任单位",
     "due_day": "报送截止日（次月几日）",
     "expiry_days": "截止后可补报天数（0为不限）",
     "briefing_title": "简报名称",
@@ -134,6 +135,15 @@ def validate(app: App, key: str, value: Any) -> Any:
         if sum(out.values()) <= 0:
             raise InvalidInput("考核权重之和必须大于0。")
         return out
+    if key == "unit_assignments":
+        if not isinstance(value, dict):
+            raise InvalidInput("未分工事项的责任单位应为“任务或指标编码 → 单位列表”的表。")
+        clean = app.plan.assignments(value)
+        for code in value:
+            if str(code) not in clean:
+                raise InvalidInput(f"“{str(code)[:20]}”的责任单位无效：只能为方案中未写明责任单位的任务或指标"
+                                   "指定方案中的单位（指标只能一个）。")
+        return clean
     if key == "pending_targets":
         if not isinstance(value, dict):
             raise InvalidInput("待定目标应为“指标编码 → {year, value}”的表。")

@@ -360,6 +360,23 @@ class Plan:
     def canonical_unit(self, name: str) -> str | None:
         return self.unit_alias.get(name.strip())
 
+    def assignments(self, raw: Any) -> dict[str, list[str]]:
+        """The office's units for what the plan leaves unassigned (the setting
+        ``unit_assignments``), keeping only the plan's units and the codes the plan leaves
+        without units (a task, an indicator: one unit). Anything else is ignored."""
+        if not isinstance(raw, dict):
+            return {}
+        known = {u.name for u in self.units}
+        tasks = {t.code for t in self.all_tasks if not t.units}
+        inds = {i.code for i in self.indicators if not i.responsible_unit}
+        out: dict[str, list[str]] = {}
+        for code, units in raw.items():
+            if (code in tasks or code in inds) and isinstance(units, list):
+                names = list(dict.fromkeys(u for u in units if isinstance(u, str) and u in known))
+                if names:
+                    out[code] = names[:1] if code in inds else names
+        return out
+
     def assigner_of(self, part: Part, target: Target | None = None) -> str:
         """Who assigns a pending target: the target's, the part's, else the plan's word."""
         return (target.assigned_by if target is not None and target.assigned_by else "") \

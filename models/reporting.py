@@ -17,6 +17,7 @@ Everything is computed with a handful of set-based queries for any number of mon
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -103,16 +104,18 @@ class _Sub:
 def task_units_map(app: App) -> dict[str, list[str]]:
     """Units of every task (lead first, 各街道 expanded) with one query for the streets."""
     streets = app.streets()
+    assigned = app.assigned_units()
     out: dict[str, list[str]] = {}
     for t in app.plan.tasks:
         units: list[str] = []
-        for u in t.units:
+        for u in t.units or tuple(assigned.get(t.code, ())):
             units.extend(streets if u == app.plan.streets_unit else [u])
         out[t.code] = units
     return out
 
 
-def _unit_plans(plan: Plan, units: Sequence[str], units_of: Callable[[str], Sequence[str]]
+def _unit_plans(plan: Plan, units: Sequence[str], units_of: Callable[[str], Sequence[str]],
+                assigned: dict[str, list[str]]
                 ) -> dict[str, _UnitPlan]:
     tasks_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in units}
     for t in plan.tasks:
@@ -121,8 +124,9 @@ def _unit_plans(plan: Plan, units: Sequence[str], units_of: Callable[[str], Sequ
                 tasks_by_unit[u].append((t.code, t.title))
     parts_by_unit: dict[str, list[tuple[str, str]]] = {u: [] for u in tasks_by_unit}
     for ind in plan.indicators:
-        if ind.responsible_unit in parts_by_unit:
-            parts_by_unit[ind.responsible_unit].extend((p.code, p.name) for p in ind.parts)
+        owner = ind.responsible_unit or (assigned.get(ind.code) or [""])[0]
+        if owner in parts_by_unit:
+            parts_by_unit[owner].extend((p.code, p.name) for p in ind.parts)
     return {u: _UnitPlan(tuple(tasks_by_unit[u]), tuple(parts_by_unit[u])) for u in tasks_by_unit}
 
 
@@ -136,7 +140,7 @@ def status_many(app: App, actor: Actor, months: list[str], today: date | None = 
     if not months:
         return {}
     units_map = task_units_map(app)
-    plans = _unit_plans(app.plan, app.reporting_units(), lambda c: units_map[c])
+    plans = _unit_plans(app.plan, app.reporting_units(), lambda c: units_map[c], app.assigned_units())
     store = app.store
     lo, hi = months[0], months[-1]
     due_day = int(app.settings.get("due_day") or 5)
@@ -174,21 +178,25 @@ def status_many(app: App, actor: Actor, months: list[str], today: date | None = 
 
 
 @lru_cache(maxsize=8)
-def _view_unit_plans(plan: Plan, streets: tuple[str, ...]) -> dict[str, _UnitPlan]:
-    """What each unit reports under ``plan`` with ``streets`` (shared by the views of a range)."""
+def _view_unit_plans(plan: Plan, streets: tuple[str, ...], assigned_json: str) -> dict[str, _UnitPlan]:
+    """What each unit reports under ``plan`` with ``streets`` and the office's assignments
+    (JSON, ``unit_assignments``) (shared by the views of a range)."""
+    assigned: dict[str, list[str]] = json.loads(assigned_json)
     units: list[str] = []
     for u in plan.units:
         units.extend(streets if u.kind == "streets" else (u.name,))
     task_units: dict[str, list[str]] = {}
     for t in plan.tasks:
-        task_units[t.code] = [x for u in t.units for x in (streets if u == plan.streets_unit else (u,))]
-    return _unit_plans(plan, units, lambda c: task_units[c])
+        task_units[t.code] = [x for u in (t.units or tuple(assigned.get(t.code, ())))
+                              for x in (streets if u == plan.streets_unit else (u,))]
+    return _unit_plans(plan, units, lambda c: task_units[c], assigned)
 
 
 @rule(PUBLIC, why="works on a month view already read under month_view's rule")
 def reports_of_view(view: MonthView) -> list[UnitMonthReport]:
     """The reporting status of every unit for a month view (plan order)."""
-    plans = _view_unit_plans(view.plan, view.streets)
+    assigned = view.plan.assignments(view.settings_dict.get("unit_assignments"))
+    plans = _view_unit_plans(view.plan, view.streets, json.dumps(assigned, ensure_ascii=False, sort_keys=True))
     month = view.month
     statuses: dict[str, set[str]] = {}
     filled: dict[str, set[str]] = {}

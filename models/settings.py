@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "tolerances": {},
     # Pending targets set by the office, e.g. {"I03": {"year": 2030, "value": 0.9}}.
     "pending_targets": {},
+    # Units the office assigned to tasks and indicators the plan leaves without units
+    # (未分工), e.g. {"1.2": ["县发展改革委"]} (models/assignment.py).
+    "unit_assignments": {},
     # Day of the following month by which a month's report is due.
     "due_day": 5,
     # Days after the due day after which a month can no longer be edited (0: never).

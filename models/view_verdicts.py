@@ -31,10 +31,13 @@ def judge_of_view(view: MonthView) -> Judge:
 @lru_cache(maxsize=8)
 def _shared_judge(plan: Plan, settings: str, baselines: tuple[Any, ...], streets: tuple[str, ...]) -> Judge:
     leads: dict[str, str] = {}
+    values = json.loads(settings)
+    assigned = plan.assignments(values.get("unit_assignments"))  # 未分工: the office's units
     for t in plan.tasks:
-        units = [x for u in t.units for x in (streets if u == plan.streets_unit else (u,))]
+        units = [x for u in (t.units or tuple(assigned.get(t.code, ())))
+                 for x in (streets if u == plan.streets_unit else (u,))]
         leads[t.code] = units[0] if units else ""
-    return Judge.detached(plan, json.loads(settings), {b.code: Baseline(b.year, b.value) for b in baselines},
+    return Judge.detached(plan, values, {b.code: Baseline(b.year, b.value) for b in baselines},
                           leads)
 
 

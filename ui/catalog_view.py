@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QSplitter, QTextBrowser, 
 
 from models.app import App
 from models.catalog import action_key
-from models.plan import UNASSIGNED, Part, Target, Task, display_text
+from models.plan import UNASSIGNED, Indicator, Part, Target, Task, display_text
 from models.target_words import describe_target
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -21,6 +21,21 @@ def _units_label(units: list[str]) -> str:
     if not units:
         return ""
     return "，".join([f"{units[0]}（牵头）", *units[1:]])
+
+
+def _task_units_label(app: App, t: Task) -> str:
+    """A task's units as listed: the plan's, the office's (marked), or 未分工."""
+    units = _units_label(app.task_units(t))
+    if not units:
+        return UNASSIGNED
+    return units if t.units else f"{units}（办公室分工）"
+
+
+def _indicator_unit_label(app: App, ind: Indicator) -> str:
+    unit = app.responsible_unit(ind)
+    if not unit:
+        return UNASSIGNED
+    return unit if ind.responsible_unit else f"{unit}（办公室分工）"
 
 
 class CatalogView(QWidget):
@@ -77,7 +92,7 @@ class CatalogView(QWidget):
         self._item(self.tree, ["组织实施", "", ""], "ORG")
         inds = self._item(self.tree, [f"{plan.words.appendix_name}：主要指标", "", ""], "")
         for ind in plan.indicators:
-            unit = ind.responsible_unit or UNASSIGNED
+            unit = _indicator_unit_label(self.app, ind)
             if len(ind.parts) == 1:
                 p = ind.parts[0]
                 ii = self._item(inds, [f"{ind.code} {ind.name}", unit, describe_part(p)], ind.code)
@@ -94,7 +109,7 @@ class CatalogView(QWidget):
         plan = self.app.plan
         ms = plan.milestones_of(t.code)
         goal = "；".join(describe_part(m.part) for m in ms)
-        units = "（分项填报）" if t.is_heading else (_units_label(self.app.task_units(t)) or UNASSIGNED)
+        units = "（分项填报）" if t.is_heading else _task_units_label(self.app, t)
         ti = self._item(parent, [f"{t.code} {t.title}", units, goal], t.code)
         for m in ms:
             self._item(ti, [f"{m.code} {m.name}", "", describe_part(m.part)], m.code)
@@ -176,7 +191,8 @@ def detail_html(app: App, code: str) -> str:
                 f"<li>{e(s.numbering)}{e(s.title)}（{e(_units_label(app.task_units(s)) or UNASSIGNED)}）</li>"
                 for s in t.subtasks) + "</ul>"
         elif units:
-            who = (f"<p><b>牵头单位：</b>{e(units[0])}<br/>"
+            by = "（方案未写明，由领导小组办公室分工）" if not t.units else ""
+            who = (f"<p><b>牵头单位：</b>{e(units[0])}{by}<br/>"
                    f"<b>配合单位：</b>{e('、'.join(units[1:]) or '无')}</p>")
         else:
             who = f"<p><b>责任单位：</b>{UNASSIGNED}（方案未写明，由领导小组办公室在设置中分工）</p>"
@@ -203,7 +219,7 @@ def detail_html(app: App, code: str) -> str:
                                  f"{'（' + e(p.unit) + '）' if p.unit else ''}</h4>{_targets_html(p)}"
                                  for p in parts)
             return (f"<h3>{e(ind.code)} {e(ind.name)}</h3>{note}"
-                    f"<p><b>责任单位：</b>{e(ind.responsible_unit or UNASSIGNED)}{inherited}</p>"
+                    f"<p><b>责任单位：</b>{e(_indicator_unit_label(app, ind))}{inherited}</p>"
                     f"<p><b>{e(plan.words.city_target_label)}：</b>{e(display_text(ind.city_target)) or '（空）'}</p>"
                     f"<p><b>{e(plan.words.district_target_label)}：</b>"
                     f"{e(display_text(ind.district_target)) or '（空）'}</p>"

@@ -19,6 +19,7 @@ from models.app import Actor, App
 from models.assessment import COMPONENT_NAMES, COMPONENTS
 from models.errors import DomainError
 from forms.values import fmt_number
+from ui.assignment_view import AssignmentTab
 from ui.attachment_settings import AttachmentSettings
 from ui.looks import button_row, form_page, note_label, show_read_only
 from ui.office_common import MessageLine, RowsModel, SortedTable
@@ -55,9 +56,11 @@ class SettingsView(QWidget):
         self.tabs.addTab(self._reporting_tab(), "报送与考核")
         self.tabs.addTab(self._briefing_tab(), "简报发送")
         self.tabs.addTab(self._baseline_tab(), "基期值与待定目标")
-        self.tabs.addTab(self._streets_tab(), "街道")
+        self.tabs.addTab(self._streets_tab(), app.plan.words.street_word)
         self.evidence = AttachmentSettings(app, actor, self._do)
         self.tabs.addTab(self.evidence, "佐证材料")
+        self.assignment = AssignmentTab(app, actor)
+        self.tabs.addTab(self.assignment, "分工")
         self.tabs.addTab(self._log_tab(), "修改日志")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)

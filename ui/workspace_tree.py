@@ -53,7 +53,7 @@ class WorkTree(QTreeWidget):
             it = QTreeWidgetItem(g_tasks, [f"{t.code} {t.title}", ov["tasks"].get(t.code, "未填")])
             it.setData(0, KIND_ROLE, TASKS)
             it.setData(0, CODE_ROLE, t.code)
-            it.setToolTip(0, f"【{ROLE_CN[role]}】{t.title}")
+            it.setToolTip(0, f"【{ROLE_CN[role]}】{t.title}" + ("" if t.units else "（方案未写明单位，由办公室分工）"))
             it.setText(0, f"[{ROLE_CN[role]}] {t.code} {t.title}")
         parts = self.app.parts_of(unit) if unit else []
         g_ind = QTreeWidgetItem(self, [f"指标（{len(parts)}）", ""])
