@@ -3,7 +3,7 @@ same run, and the number of items the seed plan's import asks the office to chec
 
 Measured (medians of several runs, in a fresh temporary folder):
 
-- the seed plan's text (tests/data/珠山区碳达峰实施方案.txt) → TOML, against reading the
+- the seed plan's text (the .txt in tests/data) → TOML, against reading the
   resulting TOML back with tomllib;
 - the seed rebuilt as .docx and as PDF (tests/plan_docs.py: its paragraphs, bold task
   titles, the appendix with merged cells split over two pages) → TOML, against merely
@@ -46,7 +46,7 @@ def large_blocks(actions: int = 30, tasks: int = 25, rows: int = 300) -> list[P 
         for t in range(1, tasks + 1):
             blocks.append(P(f"推进第{t}项重点工作，完善工作机制，加强监测评估。到2025年，完成改造{t * 3}个项目，"
                             f"到2030年，相关比例达到{50 + t % 40}%。（区发展改革委、区第{t % 17 + 1}局、"
-                            "各街道等按职责分工负责）", bold=f"{t}.第{a}.{t}项任务。"))
+                            "各街镇等按职责分工负责）", bold=f"{t}.第{a}.{t}项任务。"))
     blocks.append(P("附表："))
     header = ["序号", "指标", "市规划目标", "区拟定目标值", "指标测算说明", "责任单位"]
     body = [[str(r), f"第{r}项指标比重", f"到2025年，达到{r % 50}%。", f"到2025年，达到{r % 50 + 1}%以上；到2030年，"

@@ -143,7 +143,8 @@ def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
                        distribution=[("报", s.get("briefing_to") or ""),
                                      ("送", s.get("briefing_cc") or ""),
                                      ("发", s.get("briefing_send") or "")],
-                       copies=s.get("briefing_copies"), only=opts.only, photos=photos)
+                       copies=s.get("briefing_copies"), only=opts.only, photos=photos,
+                       creator=app.plan.app_title)
         if opts.record_issue:  # the issue number and the log line only with the file
             with app.store.tx():
                 bd.record_issue(app, actor, month, issue)

@@ -144,7 +144,7 @@ def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskRe
     on_time = sum(r.on_time is True for r in reports)
     approved = sum(r.approved for r in reports)
     lines = [
-        f"{mc}，全区应报送调度数据的单位{n}个，已报送{submitted}个（报送率{_pct(submitted, n)}），"
+        f"{mc}，{view.plan.words.whole}应报送调度数据的单位{n}个，已报送{submitted}个（报送率{_pct(submitted, n)}），"
         f"其中按时报送{on_time}个（及时率{_pct(on_time, n)}），审核通过{approved}个"
         f"（{_pct(approved, n)}）；尚未报送{n - submitted}个。"]
     status = _lead_status(view, rows)
@@ -160,7 +160,7 @@ def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskRe
         m = int(month[5:7])
         by = {k: sum(1 for v in inds if v.get("status") == k) for k in names}
         parts = "、".join(f"{names[k]}{c}项（{_pct(c, len(inds))}）" for k, c in by.items() if c)
-        lines.append(f"附表{len(inds)}项指标分项中，按目标进度（{mc}序时进度{100 * m / 12:.1f}%）判断，"
+        lines.append(f"{view.plan.words.appendix_name}{len(inds)}项指标分项中，按目标进度（{mc}序时进度{100 * m / 12:.1f}%）判断，"
                      f"{parts}。")
     return "\n".join(lines)
 
@@ -222,7 +222,7 @@ def _indicators_intro(view: MonthView, data: bool, vs: Sequence[Mapping[str, Any
     with_value = sum(1 for v in inds if v.get("value") is not None)
     names = status_names()
     red = [v for v in inds if v.get("status") == "red"]
-    s = (f"方案附表共{len(inds)}项指标分项，截至{month_cn(month)}已有数值的{with_value}项，"
+    s = (f"方案{view.plan.words.appendix_name}共{len(inds)}项指标分项，截至{month_cn(month)}已有数值的{with_value}项，"
          "各分项的目标、最新值、序时进度应达值和判断结果见下表（● 表示判断结果）。")
     if not with_value:
         s += "目前尚无指标数值，各责任单位应按年度及时报送统计数据。"

@@ -46,7 +46,8 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
            issuer: str, demo: bool, month: str, editor_note: str, sections: dict[str, str],
            has_data: bool, rows: list[dict[str, Any]], charts: list[tuple[Any, Any, Any]],
            distribution: list[tuple[str, str]], copies: Any,
-           only: tuple[str, ...] | None = None, photos: list[Any] | None = None) -> int:
+           only: tuple[str, ...] | None = None, photos: list[Any] | None = None,
+           creator: str = "碳达峰调度系统") -> int:
     """Write the PDF; returns the number of pages. ``only`` limits the body to those
     section keys (a one-page summary, e.g. ``("overview",)``); ``photos``
     (``exports.briefing_photos.Photo``) make a last page of pictures."""
@@ -216,7 +217,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
                           initialFontName=fonts.primary[FANGSONG], initialFontSize=size,
                           title=f"{title} 第{issue}期", author=issuer,
                           subject=f"{month[:4]}年{int(month[5:7])}月工作简报" + ("（示例数据）" if demo else ""),
-                          creator="珠山区碳达峰调度系统")
+                          creator=creator)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
     doc.build(story)
     return int(doc.page)

@@ -64,7 +64,7 @@ def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str
     d = gather(app, actor, wanted, unit, sheets)
     span = wanted[0] + (f"至{wanted[-1]}" if len(wanted) > 1 else "")
     with staged_output(path) as out:
-        book = StreamBook(out.tmp)
+        book = StreamBook(out.tmp, creator=app.plan.app_title)
         try:
             write_ledger(d, book, progress, cancel)
             book.close()

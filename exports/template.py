@@ -172,6 +172,7 @@ def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Pa
     e = Entries(app)
     cache: dict[Any, Any] = {}
     wb = Workbook()
+    wb.properties.creator = app.plan.app_title
     guide = wb.active
     guide.title = GUIDE
     demo = "（示例数据）" if app.is_demo() else ""

@@ -108,8 +108,9 @@ class StreamBook:
     """A workbook written sheet by sheet into ``path``. Use as a context manager or call
     ``close``; ``abort`` closes and deletes the partial file."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, creator: str = "碳达峰调度系统"):
         self.path = Path(path)
+        self.creator = creator  # the document's author: the plan's "<district>碳达峰调度系统"
         self.zf = zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self.styles = _Styles()
         self.sheets: list[StreamSheet] = []
@@ -163,7 +164,7 @@ class StreamBook:
                 '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
                 'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
                 'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-                '<dc:creator>珠山区碳达峰调度系统</dc:creator>'
+                f'<dc:creator>{escape(self.creator)}</dc:creator>'
                 f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
                 f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>')
         appx = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

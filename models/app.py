@@ -9,11 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from models.authority import ADMIN, CLERK, OFFICE_ADMIN, PUBLIC, REVIEWER, SIGNED_IN, installed_unit, rule
-from models.catalog import sync_catalog
+from models.authority import (ADMIN, CLERK, OFFICE, OFFICE_ADMIN, PUBLIC, REVIEWER, SIGNED_IN, installed_unit,
+                              rule)
 from models.plan import Indicator, Plan, Task
-from models.plan_load import load_plan
-from models.settings import Settings
+from models.settings import Settings, plan_defaults
 from models.store import Store, now_iso
 
 __all__ = ["ADMIN", "CLERK", "CLI_ACTOR", "REVIEWER", "ROLE_NAMES", "Actor", "App", "cli_actor", "current_month",
@@ -66,23 +65,60 @@ def cli_actor(app: App) -> Actor:
 
 @rule(PUBLIC)
 class App:
-    """The database and plan in use. Its own methods read the plan's structure and the
-    street list (public); adding a street and writing the event log are declared below."""
+    """One database opened with its plan. Opening checks that the database belongs to the
+    plan (``models/plan_binding.bind``): a plan of another id raises PlanMismatch, a new
+    version of its plan PlanUpdatePending unless ``accept_plan_update`` (then it is
+    adopted in the name of ``actor``); nothing is written before those checks. Its own
+    methods read the plan's structure and the street list (public); adding a street and
+    writing the event log are declared below."""
 
-    def __init__(self, store: Store, plan: Plan):
+    def __init__(self, store: Store, plan: Plan, *, accept_plan_update: bool = False, actor: str = ""):
+        from models.plan_binding import bind
         self.store = store
         self.plan = plan
-        self.settings = Settings(store)
-        sync_catalog(store, plan)
+        self.settings = Settings(store, plan_defaults(plan.briefing))
+        bind(store, plan, accept_update=accept_plan_update, actor=actor)
         self._units: list[str] | None = None
         self._assigned: dict[str, list[str]] | None = None
 
     @classmethod
-    def open(cls, db_path: str | Path, plan_path: str | Path | None = None) -> App:
-        return cls(Store(db_path), load_plan(plan_path))
+    def without_binding(cls, store: Store, plan: Plan) -> App:
+        """The database opened with ``plan`` without checking or syncing (the start-up's
+        way to sign an office account in while a new version of the plan waits for its
+        consent). Nothing is written; ``accept_plan_update`` binds it."""
+        app = cls.__new__(cls)
+        app.store, app.plan, app.settings = store, plan, Settings(store, plan_defaults(plan.briefing))
+        app._units = None
+        app._assigned = None
+        return app
+
+    @classmethod
+    def open(cls, db_path: str | Path, plan_path: str | Path | None = None, *,
+             accept_plan_update: bool = False) -> App:
+        """The database at ``db_path`` with ``plan_path``, else the plan it keeps, else
+        (a new database) the built-in plan."""
+        from models.plan_binding import plan_for
+        plan = plan_for(db_path, plan_path)
+        return cls(Store(db_path), plan, accept_plan_update=accept_plan_update)
+
+    @rule(OFFICE, what="确认计划文件的更新")
+    def accept_plan_update(self, actor: Actor, plan: Plan) -> None:
+        """Adopt a new version of the database's plan (the office only): the catalog is
+        synced by code and the change logged; entered data keeps its codes."""
+        from models.plan_binding import bind
+        bind(self.store, plan, accept_update=True, actor=actor.username)
+        self.plan = plan
+        self.settings = Settings(self.store, plan_defaults(plan.briefing))
+        self.invalidate()
 
     def close(self) -> None:
         self.store.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- units -------------------------------------------------------------------
     def invalidate(self) -> None:
@@ -108,7 +144,7 @@ class App:
             "SELECT name FROM units WHERE kind = 'street' AND active = 1 ORDER BY sort, name")]
 
     def reporting_units(self) -> list[str]:
-        """Every unit that reports: the plan's units (the 各街道 placeholder replaced by
+        """Every unit that reports: the plan's units (the streets placeholder replaced by
         the streets entered in settings), in plan order."""
         if self._units is None:
             out = []
@@ -125,19 +161,20 @@ class App:
 
     @rule(OFFICE_ADMIN, what="添加街道")
     def add_street(self, actor: Actor, name: str) -> None:
+        word = self.plan.words.street_word
         name = name.strip()
         if not name:
-            raise ValueError("街道名称不能为空")
+            raise ValueError(f"{word}名称不能为空")
         with self.store.tx() as c:
             n = self.store.scalar("SELECT COUNT(*) FROM units") or 0
             c.execute("INSERT INTO units(name, kind, sort, active, from_plan) VALUES (?, 'street', ?, 1, 0) "
                       "ON CONFLICT(name) DO UPDATE SET active = 1", (name, 1000 + n))
-            self.log(actor, "settings", f"添加街道：{name}")
+            self.log(actor, "settings", f"添加{word}：{name}")
         self.invalidate()
 
     def task_units(self, task: Task) -> list[str]:
         """Units of a task in plan order (the office's assignment for a task the plan leaves
-        unassigned), with the streets placeholder (各街道) expanded into the streets."""
+        unassigned), with the streets placeholder (e.g. 各乡镇) expanded into the streets."""
         out = []
         for u in task.units or tuple(self.assigned_units().get(task.code, ())):
             if u == self.plan.streets_unit:

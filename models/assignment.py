@@ -37,7 +37,7 @@ def open_items(app: App) -> list[dict[str, Any]]:
 @rule(PUBLIC)
 def assignable_units(app: App) -> list[str]:
     """The units the office may assign: the plan's units (its streets placeholder, e.g.
-    各街道, standing for every street) except the office itself."""
+    e.g. 各乡镇, standing for every street) except the office itself."""
     return [u.name for u in app.plan.units if u.kind != "street"]
 
 

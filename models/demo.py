@@ -27,8 +27,8 @@ from models.app import ADMIN, Actor, App, month_add, months_between
 from models.authority import OFFICE_ADMIN, rule
 from models.errors import DomainError, InvalidInput
 from models.demo_projects import sample_projects
-from models.demo_samples import (BASELINES, LAGGING, NEXT, PROBLEMS, RETURN_COMMENTS, STREET_NAMES, person_name,
-                                 progress_text, round_value, task_clauses, trajectory)
+from models.demo_samples import (NEXT, PROBLEMS, RETURN_COMMENTS, person_name, progress_text, round_value,
+                                 sample_baselines, sample_lagging, sample_streets, task_clauses, trajectory)
 from forms.values import ValueProblem, fmt_number, parse_month
 
 DEMO_ACTOR = Actor("示例数据", ADMIN, None, "示例数据生成")
@@ -49,6 +49,8 @@ class _Gen:
         self.persons: dict[tuple[str, str], str] = {}
         self.missing: set[tuple[str, str]] = set()
         self.drafts: set[tuple[str, str]] = set()  # unit-months still being filled in
+        self.baselines = sample_baselines(self.plan)
+        self.lagging = sample_lagging(self.plan)
 
     # -- submissions decide which unit-months have data --------------------------------------
     def submissions(self) -> None:
@@ -105,7 +107,7 @@ class _Gen:
         lag = {t.code: rng.random() < 0.15 for t in self.plan.tasks}
         late_half = self.months[len(self.months) // 2:]
         finish = {t.code: (rng.choice(late_half) if rng.random() < 0.2 else "9999") for t in self.plan.tasks}
-        factors = {m.code: LAGGING.get(m.code, rng.uniform(0.95, 1.12)) for m in self.plan.milestones}
+        factors = {m.code: self.lagging.get(m.code, rng.uniform(0.95, 1.12)) for m in self.plan.milestones}
         total = len(self.months)
         for i, month in enumerate(self.months):
             stamp = f"{month_add(month, 1)}-0{rng.randint(1, 4)}T09:30:00"
@@ -147,8 +149,8 @@ class _Gen:
                     yes = t_frac >= year - 0.4
                     value, raw = (1.0 if yes else 0.0), ("是" if yes else "否")
                 else:
-                    base = BASELINES.get(ms.code)
-                    start = (base[0], base[1]) if base else (2023, 0.0)
+                    base = self.baselines.get(ms.code)
+                    start = (base[0], base[1]) if base else (int(self.plan.first_month[:4]), 0.0)
                     v = trajectory(part, start, t_frac, factors[ms.code])
                     if v is None:
                         continue
@@ -166,7 +168,8 @@ class _Gen:
         for row in sorted(self.rows["milestone_values"], key=lambda r: (r[0], r[1], r[2])):
             code, unit, month, value, raw, *rest = row
             part = self.plan.part(code)
-            if not part.qualitative and part.unit in ("个", "万千瓦"):
+            if not part.qualitative and (part.unit in ("个", "万千瓦") or
+                                         any(t.basis in ("cumulative", "increment") for t in part.targets)):
                 value = max(value, best.get((code, unit), 0.0))
                 best[(code, unit)] = value
                 raw = fmt_number(value)
@@ -181,7 +184,7 @@ class _Gen:
     # -- indicators and baselines ------------------------------------------------------------
     def indicators(self) -> None:
         rng = self.rng
-        for code, (base_year, base_value, source) in BASELINES.items():
+        for code, (base_year, base_value, source) in self.baselines.items():
             if code in self.plan.parts_by_code:
                 self.rows["baselines"].append((code, base_year, base_value, source))
         last_year = int(self.until[:4])
@@ -189,8 +192,8 @@ class _Gen:
         for ind in self.plan.indicators:
             unit = self.app.responsible_unit(ind)
             for part in ind.parts:
-                factor = LAGGING.get(part.code, rng.uniform(0.97, 1.1))
-                base = BASELINES.get(part.code)
+                factor = self.lagging.get(part.code, rng.uniform(0.97, 1.1))
+                base = self.baselines.get(part.code)
                 for year in range(first_year, last_year + 1):
                     month = f"{year}-12" if year < last_year else self.until
                     if (unit, month) in self.missing:
@@ -204,7 +207,7 @@ class _Gen:
                         if v is None:
                             continue
                         value = round_value(part, v * rng.uniform(0.99, 1.01))
-                        if part.unit == "%":
+                        if part.entry_unit == "%":
                             value = min(value, 99.5)
                         raw = fmt_number(value)
                     src = base[2] if base else "部门统计报表"
@@ -267,8 +270,7 @@ def generate_demo(app: App, actor: Actor, until: str, streets: int = 6, seed: in
             if _has_entries(app):
                 raise DomainError("该数据库中已有填报数据，示例数据只能写入新的（空的）数据库。")
             existing = set(app.streets())
-            for i in range(max(0, streets)):
-                name = STREET_NAMES[i] if i < len(STREET_NAMES) else f"第{i + 1}街道"
+            for name in sample_streets(app.plan, max(0, streets)):
                 if name not in existing:
                     app.add_street(actor, name)
             gen = _Gen(app, until, seed)
@@ -279,7 +281,8 @@ def generate_demo(app: App, actor: Actor, until: str, streets: int = 6, seed: in
             gen.indicators()
             counts = gen.write()
             app.settings.set("demo", True)
-            app.log(DEMO_ACTOR, "demo", f"生成示例数据：{app.plan.first_month}至{until}，街道{streets}个，"
+            app.log(DEMO_ACTOR, "demo", f"生成示例数据：{app.plan.first_month}至{until}，"
+                    f"{app.plan.words.street_word}{streets}个，"
                     f"任务填报{counts['task_reports']}条，项目{counts['projects']}个（{actor.label}）")
     finally:
         app.invalidate()

@@ -21,7 +21,7 @@ from models.app import App, month_add
 PROJECT_KINDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("光伏|能源|电", ("{p}屋顶分布式光伏发电项目", "{p}天然气管网改造工程", "{p}储能电站项目"),
      ("建设光伏组件{n}兆瓦及配套并网设施", "改造中低压燃气管网{n}公里", "建设储能系统{n}兆瓦时")),
-    ("陶瓷|建材|工业|园区|能效|节能|设备|高耗能", ("{p}陶瓷窑炉节能技术改造项目", "{p}余热回收利用项目",
+    ("建材|工业|园区|能效|节能|设备|高耗能|制造", ("{p}窑炉节能技术改造项目", "{p}余热回收利用项目",
                                      "{p}电机能效提升项目"),
      ("改造梭式窑、辊道窑{n}座", "建设余热回收系统{n}套", "更新高效电机{n}台")),
     ("建筑|城乡|农村", ("{p}既有建筑节能改造项目", "{p}绿色建筑示范项目", "{p}农房节能改造项目"),
@@ -30,14 +30,19 @@ PROJECT_KINDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
      ("建设充电桩{n}个", "购置新能源公交车{n}辆", "建设冷链及配送仓库{n}平方米")),
     ("循环|固废|垃圾|资源", ("{p}生活垃圾分类处理中心", "{p}建筑垃圾资源化利用项目", "{p}再生资源回收站点建设"),
      ("日处理能力{n}吨", "年处理建筑垃圾{n}万吨", "建设回收站点{n}个")),
-    ("科技|技术|创新|碳捕集", ("{p}低碳技术研发平台", "{p}陶瓷低碳工艺中试基地", "{p}碳排放监测平台"),
+    ("科技|技术|创新|碳捕集", ("{p}低碳技术研发平台", "{p}低碳工艺中试基地", "{p}碳排放监测平台"),
      ("建设研发实验室{n}平方米", "建设中试生产线{n}条", "接入重点企业{n}家")),
     ("碳汇|林|生态|农业", ("{p}森林质量精准提升工程", "{p}湿地保护修复项目", "{p}生态农业示范基地"),
      ("实施森林抚育{n}亩", "修复湿地{n}亩", "建设示范基地{n}亩")),
 ]
 DEFAULT_KIND: tuple[tuple[str, ...], tuple[str, ...]] = (("{p}低碳示范项目", "{p}绿色低碳宣传教育基地"), ("实施低碳改造{n}处", "建设宣传展厅{n}平方米"))
-PLACES = ("昌江大道", "陶溪川", "金岭", "新厂", "里村", "太白园", "珠山中路", "戴家弄", "三宝", "西市区",
-          "珠山工业园", "东郊", "瓷都大道", "浙江路", "新华")
+
+
+def places_of(app: App) -> list[str]:
+    """Words that name sample projects: the plan's [demo] places, else its streets (or the
+    sample streets' names), so that no district is named in code."""
+    from models.demo_samples import sample_streets
+    return list(app.plan.demo.get("places") or []) or app.streets() or sample_streets(app.plan, 6)
 
 
 @rule(INTERNAL, why="draws sample rows for generate_demo, which holds the rule")
@@ -47,6 +52,7 @@ def sample_projects(app: App, rng: random.Random, months: list[str], missing: se
     no project is created in a unit-month in ``missing`` (one that sent nothing)."""
     projects: list[tuple[Any, ...]] = []
     project_months: list[tuple[Any, ...]] = []
+    places = places_of(app)
     for t in app.plan.tasks:
         units = app.task_units(t)
         if not units:
@@ -63,7 +69,7 @@ def sample_projects(app: App, rng: random.Random, months: list[str], missing: se
             if (lead, created) in missing:
                 continue
             idx = rng.randrange(len(names))
-            name = names[idx].format(p=rng.choice(PLACES))
+            name = names[idx].format(p=rng.choice(places))
             content = contents[idx % len(contents)].format(n=rng.randint(2, 60))
             total = float(rng.choice((800, 1200, 2500, 3600, 5000, 8000, 12000, 20000, 35000)))
             years = rng.randint(1, 3)

@@ -1,6 +1,6 @@
 """The sample data's words and figures, and how a plausible report or value is made.
 
-Names for sample streets and people, baselines and lagging parts of the bundled plan,
+Names for sample streets and people, baselines and lagging parts made from the plan,
 phrases for monthly task reports and review comments; ``task_clauses`` and
 ``progress_text`` make a report's text from the task's own words, ``trajectory`` a
 value on its way from the baseline to the target. Used by ``models/demo.py``.
@@ -12,40 +12,65 @@ import random
 import re
 
 from models.authority import PUBLIC, rule
-from models.plan import Part, Task
+from models.plan import Part, Plan, Task
 
-STREET_NAMES = ("珠山街道", "新村街道", "新厂街道", "里村街道", "石狮埠街道", "周路口街道",
-                "太白园街道", "昌河街道")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国红志文斌海波宁晨欣怡浩宇"
+SAMPLE_SOURCE = "示例数据（按目标推算）"
 
-# Baselines (基期值) so that the engine can interpolate 序时 values. Sample figures.
-BASELINES: dict[str, tuple[int, float, str]] = {
-    "I01": (2020, 12.0, "2020年全区能源平衡表"),
-    "I02": (2020, 8.5, "区发改委新能源装机统计"),
-    "I03": (2020, 1.05, "2020年碳排放核算"),
-    "I04": (2020, 57.9, "2019年森林资源二类调查"),
-    "I05": (2020, 86.0, "2019年森林资源二类调查"),
-    "I06a": (2020, 38.0, "区城管局生活垃圾处理统计"),
-    "I07": (2020, 3.5, "区住建局建筑能耗统计"),
-    "I09": (2020, 12.0, "区住建局光伏建筑统计"),
-    "I10a": (2020, 48.0, "区工信局车辆登记统计"),
-    "I10b": (2020, 9.0, "区工信局车辆登记统计"),
-    "I11a": (2020, 5.6, "2020年营运车辆能耗监测"),
-    "I11b": (2020, 9.2, "2020年船舶能耗监测"),
-    "I12": (2020, 56.0, "居民出行调查"),
-    "I13": (2020, 90.5, "区农业农村和水利局统计"),
-    "I14": (2020, 40.2, "区农业农村和水利局统计"),
-    "I15": (2020, 76.0, "区农业农村和水利局统计"),
-    "1.2-M1": (2020, 6.0, "区发改委新能源装机统计"),
-    "3.3-M1": (2020, 3.5, "区住建局建筑能耗统计"),
-    "3.3-M2": (2020, 12.0, "区住建局光伏建筑统计"),
-    "4.2-M1": (2020, 56.0, "居民出行调查"),
-    "6.4-M2": (2020, 38.0, "区城管局生活垃圾处理统计"),
-    "8.2-M1": (2020, 57.9, "2019年森林资源二类调查"),
-}
-# Parts deliberately behind their trajectory (a sample needs some red and yellow).
-LAGGING = {"I10b": 0.55, "I12": 0.7, "I14": 0.85, "3.3-M2": 0.6, "10.2-M1": 0.5}
+
+def sample_streets(plan: Plan, n: int) -> list[str]:
+    """Names of ``n`` sample streets: the plan's [demo] streets, then "示例街道1" … in the
+    plan's own word for them (示例乡镇1 …)."""
+    named = list(plan.demo.get("streets") or [])
+    return [named[i] if i < len(named) else f"示例{plan.words.street_word}{i + 1}" for i in range(n)]
+
+
+def sample_baselines(plan: Plan) -> dict[str, tuple[int, float, str]]:
+    """Baselines (year, value, source) so that the engine can interpolate 序时 values: the
+    plan's [demo] baselines, else figures made from each part's first target (a level
+    short of it on the side it must improve). Parts entered as their 下降率 and
+    cumulative totals need none. Sample figures, not statistics."""
+    given = plan.demo.get("baselines")
+    if given:
+        return dict(given)
+    out: dict[str, tuple[int, float, str]] = {}
+    first_year = int(plan.first_month[:4])
+    for part in plan.parts_by_code.values():
+        if part.qualitative or part.as_rate:
+            continue
+        targets = [t for t in part.targets if t.value is not None and not t.direction_only]
+        if not targets:
+            if part.monitor or part.targets:  # recorded only, or judged year on year
+                out[part.code] = (min(2020, first_year - 1), 100.0, SAMPLE_SOURCE)
+            continue
+        t = targets[0]
+        if t.basis == "cumulative":
+            continue
+        year = t.baseline_year or min(2020, first_year - 1)
+        value = float(t.value or 0.0)
+        if t.basis == "reduction_vs_baseline":
+            level = 1.0
+        elif t.basis == "increment":
+            level = round(value * 1.5, 2)
+        elif part.direction == "lower" or t.op == "<=":
+            level = round(value * 1.2, 2)
+        else:
+            level = round(value * 0.7, 2)
+        out[part.code] = (year, level, SAMPLE_SOURCE)
+    return out
+
+
+def sample_lagging(plan: Plan) -> dict[str, float]:
+    """Parts deliberately behind their trajectory (a sample needs some red and yellow): the
+    plan's [demo] lagging, else every fourth part with a numeric target."""
+    given = plan.demo.get("lagging")
+    if given:
+        return dict(given)
+    codes = [p.code for p in plan.parts_by_code.values()
+             if any(t.value is not None for t in p.targets) and not p.qualitative]
+    return {c: 0.6 for c in codes[3::4]}
+
 
 ACTIVITIES = ("召开专题推进会{n}次", "组织重点企业座谈会{n}场", "开展现场督导检查{n}次",
               "赴重点项目调研{n}次", "印发工作方案{n}份", "召开部门联席会议{n}次",
@@ -100,21 +125,34 @@ def progress_text(rng: random.Random, task: Task, clauses: list[str], month: str
 @rule(PUBLIC)
 def trajectory(part: Part, base: tuple[int, float] | None, t: float, factor: float) -> float | None:
     """A plausible value at fractional year ``t`` moving from the baseline to the first
-    numeric target (scaled by ``factor``: 1 on track, < 1 behind)."""
+    numeric target (scaled by ``factor``: 1 on track, < 1 behind). A part entered as its
+    下降率 moves from 0 at the base year; a cumulative total from 0 at its start."""
     targets = [x for x in part.targets if x.value is not None and x.kind == "binding"] or \
               [x for x in part.targets if x.value is not None]
     if part.monitor or (not targets and base):
-        y0, v0 = base or (2020, 100.0)
-        return v0 * (1 + 0.012 * (t - y0))
+        by, bv = base or (2020, 100.0)
+        down = any(x.op == "decrease" for x in part.targets)
+        return bv * (1 + (-0.02 if down else 0.012) * (t - by) * (factor if down else 1))
     if not targets:
         return None
     tg = targets[0]
-    if tg.basis == "reduction_vs_baseline":
-        y0, v0 = base or (tg.baseline_year or 2020, 100.0)
-        goal = v0 * (1 - (tg.value or 0) / 100)
-    else:
-        y0, v0 = base or (2023, 0.0)
+    start: tuple[float, float]
+    if tg.basis == "reduction_vs_baseline" and part.as_rate:
+        start = (tg.baseline_year or 2020, 0.0)
         goal = tg.value or 0.0
+    elif tg.basis == "reduction_vs_baseline":
+        start = base or (tg.baseline_year or 2020, 100.0)
+        goal = start[1] * (1 - (tg.value or 0) / 100)
+    elif tg.basis == "cumulative" and tg.since:
+        start = (int(tg.since[:4]) - 1 + (int(tg.since[5:7]) - 1) / 12, 0.0)
+        goal = tg.value or 0.0
+    elif tg.basis == "increment":
+        start = base or (tg.baseline_year or 2020, 0.0)
+        goal = start[1] + (tg.value or 0.0)
+    else:
+        start = base or (2023, 0.0)
+        goal = tg.value or 0.0
+    y0, v0 = start
     span = max(tg.year - y0, 1)
     frac = min(max((t - y0) / span, 0.0), 1.15)
     v = v0 + (goal - v0) * frac * factor

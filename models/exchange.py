@@ -24,7 +24,6 @@ from models.app import Actor, App
 from models.atomic_write import write_text
 from models.authority import OFFICE, SIGNED_IN, UNIT, demand, rule
 from models.backup import automatic_backup
-from models.catalog import sync_catalog
 from models.errors import DomainError
 from models.exchange_common import installation, plan_file_for, set_setting, to_json
 from models.exchange_decisions import decisions_key, prepare_decisions
@@ -32,6 +31,8 @@ from models.exchange_files import package_limits, receive_files
 from models.exchange_merge import prepare_submission, submission_key
 from models.exchange_preview import PackagePreview, Work
 from models.package_format import KIND_NAMES, PackageRejected, read_package
+from models.plan_binding import adopt
+from models.plan_changes import changes_between
 from models.store import StoreError, now_iso
 
 
@@ -95,7 +96,8 @@ def import_package(app: App, actor: Actor, path: str | Path, dry_run: bool = Fal
             for sql, params in work.ops:
                 c.execute(sql, params)
             if work.new_plan is not None:
-                sync_catalog(app.store, work.new_plan)
+                # The office's new version of the plan: adopted as the unit's plan (by code).
+                adopt(app.store, work.new_plan, actor.username, changes_between(app.plan, work.new_plan, app.store))
                 c.execute("INSERT INTO plan_meta(key, value) VALUES ('installed_plan_toml', ?) "
                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (work.plan_text,))
                 inst = installation(app) or {}

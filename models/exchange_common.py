@@ -65,8 +65,8 @@ def office_id(app: App) -> str:
 @rule(PUBLIC)
 def plan_file_for(db_path: str | Path) -> Path:
     """Where a unit's PC keeps the installed plan: ``<db name>.plan.toml`` beside the database."""
-    p = Path(db_path)
-    return p.with_name(p.stem + ".plan.toml")
+    from models.plan_binding import installed_plan_file
+    return installed_plan_file(db_path)
 
 
 @rule(INTERNAL, why="a unit's signing key, for the exchange services that sign and verify")
@@ -92,7 +92,7 @@ def parse_plan_text(text: str, where: Path, name: str) -> Plan:
     if _depth(raw) > MAX_PLAN_DEPTH:
         raise PackageRejected(f"{name} 中的计划文件无法使用：嵌套层次过深（超过{MAX_PLAN_DEPTH}层）")
     try:
-        return parse_plan(raw, str(where), sha256(text.encode("utf-8")))
+        return parse_plan(raw, str(where), sha256(text.encode("utf-8")), source=text)
     except PlanError as exc:
         raise PackageRejected(f"{name} 中的计划文件无法使用：{exc}") from None
 
@@ -127,6 +127,9 @@ def to_json(v: Any) -> str:
 # -- what every written file carries ---------------------------------------------------------------
 
 def _plan_text(app: App) -> str:
+    """The text of the plan the program runs on (kept in memory since it was read)."""
+    if app.plan.source is not None and sha256(app.plan.source.encode("utf-8")) == app.plan.digest:
+        return app.plan.source
     try:
         data = Path(app.plan.path).read_bytes()
     except OSError as exc:

@@ -153,10 +153,10 @@ def prepare_decisions(app: App, raw: RawPackage) -> Work:
             ops.append(("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                         "value = excluded.value", (k, to_json(v))))
     have = set(app.streets())
-    for s in street_names(c.get("streets", []), pv.refused, unit, "街道"):
+    for s in street_names(c.get("streets", []), pv.refused, unit, app.plan.words.street_word):
         if s not in have:
             have.add(s)
-            items.append(PreviewItem("new", "街道", s))
+            items.append(PreviewItem("new", app.plan.words.street_word, s))
             ops.append(("INSERT INTO units(name, kind, sort, active, from_plan) VALUES (?, 'street', "
                         "1000 + (SELECT COUNT(*) FROM units), 1, 0) "
                         "ON CONFLICT(name) DO UPDATE SET active = 1", (s,)))

@@ -19,7 +19,7 @@ from typing import Any, cast
 from models.app import Actor, App
 from models.authority import ADMIN_RULE, OFFICE, PUBLIC, STARTUP, rule
 from models.atomic_write import WriteFailed, write_text
-from models.catalog import sync_catalog
+from models.plan_binding import PlanMismatch, adopt, has_entries, recorded
 from models.errors import DomainError, NotFound
 from models.exchange_common import (_manifest, _plan_text, _remember_plan, _shared_settings, installation,
                                     office_id, parse_plan_text, plan_file_for, set_setting, unit_key)
@@ -165,13 +165,16 @@ def install(app_or_db_path: App | str | Path, path: str | Path, actor: Actor,
         refused: list[Refusal] = []
         view = cast(App, SimpleNamespace(plan=plan, settings=settings))  # what validate reads
         shared = shared_settings(view, content["settings"], refused, unit, "共享设置")
-        streets = street_names(content["streets"], refused, unit, "街道")
-        app = app_or_db_path if isinstance(app_or_db_path, App) else App(store, plan)
+        streets = street_names(content["streets"], refused, unit, plan.words.street_word)
+        rec = recorded(store)
+        if rec is not None and rec.plan_id != plan.plan_id and has_entries(store):
+            raise PlanMismatch(rec, plan, str(db_path))  # a fresh database may take the office's plan
+        app = app_or_db_path if isinstance(app_or_db_path, App) else App.without_binding(store, plan)
         inst = {"unit": unit, "office_id": content["office_id"], "plan_id": plan.plan_id,
                 "plan_version": plan.version, "plan_digest": plan.digest,
                 "plan_file": plan_path.name, "installed_at": now_iso()}
         with store.tx() as c:
-            sync_catalog(store, plan)
+            adopt(store, plan, actor.username)  # the office's plan becomes this database's own
             _add_streets(c, streets)
             for k, v in shared.items():
                 set_setting(c, k, v)

@@ -327,18 +327,20 @@ def all_streets(app: App) -> list[dict[str, Any]]:
 
 @rule(OFFICE_ADMIN, what="添加街道")
 def add_street(app: App, actor: Actor, name: str) -> None:
-    name = _text(name, "街道名称", 50)
+    word = app.plan.words.street_word
+    name = _text(name, f"{word}名称", 50)
     if app.store.one("SELECT 1 FROM units WHERE name = ? AND kind <> 'street'", (name,)):
-        raise InvalidInput(f"“{name}”已是方案中的单位名称，不能用作街道名称。")
+        raise InvalidInput(f"“{name}”已是方案中的单位名称，不能用作{word}名称。")
     app.add_street(actor, name)
 
 
 @rule(OFFICE_ADMIN, what="修改街道名称")
 def rename_street(app: App, actor: Actor, old: str, new: str) -> None:
-    new = _text(new, "街道名称", 50)
+    word = app.plan.words.street_word
+    new = _text(new, f"{word}名称", 50)
     row = app.store.one("SELECT * FROM units WHERE name = ? AND kind = 'street'", (old,))
     if row is None:
-        raise NotFound(f"没有名为“{old}”的街道。")
+        raise NotFound(f"没有名为“{old}”的{word}。")
     if new == old:
         return
     if app.store.one("SELECT 1 FROM units WHERE name = ?", (new,)):
@@ -348,21 +350,22 @@ def rename_street(app: App, actor: Actor, old: str, new: str) -> None:
         c.execute("UPDATE units SET name = ? WHERE name = ?", (new, old))
         for t in _UNIT_TABLES:
             c.execute(f"UPDATE {t} SET unit = ? WHERE unit = ?", (new, old))
-        app.log(actor, "settings", f"街道名称：{old} → {new}")
+        app.log(actor, "settings", f"{word}名称：{old} → {new}")
     app.invalidate()
 
 
 @rule(OFFICE_ADMIN, what="停用或启用街道")
 def set_street_active(app: App, actor: Actor, name: str, active: bool) -> None:
     """Deactivate (停用) or reactivate a street; its data stay."""
+    word = app.plan.words.street_word
     row = app.store.one("SELECT * FROM units WHERE name = ? AND kind = 'street'", (name,))
     if row is None:
-        raise NotFound(f"没有名为“{name}”的街道。")
+        raise NotFound(f"没有名为“{name}”的{word}。")
     if bool(row["active"]) == active:
         return
     with app.store.tx() as c:
         c.execute("UPDATE units SET active = ? WHERE name = ?", (1 if active else 0, name))
-        app.log(actor, "settings", f"街道“{name}”：{'启用' if row['active'] else '停用'} → "
+        app.log(actor, "settings", f"{word}“{name}”：{'启用' if row['active'] else '停用'} → "
                                    f"{'启用' if active else '停用'}")
     app.invalidate()
 

@@ -320,7 +320,7 @@ class Plan:
 
     @property
     def label(self) -> str:
-        """The plan named for people: “珠山区碳达峰实施方案”（zhushan-2023，版本 2023-08-17）."""
+        """The plan named for people: “<name>”（<id>，版本 <version>）."""
         return f"“{self.name}”（{self.plan_id}，版本 {self.version}）"
 
     @property

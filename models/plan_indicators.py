@@ -23,7 +23,7 @@ PART_KEYS = ("code", "name", "unit", "direction", "frequency", "pending", "assig
              "entered_as", "targets")
 MILESTONE_KEYS = ("code", "task", "name", "unit", "direction", "quote", "note", "part_of", "entered_as",
                   "targets")
-DEMO_KEYS = ("streets", "places", "baselines")
+DEMO_KEYS = ("streets", "places", "baselines", "lagging")
 DEMO_BASELINE_KEYS = ("year", "value", "source")
 
 __authority__ = module_rule(PUBLIC, why="checks a plan file's indicators and milestones; no unit's data")
@@ -196,7 +196,8 @@ def parse_milestones(c: Checker, raw: dict[str, Any], tasks: dict[str, Task], co
 
 def parse_demo(c: Checker, raw: dict[str, Any], codes: CodeBook) -> dict[str, Any]:
     """The optional [demo] table: names for sample data (streets, places for sample
-    projects, baselines by code). Everything else of the sample data is generated."""
+    projects, baselines by code, parts made to lag). Everything else of the sample data
+    is generated from the plan."""
     got = c.get(raw, "demo", dict, "文件头", required=False, default={}) or {}
     c.strict(got, DEMO_KEYS, "[demo]", "demo")
     out: dict[str, Any] = {}
@@ -222,4 +223,13 @@ def parse_demo(c: Checker, raw: dict[str, Any], codes: CodeBook) -> dict[str, An
         if year is not None and value is not None:
             baselines[code] = (year, float(value), c.get(b, "source", str, where, required=False, default=""))
     out["baselines"] = baselines
+    lagging: dict[str, float] = {}
+    for code, factor in (c.get(got, "lagging", dict, "[demo]", required=False, default={}) or {}).items():
+        if code not in codes.parts:
+            c.err("[demo.lagging]", code, "不是计划中的指标分项或里程碑")
+        elif isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor <= 1:
+            c.err("[demo.lagging]", code, "应为 0 到 1 之间的数（示例数据落后的程度）")
+        else:
+            lagging[code] = float(factor)
+    out["lagging"] = lagging
     return out

@@ -102,7 +102,7 @@ class _Sub:
 
 @rule(PUBLIC)
 def task_units_map(app: App) -> dict[str, list[str]]:
-    """Units of every task (lead first, 各街道 expanded) with one query for the streets."""
+    """Units of every task (lead first, the streets placeholder expanded) with one query for the streets."""
     streets = app.streets()
     assigned = app.assigned_units()
     out: dict[str, list[str]] = {}
@@ -311,7 +311,7 @@ def reminder_text(app: App, actor: Actor, month: str, today: date | None = None)
             if r.state == "returned" and r.comment:
                 lines.append(f"    · 办公室意见：{r.comment}")
         lines.append("")
-    lines += [s.get("briefing_issuer") or "区碳达峰碳中和工作领导小组办公室", _date_cn(today)]
+    lines += [s.get("briefing_issuer") or app.plan.briefing.issuer, _date_cn(today)]
     return "\n".join(lines)
 
 

@@ -7,9 +7,11 @@ transaction. Steps are never edited once released: add a new one instead.
 
 from __future__ import annotations
 
-from models.authority import INTERNAL, rule
+import hashlib
 import sqlite3
 from collections.abc import Callable
+
+from models.authority import INTERNAL, rule
 
 
 @rule(INTERNAL, why="runs the schema's migration steps")
@@ -303,5 +305,35 @@ def _v5(db: sqlite3.Connection) -> None:
         """)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite3.Connection) -> None:
+    """A database belongs to its plan: the plan files it has used, the current one marked.
+
+    ``plan_versions`` keeps the text of every plan version the database adopted (so that
+    a backup carries its plan and a database opened without ``--plan`` uses its own),
+    with the plan's id, version and digest. A unit's PC already kept the text of its
+    installed plan in ``plan_meta``; it becomes the current version here."""
+    run_script(db, """
+        CREATE TABLE plan_versions (
+            id INTEGER PRIMARY KEY,
+            plan_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            adopted_at TEXT NOT NULL,
+            adopted_by TEXT NOT NULL DEFAULT '',
+            current INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX plan_versions_current ON plan_versions(current) WHERE current = 1;
+        """)
+    meta = {k: v for k, v in db.execute("SELECT key, value FROM plan_meta")}
+    text = meta.get("installed_plan_toml")
+    if text and meta.get("plan_id") and meta.get("digest") == hashlib.sha256(text.encode("utf-8")).hexdigest():
+        db.execute("INSERT INTO plan_versions(plan_id, version, digest, name, text, adopted_at, adopted_by, current) "
+                   "VALUES (?, ?, ?, ?, ?, ?, '安装文件', 1)",
+                   (meta["plan_id"], meta.get("version", ""), meta["digest"], meta.get("name", ""), text,
+                    meta.get("synced_at", "")))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

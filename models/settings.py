@@ -28,11 +28,13 @@ DEFAULTS: dict[str, Any] = {
     # Days after the due day after which a month can no longer be edited (0: never).
     "expiry_days": 0,
     "streets": [],
-    "briefing_title": "珠山区碳达峰碳中和工作简报",
-    "briefing_issuer": "区碳达峰碳中和工作领导小组办公室",
-    "briefing_to": "区委、区政府主要领导",
-    "briefing_cc": "区碳达峰碳中和工作领导小组成员",
-    "briefing_send": "各街道办事处，区直各有关单位",
+    # The briefing's masthead and distribution lines: defaults from the plan's
+    # [plan.briefing] (plan_defaults), so that nothing here names a district.
+    "briefing_title": "碳达峰碳中和工作简报",
+    "briefing_issuer": "碳达峰碳中和工作领导小组办公室",
+    "briefing_to": "",
+    "briefing_cc": "",
+    "briefing_send": "",
     "briefing_copies": 30,
     # Assessment weights (sum 100) and the 通报 threshold.
     "assessment_weights": {"timeliness": 20, "completeness": 20, "approval": 15,
@@ -51,15 +53,25 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def plan_defaults(briefing: Any) -> dict[str, Any]:
+    """The defaults a plan gives (its ``Plan.briefing``): the briefing's lines."""
+    return {"briefing_title": briefing.title, "briefing_issuer": briefing.issuer,
+            "briefing_to": briefing.report_to, "briefing_cc": briefing.send_to,
+            "briefing_send": briefing.distribute_to}
+
+
 @rule(INTERNAL, why="stored settings; the services that change them declare who may")
 class Settings:
-    def __init__(self, store: Store):
+    """The office's settings over ``DEFAULTS`` and the plan's own defaults (``defaults``)."""
+
+    def __init__(self, store: Store, defaults: dict[str, Any] | None = None):
         self.store = store
+        self.defaults = {**DEFAULTS, **(defaults or {})}
         self._cache: dict[str, Any] | None = None
 
     def all(self) -> dict[str, Any]:
         if self._cache is None:
-            values = deepcopy(DEFAULTS)
+            values = deepcopy(self.defaults)
             for row in self.store.query("SELECT key, value FROM settings"):
                 try:
                     values[row["key"]] = json.loads(row["value"])
@@ -69,7 +81,7 @@ class Settings:
         return self._cache
 
     def get(self, key: str) -> Any:
-        return self.all().get(key, DEFAULTS.get(key))
+        return self.all().get(key, self.defaults.get(key))
 
     def set(self, key: str, value: Any) -> None:
         """Store one setting (callers check permissions and log the change)."""

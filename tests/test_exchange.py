@@ -533,7 +533,7 @@ def test_decisions_carry_plan_update(office: App, bureau: App, tmp_path: Path) -
         'version = "2023-08-17"', 'version = "2023-08-17a"', 1)
     new_plan_file = tmp_path / "plan2.toml"
     new_plan_file.write_text(text, encoding="utf-8")
-    office2 = App(Store(office.store.path), load_plan(new_plan_file))
+    office2 = App(Store(office.store.path), load_plan(new_plan_file), accept_plan_update=True)
     try:
         dec = export_decisions(office2, OFFICE, UNIT, tmp_path / "d.zsp")
         pv = preview_package(bureau, CLI_ACTOR, dec)

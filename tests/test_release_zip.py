@@ -41,7 +41,7 @@ def test_zip_is_one_folder_with_readme_and_switch(tmp_path: Path) -> None:
     assert all(n.isascii() for n in names)  # every unzip tool keeps the names
     assert readme.startswith(b"\xef\xbb\xbf")  # Notepad reads it as UTF-8
     text = readme.decode("utf-8-sig")
-    assert f"珠山区碳达峰调度系统 {main.__version__}" in text and "\r\n" in text and "\n\n" not in text
+    assert f"碳达峰调度系统 {main.__version__}" in text and "\r\n" in text and "\n\n" not in text
     assert "portable-mode.cmd" in text and "%APPDATA%\\Zhushan\\ZhushanCarbonPeak" in text
     assert "文件正被其他程序打开" in text and "ZhushanCarbonPeak.exe --smoke" in text
     cmd = switch.decode("gbk")  # what a Chinese Windows's cmd reads

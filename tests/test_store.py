@@ -12,6 +12,7 @@ from models import schema
 from models.app import CLI_ACTOR, App
 from models.catalog import sync_catalog
 from models.entries import Entries
+from models.plan_binding import PlanUpdatePending
 from models.plan_load import load_plan
 from models.store import DatabaseCorrupt, DatabaseTooNew, Store
 
@@ -90,7 +91,11 @@ def test_catalog_resync_keeps_entries(tmp_path, plan, clerk_of):
                       encoding="utf-8")
     plan2 = load_plan(edited)
     assert plan2.digest != plan.digest
-    app = App(Store(db), plan2)
+    store = Store(db)
+    with pytest.raises(PlanUpdatePending, match="改名 3.2"):  # a new version waits for the office
+        App(store, plan2)
+    store.close()
+    app = App(Store(db), plan2, accept_plan_update=True)
     assert app.store.scalar("SELECT title FROM catalog_items WHERE code = '3.2'") == "加快提升建筑能效水平（修订）"
     assert app.store.scalar("SELECT value FROM plan_meta WHERE key = 'digest'") == plan2.digest
     assert Entries(app).task_report(CLI_ACTOR, "3.2", "区住建局", "2026-10")["progress"] == "开展能效测评"

@@ -34,6 +34,8 @@ from ui.startup_dialogs import Dialogs
 
 if TYPE_CHECKING:
     from models.app import Actor, App
+    from models.plan import Plan
+    from models.plan_binding import PlanUpdatePending
     from models.instance import InstanceLock
     from models.store import Store
     from ui.main_window import MainWindow
@@ -77,6 +79,8 @@ class Startup:
         self.window_was_prepared = False  # the shown window is the one prepared ahead
         self.pending_restore: Path | None = None
         self.relogin = False
+        # A new version of the database's plan waiting for an office account (after sign-in).
+        self.pending_update: PlanUpdatePending | None = None
 
     def _db_path(self) -> Path:
         if getattr(self.args, "db", None):
@@ -99,24 +103,36 @@ class Startup:
         return rc
 
     def open_session(self) -> int | None:
+        # The plan first, read before the database is touched: a database of another plan
+        # is refused before anything (a migration, a backup) changes it.
+        if self._choose_plan() is None:
+            return 1
         store = self.open_store()
         if store is None:
             return 1
+        plan = self._choose_plan()  # again: the database may have been restored from a backup
+        if plan is None:
+            store.close()
+            return 1
+        from PySide6.QtWidgets import QApplication
+        qapp = QApplication.instance()
+        if isinstance(qapp, QApplication):
+            qapp.setApplicationDisplayName(plan.app_title)  # "<district>碳达峰调度系统"
         from ui.startup_store import daily_backup
         daily_backup(store, self.dialogs)
         from models.app import App
-        from models.plan import PlanError
-        from models.plan_load import load_plan
-        try:
-            plan = load_plan(self._plan_path(store), cache_dir=self.db_path.parent / PLAN_CACHE_DIR)
-        except PlanError as exc:
-            store.close()
-            self.dialogs.critical("计划文件有误", str(exc))
-            return 1
+        from models.errors import DomainError
+        from models.plan_binding import PlanUpdatePending
         from models.store import StoreError
+        self.pending_update = None
         try:
             self.app = App(store, plan)
-        except StoreError as exc:
+        except PlanUpdatePending as exc:
+            # A new version of the database's plan: run on the database's own plan until an
+            # office account accepts it after signing in.
+            self.pending_update = exc
+            self.app = App.without_binding(store, exc.stored or plan)
+        except (StoreError, DomainError) as exc:
             store.close()
             self.dialogs.critical("无法打开数据库", str(exc))
             return 1
@@ -124,6 +140,11 @@ class Startup:
         if self.actor is None:
             self._discard_prepared()
             return 0
+        if self.pending_update is not None:
+            rc = self._offer_plan_update(self.actor)
+            if rc is not None:
+                self._discard_prepared()
+                return rc
         prepared = self._take_prepared(self.actor)
         self.window_was_prepared = prepared is not None
         self.window = prepared or self._build_window(self.actor)
@@ -131,21 +152,65 @@ class Startup:
         self.window.show_initial()
         return None
 
+    def _choose_plan(self) -> Plan | None:
+        """The plan to open the database with (``--plan``, a unit's installed plan, the
+        plan the database keeps, else the built-in one); None when refused (the user was told)."""
+        from models.errors import DomainError
+        from models.plan import PlanError
+        from models.plan_binding import plan_for
+        try:
+            return plan_for(self.db_path, self._plan_path(), cache_dir=self.db_path.parent / PLAN_CACHE_DIR)
+        except PlanError as exc:
+            self.dialogs.critical("计划文件有误", str(exc))
+        except DomainError as exc:
+            self.dialogs.critical("计划与数据库不符", str(exc))
+        return None
+
+    def _offer_plan_update(self, actor: Actor) -> int | None:
+        """After signing in, while the plan file is a new version of the database's plan:
+        an office account is shown the changes and may accept them; otherwise the
+        database's own plan is used (or, when it keeps none, the program stops)."""
+        exc, self.pending_update = self.pending_update, None
+        assert exc is not None and self.app is not None
+        from models.errors import DomainError
+        from models.store import StoreError
+        changes = exc.changes.text()
+        if actor.is_office:
+            if self.dialogs.confirm_plan_update(exc.recorded.label, exc.plan.label, changes):
+                try:
+                    self.app.accept_plan_update(actor, exc.plan)
+                except (DomainError, StoreError) as err:
+                    self.dialogs.critical("计划更新失败", f"{err}\n数据库保持原样。")
+                    return 1
+                self._discard_prepared()  # built for the previous version
+                return None
+            if exc.stored is None:
+                self.dialogs.critical("未更新计划", "本数据库由旧版程序创建，没有保存原来的计划文件，不更新就无法继续。"
+                                      "确认改动无误后请重新启动并接受更新。")
+                return 1
+            self.dialogs.warning("仍使用原计划", f"本次仍按数据库保存的计划{exc.recorded.label}运行。"
+                                 "下次用新的计划文件启动时会再次询问。")
+            return None
+        if exc.stored is None:
+            self.dialogs.critical("计划文件有新版本", f"计划文件是本数据库计划的新版本（{exc.recorded.version} → "
+                                  f"{exc.plan.version}），须由领导小组办公室的审核员或管理员登录确认后才能使用。")
+            return 1
+        self.dialogs.warning("计划文件有新版本", f"计划文件是本数据库计划的新版本（{exc.recorded.version} → "
+                             f"{exc.plan.version}），须由领导小组办公室的审核员或管理员登录确认后才会使用；"
+                             f"本次仍按原计划（版本 {exc.recorded.version}）运行。")
+        return None
+
     def open_store(self) -> Store | None:
         from ui.startup_store import open_store
         return open_store(self.db_path, self.dialogs)
 
-    def _plan_path(self, store: Store) -> str | Path | None:
-        """--plan if given; on a bureau installation the plan installed with it."""
+    def _plan_path(self) -> str | Path | None:
+        """--plan if given; on a unit's PC the plan file installed beside its database."""
         if getattr(self.args, "plan", None):
             return self.args.plan
-        from models.settings import Settings
-        inst = Settings(store).get("installation")
-        if not (isinstance(inst, dict) and inst.get("unit")):
-            return None  # the office's PC: the built-in plan (models.exchange_install not needed)
-        from models.exchange_install import installed_plan_path
-        path = installed_plan_path(self.db_path)
-        return path if path is not None and Path(path).exists() else None
+        from models.plan_binding import installed_plan_file
+        path = installed_plan_file(self.db_path)
+        return path if path.is_file() else None
 
     # -- the main window, built ahead while the sign-in dialog waits ----------------------
     def _build_window(self, actor: Actor) -> MainWindow:
@@ -156,8 +221,9 @@ class Startup:
     def prepare_window(self, username: str) -> None:
         """Build (hidden) the main window for the account ``username`` names, so that it
         appears at once after a successful sign-in. Nothing is shown or written; an
-        unknown or inactive name prepares nothing."""
-        if self.app is None:
+        unknown or inactive name prepares nothing (nor while a new version of the plan
+        waits: the window is built for the plan the office then chooses)."""
+        if self.app is None or self.pending_update is not None:
             return
         from models import accounts
         from models.errors import DomainError

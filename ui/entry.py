@@ -82,7 +82,10 @@ def build_parser() -> CnParser:
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
                    help="显示版本号并退出")
     p.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户应用数据目录，便携模式下在程序目录的 data 文件夹）")
-    p.add_argument("--plan", metavar="FILE", help="计划文件（默认使用内置的珠山区方案）")
+    p.add_argument("--plan", metavar="FILE",
+                   help="计划文件（默认使用数据库保存的计划；新数据库默认使用内置的计划）")
+    p.add_argument("--accept-plan-update", action="store_true",
+                   help="确认按 --plan 指定的新版本更新数据库的计划（不加时只列出改动，不作更新）")
     p.add_argument("--smoke", action="store_true", help="自检：打开数据库、加载计划、构建主窗口、生成一页简报和台账后退出")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=CnParser)
 
@@ -175,7 +178,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def _gui_args(argv: list[str]) -> argparse.Namespace | None:
     """The desktop program's options exactly as the full parser reads them, or None
     for anything else (a command, help, an abbreviation, a missing value)."""
-    values: dict[str, Any] = {"db": None, "plan": None, "smoke": False, "command": None}
+    values: dict[str, Any] = {"db": None, "plan": None, "smoke": False, "command": None,
+                              "accept_plan_update": False}
     args = iter(argv)
     for a in args:
         if a == "--smoke":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-APP_NAME = "珠山区碳达峰调度系统"
+APP_NAME = "碳达峰调度系统"  # the program; a window says "<district>碳达峰调度系统" from its plan
 APP_ID = "ZhushanCarbonPeak"  # executable and per-user data folder name (an identifier)
 ORG_NAME = "Zhushan"  # organisation key of the per-user settings (an identifier)
 DB_NAME = "zhushan.db"  # default database file name (an identifier)

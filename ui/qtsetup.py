@@ -28,7 +28,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     QCoreApplication.setOrganizationName("Zhushan")
     QCoreApplication.setApplicationName("ZhushanCarbonPeak")
-    app.setApplicationDisplayName("珠山区碳达峰调度系统")
+    app.setApplicationDisplayName("碳达峰调度系统")  # the plan's name once it is loaded (ui.app)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     install_translations(app)
     install_font(app)

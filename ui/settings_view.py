@@ -180,11 +180,12 @@ class SettingsView(QWidget):
                 self.pending_part.addItem(f"{p.code} {p.name}（{p.unit}）", p.code)
         self.pending_year = _ispin(2020, 2100)
         self.pending_year.setValue(2030)
-        self.pending_value = QLineEdit(placeholderText="省下达目标值")
+        by = self.app.plan.words.assigned_by
+        self.pending_value = QLineEdit(placeholderText=f"{by}下达目标值")
         self.pending_save = QPushButton("保存待定目标")
         self.pending_clear = QPushButton("清除")
         self.pending_label = QLabel()
-        for x in (QLabel("待定目标（省下达）："), self.pending_part, QLabel("年份"), self.pending_year,
+        for x in (QLabel(f"待定目标（{by}下达）："), self.pending_part, QLabel("年份"), self.pending_year,
                   self.pending_value, self.pending_save, self.pending_clear):
             pend.addWidget(x)
         v.addLayout(pend)
@@ -201,7 +202,8 @@ class SettingsView(QWidget):
         w = QWidget()
         v = QVBoxLayout(w)
         self.street_list = QListWidget()
-        self.street_name = QLineEdit(placeholderText="街道名称")
+        word = self.app.plan.words.street_word
+        self.street_name = QLineEdit(placeholderText=f"{word}名称")
         self.street_add = QPushButton("添加")
         self.street_rename = QPushButton("改名为")
         self.street_toggle = QPushButton("停用 / 启用")
@@ -210,7 +212,8 @@ class SettingsView(QWidget):
         for x in (self.street_name, self.street_add, self.street_rename, self.street_toggle):
             h.addWidget(x)
         h.addStretch(1)
-        v.addWidget(QLabel("方案中的“各街道”由以下街道组成；停用的街道不再需要填报，历史数据保留。"))
+        v.addWidget(QLabel(f"方案中的“{self.app.plan.streets_unit or '各' + word}”由以下{word}组成；"
+                           f"停用的{word}不再需要填报，历史数据保留。"))
         v.addWidget(self.street_list, 1)
         v.addLayout(h)
         self.street_add.clicked.connect(self.add_street)
@@ -351,7 +354,7 @@ class SettingsView(QWidget):
 
     def add_street(self) -> bool:
         name = self.street_name.text()
-        ok = self._do(lambda: office.add_street(self.app, self.actor, name), f"已添加街道：{name.strip()}")
+        ok = self._do(lambda: office.add_street(self.app, self.actor, name), f"已添加{self.app.plan.words.street_word}：{name.strip()}")
         if ok:
             self.street_name.clear()
         return ok
@@ -359,17 +362,17 @@ class SettingsView(QWidget):
     def rename_street(self) -> bool:
         old = self._street()
         if not old:
-            self.message.error("请先在列表中选择要改名的街道。")
+            self.message.error(f"请先在列表中选择要改名的{self.app.plan.words.street_word}。")
             return False
         new = self.street_name.text()
         return self._do(lambda: office.rename_street(self.app, self.actor, old, new),
-                        f"街道“{old}”已改名为“{new.strip()}”。")
+                        f"{self.app.plan.words.street_word}“{old}”已改名为“{new.strip()}”。")
 
     def toggle_street(self) -> bool:
         name = self._street()
         if not name:
-            self.message.error("请先在列表中选择街道。")
+            self.message.error(f"请先在列表中选择{self.app.plan.words.street_word}。")
             return False
         active = next(bool(r["active"]) for r in office.all_streets(self.app) if r["name"] == name)
         return self._do(lambda: office.set_street_active(self.app, self.actor, name, not active),
-                        f"街道“{name}”已{'停用' if active else '启用'}。")
+                        f"{self.app.plan.words.street_word}“{name}”已{'停用' if active else '启用'}。")

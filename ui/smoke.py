@@ -402,6 +402,6 @@ def run_bare_probe() -> int:
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     win = QMainWindow()
     _install_probe(qapp, "bare", lambda: win)
-    win.setCentralWidget(QLabel("珠山区碳达峰调度系统"))
+    win.setCentralWidget(QLabel("碳达峰调度系统"))
     win.show()
     return qapp.exec()

@@ -21,7 +21,7 @@ def check_plan_import(out: Path, briefing_pdf: Path, district: str) -> str:
     path = out / "自检方案.docx"
     document = docx.Document()
     for text in ("自检区碳达峰实施方案", "一、重点任务", "（一）能源转型行动",
-                 "1.发展光伏。到2025年，光伏装机容量达到10万千瓦。（区发改委、区住建局等按职责分工负责）"):
+                 "1.发展光伏。到2025年，光伏装机容量达到10万千瓦。（区发展改革部门、区建设部门等按职责分工负责）"):
         document.add_paragraph(text)
     table = document.add_table(rows=2, cols=3)
     for c, text in enumerate(("序号", "指标", "区拟定目标值")):
@@ -30,7 +30,7 @@ def check_plan_import(out: Path, briefing_pdf: Path, district: str) -> str:
         table.cell(1, c).text = text
     document.save(str(path))
     draft = import_plan(path).draft
-    if [t.units for t in draft.tasks()] != [["区发改委", "区住建局"]] or len(draft.indicators) != 1:
+    if [t.units for t in draft.tasks()] != [["区发展改革部门", "区建设部门"]] or len(draft.indicators) != 1:
         raise DomainError("Word 文档中的方案未能正确读取。")
     pdf = read_document(briefing_pdf.read_bytes(), briefing_pdf.name)
     text = "".join(b.text for b in pdf.blocks if isinstance(b, Para))

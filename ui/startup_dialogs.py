@@ -60,3 +60,8 @@ class Dialogs:
         dlg = LoginDialog(app, message, username, prepare=prepare)
         return dlg.actor if dlg.exec() else None
 
+
+    def confirm_plan_update(self, current: str, new: str, changes: str) -> bool:
+        """An office account is asked whether to adopt a new version of the plan."""
+        from ui.plan_update_dialog import PlanUpdateDialog
+        return bool(PlanUpdateDialog(current, new, changes).exec())

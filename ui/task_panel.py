@@ -174,7 +174,7 @@ class TaskPanel(QWidget):
 
     def _show_verdict(self, r: _MilestoneRow) -> None:
         if self.role != "lead":  # a contribution is not judged against the district's target
-            r.value.set_side(f"填写本单位的贡献数；全区目标：{r.targets}（以牵头单位数值判断）", "#6b7280")
+            r.value.set_side(f"填写本单位的贡献数；{self.app.plan.words.whole}目标：{r.targets}（以牵头单位数值判断）", "#6b7280")
             return
         raw = r.value.value()
         if r.value.field.check(raw):  # the red line under the field says what is wrong

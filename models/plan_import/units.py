@@ -2,12 +2,12 @@
 
 Forms read (the first unit named is the lead):
 
-- a closing parenthesis ``（区发改委、区工信局等按职责分工负责）`` or ``（…负责）``;
-- ``（责任单位：区发改委、区工信局）`` (also 责任部门, 主要责任单位);
-- ``（牵头单位：区发改委；配合单位：区工信局、区住建局）`` (leads first, then the others),
-  also ``（区发改委牵头，区工信局、区住建局配合）``;
+- a closing parenthesis ``（县发改委、县经信局等按职责分工负责）`` or ``（…负责）``;
+- ``（责任单位：县发改委、县经信局）`` (also 责任部门, 主要责任单位);
+- ``（牵头单位：县发改委；配合单位：县经信局、县住建局）`` (leads first, then the others),
+  also ``（县发改委牵头，县经信局、县住建局配合）``;
 - the same without parentheses as a paragraph of its own after the task
-  (``责任单位：区发改委、区工信局。``).
+  (``责任单位：县发改委、县经信局。``).
 
 A parenthesis that is not one of these (``（BIPV）``, ``（企业）``) is not a unit list.
 
@@ -55,7 +55,7 @@ def parse_units_text(content: str) -> list[str] | None:
     leads: list[str] = []
     others: list[str] = []
     co = re.search(rf"[；;，,。\s]*{_CO_LABELS}\s*[:：]", content)
-    if lead_verb and not labelled:  # 区发改委牵头，区工信局、区住建局配合
+    if lead_verb and not labelled:  # 县发改委牵头，县经信局、县住建局配合
         leads = _names(lead_verb.group(1))
         others = _names(re.sub(r"(等)?(单位|部门)?(配合|参与|协助|协同)(落实|实施)?$", "", lead_verb.group(2)))
     elif co:
@@ -193,7 +193,7 @@ def _normal(name: str) -> str:
 
 def _one_inserted(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` differ by one inserted or deleted character. (One replaced
-    character is not taken for a typo: 区税务局 and 区商务局 are two units.)"""
+    character is not taken for a typo: 县税务局 and 县商务局 are two units.)"""
     if abs(len(a) - len(b)) != 1:
         return False
     short, long_ = (a, b) if len(a) < len(b) else (b, a)

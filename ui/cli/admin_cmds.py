@@ -64,6 +64,9 @@ def _ask_password() -> str:
 def run_backup(args: argparse.Namespace) -> int:
     """``backup``: back up now; ``backup --list``: list the backups, newest first."""
     db = db_path(args)
+    if getattr(args, "plan", None):  # a plan of another id is refused like by every command
+        from models.plan_binding import plan_for
+        plan_for(db, args.plan)
     if getattr(args, "copy_to", None):
         app = open_app(args)
         try:

@@ -72,14 +72,14 @@ def run_catalog(args: argparse.Namespace) -> int:
     """``catalog --json``: the plan's catalog (with the streets of ``--db`` when it exists)."""
     from models.catalog import catalog_json
     from models.plan_load import load_plan
-    plan = load_plan(plan_path(args) if args.db else args.plan)
-    streets: list[str] = []
     if args.db and Path(args.db).exists():
-        app = open_app(args)
+        app = open_app(args)  # the database's own plan, unless --plan names a new version of it
         try:
-            streets = app.streets()
+            plan, streets = app.plan, app.streets()
         finally:
             app.close()
+    else:
+        plan, streets = load_plan(plan_path(args) if args.db else args.plan), []
     json.dump(catalog_json(plan, streets), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -29,14 +29,29 @@ def plan_path(args: argparse.Namespace) -> str | None:
 
 
 def open_app(args: argparse.Namespace) -> App:
-    """Open the database and plan named on the command line (for command handlers). A
-    database that is missing or empty while backups of it exist is not created anew."""
-    from models.plan_load import load_plan
+    """Open the database named on the command line with its plan (for command handlers):
+    ``--plan`` (or a unit's installed plan) when given, else the plan the database keeps,
+    else (a new database) the built-in plan. A plan of another id is refused before the
+    database is touched; a new version of its plan only with ``--accept-plan-update``
+    (otherwise the refusal lists the changes and nothing is written)."""
+    from models.app import CLI_ACTOR
+    from models.errors import DomainError
+    from models.plan_binding import PlanUpdatePending, plan_for
     from models.store import Store
     db = db_path(args)
     check_not_lost(db)
-    plan = load_plan(plan_path(args))
-    return App(Store(db), plan)
+    plan = plan_for(db, plan_path(args))
+    store = Store(db)
+    try:
+        return App(store, plan, accept_plan_update=bool(getattr(args, "accept_plan_update", False)),
+                   actor=CLI_ACTOR.username)
+    except PlanUpdatePending as exc:
+        store.close()
+        raise DomainError(f"{exc}\n确认以上改动无误后，加上 --accept-plan-update 再运行同一命令，即按新版本更新本数据库的"
+                          "计划。本次未作任何改动。") from None
+    except BaseException:
+        store.close()
+        raise
 
 
 def check_not_lost(db: Path) -> None:

@@ -1,0 +1,65 @@
+"""Nothing but the plan file names a place: no 珠山, 景德镇, unit name of the bundled plan
+or name of its sample streets and projects anywhere in the program outside
+resources/plan (the plan files), tests, docs and .ci (the checks of the Windows build,
+which run the bundled plan) and the Markdown documentation. The identifiers
+ZhushanCarbonPeak, Zhushan and zhushan.db are ASCII and stay (README: 数据存放位置)."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "resources" / "plan" / "zhushan.toml"
+OUTSIDE = ("resources/plan/", "tests/", "docs/", ".ci/")
+TEXT_SUFFIXES = {".py", ".spec", ".sh", ".cmd", ".bat", ".txt", ".toml", ".cfg", ".ini", ".json", ".qss",
+                 ".ui", ".html", ".xml", ".yml", ".yaml", ""}
+
+
+def forbidden_words() -> set[str]:
+    plan = tomllib.loads(PLAN.read_text(encoding="utf-8"))
+    words = {"珠山", "景德镇", plan["plan"]["district"], plan["plan"]["city"], plan["plan"]["name"]}
+    for u in plan["units"]:
+        words.add(u["name"])
+        words.update(u.get("aliases", []))
+    demo = plan.get("demo", {})
+    words.update(demo.get("streets", []))
+    words.update(demo.get("places", []))
+    return {w for w in words if w}
+
+
+def program_files() -> list[Path]:
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                         capture_output=True, text=True, encoding="utf-8", check=True).stdout.splitlines()
+    files = []
+    for name in out:
+        if name.startswith(OUTSIDE) or name.endswith(".md") or "/" not in name and name.endswith(".md"):
+            continue
+        p = ROOT / name
+        if p.suffix.lower() in TEXT_SUFFIXES and p.is_file() and p.name != "README":
+            files.append(p)
+    return files
+
+
+def test_the_word_list_is_read_from_the_bundled_plan() -> None:
+    words = forbidden_words()
+    assert {"珠山", "景德镇", "区发改委", "珠山生态环境局", "各街道", "珠山街道", "瓷都大道"} <= words
+    assert len(words) > 40
+
+
+def test_no_place_is_named_outside_the_plan_files() -> None:
+    words = sorted(forbidden_words(), key=len, reverse=True)
+    files = program_files()
+    assert any(f.name == "plan.py" for f in files) and len(files) > 100
+    found = []
+    for f in files:
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        for n, line in enumerate(text.splitlines(), 1):
+            hit = next((w for w in words if w in line), None)
+            if hit is not None:
+                found.append(f"{f.relative_to(ROOT)}:{n}: “{hit}” in {line.strip()[:80]}")
+    assert found == [], "place names in the program (they belong in the plan file):\n" + "\n".join(found)
