@@ -26,6 +26,7 @@ from models.errors import InvalidInput, NotFound
 from models.excel_read import (GUIDE, HEADER_ROW, INDICATOR_VALUE, INDICATORS, META_SHEET,
                                MILESTONE_VALUE, MILESTONES, PROJECTS, TASKS, TEMPLATE_MARK,
                                TEMPLATE_VERSION)
+from models.plan import Part, Plan
 from models.program import command_name
 from forms.values import ValueProblem, parse_month
 
@@ -155,6 +156,18 @@ def _cell_value(v: Any, f: Field | None) -> Any:
     return v
 
 
+def _target_cell(plan: Plan, part: Part) -> str:
+    """The target column: the targets in words, and what the value must fit (其中, 下降率)."""
+    from models.target_words import describe_target
+    text = "；".join(describe_target(part, tg) for tg in part.targets) or "仅监测"
+    if part.as_rate:
+        text += "（填下降率%）"
+    whole = plan.parts_by_code.get(part.part_of) if part.part_of else None
+    if whole is not None:
+        text += f"（其中项：不超过“{whole.name}”）"
+    return text
+
+
 @rule(UNIT, unit="unit", read=True, what="导出该单位的填报模板")
 def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Path) -> Path:
     """Write ``unit``'s fill-in workbook for ``month`` to ``path`` and return the path."""
@@ -195,7 +208,6 @@ def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Pa
     cols = [("里程碑编码", 10, None), ("所属任务", 8, None), ("里程碑", 24, None), ("目标", 28, None),
             ("计量单位", 8, None), (MILESTONE_VALUE, 12, None), (milestone_form.NOTE.label, 24, milestone_form.NOTE)]
     sh = _Sheet(wb, MILESTONES, f"{plan.district}碳达峰任务量化目标（里程碑）填报表{demo}", info, cols, cache)
-    from models.target_words import describe_target
     for t, _role in tasks:
         for m in plan.milestones_of(t.code):
             cur = e.milestone_value(actor, m.code, unit, month) or {}
@@ -205,7 +217,7 @@ def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Pa
                 value = "是" if value else "否"
             elif value is None and cur.get("raw"):
                 value = cur.get("raw")
-            sh.add([m.code, t.code, m.name, "；".join(describe_target(m.part, tg) for tg in m.part.targets),
+            sh.add([m.code, t.code, m.name, _target_cell(plan, m.part),
                     m.part.unit, value, cur.get("note")], {6: vf})
     sh.finish()
 
@@ -238,7 +250,7 @@ def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Pa
             value = "是" if value else "否"
         elif value is None and cur.get("raw"):
             value = cur.get("raw")
-        target = "；".join(describe_target(part, tg) for tg in part.targets) or "仅监测"
+        target = _target_cell(plan, part)
         sh.add([code, part.entry_name, part.entry_unit, target, f"{period}年" if len(period) == 4 else month_cn(period),
                 value, cur.get("source"), cur.get("note")], {6: vf})
     sh.finish()

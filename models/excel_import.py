@@ -141,11 +141,12 @@ class _Importer:
                 continue
             raw = "" if value is None else (("是" if value else "否") if part.qualitative else value)
             try:
-                self.e.save_milestone_value(self.actor, code, self.unit, self.month, raw,
-                                            note=note if has_note else None, origin="excel")
+                res = self.e.save_milestone_value(self.actor, code, self.unit, self.month, raw,
+                                                  note=note if has_note else None, origin="excel")
             except DomainError as exc:
                 self._domain(rd, r, exc)
                 continue
+            self.out.to_correct += [f"里程碑{code}：{err.message}" for err in res.errors]
             self._count(cur is not None)
 
     def indicators(self, rd: _Reader) -> None:
@@ -184,12 +185,13 @@ class _Importer:
                 continue
             raw = "" if value is None else (("是" if value else "否") if part.qualitative else value)
             try:
-                self.e.save_indicator_value(self.actor, code, self.unit, self.month, raw,
-                                            source=more.get("source"), note=more.get("note"),
-                                            period=period, origin="excel")
+                res = self.e.save_indicator_value(self.actor, code, self.unit, self.month, raw,
+                                                  source=more.get("source"), note=more.get("note"),
+                                                  period=period, origin="excel")
             except DomainError as exc:
                 self._domain(rd, r, exc)
                 continue
+            self.out.to_correct += [f"指标{code}：{err.message}" for err in res.errors]
             self._count(cur is not None)
 
     def projects(self, rd: _Reader) -> None:

@@ -73,6 +73,8 @@ class ImportSummary:
     rejected_rows: int = 0
     # Values more than 10 times off the previous period: imported, to be confirmed before submitting.
     to_confirm: list[str] = field(default_factory=list)
+    # Values that do not fit their whole or their parts (其中): imported, to be corrected before submitting.
+    to_correct: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -90,6 +92,9 @@ class ImportSummary:
         if self.to_confirm:
             lines.append("以下数值与上期相差超过10倍，已导入为草稿，报送前须在“月度填报”中确认：")
             lines += [f"  {t}" for t in self.to_confirm]
+        if self.to_correct:
+            lines.append("以下数值与其所属总数或其中项不符，已导入为草稿，报送前须更正：")
+            lines += [f"  {t}" for t in self.to_correct]
         return "\n".join(lines)
 
 

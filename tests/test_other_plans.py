@@ -131,3 +131,44 @@ def test_values_entered_and_judged_in_the_other_plan(tmp_path: Path) -> None:
         assert rows[0]["responsible_unit"] == "区建设管理委"
     finally:
         app.close()
+
+
+def test_template_asks_for_the_rate_and_import_checks_the_whole(tmp_path: Path) -> None:
+    from models.app import CLI_ACTOR
+    from models.excel_import import import_excel
+
+    app = App(Store(tmp_path / "jd.db"), load_plan(PLANS / "jiading-like.toml"))
+    try:
+        def cols(ws: object) -> dict[str, int]:
+            return {c.value: c.column for c in ws[3] if c.value}  # type: ignore[index, attr-defined]
+
+        def rows(ws: object) -> dict[str, int]:
+            return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}  # type: ignore[attr-defined]
+
+        t = build_template(app, MONTH, "区发展改革委", tmp_path / "发改.xlsx")
+        wb = load_workbook(t)
+        ws = wb["指标填报"]
+        c, r = cols(ws), rows(ws)["I01"]
+        assert ws.cell(r, c["指标名称"]).value == "单位生产总值能源消耗下降率"
+        assert ws.cell(r, c["计量单位"]).value == "%"
+        assert "填下降率" in ws.cell(r, c["目标"]).value
+        ws.cell(r, c["本期数值"]).value = "8.5%"
+        wb.save(t)
+        summary = import_excel(app, CLI_ACTOR, t)
+        assert summary.ok and Entries(app).indicator_value("I01", "2024")["value"] == 8.5
+
+        t = build_template(app, MONTH, "区建设管理委", tmp_path / "建管.xlsx")
+        wb = load_workbook(t)
+        ws = wb["里程碑填报"]
+        c, r = cols(ws), rows(ws)
+        assert "其中项：不超过“超低能耗建筑示范项目面积”" in ws.cell(r["3.1-JDXC"], c["目标"]).value
+        ws.cell(r["3.1-M1"], c["本月累计值"]).value = 20
+        ws.cell(r["3.1-JDXC"], c["本月累计值"]).value = 25
+        wb.save(t)
+        summary = import_excel(app, CLI_ACTOR, t)
+        assert any("里程碑3.1-JDXC" in x and "不能大于总数" in x for x in summary.to_correct)
+        assert "报送前须更正" in summary.text()
+        assert Entries(app).milestone_value("3.1-JDXC", "区建设管理委", MONTH)["value"] == 25.0
+        assert any("其中" in m for _w, m in Entries(app).month_problems("区建设管理委", MONTH))
+    finally:
+        app.close()
