@@ -81,6 +81,7 @@ class Startup:
         self.relogin = False
         # A new version of the database's plan waiting for an office account (after sign-in).
         self.pending_update: PlanUpdatePending | None = None
+        self._chosen: tuple[Any, Plan] | None = None  # (what the database recorded, plan file), plan
 
     def _db_path(self) -> Path:
         if getattr(self.args, "db", None):
@@ -157,9 +158,15 @@ class Startup:
         plan the database keeps, else the built-in one); None when refused (the user was told)."""
         from models.errors import DomainError
         from models.plan import PlanError
-        from models.plan_binding import plan_for
+        from models.plan_binding import peek, plan_for
+        path = self._plan_path()
+        key = (peek(self.db_path), str(path or ""))
+        if self._chosen is not None and self._chosen[0] == key:
+            return self._chosen[1]  # the database did not change in between: the same plan
         try:
-            return plan_for(self.db_path, self._plan_path(), cache_dir=self.db_path.parent / PLAN_CACHE_DIR)
+            plan = plan_for(self.db_path, path, cache_dir=self.db_path.parent / PLAN_CACHE_DIR)
+            self._chosen = (key, plan)
+            return plan
         except PlanError as exc:
             self.dialogs.critical("计划文件有误", str(exc))
         except DomainError as exc:
