@@ -245,7 +245,7 @@ def check(r: Rule, app: Any, actor: Any, unit: Any = None) -> None:
 
 
 def _name_units(what: str, units: list[str]) -> str:
-    """“修改该单位的数据” → “修改区发改委的数据”; otherwise the units follow in brackets."""
+    """“修改该单位的数据” → “修改<单位名>的数据”; otherwise the units follow in brackets."""
     names = "、".join(units)
     return what.replace("该单位", names) if "该单位" in what else f"{what}（{names}）"
 

@@ -38,6 +38,7 @@ PROJECT_KINDS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 DEFAULT_KIND: tuple[tuple[str, ...], tuple[str, ...]] = (("{p}低碳示范项目", "{p}绿色低碳宣传教育基地"), ("实施低碳改造{n}处", "建设宣传展厅{n}平方米"))
 
 
+@rule(INTERNAL, why="names for sample projects, for generate_demo, which holds the rule")
 def places_of(app: App) -> list[str]:
     """Words that name sample projects: the plan's [demo] places, else its streets (or the
     sample streets' names), so that no district is named in code."""

@@ -19,6 +19,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华�
 SAMPLE_SOURCE = "示例数据（按目标推算）"
 
 
+@rule(PUBLIC)
 def sample_streets(plan: Plan, n: int) -> list[str]:
     """Names of ``n`` sample streets: the plan's [demo] streets, then "示例街道1" … in the
     plan's own word for them (示例乡镇1 …)."""
@@ -26,6 +27,7 @@ def sample_streets(plan: Plan, n: int) -> list[str]:
     return [named[i] if i < len(named) else f"示例{plan.words.street_word}{i + 1}" for i in range(n)]
 
 
+@rule(PUBLIC)
 def sample_baselines(plan: Plan) -> dict[str, tuple[int, float, str]]:
     """Baselines (year, value, source) so that the engine can interpolate 序时 values: the
     plan's [demo] baselines, else figures made from each part's first target (a level
@@ -61,6 +63,7 @@ def sample_baselines(plan: Plan) -> dict[str, tuple[int, float, str]]:
     return out
 
 
+@rule(PUBLIC)
 def sample_lagging(plan: Plan) -> dict[str, float]:
     """Parts deliberately behind their trajectory (a sample needs some red and yellow): the
     plan's [demo] lagging, else every fourth part with a numeric target."""

@@ -27,6 +27,7 @@ import sqlite3
 from pathlib import Path
 from typing import NamedTuple
 
+from models.authority import INTERNAL, PUBLIC, STARTUP, rule
 from models.catalog import sync_catalog
 from models.errors import DomainError
 from models.plan import Plan
@@ -34,6 +35,7 @@ from models.plan_changes import PlanChanges, changes_between, changes_from_mirro
 from models.store import Store, now_iso
 
 
+@rule(PUBLIC)
 class Recorded(NamedTuple):
     """What a database records of its plan."""
 
@@ -53,7 +55,7 @@ class PlanMismatch(DomainError):
     """The database belongs to another plan (another id). Nothing was changed."""
 
     def __init__(self, recorded: Recorded, plan: Plan, where: str = ""):
-        self.recorded = recorded
+        self.own = recorded
         self.plan = plan
         db = f"数据库 {where} " if where else "本数据库"
         super().__init__(
@@ -66,7 +68,7 @@ class PlanUpdatePending(DomainError):
     """A new version of the database's plan: the changes wait for the office's consent."""
 
     def __init__(self, recorded: Recorded, plan: Plan, changes: PlanChanges, stored: Plan | None):
-        self.recorded = recorded
+        self.own = recorded
         self.plan = plan
         self.changes = changes
         self.stored = stored  # the database's own plan, when it keeps the text
@@ -78,11 +80,13 @@ class PlanUnknown(DomainError):
     """A database without its plan's text, of a plan other than the built-in one."""
 
 
+@rule(INTERNAL, why="reads which plan a database records, for bind and the start-up")
 def recorded(store: Store) -> Recorded | None:
     """The plan the database records, or None for a database that never had one."""
     return _recorded(store.conn)
 
 
+@rule(STARTUP, why="which plan a database file records, read before it is opened")
 def peek(db_path: str | Path) -> Recorded | None:
     """``recorded`` of the database file at ``db_path``, read without changing it (no
     migration, no journal): None when the file is missing or holds no plan."""
@@ -116,6 +120,7 @@ def _recorded(conn: sqlite3.Connection) -> Recorded | None:
                     str(meta.get("digest", "")), None)
 
 
+@rule(INTERNAL, why="the plan text a database keeps, for plan_for and bind")
 def stored_plan(rec: Recorded | None, cache_dir: str | Path | None = None) -> Plan | None:
     """The database's own plan from the text it keeps (None when it keeps none)."""
     if rec is None or rec.text is None:
@@ -125,6 +130,7 @@ def stored_plan(rec: Recorded | None, cache_dir: str | Path | None = None) -> Pl
                            cache_dir)
 
 
+@rule(STARTUP, why="chooses the plan a database is opened with, before anyone signs in")
 def plan_for(db_path: str | Path, plan_path: str | Path | None, cache_dir: str | Path | None = None) -> Plan:
     """The plan to open the database at ``db_path`` with: ``plan_path`` when given (the
     ``--plan`` file, or a unit's installed plan); else the plan the database keeps; else,
@@ -148,6 +154,7 @@ def plan_for(db_path: str | Path, plan_path: str | Path | None, cache_dir: str |
     return builtin
 
 
+@rule(STARTUP, why="checks and syncs the database's plan when it is opened, before anyone signs in")
 def bind(store: Store, plan: Plan, *, accept_update: bool = False, actor: str = "") -> PlanChanges | None:
     """Make sure ``store`` may be opened with ``plan`` and bring its mirror up to date.
     Returns the changes adopted (None when there were none to adopt). Raises
@@ -172,18 +179,21 @@ def bind(store: Store, plan: Plan, *, accept_update: bool = False, actor: str = 
     return changes
 
 
+@rule(PUBLIC)
 def installed_plan_file(db_path: str | Path) -> Path:
     """Where a unit's PC keeps the plan installed with its database: ``<db name>.plan.toml``."""
     p = Path(db_path)
     return p.with_name(p.stem + ".plan.toml")
 
 
+@rule(INTERNAL, why="whether a database is still empty, for installing a plan into it")
 def has_entries(store: Store) -> bool:
     """Whether anything was entered in the database (a fresh one may still take a plan)."""
     return any(store.scalar(f"SELECT EXISTS(SELECT 1 FROM {table})")
                for table in ("task_reports", "milestone_values", "indicator_values", "projects"))
 
 
+@rule(INTERNAL, why="records a plan as the database's own after bind or an installation checked who may")
 def adopt(store: Store, plan: Plan, actor: str, changes: PlanChanges | None = None) -> None:
     """Record ``plan`` as the database's current plan (its text kept) and sync the mirror,
     in one transaction; the change is written to the event log."""

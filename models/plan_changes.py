@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from models.authority import INTERNAL, PUBLIC, rule
 from models.catalog import action_key
 from models.plan import UNASSIGNED, Part, Plan
 from models.store import Store
@@ -25,6 +26,7 @@ _DATA_TABLES = (("task_reports", "task_code"), ("milestone_values", "milestone_c
                 ("indicator_values", "part_code"), ("projects", "task_code"), ("baselines", "part_code"))
 
 
+@rule(PUBLIC)
 class Item(NamedTuple):
     kind: str  # as in the catalog mirror: action | task | policy | indicator | part | milestone
     title: str
@@ -32,6 +34,7 @@ class Item(NamedTuple):
     units: str = ""
 
 
+@rule(PUBLIC)
 def items_of(plan: Plan) -> dict[str, Item]:
     """Every item of ``plan`` by its key in the catalog mirror (actions as "A<code>")."""
     out: dict[str, Item] = {}
@@ -59,6 +62,7 @@ def _targets(p: Part) -> str:
     return "；".join(words)
 
 
+@rule(PUBLIC)
 @dataclass
 class PlanChanges:
     """The differences between two versions of a plan, by code."""
@@ -102,6 +106,7 @@ class PlanChanges:
         return "\n".join(f"  - {line}" for line in self.lines())
 
 
+@rule(PUBLIC)
 def changes_between(old: Plan, new: Plan, store: Store | None = None) -> PlanChanges:
     """What ``new`` changes against ``old``, by code; ``store`` counts the data of removed items."""
     ch = PlanChanges(old.version, new.version)
@@ -122,6 +127,7 @@ def changes_between(old: Plan, new: Plan, store: Store | None = None) -> PlanCha
     return ch
 
 
+@rule(INTERNAL, why="reads the catalog mirror for bind, which opens the database")
 def changes_from_mirror(store: Store, new: Plan) -> PlanChanges:
     """What ``new`` changes against the catalog mirror of a database that keeps no plan text."""
     meta = {r["key"]: r["value"] for r in store.query("SELECT key, value FROM plan_meta")}

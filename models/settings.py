@@ -6,7 +6,7 @@ import json
 from copy import deepcopy
 from typing import Any
 
-from models.authority import INTERNAL, rule
+from models.authority import INTERNAL, PUBLIC, rule
 from models.store import Store
 
 DEFAULTS: dict[str, Any] = {
@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+@rule(PUBLIC)
 def plan_defaults(briefing: Any) -> dict[str, Any]:
     """The defaults a plan gives (its ``Plan.briefing``): the briefing's lines."""
     return {"briefing_title": briefing.title, "briefing_issuer": briefing.issuer,

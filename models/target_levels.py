@@ -147,6 +147,7 @@ def resolve_level(part: Part, t: Target, baseline: Baseline | None, override: fl
     return Level(t, level, better, text)
 
 
+@rule(PUBLIC)
 def range_text(band: tuple[float, float], unit: str) -> str:
     """“60%—65%”."""
     return f"{amount_text(band[0], unit)}—{amount_text(band[1], unit)}"

@@ -84,7 +84,6 @@ class Baseline:
 
 
 @rule(PUBLIC)
-@rule(PUBLIC)
 @dataclass(frozen=True)
 class Previous:
     """The value a direction-only target (进一步下降) is compared with: the same period a
@@ -94,6 +93,7 @@ class Previous:
     value: float
 
 
+@rule(PUBLIC)
 @dataclass(frozen=True)
 class Verdict:
     status: str  # "green" | "yellow" | "red" | "grey" | "invalid"

@@ -52,6 +52,7 @@ def describe_target(part: Part, t: Target) -> str:
     return text
 
 
+@rule(PUBLIC)
 def since_text(since: str) -> str:
     """"2021-01" → "2021年1月"."""
     if len(since) == 7 and since[4] == "-" and since[:4].isdigit() and since[5:].isdigit():

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from models import assignment
-from models.app import App
+from models.app import Actor, App
 from models.entries import Entries
 from models.errors import InvalidInput, NotFound, PermissionDenied
 from models.plan_load import load_plan
@@ -19,6 +19,8 @@ from models.store import Store
 from tests.conftest import clerk
 
 PLANS = Path(__file__).resolve().parent / "data" / "plans"
+
+OFFICE = Actor("office-admin", "admin", None, "办公室管理员")
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def test_office_assigns_units_and_the_unit_reports(jiading: App, admin, reviewer
     assert ("1.2" in [x.code for x, _ in jiading.tasks_of("区经委")])
     e = Entries(jiading)
     e.save_task_report(clerk("区经委"), "1.2", "区经委", "2023-03", {"status": "推进中", "progress": "完成燃煤锅炉排查"})
-    assert e.task_report("1.2", "区经委", "2023-03")["progress"] == "完成燃煤锅炉排查"
+    assert e.task_report(OFFICE, "1.2", "区经委", "2023-03")["progress"] == "完成燃煤锅炉排查"
     log = jiading.store.query("SELECT detail FROM event_log WHERE kind = 'settings'")
     assert any("1.2的责任单位：未分工 → 区经委、区发展改革委" in r["detail"] for r in log)
     assert assignment.open_items(jiading)[0]["units"] == ["区经委", "区发展改革委"]

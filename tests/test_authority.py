@@ -121,7 +121,8 @@ def test_startup_and_internal_rules_are_a_short_known_list() -> None:
         "models.accounts.has_users", "models.accounts.prospective_actor", "models.accounts.create_first_admin",
         "models.signin.kdf_inputs", "models.signin.authenticate", "models.backup.recover",
         "models.backup.daily_backup", "models.exchange_install.installed_plan_path",
-        "models.store.check_in_background"}
+        "models.store.check_in_background", "models.plan_binding.peek", "models.plan_binding.plan_for",
+        "models.plan_binding.bind"}
     internal = {f.__name__ for _n, cls, f, r in public_callables()
                 if r and r.kind == INTERNAL and cls is None and inspect.isfunction(f)}
     used: list[str] = []
@@ -163,7 +164,7 @@ def world(tmp_path: Path, app: App) -> Iterator[dict[str, Any]]:
         "values": {}, "raw": "1", "name": "新街道", "old": "旧街道", "new": "新街道", "active": False,
         "username": "nobody", "role": CLERK, "password": "Zs#2026-pass", "new_password": "Zs#2026-pass",
         "old_password": "Zs#2026-pass", "comment": "意见", "reason": "原因", "year": 2026, "value": 1.0,
-        "detail": "", "period": "2026", "text": "", "source": "", "until_month": M,
+        "detail": "", "period": "2026", "text": "", "source": "", "until_month": M, "units": [OTHER],
         "folder": tmp_path / "copies", "data": b"\x89PNG\r\n\x1a\n", "caption": "",
     }
     yield {"office": app, "bureau": bureau, "samples": samples, "tmp": tmp_path}
@@ -191,6 +192,8 @@ def _args(f: Callable[..., Any], owner: Any, app: App, actor: Actor, samples: di
             value = app.store
         elif name == "db_path":
             value = app.store.path
+        elif name == "plan":
+            value = app.plan
         elif name in ("path", "backup_path"):
             value = tmp / f"out-{f.__name__}.xlsx"
         elif name in samples:

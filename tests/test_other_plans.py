@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from exports.briefing import build_briefing
 from exports.ledger import build_ledger
 from exports.template import build_template
-from models.app import App
+from models.app import Actor, App
 from models.checking import Judge
 from models.demo import generate_demo
 from models.entries import Entries
@@ -28,6 +28,8 @@ from tests.conftest import clerk
 
 PLANS = Path(__file__).resolve().parent / "data" / "plans"
 MONTH = "2024-06"
+
+OFFICE = Actor("office-admin", "admin", None, "办公室管理员")
 
 
 def zhushan_words() -> set[str]:
@@ -67,7 +69,7 @@ def pdf_text(path: Path) -> str:
 @pytest.fixture(params=["jiading-like", "huangpu-like", "county-like"])
 def other(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
     app = App(Store(tmp_path / f"{request.param}.db"), load_plan(PLANS / f"{request.param}.toml"))
-    generate_demo(app, MONTH, streets=3)
+    generate_demo(app, OFFICE, MONTH, streets=3)
     yield app
     app.close()
 
@@ -79,16 +81,16 @@ def test_sample_data_is_made_from_the_plan(other: App) -> None:
     assert names and all(not any(w in n for w in foreign_words(other)) for n in names)
     base = other.store.query("SELECT part_code, source FROM baselines")
     assert all(r["part_code"] in other.plan.parts_by_code for r in base)
-    counts = Judge(other).current(MONTH)
+    counts = Judge(other).current(OFFICE, MONTH)
     assert {r["status"] for r in counts} - {"grey"}  # judged, not all pending
 
 
 def test_ledger_template_and_briefing_speak_for_the_other_district(other: App, tmp_path: Path, reviewer) -> None:
     plan = other.plan
-    ledger = build_ledger(other, MONTH, tmp_path / "台账.xlsx")
+    ledger = build_ledger(other, OFFICE, MONTH, tmp_path / "台账.xlsx")
     lead = next(u for u in other.reporting_units() if other.tasks_of(u))
-    template = build_template(other, MONTH, lead, tmp_path / "模板.xlsx")
-    briefing = build_briefing(other, MONTH, tmp_path / "简报.pdf")
+    template = build_template(other, OFFICE, MONTH, lead, tmp_path / "模板.xlsx")
+    briefing = build_briefing(other, OFFICE, MONTH, tmp_path / "简报.pdf")
     texts = {"ledger": xlsx_text(ledger), "template": xlsx_text(template), "briefing": pdf_text(briefing)}
     for name, text in texts.items():
         hits = sorted(w for w in foreign_words(other) if w in text)
@@ -106,8 +108,8 @@ def test_ledger_template_and_briefing_speak_for_the_other_district(other: App, t
 def test_county_words_replace_the_district_words(tmp_path: Path) -> None:
     app = App(Store(tmp_path / "c.db"), load_plan(PLANS / "county-like.toml"))
     try:
-        generate_demo(app, MONTH, streets=2)
-        brief = pdf_text(build_briefing(app, MONTH, tmp_path / "b.pdf"))
+        generate_demo(app, OFFICE, MONTH, streets=2)
+        brief = pdf_text(build_briefing(app, OFFICE, MONTH, tmp_path / "b.pdf"))
         assert "全县" in brief and "全区" not in brief and "附件" in brief
         assert "县直各有关单位" in brief and "区直" not in brief  # distribution line from the plan's words
         assert app.streets() == ["示例乡镇1", "示例乡镇2"]
@@ -123,11 +125,11 @@ def test_values_entered_and_judged_in_the_other_plan(tmp_path: Path) -> None:
         e = Entries(app)
         ck = clerk("区建设管理委")
         e.save_indicator_value(ck, "I04", "区建设管理委", "2030-12", "61%", period="2030")
-        period, value, v = Judge(app).latest("I04", "2030-12")
+        period, value, v = Judge(app).latest(OFFICE, "I04", "2030-12")
         assert (period, value, v.status) == ("2030", 61.0, "green")
         res = e.save_task_report(ck, "1.1", "区建设管理委", MONTH, {"status": "推进中", "progress": "完成3栋楼宇节能诊断"})
         assert res.changed
-        rows = [r for r in Judge(app).current("2030-12") if r["code"] == "I04"]
+        rows = [r for r in Judge(app).current(OFFICE, "2030-12") if r["code"] == "I04"]
         assert rows[0]["responsible_unit"] == "区建设管理委"
     finally:
         app.close()
@@ -145,7 +147,7 @@ def test_template_asks_for_the_rate_and_import_checks_the_whole(tmp_path: Path) 
         def rows(ws: object) -> dict[str, int]:
             return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}  # type: ignore[attr-defined]
 
-        t = build_template(app, MONTH, "区发展改革委", tmp_path / "发改.xlsx")
+        t = build_template(app, OFFICE, MONTH, "区发展改革委", tmp_path / "发改.xlsx")
         wb = load_workbook(t)
         ws = wb["指标填报"]
         c, r = cols(ws), rows(ws)["I01"]
@@ -155,9 +157,9 @@ def test_template_asks_for_the_rate_and_import_checks_the_whole(tmp_path: Path) 
         ws.cell(r, c["本期数值"]).value = "8.5%"
         wb.save(t)
         summary = import_excel(app, CLI_ACTOR, t)
-        assert summary.ok and Entries(app).indicator_value("I01", "2024")["value"] == 8.5
+        assert summary.ok and Entries(app).indicator_value(OFFICE, "I01", "2024")["value"] == 8.5
 
-        t = build_template(app, MONTH, "区建设管理委", tmp_path / "建管.xlsx")
+        t = build_template(app, OFFICE, MONTH, "区建设管理委", tmp_path / "建管.xlsx")
         wb = load_workbook(t)
         ws = wb["里程碑填报"]
         c, r = cols(ws), rows(ws)
@@ -168,7 +170,7 @@ def test_template_asks_for_the_rate_and_import_checks_the_whole(tmp_path: Path) 
         summary = import_excel(app, CLI_ACTOR, t)
         assert any("里程碑3.1-JDXC" in x and "不能大于总数" in x for x in summary.to_correct)
         assert "报送前须更正" in summary.text()
-        assert Entries(app).milestone_value("3.1-JDXC", "区建设管理委", MONTH)["value"] == 25.0
-        assert any("其中" in m for _w, m in Entries(app).month_problems("区建设管理委", MONTH))
+        assert Entries(app).milestone_value(OFFICE, "3.1-JDXC", "区建设管理委", MONTH)["value"] == 25.0
+        assert any("其中" in m for _w, m in Entries(app).month_problems(OFFICE, "区建设管理委", MONTH))
     finally:
         app.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import main
-from models.app import App, Actor
+from models.app import Actor, App
 from models.checking import Judge
 from models.entries import Entries
 from models.plan_load import load_plan
@@ -20,6 +20,8 @@ from models.store import Store
 from tests.conftest import clerk
 
 PLANS = Path(__file__).resolve().parent / "data" / "plans"
+
+OFFICE = Actor("office-admin", "admin", None, "办公室管理员")
 
 
 @pytest.fixture
@@ -42,16 +44,16 @@ def test_direction_only_target_uses_the_stored_previous_year(huangpu: App):
     e.save_indicator_value(ck, "I02", "区发展改革委", "2026-12", "0.80", period="2026")
     e.save_indicator_value(ck, "I02", "区发展改革委", "2027-12", "0.78", period="2027")
     j = Judge(huangpu)
-    period, value, v = j.latest("I02", "2027-12")
+    period, value, v = j.latest(OFFICE, "I02", "2027-12")
     assert (period, value, v.status) == ("2027", 0.78, "green")
     assert "较上年（2026年）的0.8吨/万元下降0.02吨/万元" in v.message
     e.save_indicator_value(ck, "I02", "区发展改革委", "2028-12", "0.79", period="2028")
-    assert Judge(huangpu).latest("I02", "2028-12")[2].status == "red"
+    assert Judge(huangpu).latest(OFFICE, "I02", "2028-12")[2].status == "red"
     # the year without a previous value asks for it
     e.save_indicator_value(ck, "I02", "区发展改革委", "2029-12", "0.7", period="2029")
     with huangpu.store.tx() as c:
         c.execute("DELETE FROM indicator_values WHERE part_code = 'I02' AND period = '2028'")
-    v = Judge(huangpu).latest("I02", "2029-12")[2]
+    v = Judge(huangpu).latest(OFFICE, "I02", "2029-12")[2]
     assert v.status == "grey" and "缺少上年同期的数值" in v.message
 
 
@@ -67,8 +69,8 @@ def test_reduction_rate_is_entered_in_percent(jiading: App):
     ck = clerk("区发展改革委")
     res = e.save_indicator_value(ck, "I01", "区发展改革委", "2023-12", "8.5%", period="2023")
     assert res.errors == []
-    assert e.indicator_value("I01", "2023")["value"] == 8.5
-    v = Judge(jiading).latest("I01", "2023-12")[2]
+    assert e.indicator_value(OFFICE, "I01", "2023")["value"] == 8.5
+    v = Judge(jiading).latest(OFFICE, "I01", "2023-12")[2]
     assert v.status == "green"  # 3/5 of 14% is 8.4%
     assert v.message.startswith("2023年单位生产总值能源消耗比2020年下降8.5%")
     bad = e.save_indicator_value(ck, "I01", "区发展改革委", "2024-12", "0.45吨标准煤/万元", period="2024")
@@ -90,8 +92,8 @@ def test_a_part_may_not_exceed_its_whole(jiading: App):
     assert e.save_milestone_value(ck, "3.1-M1", lead, month, "22").errors == []
     res = e.save_milestone_value(ck, "3.1-JDXC", lead, month, "25")
     assert res.errors and "超过了它所属的“超低能耗建筑示范项目面积”" in res.errors[0].message
-    assert e.milestone_value("3.1-JDXC", lead, month)["value"] == 25.0  # kept, not lost
-    problems = e.month_problems(lead, month)
+    assert e.milestone_value(OFFICE, "3.1-JDXC", lead, month)["value"] == 25.0  # kept, not lost
+    problems = e.month_problems(OFFICE, lead, month)
     assert any(w == "里程碑3.1-JDXC" and "“其中”项不能大于总数" in m for w, m in problems)
     # lowering the whole below its part is refused the same way
     res = e.save_milestone_value(ck, "3.1-M1", lead, month, "20")
@@ -99,7 +101,7 @@ def test_a_part_may_not_exceed_its_whole(jiading: App):
     # corrected: both fit, nothing blocks submitting on their account
     e.save_milestone_value(ck, "3.1-M1", lead, month, "30")
     assert e.save_milestone_value(ck, "3.1-JDXC", lead, month, "12").errors == []
-    assert not any("其中" in m for _w, m in e.month_problems(lead, month))
+    assert not any("其中" in m for _w, m in e.month_problems(OFFICE, lead, month))
 
 
 def test_check_command_takes_the_previous_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

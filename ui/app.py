@@ -183,7 +183,7 @@ class Startup:
         from models.store import StoreError
         changes = exc.changes.text()
         if actor.is_office:
-            if self.dialogs.confirm_plan_update(exc.recorded.label, exc.plan.label, changes):
+            if self.dialogs.confirm_plan_update(exc.own.label, exc.plan.label, changes):
                 try:
                     self.app.accept_plan_update(actor, exc.plan)
                 except (DomainError, StoreError) as err:
@@ -195,16 +195,16 @@ class Startup:
                 self.dialogs.critical("未更新计划", "本数据库由旧版程序创建，没有保存原来的计划文件，不更新就无法继续。"
                                       "确认改动无误后请重新启动并接受更新。")
                 return 1
-            self.dialogs.warning("仍使用原计划", f"本次仍按数据库保存的计划{exc.recorded.label}运行。"
+            self.dialogs.warning("仍使用原计划", f"本次仍按数据库保存的计划{exc.own.label}运行。"
                                  "下次用新的计划文件启动时会再次询问。")
             return None
         if exc.stored is None:
-            self.dialogs.critical("计划文件有新版本", f"计划文件是本数据库计划的新版本（{exc.recorded.version} → "
+            self.dialogs.critical("计划文件有新版本", f"计划文件是本数据库计划的新版本（{exc.own.version} → "
                                   f"{exc.plan.version}），须由领导小组办公室的审核员或管理员登录确认后才能使用。")
             return 1
-        self.dialogs.warning("计划文件有新版本", f"计划文件是本数据库计划的新版本（{exc.recorded.version} → "
+        self.dialogs.warning("计划文件有新版本", f"计划文件是本数据库计划的新版本（{exc.own.version} → "
                              f"{exc.plan.version}），须由领导小组办公室的审核员或管理员登录确认后才会使用；"
-                             f"本次仍按原计划（版本 {exc.recorded.version}）运行。")
+                             f"本次仍按原计划（版本 {exc.own.version}）运行。")
         return None
 
     def open_store(self) -> Store | None:
