@@ -6,7 +6,6 @@ ZhushanCarbonPeak, Zhushan and zhushan.db are ASCII and stay (README: 数据存�
 
 from __future__ import annotations
 
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -29,15 +28,21 @@ def forbidden_words() -> set[str]:
     return {w for w in words if w}
 
 
+SKIP_DIRS = {"build", "dist", "__pycache__", "node_modules"}  # and every folder starting with "."
+
+
 def program_files() -> list[Path]:
-    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                         capture_output=True, text=True, encoding="utf-8", check=True).stdout.splitlines()
+    """Every text file of the program: the tree without the folders above, build output,
+    caches and hidden folders (.git, .venv, …), and Markdown."""
     files = []
-    for name in out:
-        if name.startswith(OUTSIDE) or name.endswith(".md") or "/" not in name and name.endswith(".md"):
+    for p in ROOT.rglob("*"):
+        rel = p.relative_to(ROOT).as_posix()
+        parts = rel.split("/")
+        if any(x.startswith(".") or x in SKIP_DIRS or x.endswith(".egg-info") for x in parts[:-1]):
             continue
-        p = ROOT / name
-        if p.suffix.lower() in TEXT_SUFFIXES and p.is_file() and p.name != "README":
+        if rel.startswith(OUTSIDE) or rel.endswith(".md") or not p.is_file():
+            continue
+        if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith("."):
             files.append(p)
     return files
 
