@@ -167,7 +167,9 @@ def test_desktop_start_without_plan_uses_the_database_plan(tmp_path: Path, qtbot
     try:
         assert st.start() is None
         assert st.app is not None and st.app.plan.plan_id == "jiading-2022"
-        assert st.window is not None and st.window.windowTitle().startswith("嘉定区碳达峰调度系统")
+        assert st.window is not None and st.window.windowTitle().startswith("嘉定区碳达峰实施方案")
+        from PySide6.QtWidgets import QApplication  # Qt names the program after the title
+        assert QApplication.applicationDisplayName() == "嘉定区碳达峰调度系统"
     finally:
         st.shutdown()
 
