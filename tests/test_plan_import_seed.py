@@ -23,7 +23,6 @@ TARGET_KEYS = (("year", None), ("op", None), ("value", None), ("unit", ""), ("ki
 # Judgements of the hand-written file that the document does not show.
 JUDGEMENTS = [
     ("plan", "id", "zhushan-2023", "珠山区-2023"),
-    ("plan", "province", "江西省", None),
     ("plan", "briefing", {"title": "珠山区碳达峰碳中和工作简报", "issuer": "区碳达峰碳中和工作领导小组办公室",
                           "report_to": "区委、区政府主要领导", "send_to": "区碳达峰碳中和工作领导小组成员",
                           "distribute_to": "各街道办事处，区直各有关单位"}, None),
