@@ -29,7 +29,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-UNIT, MONTH, TEMPLATE_UNIT = "区城管局", "2026-03", "区发改委"
+def _bench_units() -> tuple[str, str]:
+    """The units measured, from the bundled plan (no unit is named in code): the unit
+    responsible for I06a, and the lead of the plan's first task (its template)."""
+    from models.plan_load import load_plan
+    plan = load_plan()
+    ind = plan.indicator_of("I06a")
+    return (ind.responsible_unit if ind is not None else plan.tasks[0].lead), plan.tasks[0].lead
+
+
+MONTH = "2026-03"
+UNIT, TEMPLATE_UNIT = _bench_units()
 GOAL_S, GOAL_MB = 5.0, 150.0
 
 

@@ -192,7 +192,7 @@ class MonthView:
     # -- the plan's units with the streets ------------------------------------------------
     @cached_property
     def units(self) -> tuple[str, ...]:
-        """Every reporting unit in plan order (各街道 replaced by the streets)."""
+        """Every reporting unit in plan order (the streets placeholder replaced by the streets)."""
         out: list[str] = []
         for u in self.plan.units:
             out.extend(self.streets if u.kind == "streets" else (u.name,))
@@ -211,7 +211,8 @@ class MonthView:
         return out
 
     def units_of(self, task_code: str) -> tuple[str, ...]:
-        """The task's units, lead first (各街道 expanded)."""
+        """The task's units, lead first (the streets placeholder expanded; the office's units
+        for a task the plan leaves unassigned)."""
         return self._task_units.get(task_code, ())
 
     def lead_of(self, task_code: str) -> str:
