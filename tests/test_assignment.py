@@ -106,3 +106,28 @@ def test_settings_tab_assigns_through_the_service(qtbot, jiading: App, admin):
     qtbot.mouseClick(tab.save, Qt.MouseButton.LeftButton)
     assert jiading.task_units(jiading.plan.task("1.2")) == ["区建设管理委", "区经委"]
     assert tab.table.item(0, 2).text() == "区建设管理委、区经委"
+
+
+def test_month_views_and_reporting_status_know_the_office_division(jiading: App, admin):
+    from models.month_read import month_view
+    from models.reporting import reports_of_view
+    month = "2023-03"
+
+    def jingwei() -> object:
+        view = month_view(jiading, OFFICE, month)
+        return view, next(r for r in reports_of_view(view) if r.unit == "区经委")
+
+    before = jingwei()[1].expected  # type: ignore[attr-defined]
+    assignment.assign_units(jiading, admin, "1.2", ["区经委"])
+    view, report = jingwei()  # type: ignore[misc]
+    assert view.units_of("1.2") == ("区经委",) and view.lead_of("1.2") == "区经委"
+    assert report.expected == before + 1 and any(m.startswith("任务1.2“") for m in report.missing)
+    Entries(jiading).save_task_report(clerk("区经委"), "1.2", "区经委", month,
+                                      {"status": "推进中", "progress": "完成燃煤锅炉排查", "person": "李四"})
+    assert not any(m.startswith("任务1.2“") for m in jingwei()[1].missing)  # type: ignore[attr-defined]
+    bad = {"1.2": ["区经委"], "1.1": ["区经委"]}  # 1.1 has the plan's own units
+    from models.errors import InvalidInput
+    from models.office import validate
+    with pytest.raises(InvalidInput, match="只能为方案中未写明责任单位"):
+        validate(jiading, "unit_assignments", bad)
+    assert validate(jiading, "unit_assignments", {"1.2": ["区经委"]}) == {"1.2": ["区经委"]}
