@@ -19,7 +19,7 @@ READY_MARKER = "ZHUSHAN_STARTUP_READY"
 def main() -> int:
     qapp = QApplication(sys.argv[:1])
     win = QMainWindow()
-    win.setCentralWidget(QLabel("珠山区碳达峰调度系统"))
+    win.setCentralWidget(QLabel("碳达峰调度系统"))
 
     def report() -> None:
         sys.stdout.write(f'{FIRST_MARKER} {{"window": "QMainWindow"}}\n')
