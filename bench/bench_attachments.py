@@ -27,8 +27,19 @@ from _common import run_in_temp  # noqa: E402
 
 PHOTOS = 20
 TARGET_MB = 4.0
-UNIT = "区住建局"
 MONTH = "2026-10"
+
+
+def _bench_unit() -> str:
+    """The unit measured, from the bundled plan (no unit is named in code): the lead of
+    its third action's second task, a bureau with several tasks."""
+    from models.plan_load import load_plan
+    plan = load_plan()
+    tasks = plan.reported(plan.actions[2]) if len(plan.actions) > 2 else plan.tasks
+    return (tasks[1] if len(tasks) > 1 else tasks[0]).lead
+
+
+UNIT = _bench_unit()
 
 
 def make_photos(folder: Path) -> list[Path]:
