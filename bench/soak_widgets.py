@@ -95,7 +95,7 @@ def run(tmp: Path) -> int:
     note = make_demo_db(db, SOAK_UNTIL or current_month())
     qapp = make_application(sys.argv[:1])
     app = App(Store(db), load_plan())
-    unit = "区发改委"
+    unit = app.plan.tasks[0].lead  # the lead of the bundled plan's first task (no unit named in code)
     clerk = Actor("soak-clerk", CLERK, unit, "填报员")
     office = Actor("soak-admin", ADMIN, None, "管理员")
     cw = MainWindow(app, clerk)

@@ -32,6 +32,7 @@ class AssignmentTab(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
         self.table.setColumnWidth(1, 320)
         self.units = QListWidget()
         for name in assignment.assignable_units(app):
@@ -62,12 +63,14 @@ class AssignmentTab(QWidget):
 
     def refresh(self) -> None:
         items = assignment.open_items(self.app)
-        self.items = items
+        self.items = {str(x["code"]): x for x in items}
+        self.table.setSortingEnabled(False)  # rows are filled in place, then sorted again
         self.table.setRowCount(len(items))
         for r, x in enumerate(items):
             kind = "任务" if x["kind"] == "task" else "指标"
             for c, text in enumerate((x["code"], f"{kind}：{x['title']}", "、".join(x["units"]) or UNASSIGNED)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.setSortingEnabled(True)
         if not items:
             self.status.setText("方案中的任务和指标都已写明责任单位，无需分工。")
         elif self.table.currentRow() < 0:
@@ -75,8 +78,16 @@ class AssignmentTab(QWidget):
         self._show()
 
     def current(self) -> dict[str, object] | None:
-        r = self.table.currentRow()
-        return self.items[r] if 0 <= r < len(self.items) else None
+        cell = self.table.item(self.table.currentRow(), 0) if self.table.currentRow() >= 0 else None
+        return self.items.get(cell.text()) if cell is not None else None
+
+    def select(self, code: str) -> None:
+        """Select the row of ``code`` (wherever sorting put it)."""
+        for r in range(self.table.rowCount()):
+            cell = self.table.item(r, 0)
+            if cell is not None and cell.text() == code:
+                self.table.selectRow(r)
+                return
 
     def _show(self) -> None:
         x = self.current()
@@ -104,7 +115,6 @@ class AssignmentTab(QWidget):
         except (DomainError, StoreError) as exc:
             self.status.setText(f"<span style='color:#dc2626'>{exc}</span>")
             return
-        row = self.table.currentRow()
         self.refresh()
-        self.table.selectRow(row)
+        self.select(str(x["code"]))
         self.status.setText(f"已保存{x['code']}的责任单位：{'、'.join(self.order) or UNASSIGNED}。")
