@@ -122,7 +122,7 @@ def test_startup_and_internal_rules_are_a_short_known_list() -> None:
         "models.signin.kdf_inputs", "models.signin.authenticate", "models.backup.recover",
         "models.backup.daily_backup", "models.exchange_install.installed_plan_path",
         "models.store.check_in_background", "models.plan_binding.peek", "models.plan_binding.plan_for",
-        "models.plan_binding.bind"}
+        "models.plan_binding.bind", "models.plan_adopt.start_with_plan"}
     internal = {f.__name__ for _n, cls, f, r in public_callables()
                 if r and r.kind == INTERNAL and cls is None and inspect.isfunction(f)}
     used: list[str] = []

@@ -309,6 +309,12 @@ class Startup:
         if self.window is not None:
             self.window.close()
 
+    def request_plan_reload(self) -> None:
+        """Called after the office adopted a new plan in the program: sign in again and run
+        on the database's plan (a ``--plan`` given at start-up is the old version now)."""
+        self.args.plan = None
+        self.request_relogin()
+
     def after_window(self) -> int | None:
         """After the event loop returned: restore or sign in again if asked; else finish."""
         self._close_app(log_logout=True)

@@ -23,6 +23,7 @@ from ui.assignment_view import AssignmentTab
 from ui.attachment_settings import AttachmentSettings
 from ui.looks import button_row, form_page, note_label, show_read_only
 from ui.office_common import MessageLine, RowsModel, SortedTable
+from ui.plan_tab import PlanTab
 from ui.tables import compact_rows
 
 
@@ -61,6 +62,8 @@ class SettingsView(QWidget):
         self.tabs.addTab(self.evidence, "佐证材料")
         self.assignment = AssignmentTab(app, actor)
         self.tabs.addTab(self.assignment, "分工")
+        self.plan_tab = PlanTab(app, actor)
+        self.tabs.addTab(self.plan_tab, "实施方案")
         self.tabs.addTab(self._log_tab(), "修改日志")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
