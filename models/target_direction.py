@@ -24,8 +24,11 @@ __authority__ = module_rule(PUBLIC, why="judges a value against the previous yea
 def judge_direction(part: Part, t: Target, v: float | None, previous: Previous | None, subject: str,
                     stretch_only: bool) -> Verdict:
     unit = part.entry_unit
-    down = t.op == "decrease"
-    want = "下降" if down else "提高"
+    want = "下降" if t.op == "decrease" else "提高"
+    # A part entered as its reduction rate (比基期下降X%): the intensity falls when the rate rises.
+    down = (t.op == "decrease") != part.as_rate
+    moved, wrong = ("下降", "上升") if down else ("提高", "下降")
+    rate_note = f"（下降率{'提高' if not down else '降低'}即{part.name}进一步{want}）" if part.as_rate else ""
     goal = f"{t.year}年前{'力争' if stretch_only else ''}逐年{want}"
     if previous is None:
         shown = f"{amount_text(v, unit)}，" if v is not None else ""
@@ -39,13 +42,13 @@ def judge_direction(part: Part, t: Target, v: float | None, previous: Previous |
     shown = f"{subject}{amount_text(v, unit)}"
     if (d < 0) if down else (d > 0):
         return Verdict("green", previous.value, f"{shown}，较{prev_when}的{amount_text(previous.value, unit)}"
-                       f"{want}{gap_text(d, unit)}，符合进一步{want}的要求", value=v, target=t,
+                       f"{moved}{gap_text(d, unit)}{rate_note}，符合进一步{want}的要求", value=v, target=t,
                        stretch_met=True if stretch_only else None)
     if d == 0:
         return Verdict("yellow", previous.value, f"{shown}，与{prev_when}持平，未能进一步{want}（{goal}）",
                        value=v, target=t, stretch_met=False if stretch_only else None)
-    wrong = "上升" if down else "下降"
-    msg = f"{shown}，较{prev_when}的{amount_text(previous.value, unit)}{wrong}{gap_text(d, unit)}，未实现进一步{want}"
+    msg = (f"{shown}，较{prev_when}的{amount_text(previous.value, unit)}{wrong}{gap_text(d, unit)}，"
+           f"未实现进一步{want}{rate_note}")
     if stretch_only:
         return Verdict("yellow", previous.value, msg + "；力争性目标，未达到不计为滞后", value=v, target=t,
                        stretch_met=False)

@@ -59,9 +59,9 @@ def better_of(part: Part, t: Target) -> str:
     if t.basis == "reduction_vs_baseline":
         return "higher" if part.as_rate else "lower"
     if t.op == "decrease":
-        return "lower"
+        return "higher" if part.as_rate else "lower"
     if t.op == "increase":
-        return "higher"
+        return "lower" if part.as_rate else "higher"
     if t.op == ">=":
         return "higher"
     if t.op == "<=":

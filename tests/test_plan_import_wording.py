@@ -152,8 +152,11 @@ def test_goals_sentence_with_several_kinds() -> None:
     parsed = parse_targets("“十四五”期间，力争新增光伏装机容量19.2万千瓦，到2025年，单位生产总值（GDP）能耗比2020年"
                            "下降13.5%以上，单位生产总值（GDP）二氧化碳排放下降完成市下达目标。")
     kinds = [(t.basis, t.op, t.assigned_by) for t in parsed.targets]
-    assert kinds == [("increment", ">=", ""), ("reduction_vs_baseline", "<=", ""), ("absolute", "<=", "市")]
+    # “…排放下降完成市下达目标”: what is measured is the reduction itself, so the assigned
+    # value is a floor on it
+    assert kinds == [("increment", ">=", ""), ("reduction_vs_baseline", "<=", ""), ("absolute", ">=", "市")]
     assert parsed.targets[1].subject == "单位生产总值（GDP）能耗"
+    assert parsed.targets[2].subject == "单位生产总值（GDP）二氧化碳排放下降"
 
 
 def test_year_is_assumed_only_with_a_default_and_marked() -> None:

@@ -17,6 +17,8 @@ from models.plan_import.tables import IndicatorTable, indicator_tables
 from models.plan_import.toml_writer import write_toml
 from models.plan_import.units import UnitRegistry, parse_units_text
 
+NATIONAL_PEAK_YEAR = 2030  # 2030年前碳达峰: the national plan's peak year
+
 
 def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str, Review]:
     review = Review()
@@ -30,6 +32,9 @@ def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str
     cited_city(meta, preamble, lay.root.body[0].where if lay.root.body else "", review)
     body_text = "\n".join(p.text for p in lay.root.all_paras())
     peak = peak_year(meta.goals) or peak_year(meta.overview) or peak_year(body_text)
+    # A target without a year is read for the peak year the plan names, else for 2030 (every
+    # county's plan peaks “2030年前” by the national plan); either way it is a review item.
+    year_of_undated = peak or NATIONAL_PEAK_YEAR
 
     draft = DraftPlan(meta=meta)
     draft.actions = build_actions(secs.actions, review)
@@ -61,11 +66,12 @@ def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str
 
     if tables:
         first_year = int(meta.first_month[:4]) if meta.adopted else 2021
-        draft.indicators = indicators_from_tables(tables, peak, review, first_year)
+        draft.indicators = indicators_from_tables(tables, year_of_undated, review, first_year)
         _responsible(draft.indicators, tables, registry, review)
     elif meta.goals:
-        draft.indicators = from_goals(meta.goals, secs.goals[0].where if secs.goals else "", peak, review)
-    draft.milestones = milestones_from_tasks(draft.tasks(), peak, review)
+        draft.indicators = from_goals(meta.goals, secs.goals[0].where if secs.goals else "", year_of_undated,
+                                      review)
+    draft.milestones = milestones_from_tasks(draft.tasks(), year_of_undated, review)
     cross_check(draft.milestones, draft.indicators, review)
 
     years = [t.year for i in draft.indicators for p in i.parts for t in p.targets] + \

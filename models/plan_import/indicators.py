@@ -29,6 +29,9 @@ from models.plan_import.wording import parse_targets
 _TAIL_STARTERS = ("新能源", "单位", "碳排放", "二氧化碳", "能源", "能耗", "占比", "比重", "比例", "覆盖率",
                   "利用率", "使用率", "替代率", "渗透率", "资源化", "综合利用", "装机", "面积", "总量", "强度")
 _LOWER = re.compile(r"(能耗|排放|强度|消耗|浓度|碳排|煤炭消费)")
+# A name that is itself a reduction (单位地区生产总值能耗下降, …降低率, 降幅): what is entered is
+# the reduction in %, and more of it is better.
+RATE_NAME = re.compile(r"(下降|降低)(率|幅度)?$|降幅$")
 
 
 def similarity(a: str, b: str) -> float:
@@ -43,6 +46,8 @@ def similarity(a: str, b: str) -> float:
 def direction_of(name: str, targets: list[Target]) -> str:
     if targets and all(t.op == "yes" for t in targets):
         return "qualitative"
+    if RATE_NAME.search(name):
+        return "higher"
     if any(t.basis == "reduction_vs_baseline" or t.op in ("<=", "decrease") for t in targets):
         return "lower"
     if not targets and _LOWER.search(name):
@@ -177,7 +182,9 @@ def _split_names(name: str, k: int) -> list[str] | None:
     if cut < 0:
         return None
     tail = last[cut:]
-    return [x + tail for x in items[:-1]] + [last]
+    # 绿色建筑面积占比、星级绿色建筑占比: an item that already ends with the tail's last word keeps its name
+    word = re.search(r"(占比|比重|比例|比率|率|量|数|面积|容量|强度)$", tail)
+    return [x if word and x.endswith(word.group(1)) else x + tail for x in items[:-1]] + [last]
 
 
 def _parts(ind: DraftIndicator, targets: list[Target], row: Row, review: Review) -> list[DraftPart]:
@@ -231,13 +238,18 @@ def _finish_part(part: DraftPart, measure: str, city: str, row: Row, review: Rev
         part.monitor = True
         units = [t.unit for t in parse_targets(city, default_year=default_year).targets if t.unit] if city else []
         part.unit = measure or (units[0] if units else "")
-        review.add("monitor_only", row.where, city or part.name, "本级目标值为空：按“仅监测”导入（只记录数值，不判断）",
+        unread = bool(row.cells.get("district", "").strip()) and not _is_dash(row.cells.get("district", ""))
+        review.add("monitor_only", row.where, city or part.name,
+                   ("本级目标未能解读" if unread else "本级目标值为空") + "：按“仅监测”导入（只记录数值，不判断）",
                    "如本级另有目标，请在计划编辑中补充。", ref=part.code)
         if not measure:
             review.add("measure_unit", row.where, part.name,
                        f"计量单位取为“{part.unit}”（据上级目标）" if part.unit else "计量单位未写明（留空）",
                        "请核对该指标填报时使用的计量单位。", ref=part.code)
         return
+    rate_named = bool(RATE_NAME.search(part.name))
+    if rate_named:
+        _as_rate_named(part, measure, row, review)
     if pending:
         part.pending = True
         part.assigned_by = pending[0].assigned_by
@@ -246,7 +258,11 @@ def _finish_part(part: DraftPart, measure: str, city: str, row: Row, review: Rev
                    f"{'不高于' if pending[0].op == '<=' else '不低于'}下达值）",
                    "下达后由领导小组办公室录入目标值；请核对年份和方向。", ref=part.code)
     reductions = [t for t in numeric if t.basis == "reduction_vs_baseline"]
-    if measure:
+    if reductions and len(reductions) == len(numeric) and not measure:
+        _pending_as_reductions(part, reductions[0].baseline_year, row, review)
+    if rate_named:
+        pass
+    elif measure:
         part.unit = measure
     elif reductions and len(reductions) == len(numeric):
         part.unit = "%"
@@ -265,6 +281,35 @@ def _finish_part(part: DraftPart, measure: str, city: str, row: Row, review: Rev
                        "请核对目标年份。", ref=part.code)
         for note in t.notes:
             review.add("target_assumed", row.where, t.text, note, "请核对。", ref=part.code)
+
+
+def _as_rate_named(part: DraftPart, measure: str, row: Row, review: Review) -> None:
+    """A part named as a reduction (…能耗下降, …降低率): clerks enter the reduction in %;
+    every target is a floor on it (比2020年下降13.5%以上 → at least 13.5; 完成市下达目标 → at
+    least the assigned reduction)."""
+    part.unit = measure or "%"
+    part.direction = "higher"
+    for t in part.targets:
+        if t.op in ("yes", "decrease", "increase"):
+            continue
+        if t.op == "<=":
+            t.op = ">="
+        if t.basis == "reduction_vs_baseline":
+            t.basis, t.baseline_year = "absolute", None
+    review.add("measure_unit", row.where, part.name,
+               f"指标名称是下降率：按下降的百分数填报（单位 {part.unit}），目标为下降率的下限",
+               "如各单位填报的是强度本身，请改名称、计量单位和目标。", ref=part.code)
+
+
+def _pending_as_reductions(part: DraftPart, base: int | None, row: Row, review: Review) -> None:
+    """A part entered as its reduction rate whose other targets await the city's value:
+    the assigned value is a reduction against the same base year."""
+    for t in part.targets:
+        if t.value is None and t.assigned_by:
+            t.basis, t.baseline_year = "reduction_vs_baseline", base
+            review.add("target_pending", row.where, t.text,
+                       f"下达的目标按“比{base}年下降X%”记录（与该指标其他目标的基期相同）",
+                       "请核对下达目标的基期年份。", ref=part.code)
 
 
 def from_goals(goals: str, where: str, default_year: int | None, review: Review) -> list[DraftIndicator]:

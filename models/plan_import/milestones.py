@@ -43,6 +43,7 @@ def milestones_from_tasks(tasks: list[DraftTask], default_year: int | None, revi
                                where=task.where)
             if first.is_part and made:
                 m.part_of = made[-1].code
+                _same_period_as_whole(group, made[-1].targets)
             for t in group:
                 if t.year_assumed:
                     m.note = f"原文未写年份，按 {t.year} 年（方案的达峰年份）判断。"
@@ -53,6 +54,15 @@ def milestones_from_tasks(tasks: list[DraftTask], default_year: int | None, revi
             made.append(m)
         out += made
     return out
+
+
+def _same_period_as_whole(part: list[Target], whole: list[Target]) -> None:
+    """``“十四五”期间累计…40万平方米，其中…10万平方米``: a part of a cumulative (or
+    increment) whole counts over the same period unless its own words say otherwise."""
+    for t in part:
+        w = next((x for x in whole if x.year == t.year and x.unit == t.unit), None)
+        if w is not None and t.basis == "absolute" and w.basis in ("cumulative", "increment"):
+            t.basis, t.since, t.baseline_year = w.basis, w.since, w.baseline_year
 
 
 def _without_units(text: str) -> str:

@@ -81,6 +81,9 @@ def parse_targets(text: str, *, default_year: int | None = None, carry_year: boo
                     unparsed.append(seg.text.strip("，,、 "))
                     continue
                 t.year, t.year_assumed = default_year, True
+            if t.basis == "increment" and t.baseline_year is None:
+                t.baseline_year = _base_of(t.year)
+                t.notes.append(f"“新增”没有写明起算年份：按 {t.baseline_year} 年末起算，请核对")
             targets.append(t)
         if not found and not task_text and (re.search(rf"{NUM}\s*(?:{UNIT_RE})", seg.norm)
                                             or _STRONG_NUMBER.search(seg.norm)):
@@ -225,12 +228,16 @@ def _read_op(t: Target, before: str, after: str, upto: str, seg: Segment) -> str
         t.since = seg.since
         if not seg.since:
             t.notes.append("“累计”没有写明起算时间：按方案首年起算，请核对")
-    elif "新增" in before:
+    elif _INCREMENT.search(before) and t.unit not in ("%", "‰"):
+        # 新增装机19.2万千瓦: the level rises by the amount. Not 新增和更新车辆中…比例不低于80%
+        # (a share of what is new) nor 新增X% (a share cannot be added).
         t.basis = "increment"
-        t.baseline_year = seg.period_base if seg.period_base else (None if not t.year else _base_of(t.year))
-        if not seg.period_base:
-            t.notes.append(f"“新增”没有写明起算年份：按 {t.baseline_year} 年末起算，请核对")
+        t.baseline_year = seg.period_base or None  # no period: set from the year (parse_targets)
     return ""
+
+
+RATE_SUBJECT = re.compile(r"(下降|降低)(率|幅度)?$|降幅$")  # the reduction itself: more is better
+_INCREMENT = re.compile(r"新增(?![和及与、])")
 
 
 def _base_of(year: int) -> int:
@@ -250,7 +257,7 @@ def _subject(before: str, rest: str, unit: str) -> str:
     s = SINCE.sub("", before)
     s = YEAR.sub("", s)
     s = PERIOD.sub("", s)
-    s = re.sub(r"^(其中|力争|争取|确保|全区|全县|全市|全旗|并|且|和|同时|累计|新增)+", "", s)
+    s = re.sub(r"^(?:其中|力争|争取|确保|全区|全县|全市|全旗|并|且|和|同时|累计|新增(?![和及与、]))+", "", s)
     s = re.sub(r"^(落实|完成|实施|推广)", "", s)
     for _ in range(3):
         changed = False
@@ -281,9 +288,11 @@ def _wordy(seg: Segment, numeric: list[tuple[int, Target]], direction_hint: str,
         stretch = any(w in body for w in STRETCH_WORDS)
         m = PENDING.search(body)
         if m:
-            low = direction_hint == "lower" or bool(re.search(r"(排放|能耗|消耗|强度)", body))
+            subject = _clean_subject(body[:m.start()])
+            low = (direction_hint == "lower" or bool(re.search(r"(排放|能耗|消耗|强度)", body))) \
+                and not RATE_SUBJECT.search(subject)
             t = Target(year=seg.year or 0, op="<=" if low else ">=", assigned_by=ASSIGNERS[m.group(1)],
-                       text=text, subject=_clean_subject(body[:m.start()]))
+                       text=text, subject=subject)
             if m.group(1) == "国家":
                 t.notes.append("原文为“国家下达”：按省下达记录（计划文件只区分省、市），请核对")
             out.append((a, t))
