@@ -149,10 +149,9 @@ class App:
         if self._units is None:
             out = []
             for u in self.plan.units:
-                if u.kind == "streets":
-                    out.extend(self.streets())
-                else:
-                    out.append(u.name)
+                for name in self.streets() if u.kind == "streets" else [u.name]:
+                    if name not in out:  # a street the plan names is also one of the streets
+                        out.append(name)
             self._units = out
         return list(self._units)
 

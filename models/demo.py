@@ -191,6 +191,8 @@ class _Gen:
         first_year = int(self.months[0][:4])
         for ind in self.plan.indicators:
             unit = self.app.responsible_unit(ind)
+            if not unit:
+                continue  # 未分工: nobody reports it until the office assigns a unit
             for part in ind.parts:
                 factor = self.lagging.get(part.code, rng.uniform(0.97, 1.1))
                 base = self.baselines.get(part.code)

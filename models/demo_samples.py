@@ -96,7 +96,10 @@ def person_name(rng: random.Random) -> str:
 @rule(PUBLIC)
 def task_clauses(task: Task) -> list[str]:
     """Short measure phrases from the task text (without its title and units)."""
-    text = re.sub(r"（[^（）]*负责）\s*$", "", task.text.strip())
+    text = task.text.strip()
+    if task.units_text:  # （…按职责分工负责） / （牵头单位：…；配合单位：…） / a 责任单位：… line
+        text = text.replace(f"（{task.units_text}）", "").replace(task.units_text, "")
+    text = re.sub(r"（[^（）]*负责）\s*$", "", text)
     out = []
     for sent in re.split(r"[。；]", text):
         sent = sent.strip()

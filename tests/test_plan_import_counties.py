@@ -10,12 +10,20 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 
+from exports.briefing import build_briefing
+from exports.ledger import build_ledger
+from models.app import Actor, App
+from models.demo import generate_demo
+from models.demo_samples import task_clauses
 from models.plan import Part, Target as PlanTarget
 from models.plan_import import ImportResult, import_plan
 from models.plan_import.wording import parse_targets
+from models.plan_load import load_plan
 from models.plan_parse import parse_plan
+from models.store import Store
 from models.target_rules import Previous
 from models.targets import judge
 from tests.plan_contract import problems
@@ -200,3 +208,39 @@ def test_the_goals_plan_loads_from_docx_and_from_text(tmp_path: Path) -> None:
     for writer, suffix in ((write_docx, "docx"), (write_text, "txt")):
         path = writer(goals_plan(), tmp_path / f"青溪县碳达峰实施方案.{suffix}")
         assert loaded(import_plan(path))["plan"]["district"] == "青溪县"
+
+
+# -- the imported plan run as the county's office would -------------------------------------
+
+OFFICE = Actor("office-admin", "admin", None, "办公室管理员")
+
+
+def test_an_imported_plan_without_appendix_runs_the_demo_ledger_and_briefing(tmp_path: Path) -> None:
+    """Indicators from 主要目标 have no unit yet (未分工), a town is named beside the towns'
+    placeholder, and 街道办事处 follows 各乡镇人民政府: sample data, ledger and briefing are made,
+    and the sample sentences quote measures, not the units' parenthesis."""
+    blocks = goals_plan()
+    blocks.insert(-1, P("4.推进城关镇绿色低碳示范。打造低碳示范街区。"
+                        "（牵头单位：城关镇人民政府；配合单位：县发改局，各乡镇人民政府、街道办事处）"))
+    result = import_plan(write_docx(blocks, tmp_path / "青溪县碳达峰实施方案.docx"))
+    raw = loaded(result)
+    kinds = {u["name"]: (u["kind"], u.get("aliases", [])) for u in raw["units"]}
+    assert kinds["各乡镇人民政府"] == ("streets", ["街道办事处"])
+    assert kinds["城关镇人民政府"][0] == "street"
+    plan_file = tmp_path / "青溪县.toml"
+    plan_file.write_text(result.toml_text, encoding="utf-8")
+    app = App(Store(tmp_path / "q.db"), load_plan(plan_file))
+    try:
+        generate_demo(app, OFFICE, "2024-12", streets=3)
+        units = app.reporting_units()
+        assert len(units) == len(set(units)) and "城关镇人民政府" in units
+        assert not app.store.query("SELECT 1 FROM indicator_values WHERE unit = ''")
+        for t in app.plan.tasks:
+            assert not any(w in c for c in task_clauses(t) for w in ("牵头单位", "配合单位", "配合）")), t.code
+        build_ledger(app, OFFICE, "2024-12", tmp_path / "台账.xlsx")
+        with pdfplumber.open(str(build_briefing(app, OFFICE, "2024-12", tmp_path / "简报.pdf"))) as pdf:
+            text = "".join(p.extract_text() or "" for p in pdf.pages)
+        assert "青溪县碳达峰碳中和工作简报" in text and "全县" in text
+        assert "牵头单位：" not in text and "配合单位：" not in text
+    finally:
+        app.close()

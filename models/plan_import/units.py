@@ -37,6 +37,8 @@ _GENERIC = re.compile(r"^(各|其他)?(相关|有关)?(部门|单位|成员单�
 _LEAD_VERB = re.compile(r"^(?:由)?([^（）()：:]{2,60}?)牵头(?:负责|落实|实施)?[，,；;、]?\s*(.*)$")
 _STREETS = re.compile(r"^各.*(街道|乡镇|镇|街镇|乡|苏木)")
 _STREET = re.compile(r"(街道|镇|乡|街道办事处|镇人民政府|乡人民政府|苏木)$")
+# 各镇人民政府、街道办事处: a name with no place of its own, the 各 of the one before applies to it
+_GENERIC_STREETS = re.compile(r"^(街道办事处|街道|乡镇人民政府|镇人民政府|乡人民政府|乡镇|街镇|镇街|苏木)$")
 
 
 @dataclass
@@ -100,7 +102,7 @@ def units_line(text: str) -> UnitsFound | None:
 
 
 def unit_kind(name: str) -> str:
-    if _STREETS.match(name):
+    if _STREETS.match(name) or _GENERIC_STREETS.match(name):
         return "streets"
     if "领导小组" in name:
         return "office"
@@ -164,6 +166,10 @@ class UnitRegistry:
         """The unit ``name`` is most likely another spelling of, with the reason and the
         review kind; None when it is a unit of its own."""
         others = [n for n in self.order if n != name and n not in self.alias]
+        if _GENERIC_STREETS.match(name):
+            placeholder = next((o for o in others if _STREETS.match(o)), None)
+            if placeholder:
+                return placeholder, f"没有具体名称，与“{placeholder}”同指各{name}", "unit_alias"
         norm = _normal(name)
         for other in others:
             if _normal(other) == norm and self.count[other] >= self.count[name]:
