@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QGroupBox, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
-                               QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QFrame, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
+                               QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from models.errors import DomainError
 from models.plan import Plan, PlanError
@@ -64,7 +64,8 @@ class PlanReviewDialog(QDialog):
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setStretchLastSection(False)
-        for col, width in enumerate((96, 60, 300, 150, 170, 220, 90)):
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the title takes the width left
+        for col, width in enumerate((90, 56, 250, 140, 140, 200, 80)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.message = MessageLine()
@@ -90,7 +91,11 @@ class PlanReviewDialog(QDialog):
         self.targets = TargetsPanel(draft)
         self.targets.changed.connect(self._changed)
         self.targets_box = QGroupBox("目标")
-        QVBoxLayout(self.targets_box).addWidget(self.targets)
+        scroll = QScrollArea()  # the target's fields scroll: the screen fits 1366×768
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.targets)
+        QVBoxLayout(self.targets_box).addWidget(scroll)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)

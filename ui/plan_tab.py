@@ -26,6 +26,10 @@ from ui.plan_review_view import PlanReviewDialog
 from ui.plan_update_dialog import PlanUpdateDialog
 
 
+ADOPT_INTRO = ("本数据库使用{current}。\n核对后的计划：{new}。\n\n按编码比较，改动如下。采用后目录按新计划更新："
+               "已填报的数据按编码保留，移出计划的条目标为停用、数据保留。点“返回修改”回到核对界面。")
+
+
 class PlanTab(QWidget):
     def __init__(self, app: App, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,7 +109,8 @@ class PlanTab(QWidget):
             if self.review is not None:
                 self.review.message.ok("与当前计划完全相同，没有需要采用的改动。")
             return False
-        self.confirm = PlanUpdateDialog(self.app.plan.label, plan.label, changes.text(), self)
+        self.confirm = PlanUpdateDialog(self.app.plan.label, plan.label, changes.text(), self, ADOPT_INTRO.format(
+            current=self.app.plan.label, new=plan.label))
         self.confirm.setWindowTitle("采用新的实施方案")
         self.confirm.accept_button.setText("采用新计划")
         self.confirm.reject_button.setText("返回修改")
