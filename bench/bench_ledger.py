@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from exports import xlsx_style as xs  # noqa: E402
+from exports.cjk_lines import wrap_cell  # noqa: E402
 from exports.ledger import build_ledger  # noqa: E402
 from exports.ledger_gather import gather  # noqa: E402
 from exports.ledger_sheets import write_ledger  # noqa: E402
@@ -59,13 +60,18 @@ class XwSheet:
         ws.set_margins(0.4, 0.4, 0.6, 0.6)
         ws.set_footer(xs.FOOTER)
 
-    def row(self, values: Sequence[Any], styles: Sequence[Any] | Any, height: float | None = None) -> None:
+    def row(self, values: Sequence[Any], styles: Sequence[Any] | Any, height: float | None = None,
+            widths: Sequence[float] | None = None) -> None:
         ws, r = self.ws, self.r
         one = styles if not isinstance(styles, (list, tuple)) else None
+        wrap, indent = self.book.wraps, self.book.indents
+        wraps = [wrap[id(one)]] * len(values) if one is not None else [wrap[id(f)] for f in styles]
+        inds = [indent[id(one)]] * len(values) if one is not None else [indent[id(f)] for f in styles]
+        widths = widths or self.widths
+        values = [wrap_cell(xs.clean_cell_text(v), widths[i], inds[i]) if wraps[i] and inds[i] and isinstance(v, str)
+                  and i < len(widths) else v for i, v in enumerate(values)]  # the same lines as ours
         if height is None:  # the same explicit heights as the streaming writer
-            wrap = self.book.wraps
-            wraps = [wrap[id(one)]] * len(values) if one is not None else [wrap[id(f)] for f in styles]
-            height = xs.auto_height(values, self.widths, wraps)
+            height = xs.auto_height(values, widths, wraps)
         if height:
             ws.set_row(r, height)
         for c, v in enumerate(values):
@@ -87,6 +93,10 @@ class XwSheet:
         self.r += 1
 
     def merged_row(self, text: str, style: Any, ncols: int, height: float | None = None) -> None:
+        text = wrap_cell(xs.clean_cell_text(text), sum(self.widths[:ncols]), self.book.indents[id(style)]) \
+            if self.book.wraps[id(style)] and self.book.indents[id(style)] else text
+        if height is None:
+            height = xs.auto_height([text], [sum(self.widths[:ncols])], [self.book.wraps[id(style)]])
         if height:
             self.ws.set_row(self.r, height)
         if ncols > 1:
@@ -107,6 +117,7 @@ class XwBook:
         self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         self.formats: dict[xs.CellStyle, Any] = {}
         self.wraps: dict[int, bool] = {}
+        self.indents: dict[int, int] = {}
 
     def style(self, st: xs.CellStyle) -> Any:
         if st not in self.formats:
@@ -124,8 +135,11 @@ class XwBook:
                 spec["valign"] = "vcenter" if st.valign == "center" else st.valign
             if st.numfmt:
                 spec["num_format"] = st.numfmt
+            if st.indent:
+                spec["indent"] = st.indent
             self.formats[st] = self.wb.add_format(spec)
             self.wraps[id(self.formats[st])] = st.wrap
+            self.indents[id(self.formats[st])] = st.indent
         return self.formats[st]
 
     def sheet(self, name: str, widths: Sequence[float], **kw: Any) -> XwSheet:

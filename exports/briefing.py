@@ -9,7 +9,9 @@ Red is used for the 报头 and its rule only (status marks in the indicator tabl
 data, coloured by status).
 
 ``build_briefing(app, month, path, options)`` writes the PDF; ``compose`` gives the
-editable section texts. reportlab is imported lazily.
+editable section texts. A numbered issue is kept whole (``models.briefing_data``):
+``reprint_briefing`` writes its stored PDF again, ``rebuild_briefing`` lays it out
+again from its stored month view and texts. reportlab is imported lazily.
 """
 
 from __future__ import annotations
@@ -17,20 +19,22 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from exports.briefing_compose import SECTION_KEYS, SECTION_TITLES, compose, compose_view, indicator_rows
 from exports.briefing_photos import load_photos
 from exports.pdf_fonts import font_set
 from models import briefing_data as bd
-from models.app import Actor, App
+from models.app import Actor, App, refuse_future
 from models.authority import OFFICE, PUBLIC, rule
 from models.atomic_write import staged_output
 from models.entries_base import month_cn
 from models.errors import InvalidInput
 from models.month_read import month_view
+from models.month_view import MonthView, legend
 
-__all__ = ["BriefingOptions", "build_briefing", "compose", "SECTION_KEYS",
-           "SECTION_TITLES", "PAGE", "REPORT_RED"]
+__all__ = ["BriefingOptions", "build_briefing", "build_briefing_ex", "compose", "rebuild_briefing",
+           "reprint_briefing", "SECTION_KEYS", "SECTION_TITLES", "PAGE", "REPORT_RED"]
 
 MM = 72 / 25.4
 REPORT_RED = (1.0, 0.0, 0.0)  # 报头 red (pure red, #FF0000)
@@ -74,6 +78,8 @@ class BriefingOptions:
     charts: bool = True
     only: tuple[str, ...] | None = None  # section keys to print (None: every section)
     photos: tuple[str, ...] = ()  # 佐证材料 photos (attachment uids) for the last page, at most six
+    basis: str = "approved"  # judge approved figures only, or "all" (figures not approved are marked)
+    as_of: _dt.date | None = None  # today for refusing months not yet reported (default: the real today)
 
 
 @rule(PUBLIC)
@@ -104,52 +110,98 @@ def build_briefing(app: App, actor: Actor, month: str, path: str | Path,
 @rule(OFFICE, what="编发工作简报")
 def build_briefing_ex(app: App, actor: Actor, month: str, path: str | Path,
                       options: BriefingOptions | None = None) -> BriefingResult:
-    from exports.briefing_layout import render
+    """Write the briefing; with ``record_issue`` the issue is numbered and kept whole
+    (``models.briefing_data.archive_issue``): its texts, the month view and the PDF."""
     opts = options or BriefingOptions()
     month = check_month(month)
+    refuse_future(month, "不能生成该月的工作简报", opts.as_of)
     today = opts.date or _dt.date.today()
     issue = bd.issue_for(app, actor, month, opts.issue)
-    view = month_view(app, actor, month, today=today)
-    comp = compose_view(view)
-    sections = dict(comp.sections)
+    view = month_view(app, actor, month, today=today, basis=opts.basis)
+    sections = dict(compose_view(view).sections)
     if opts.sections:
         for k, v in opts.sections.items():
             if k in sections or k.startswith("extra"):
                 sections[k] = v
-    rows = indicator_rows(view.plan, comp.verdicts)
-    charts = []
-    if opts.charts:
-        for r in rows:
-            p = r["part"]
-            if p.qualitative:
-                continue
-            hist = view.history(p.code)
-            b = view.baseline(p.code)
-            if hist:
-                charts.append((p, hist, (b.year, b.value) if b else None))
     photos = load_photos(app, actor, view, tuple(opts.photos)) if opts.photos else []
     s = view.settings_dict
+    spec: dict[str, Any] = {
+        "month": month, "issue": issue, "date": today.isoformat(),
+        "title": opts.title or s.get("briefing_title") or "工作简报", "issuer": s.get("briefing_issuer") or "",
+        "editor_note": opts.editor_note or "", "sections": sections, "charts": bool(opts.charts),
+        "only": list(opts.only) if opts.only is not None else None, "basis": view.basis,
+        "distribution": [["报", s.get("briefing_to") or ""], ["送", s.get("briefing_cc") or ""],
+                         ["发", s.get("briefing_send") or ""]],
+        "copies": s.get("briefing_copies"), "photos": list(opts.photos), "creator": app.plan.app_title}
     fonts = font_set()
     fonts.missing.clear()
     out = Path(path)
     # Written beside the target and then moved over it, so that a failure (or a copy
     # left open in a PDF reader) never leaves a half-written briefing behind.
     with staged_output(out) as staged:
-        pages = render(staged.tmp, fonts=fonts, page=PAGE,
-                       title=(opts.title or s.get("briefing_title") or "工作简报"),
-                       issue=issue, date=today, issuer=s.get("briefing_issuer") or "",
-                       demo=view.demo, month=month, editor_note=opts.editor_note or "",
-                       sections=sections, has_data=comp.has_data, rows=rows, charts=charts,
-                       distribution=[("报", s.get("briefing_to") or ""),
-                                     ("送", s.get("briefing_cc") or ""),
-                                     ("发", s.get("briefing_send") or "")],
-                       copies=s.get("briefing_copies"), only=opts.only, photos=photos,
-                       creator=app.plan.app_title)
-        if opts.record_issue:  # the issue number and the log line only with the file
+        pages = render_spec(view, spec, staged.tmp, photos)
+        if opts.record_issue:  # the number, the kept issue and the log line only with the file
+            pdf = staged.tmp.read_bytes()
             with app.store.tx():
                 bd.record_issue(app, actor, month, issue)
+                bd.archive_issue(app, actor, month, issue, spec, view.to_json(), pdf, pages)
                 app.log(actor, "export", f"生成工作简报：{month_cn(month)}，{today.year}年第{issue}期，{out.name}")
                 staged.place()
     return BriefingResult(out, issue, pages, sorted(fonts.missing))
 
 
+@rule(PUBLIC, why="lays out a month view already read under month_view's rule")
+def render_spec(view: MonthView, spec: dict[str, Any], out: Path, photos: list[Any] | None = None) -> int:
+    """Lay the briefing of ``view`` out with the options and texts of ``spec`` (as stored
+    with an issue) and the chosen ``photos`` (read by ``load_photos``) into the PDF ``out``;
+    returns the number of pages. The output depends on nothing else (the fonts aside), so
+    a stored issue rebuilds byte for byte."""
+    from exports.briefing_layout import render
+    rows = indicator_rows(view.plan, view.verdicts)
+    charts = []
+    if spec.get("charts", True):
+        for r in rows:
+            p = r["part"]
+            if p.qualitative:
+                continue
+            hist = [(f.period, f.value, f.state == "approved") for f in view.indicator_values if f.code == p.code]
+            b = view.baseline(p.code)
+            if hist:
+                charts.append((p, hist, (b.year, b.value) if b else None))
+    only = spec.get("only")
+    return render(out, fonts=font_set(), page=PAGE, title=spec["title"], issue=int(spec["issue"]),
+                  date=_dt.date.fromisoformat(spec["date"]), issuer=spec["issuer"], demo=view.demo,
+                  month=view.month, editor_note=spec["editor_note"], sections=spec["sections"],
+                  has_data=view.has_entries, rows=rows, charts=charts,
+                  distribution=[(k, v) for k, v in spec["distribution"]], copies=spec["copies"],
+                  only=tuple(only) if only is not None else None, photos=photos or [],
+                  legend=legend(view.basis), creator=spec.get("creator") or view.plan.app_title)
+
+
+@rule(OFFICE, what="重印工作简报")
+def reprint_briefing(app: App, actor: Actor, issue_ref: str, path: str | Path) -> bd.IssuedBriefing:
+    """Write the PDF of an issued briefing (``issue_ref``: “2026-3”) exactly as it was issued."""
+    year, number = bd.parse_issue_ref(issue_ref)
+    rec, _spec, _view, pdf = bd.stored_issue(app, actor, year, number)
+    out = Path(path)
+    with staged_output(out) as staged:
+        staged.tmp.write_bytes(pdf)
+        with app.store.tx():
+            app.log(actor, "export", f"重印工作简报：{rec.label}（{month_cn(rec.month)}），{out.name}")
+            staged.place()
+    return rec
+
+
+@rule(OFFICE, what="重印工作简报")
+def rebuild_briefing(app: App, actor: Actor, issue_ref: str, path: str | Path) -> Path:
+    """Lay an issued briefing out again from its stored month view and texts (with this
+    PC's fonts): the same bytes as the stored PDF when the fonts are the same."""
+    year, number = bd.parse_issue_ref(issue_ref)
+    _rec, spec, view_json, _pdf = bd.stored_issue(app, actor, year, number)
+    view = MonthView.from_json(view_json, app.plan)
+    uids = tuple(spec.get("photos") or ())
+    photos = load_photos(app, actor, view, uids) if uids else []
+    out = Path(path)
+    with staged_output(out) as staged:
+        render_spec(view, spec, staged.tmp, photos)
+    return out

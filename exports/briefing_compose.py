@@ -18,7 +18,7 @@ from typing import Any
 from models.app import Actor, App
 from models.authority import OFFICE, PUBLIC, rule
 from models.entries_base import month_cn
-from models.month_view import MonthView, TaskReport
+from models.month_view import MonthView, TaskReport, marked, state_mark
 from models.plan import Plan
 
 SECTION_KEYS = ("overview", "tasks", "indicators", "problems", "next", "notice")
@@ -100,9 +100,10 @@ def compose(app: App, actor: Actor, month: str, today: date | None = None) -> di
 
 
 @rule(OFFICE, what="编发工作简报")
-def compose_all(app: App, actor: Actor, month: str, today: date | None = None) -> Composition:
+def compose_all(app: App, actor: Actor, month: str, today: date | None = None,
+                basis: str = "approved") -> Composition:
     from models.month_read import month_view
-    return compose_view(month_view(app, actor, month, today=today or date.today()))
+    return compose_view(month_view(app, actor, month, today=today or date.today(), basis=basis))
 
 
 @rule(PUBLIC, why="works on month views already read under month_view's rule")
@@ -147,13 +148,18 @@ def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskRe
         f"{mc}，{view.plan.words.whole}应报送调度数据的单位{n}个，已报送{submitted}个（报送率{_pct(submitted, n)}），"
         f"其中按时报送{on_time}个（及时率{_pct(on_time, n)}），审核通过{approved}个"
         f"（{_pct(approved, n)}）；尚未报送{n - submitted}个。"]
-    status = _lead_status(view, rows)
+    judged = [r for r in rows if view.judged(r.state)]
+    status = _lead_status(view, judged)
+    unjudged = {t: st for t, st in _lead_status(view, rows).items() if st and not status[t]}
     total = len(view.plan.tasks)
     counts = {s: sum(1 for v in status.values() if v == s) for s in TASK_STATUSES}
-    none = sum(1 for v in status.values() if not v)
+    none = sum(1 for v in status.values() if not v) - len(unjudged)
     parts = "、".join(f"{s}{counts[s]}项（{_pct(counts[s], total)}）" for s in TASK_STATUSES)
-    lines.append(f"方案确定的{total}项重点任务中（按牵头单位报送的完成状态统计），{parts}"
-                 + (f"，牵头单位本月未报送完成状态的{none}项。" if none else "。"))
+    basis = "按牵头单位报送并经审核通过的完成状态统计" if view.basis == "approved" else \
+        "按牵头单位报送的完成状态统计，含尚未审核通过的"
+    lines.append(f"方案确定的{total}项重点任务中（{basis}），{parts}"
+                 + (f"，牵头单位本月未报送完成状态的{none}项" if none else "")
+                 + (f"，另有{len(unjudged)}项牵头单位的报送尚未审核通过，未计入" if unjudged else "") + "。")
     inds = [v for v in vs if v.get("kind") == "indicator"]
     names = status_names()
     if inds:
@@ -173,12 +179,16 @@ def _reports_by_task(rows: list[TaskReport]) -> dict[str, dict[str, TaskReport]]
 
 
 def _pick(view: MonthView, task: Any, reps: dict[str, TaskReport], key: str) -> tuple[str, str] | None:
-    """(unit, text) of the task's report to quote: the lead unit's if it wrote ``key``,
-    else the first cooperating unit's."""
-    for u in view.units_of(task.code) or list(task.units):
-        r = reps.get(u)
-        if r and _meaningful(r.get(key, "")):
-            return u, str(r.get(key))
+    """(source, text) of the task's report to quote: the lead unit's if it wrote ``key``,
+    else the first cooperating unit's; approved reports first, then the others with
+    their mark in the source (“区发改委，待审”)."""
+    units = view.units_of(task.code) or list(task.units)
+    for approved in (True, False):
+        for u in units:
+            r = reps.get(u)
+            if r and (r.state == "approved") == approved and _meaningful(r.get(key, "")):
+                mark = state_mark(r.state)
+                return (f"{u}，{mark}" if mark else u), str(r.get(key))
     return None
 
 
@@ -243,6 +253,7 @@ def _problems(view: MonthView, data: bool, rows: list[TaskReport], vs: Sequence[
                      f"（责任单位：{v.get('responsible_unit') or '—'}）。")
     plan = view.plan
     end = f"{view.month}-31"
+    rows = [r for r in rows if view.judged(r.state)]
     for r in rows:  # 完成时限 within or before the month and not 已完成
         t = plan.tasks_by_code.get(r.task_code)
         if t is None or not r.deadline or r.deadline > end or r.status == "已完成":
@@ -271,7 +282,8 @@ def _next(view: MonthView, data: bool, rows: list[TaskReport]) -> str:
             lead = view.lead_of(t.code)
             r = reps.get(lead)
             if r and _meaningful(r.next_plan):
-                items.append(f"{t.title}：{trim(r.next_plan)}（{lead}）")
+                mark = state_mark(r.state)
+                items.append(f"{t.title}：{trim(r.next_plan)}（{lead}{'，' + mark if mark else ''}）")
             if len(items) >= NEXT_PER_ACTION:
                 break
         lines.extend(items)
@@ -325,12 +337,20 @@ def indicator_rows(plan: Plan, vs: Sequence[Mapping[str, Any]]) -> list[dict[str
                 expected_s = "是" if float(expected) >= 1 else "否"
             else:
                 expected_s = _fmt(expected, p.entry_unit)
+            extra = v.get("unreviewed")
             out.append({"code": p.code, "name": p.entry_name, "unit": p.entry_unit,
                         "responsible_unit": v.get("responsible_unit") or ind.responsible_unit,
                         "target": v.get("target_text") or ind.district_target or "—",
-                        "latest": latest, "period": period if value is not None else "",
+                        "latest": marked(latest, v.get("state") or "approved") if value is not None else latest,
+                        "unreviewed": (f"另报{_period_cn(extra.period)}{extra.value_text}"
+                                       f"（{state_mark(extra.state)}）") if extra else "",
+                        "period": period if value is not None else "",
                         "expected": expected_s,
                         "status": v.get("status") or "grey",
                         "status_name": names.get(v.get("status") or "grey", "待定"),
                         "part": p})
     return out
+
+
+def _period_cn(period: str) -> str:
+    return f"{int(period[:4])}年{int(period[5:7])}月" if len(period) >= 7 else f"{int(period[:4])}年"

@@ -7,6 +7,7 @@ base-14 font is ever referenced.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import re
 import unicodedata
@@ -46,7 +47,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
            issuer: str, demo: bool, month: str, editor_note: str, sections: dict[str, str],
            has_data: bool, rows: list[dict[str, Any]], charts: list[tuple[Any, Any, Any]],
            distribution: list[tuple[str, str]], copies: Any,
-           only: tuple[str, ...] | None = None, photos: list[Any] | None = None,
+           only: tuple[str, ...] | None = None, photos: list[Any] | None = None, legend: str = "",
            creator: str = "碳达峰调度系统") -> int:
     """Write the PDF; returns the number of pages. ``only`` limits the body to those
     section keys (a one-page summary, e.g. ``("overview",)``); ``photos``
@@ -54,8 +55,11 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
-                                    Paragraph, Spacer, Table, TableStyle)
+    from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageBreak, PageTemplate,
+                                    Spacer, Table, TableStyle)
+
+    from exports.cjk_lines import cjk_paragraph_class
+    Paragraph = cjk_paragraph_class()  # noqa: N806 (Chinese line breaking: 避头尾)
 
     title, issuer = clean(title), clean(issuer)
     size = page.body_size
@@ -71,9 +75,9 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
         base.update(kw)
         return ParagraphStyle(name, **base)
 
-    body = style("body", FANGSONG)
-    h1 = style("h1", HEI)
-    h2 = style("h2", KAI)
+    body = style("body", FANGSONG, allowWidows=0)  # no paragraph's last line alone atop a page
+    h1 = style("h1", HEI, keepWithNext=1)  # headings stay with what follows
+    h2 = style("h2", KAI, keepWithNext=1)
     note_style = style("note", KAI)
     cell_size = 10.5
     cell = style("cell", FANGSONG, fontSize=cell_size, leading=13.5, firstLineIndent=0,
@@ -163,6 +167,19 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
             y -= heights[-1] + 6
             self.paras[-1].drawOn(c, 0, y)
 
+    class EndMark(Flowable):
+        """Zero-size marker: remembers the page and height where the body ends."""
+
+        def __init__(self, seen: dict[str, tuple[int, float]]) -> None:
+            super().__init__()
+            self.seen = seen
+
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+            return 0, 0
+
+        def draw(self) -> None:
+            self.seen["end"] = (self.canv.getPageNumber(), self.canv.absolutePosition(0, 0)[1])
+
     story: list[Any] = [Masthead()]
     if editor_note.strip():
         text = clean(re.sub(r"\s*\n\s*", "", editor_note.strip()))
@@ -179,6 +196,9 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
                                           LongTable, TableStyle, colors, Spacer))
             if charts:
                 story.extend(_chart_grid(charts, fonts, page, Table, TableStyle, Spacer, lead))
+            if legend:
+                story.append(para("注：" + legend, cell, FANGSONG))
+                story.append(Spacer(1, lead * 0.3))
     for key in sorted(k for k in sections if k.startswith("extra") and only is None):
         for line in (sections.get(key) or "").splitlines():
             _add_line(story, line, para, body, h1, h2)
@@ -186,16 +206,18 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
         from exports.briefing_photos import photo_page
         cap = style("cap", KAI, fontSize=10.5, leading=13.5, firstLineIndent=0, alignment=TA_CENTER)
         story.extend(photo_page(photos, page, lambda t: para(t, h1, HEI), lambda t: para(t, cap, KAI)))
-    dist_paras = [para(f"{k}：{v}", dist, FANGSONG) for k, v in distribution if v.strip()]
-    for p in dist_paras:
-        p.style = ParagraphStyle(f"d{id(p)}", parent=dist, firstLineIndent=-dist_size * 2.5)
-    copies_txt = f"（共印{copies}份）" if str(copies or "").strip() else ""
-    dist_paras.append(para(copies_txt or " ", style("cop", FANGSONG, fontSize=dist_size,
-                                                   leading=dist_size * 1.5, firstLineIndent=0,
-                                                   alignment=TA_RIGHT, rightIndent=dist_size),
-                           FANGSONG))
-    story.append(Spacer(1, lead * 0.5))
-    story.append(Colophon(dist_paras))
+    body_story = story
+
+    def colophon() -> Any:
+        dist_paras = [para(f"{k}：{v}", dist, FANGSONG) for k, v in distribution if v.strip()]
+        for p in dist_paras:
+            p.style = ParagraphStyle(f"d{id(p)}", parent=dist, firstLineIndent=-dist_size * 2.5)
+        copies_txt = f"（共印{copies}份）" if str(copies or "").strip() else ""
+        dist_paras.append(para(copies_txt or " ", style("cop", FANGSONG, fontSize=dist_size,
+                                                       leading=dist_size * 1.5, firstLineIndent=0,
+                                                       alignment=TA_RIGHT, rightIndent=dist_size),
+                               FANGSONG))
+        return Colophon(dist_paras)
 
     def on_page(canv: Any, doc: Any) -> None:
         n = canv.getPageNumber()
@@ -217,10 +239,26 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
                           initialFontName=fonts.primary[FANGSONG], initialFontSize=size,
                           title=f"{title} 第{issue}期", author=issuer,
                           subject=f"{month[:4]}年{int(month[5:7])}月工作简报" + ("（示例数据）" if demo else ""),
-                          creator=creator)
+                          creator=creator,
+                          invariant=1)  # no clock or random id in the file: a stored issue rebuilds byte for byte
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
-    doc.build(story)
-    return int(doc.page)
+    seen: dict[str, tuple[int, float]] = {}
+    doc.build([*copy.deepcopy(body_story), EndMark(seen), Spacer(1, lead * 0.5), colophon()])
+    pages = int(doc.page)
+    # The last page should not hold one or two lines of text and the 报/送/发 block (or the
+    # block alone): then the last paragraphs are moved to the last page with it.
+    end_page, end_y = seen.get("end", (pages, 0.0))
+    lines_there = (frame_top - end_y) / lead if end_page == pages else 0.0
+    if pages > 1 and lines_there < 2.5:
+        k, height = len(body_story), 0.0
+        while k > 2 and height < 3 * lead:
+            k -= 1
+            height += copy.deepcopy(body_story[k]).wrap(page.text_width, 10 ** 6)[1]
+        if height < page.text_height / 2:
+            moved = [*copy.deepcopy(body_story[:k]), PageBreak(), *copy.deepcopy(body_story[k:])]
+            doc.build([*moved, EndMark(seen), Spacer(1, lead * 0.5), colophon()])
+            pages = int(doc.page)
+    return pages
 
 
 def _add_line(story: list[Any], line: str, para: Any, body: Any, h1: Any, h2: Any) -> None:
@@ -249,7 +287,8 @@ def _indicator_table(rows: list[dict[str, Any]], fonts: FontSet, page: Any, para
         color = sc.get(r["status"], "#6b7280")
         mark = f'<font color="{color}">●</font> ' + fonts.markup(r["status_name"], F)
         data.append([para(f"{r['code']} {r['name']}", cell, F), para(r["target"], cell, F),
-                     _Raw(fonts.markup(r["latest"], F) + (f"<br/>（{r['period']}）" if r.get("period") else ""),
+                     _Raw(fonts.markup(r["latest"], F) + (f"<br/>（{r['period']}）" if r.get("period") else "")
+                          + (f"<br/>{fonts.markup(r['unreviewed'], F)}" if r.get("unreviewed") else ""),
                           cell_c),
                      para(r["expected"], cell_c, F),
                      _Raw(mark, cell_c)])
@@ -274,8 +313,8 @@ class _Raw:
         self.markup, self.style = markup, style
 
     def make(self) -> Any:
-        from reportlab.platypus import Paragraph
-        return Paragraph(self.markup, self.style)
+        from exports.cjk_lines import cjk_paragraph_class
+        return cjk_paragraph_class()(self.markup, self.style)
 
 
 def _chart_grid(charts: list[tuple[Any, Any, Any]], fonts: FontSet, page: Any, Table: Any,

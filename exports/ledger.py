@@ -47,11 +47,14 @@ def parse_months(text: str) -> list[str]:
 @rule(UNIT, unit="unit", read=True, what="导出台账")
 def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str | None = None, *,
                  months: list[str] | None = None, progress: Progress | None = None,
-                 cancel: Callable[[], bool] | None = None, sheets: list[str] | None = None) -> Path:
+                 cancel: Callable[[], bool] | None = None, sheets: list[str] | None = None,
+                 basis: str = "approved") -> Path:
     """Write the ledger of ``month`` (or of every month in ``months``) for ``unit`` (None:
     all units, with the 考核 sheet) to ``path`` and log it. The file appears only together
-    with its log line (a failure, a locked database, leaves neither). Raises Cancelled when
-    ``cancel()`` turns true (no file is left), InvalidInput/NotFound for bad arguments."""
+    with its log line (a failure, a locked database, leaves neither). ``basis``: colours
+    and warnings from approved figures only (default) or from ``"all"``; figures not
+    approved are marked either way. Raises Cancelled when ``cancel()`` turns true (no file
+    is left), InvalidInput/NotFound for bad arguments."""
     try:
         wanted = [parse_month(m) for m in (months or [month])]
     except ValueProblem as exc:
@@ -61,7 +64,7 @@ def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str
         raise InvalidInput(f"台账文件名应以 .xlsx 结尾：{path.name}")
     if cancel is not None and cancel():
         raise Cancelled()
-    d = gather(app, actor, wanted, unit, sheets)
+    d = gather(app, actor, wanted, unit, sheets, basis)
     span = wanted[0] + (f"至{wanted[-1]}" if len(wanted) > 1 else "")
     with staged_output(path) as out:
         book = StreamBook(out.tmp, creator=app.plan.app_title)

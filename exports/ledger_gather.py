@@ -50,6 +50,10 @@ class LedgerData:
         return self.views[0].demo
 
     @property
+    def basis(self) -> str:
+        return self.views[0].basis
+
+    @property
     def months(self) -> list[str]:
         return [v.month for v in self.views]
 
@@ -96,7 +100,7 @@ def month_cn(month: str) -> str:
 
 @rule(UNIT, unit="unit", read=True, what="导出台账")
 def gather(app: App, actor: Actor, months: Sequence[str], unit: str | None = None,
-           sheets: Sequence[str] | None = None) -> LedgerData:
+           sheets: Sequence[str] | None = None, basis: str = "approved") -> LedgerData:
     """Check the request and read the months' views (read-only, a few queries in all)."""
     months = sorted(set(months))
     if not months:
@@ -112,7 +116,7 @@ def gather(app: App, actor: Actor, months: Sequence[str], unit: str | None = Non
     wanted = [s for s in SHEETS if s in wanted]
     if not wanted:
         raise InvalidInput("单位台账不包含考核表，请至少选择一个其他工作表。")
-    return lay_out(month_views(app, actor, months, unit), wanted)
+    return lay_out(month_views(app, actor, months, unit, basis=basis), wanted)
 
 
 @rule(PUBLIC, why="works on month views already read under month_view's rule")

@@ -20,6 +20,7 @@ from exports.ledger_gather import (EVIDENCE, INDICATORS, PROJECTS, REPORTING, SC
                                    month_cn)
 from models.plan import Plan
 from models.errors import DomainError
+from models.month_view import legend, marked
 
 Progress = Callable[[int, int, str], None]
 
@@ -87,6 +88,14 @@ class _Writer:
         sh.row(values, [self.s[st] for st in styles])
         self.tick(label)
 
+    def judged(self, state: str) -> bool:
+        """Whether a figure of ``state`` is judged (coloured, listed as a warning)."""
+        return self.d.basis == "all" or state == "approved"
+
+    def legend(self, sh: Any, ncols: int) -> None:
+        """The closing 说明 row: which figures the colours count and what the marks mean."""
+        sh.merged_row("说明：" + legend(self.d.basis), self.s[xs.TEXT], ncols + (1 if self.pm else 0))
+
     def group(self, sh: Any, text: str, ncols: int) -> None:
         sh.merged_row(text, self.s[xs.GROUP], ncols + (1 if self.pm else 0))
 
@@ -117,13 +126,19 @@ class _Writer:
                 others = ln.unit
             deadline = _date_or_text(rep.get("deadline"))
             status = rep.get("status") or ""
+            state = rep.get("state") or ""
+            st_style, w_style = status_st.get(status, xs.YELLOW), warn_st[ln.colour]
+            if ln.report is not None and not self.judged(state):
+                st_style = w_style = xs.GREY  # not approved: not judged, no colour
             self.row(sh, ln.month, [
                 n, ctx["action"], ctx["title"], measures, ctx["lead"], others, rep.get("person") or "",
                 deadline, rep.get("progress") or "", rep.get("problems") or "", rep.get("next_plan") or "",
-                status or "未填报", ln.warning or "正常",
+                marked(status, state) if ln.report is not None and status else status or "未填报",
+                marked(ln.warning or "正常", state) if ln.report is not None else ln.warning or "正常",
                 evidence_text(d.evidence(ln.month, "task_report", ln.task_code, ln.unit))],
                 [xs.INTEGER, T, T, T, C, T, C, xs.DATE if isinstance(deadline, date) else C, T, T, T,
-                 status_st.get(status, xs.YELLOW), warn_st[ln.colour], T], TASKS)
+                 st_style, w_style, T], TASKS)
+        self.legend(sh, len(cols))
         sh.close()
 
     def projects(self) -> None:
@@ -156,13 +171,16 @@ class _Writer:
                 for i, ln in enumerate(members, 1):
                     p = ln.project
                     ps, ac, pe = (_date_or_text(p.get(k)) for k in ("plan_start", "actual_start", "plan_end"))
+                    judged = not p.fig_month or self.judged(p.state)
                     self.row(sh, m, [
                         i, p.name, p.content, p.ptype, p.unit, p.task_code,
                         p.total_invest, p.year_plan_invest, p.cum_invest, ln.share,
-                        ps, ac, pe, p.progress, ln.judgement,
+                        ps, ac, pe, p.progress,
+                        marked(ln.judgement, p.state) if p.fig_month else ln.judgement,
                         evidence_text(d.evidence(m, "project_month", p.uid, p.unit))],
                         [xs.INTEGER, T, T, C, C, C, M, M, M, xs.NUMBER, *(_dstyle(v) for v in (ps, ac, pe)),
-                         T, colour.get(ln.colour, C), T], PROJECTS)
+                         T, colour.get(ln.colour, C) if judged else xs.GREY, T], PROJECTS)
+        self.legend(sh, len(cols))
         sh.close()
 
     def indicators(self) -> None:
@@ -182,11 +200,13 @@ class _Writer:
                     r.get("responsible_unit") or "", r.get("unit") or "", r.get("target_text") or "", base,
                     _period_cn(r.get("period")),
                     r["value_text"] if r.get("qualitative") else r.get("value"), r.get("expected"),
-                    STATUS_NAMES.get(r["status"], r["status"]), r.get("message") or "",
+                    marked(STATUS_NAMES.get(r["status"], r["status"]), r.get("state") or "approved"),
+                    r.get("message") or "",
                     evidence_text(d.evidence(m, "indicator", f"{r['code']}@{r.get('period')}",
                                              r.get("responsible_unit"))) if r["kind"] == "indicator" else ""],
                     [xs.INTEGER, C, T, C, C, C, T, C, C, N, N, xs.status_style(_colour(r["status"])), T, T],
                     INDICATORS)
+        self.legend(sh, len(cols))
         sh.close()
 
     def warnings(self) -> None:
@@ -195,12 +215,15 @@ class _Writer:
         sh = self.open(WARNINGS, f"{self.district}碳达峰工作预警清单（{d.period}）", cols)
         items: list[tuple[str, str, str, str, str, str]] = []
         for ln in d.tasks:
-            if ln.colour in ("red", "yellow"):
+            state = ln.report.state if ln.report is not None else "approved"
+            if ln.colour in ("red", "yellow") and self.judged(state):
                 ctx = d.context[ln.task_code]
-                items.append((ln.month, "重点任务", ctx["title"], ln.unit, ln.colour, ln.warning))
+                items.append((ln.month, "重点任务", ctx["title"], ln.unit, ln.colour, marked(ln.warning, state)))
         for pl in d.projects:
-            if pl.colour in ("red", "yellow"):
-                items.append((pl.month, "项目", pl.project.name, pl.project.unit, pl.colour, pl.judgement))
+            state = pl.project.state if pl.project.fig_month else "approved"
+            if pl.colour in ("red", "yellow") and self.judged(state):
+                items.append((pl.month, "项目", pl.project.name, pl.project.unit, pl.colour,
+                              marked(pl.judgement, state)))
         for m in d.months:
             for r in d.indicators.get(m, []):
                 if r["status"] not in ("red", "yellow"):
@@ -224,6 +247,7 @@ class _Writer:
             name, st = level[colour]
             self.row(sh, m, [n, kind, what, unit, name, msg],
                      [xs.INTEGER, xs.CENTER, xs.TEXT, xs.CENTER, st, xs.TEXT], WARNINGS)
+        self.legend(sh, len(cols))
         sh.close()
 
     def reporting(self) -> None:

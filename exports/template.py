@@ -17,7 +17,7 @@ from typing import Any
 from exports import xlsx_style as xs
 from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, DATE, MONEY, NUMBER, YESNO, Field
-from models.app import Actor, App
+from models.app import Actor, App, refuse_future
 from models.authority import PUBLIC, UNIT, rule
 from models.atomic_write import staged_output
 from models.entries import Entries
@@ -169,13 +169,16 @@ def _target_cell(plan: Plan, part: Part) -> str:
 
 
 @rule(UNIT, unit="unit", read=True, what="导出该单位的填报模板")
-def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Path) -> Path:
-    """Write ``unit``'s fill-in workbook for ``month`` to ``path`` and return the path."""
+def build_template(app: App, actor: Actor, month: str, unit: str, path: str | Path,
+                   today: date | None = None) -> Path:
+    """Write ``unit``'s fill-in workbook for ``month`` to ``path`` and return the path.
+    Months after the current reporting month (judged from ``today``) are refused."""
     from openpyxl import Workbook
     try:
         month = parse_month(month)
     except ValueProblem as exc:
         raise InvalidInput(str(exc)) from None
+    refuse_future(month, "不能生成该月的填报模板", today)
     if unit not in app.reporting_units():
         raise NotFound(f"“{unit}”不是填报单位，无法生成填报模板。")
     path = Path(path)

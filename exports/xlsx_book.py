@@ -38,6 +38,7 @@ class _Styles:
         self.xfs: list[tuple[int, int, int, int, CellStyle]] = [(0, 0, 0, 0, CellStyle(border=False))]
         self.index: dict[CellStyle, int] = {}
         self.wrap: list[bool] = [False]
+        self.indent: list[int] = [0]
 
     def add(self, st: CellStyle) -> int:
         if st in self.index:
@@ -55,6 +56,7 @@ class _Styles:
         self.xfs.append((self.fonts.index(fk), self.fills.index(fill), 1 if st.border else 0, numfmt, st))
         self.index[st] = len(self.xfs) - 1
         self.wrap.append(st.wrap)
+        self.indent.append(st.indent)
         return self.index[st]
 
     def xml(self) -> str:
@@ -96,6 +98,8 @@ class _Styles:
                 al += f' vertical="{st.valign}"'
             if st.wrap:
                 al += ' wrapText="1"'
+            if st.indent:
+                al += f' indent="{st.indent}"'
             out.append(f'<xf {attrs} applyAlignment="1"><alignment{al}/></xf>' if al else f"<xf {attrs}/>")
         out.append("</cellXfs>")
         out.append('<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'

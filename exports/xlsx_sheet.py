@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from models.authority import PUBLIC, rule
+from exports.cjk_lines import wrap_cell
 from exports.xlsx_style import FOOTER, auto_height, clean_cell_text, col_letter
 
 if TYPE_CHECKING:
@@ -81,15 +82,25 @@ class StreamSheet:
     def _write(self, s: str) -> None:
         self._fh.write(s.encode("utf-8"))
 
-    def row(self, values: Sequence[Any], styles: Sequence[int] | int, height: float | None = None) -> None:
-        """Append one row; ``styles`` is a style index per value or one for all."""
+    def row(self, values: Sequence[Any], styles: Sequence[int] | int, height: float | None = None,
+            widths: Sequence[float] | None = None) -> None:
+        """Append one row; ``styles`` is a style index per value or one for all. Wrapped
+        text (left-aligned and indented: the long texts) is broken into lines that fit its
+        column (``widths``: of merged cells), by the Chinese line-breaking rules, so that
+        every program prints the same lines."""
         self.rows += 1
         r = self.rows
         buf = self._buf
+        wrap = self.book.styles.wrap
+        wraps = [wrap[styles]] * len(values) if isinstance(styles, int) else [wrap[i] for i in styles]
+        widths = widths or self.widths
+        if any(wraps):
+            indent = self.book.styles.indent
+            ind = [indent[styles]] * len(values) if isinstance(styles, int) else [indent[i] for i in styles]
+            values = [wrap_cell(clean_cell_text(v), widths[i], ind[i]) if wraps[i] and ind[i] and isinstance(v, str)
+                      and i < len(widths) else v for i, v in enumerate(values)]
         if height is None:
-            wrap = self.book.styles.wrap
-            wraps = [wrap[styles]] * len(values) if isinstance(styles, int) else [wrap[i] for i in styles]
-            height = auto_height(values, self.widths, wraps)
+            height = auto_height(values, widths, wraps)
         buf.append(f'<row r="{r}"' + (f' ht="{height:g}" customHeight="1">' if height else ">"))
         one = styles if isinstance(styles, int) else None
         for i, v in enumerate(values):
@@ -120,7 +131,7 @@ class StreamSheet:
 
     def merged_row(self, text: str, style: int, ncols: int, height: float | None = None) -> None:
         """A row whose first ``ncols`` cells are merged and hold ``text``."""
-        self.row([text] + [None] * (ncols - 1), style, height)
+        self.row([text] + [None] * (ncols - 1), style, height, [sum(self.widths[:ncols])] + list(self.widths[1:]))
         if ncols > 1:
             self.merges.append(f"A{self.rows}:{_COLS[ncols - 1]}{self.rows}")
 

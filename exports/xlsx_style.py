@@ -85,6 +85,7 @@ class CellStyle:
     valign: str = "center"
     wrap: bool = True
     numfmt: str = ""  # "" is General
+    indent: int = 0  # text kept off the cell's border (Excel indent levels)
 
 
 # The shared styles of the ledger and the template.
@@ -93,7 +94,7 @@ SUBTITLE = CellStyle(size=10, border=False, halign="left", wrap=False)
 DEMO = CellStyle(font=HEAD_FONT, size=11, color="C00000", border=False, halign="center", wrap=False)
 HEAD = CellStyle(font=HEAD_FONT, size=10, fill=FILL_HEAD, halign="center")
 GROUP = CellStyle(font=HEAD_FONT, size=10, fill=FILL_GREY, halign="left", wrap=False)
-TEXT = CellStyle(valign="top")
+TEXT = CellStyle(valign="top", halign="left", indent=1)
 CENTER = CellStyle(halign="center")
 DATE = CellStyle(halign="center", numfmt=DATE_FMT)
 DATETIME = CellStyle(halign="center", numfmt="yyyy-mm-dd hh:mm")
@@ -164,7 +165,8 @@ def openpyxl_style(st: CellStyle, cache: dict[CellStyle, dict[str, Any]] | None 
         "font": Font(name=st.font, size=st.size, bold=st.bold, color=("FF" + st.color) if st.color else None),
         "fill": PatternFill("solid", fgColor="FF" + st.fill) if st.fill else PatternFill(),
         "border": Border(left=side, right=side, top=side, bottom=side) if st.border else Border(),
-        "alignment": Alignment(horizontal=st.halign or None, vertical=st.valign or None, wrap_text=st.wrap),
+        "alignment": Alignment(horizontal=st.halign or None, vertical=st.valign or None, wrap_text=st.wrap,
+                               indent=st.indent),
         "number_format": st.numfmt or "General",
     }
     if cache is not None:

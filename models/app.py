@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from models.authority import (ADMIN, CLERK, OFFICE, OFFICE_ADMIN, PUBLIC, REVIEWER, SIGNED_IN, installed_unit,
                               rule)
+from models.errors import InvalidInput
 from models.plan import Indicator, Plan, Task
 from models.settings import Settings, plan_defaults
 from models.store import Store, now_iso
@@ -223,6 +224,18 @@ def current_month(today: date | None = None) -> str:
     d = today or date.today()
     y, m = (d.year, d.month - 1) if d.month > 1 else (d.year - 1, 12)
     return f"{y:04d}-{m:02d}"
+
+
+@rule(PUBLIC)
+def refuse_future(month: str, what: str, today: date | None = None) -> None:
+    """Raise ``InvalidInput`` when ``month`` comes after the current reporting month
+    (``current_month``): briefings, templates and imports are for months that have
+    happened. ``what`` completes the sentence (“不能生成该月的工作简报”)."""
+    last = current_month(today)
+    if month > last:
+        raise InvalidInput(
+            f"{int(month[:4])}年{int(month[5:7])}月还没有到填报的时候（当前填报月份是"
+            f"{int(last[:4])}年{int(last[5:7])}月），{what}。", [("月份", month)])
 
 
 @rule(PUBLIC)

@@ -66,7 +66,7 @@ class Dashboard:
     overdue_milestones: list[dict[str, Any]]
     overdue_tasks: list[dict[str, Any]]
     series: list[Series] = field(default_factory=list)  # the indicator charts
-    basis: str = "all"  # lights from approved figures only, or from "all" figures
+    basis: str = "approved"  # lights from approved figures only, or from "all" figures
     unreviewed: int = 0  # the month's task reports and newer figures not approved (not in the lights)
 
     @property
@@ -86,7 +86,7 @@ def _worst(statuses: list[str]) -> str:
 
 
 @rule(OFFICE, what="查看调度看板")
-def dashboard(app: App, actor: Actor, month: str, judge: Any = None, basis: str = "all") -> Dashboard:
+def dashboard(app: App, actor: Actor, month: str, judge: Any = None, basis: str = "approved") -> Dashboard:
     """The board of ``month`` (its view read once; ``judge`` is not needed any more);
     ``basis``: lights from approved figures only (default) or from ``"all"`` figures."""
     from models.month_read import month_view
@@ -217,7 +217,7 @@ def _t(period: str) -> float:
 
 @rule(OFFICE, what="查看调度看板")
 def indicator_series(app: App, actor: Actor, verdicts: list[dict[str, Any]] | None = None,
-                     until: str | None = None, basis: str = "all") -> list[Series]:
+                     until: str | None = None, basis: str = "approved") -> list[Series]:
     """Every indicator part's values up to the month ``until`` (default: the last month
     with figures) and target path; the colours of ``verdicts`` when given."""
     from models.month_read import month_view

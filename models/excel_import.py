@@ -12,17 +12,18 @@ whose task and name match an existing project updates it).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from forms import indicator_form, milestone_form, project_form, task_form
 from forms.fields import CHOICE, Field
 from forms.values import as_text
-from models.app import Actor, App
+from models.app import Actor, App, refuse_future
 from models.authority import SIGNED_IN, UNIT, demand, rule
 from models.backup import automatic_backup
 from models.entries import Entries
-from models.errors import DomainError
+from models.errors import DomainError, InvalidInput
 from models.excel_bounds import check_workbook
 from models.excel_read import (INDICATOR_CODE, INDICATOR_VALUE, INDICATORS, META_SHEET, MILESTONE_CODE,
                                MILESTONE_VALUE, MILESTONES, PROJECT_ID, PROJECT_TASK, PROJECTS, TASK_CODE, TASKS,
@@ -251,16 +252,23 @@ class _Rollback(Exception):
 
 
 @rule(SIGNED_IN, what="导入填报模板")
-def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False) -> ImportSummary:
+def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False,
+                 today: date | None = None) -> ImportSummary:
     """Check and import a filled-in template. Raises NotATemplate for any other file,
-    PermissionDenied when ``actor`` may not enter the template's unit's data."""
+    PermissionDenied when ``actor`` may not enter the template's unit's data. A template
+    of a month after the current reporting month is refused whole (``today``: the date
+    that month is judged from)."""
     path = Path(path)
     wb_f, wb_v = _load(path, check_workbook)
     meta = read_meta(wb_f, app, path.name)
     unit, month = meta["unit"], meta["month"]
     demand(UNIT, app, actor, unit, what="导入该单位的填报模板")
     out = ImportSummary(unit=unit, month=month, dry_run=dry_run)
-    reason = Entries(app).lock_reason(actor, unit, month)
+    try:
+        refuse_future(month, "不能导入该月的填报模板", today)
+        reason = Entries(app).lock_reason(actor, unit, month)
+    except InvalidInput as exc:
+        reason = str(exc)
     if reason:
         out.rejected.append(Rejection(META_SHEET, 0, "", reason))
         out.rejected_rows = 1

@@ -28,7 +28,7 @@ _TASK_COLS = "task_code, unit, month, status, progress, measures, problems, next
 
 @rule(UNIT, unit="unit", read=True, what="查看月度数据")
 def month_view(app: App, actor: Actor, month: str, unit: str | None = None, *, today: date | None = None,
-               basis: str = "all") -> MonthView:
+               basis: str = "approved") -> MonthView:
     """Everything the outputs of ``month`` show (``unit``: one unit's records only;
     ``basis``: judge approved figures only, or ``"all"`` figures)."""
     return month_views(app, actor, [month], unit, today=today, basis=basis)[0]
@@ -36,7 +36,7 @@ def month_view(app: App, actor: Actor, month: str, unit: str | None = None, *, t
 
 @rule(UNIT, unit="unit", read=True, what="查看月度数据")
 def month_views(app: App, actor: Actor, months: Sequence[str], unit: str | None = None, *,
-                today: date | None = None, basis: str = "all") -> tuple[MonthView, ...]:
+                today: date | None = None, basis: str = "approved") -> tuple[MonthView, ...]:
     """A view per month (sorted, without repeats), read with one set of queries."""
     if basis not in BASES:
         raise InvalidInput(f"判断依据应为{'、'.join(BASES)}之一，实为“{str(basis)[:20]}”。")

@@ -335,5 +335,29 @@ def _v6(db: sqlite3.Connection) -> None:
                     meta.get("synced_at", "")))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite3.Connection) -> None:
+    """Issued briefings kept whole, for reprints (append-only)."""
+    run_script(db, """
+        CREATE TABLE briefing_archive (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            month TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL,
+            options TEXT NOT NULL,         -- JSON: masthead, date, 编者按, section texts, basis …
+            view TEXT NOT NULL,            -- the MonthView the issue was made from (JSON)
+            pdf BLOB NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            pages INTEGER NOT NULL
+        );
+        CREATE INDEX briefing_archive_issue ON briefing_archive(year, number);
+        CREATE TRIGGER briefing_archive_no_update BEFORE UPDATE ON briefing_archive
+            BEGIN SELECT RAISE(ABORT, 'briefing_archive is append-only'); END;
+        CREATE TRIGGER briefing_archive_no_delete BEFORE DELETE ON briefing_archive
+            BEGIN SELECT RAISE(ABORT, 'briefing_archive is append-only'); END;
+        """)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -166,6 +166,7 @@ def world(tmp_path: Path, app: App) -> Iterator[dict[str, Any]]:
         "old_password": "Zs#2026-pass", "comment": "意见", "reason": "原因", "year": 2026, "value": 1.0,
         "detail": "", "period": "2026", "text": "", "source": "", "until_month": M, "units": [OTHER],
         "folder": tmp_path / "copies", "data": b"\x89PNG\r\n\x1a\n", "caption": "",
+        "number": 1, "options": {}, "view_json": "{}", "pdf": b"", "pages": 1, "issue_ref": "2026-1",
     }
     yield {"office": app, "bureau": bureau, "samples": samples, "tmp": tmp_path}
     bureau.close()

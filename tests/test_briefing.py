@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from exports.briefing import BriefingOptions, build_briefing, build_briefing_ex, compose
-from exports.briefing_compose import NO_DATA, SECTION_KEYS, trim
+from exports.briefing_compose import NO_DATA, SECTION_KEYS, compose_all, trim
 from exports.pdf_fonts import MISSING_MARK, font_set
 from models import briefing_data as bd
 from models.app import CLI_ACTOR, App
@@ -104,7 +104,7 @@ def test_compose_sections_from_data(month_app: App) -> None:
     sec = compose(month_app, CLI_ACTOR, MONTH, TODAY)
     assert set(SECTION_KEYS) <= set(sec)
     assert "已报送1个" in sec["overview"] and "审核通过1个" in sec["overview"]
-    assert re.search(r"推进中\d+项", sec["overview"]) and "滞后1项" in sec["overview"]
+    assert re.search(r"推进中\d+项", sec["overview"])
     assert "附表" in sec["overview"] and "%" in sec["overview"]
     plan = month_app.plan
     # one heading per action with progress, items trimmed to at most ~120 characters
@@ -116,9 +116,18 @@ def test_compose_sections_from_data(month_app: App) -> None:
         assert len(body) <= 120 + 20  # text plus the unit in brackets
     assert f"王{RARE}" in sec["tasks"]
     lag = plan.actions[1].tasks[1]
-    assert lag.title in sec["problems"] and "资金缺口" in sec["problems"]
+    # the lagging task was entered but not submitted (a draft): the default, approved basis
+    # neither counts nor lists it, and says so; the "all" basis does both
+    assert lag.title not in sec["problems"]
+    assert "尚未审核通过，未计入" in sec["overview"]
+    every = compose_all(month_app, CLI_ACTOR, MONTH, TODAY, basis="all").sections
+    assert lag.title in every["problems"] and "资金缺口" in every["problems"]
+    assert "滞后1项" in every["overview"] and "含尚未审核通过" in every["overview"]
     assert "下月继续推进" in sec["next"]
     assert "逾期未报" in sec["notice"] and "2026年11月5日" in sec["notice"]
+    # quoted progress that is not approved is marked with its state
+    unapproved = [ln for ln in items if "，草稿）" in ln or "，待审）" in ln]
+    assert unapproved and all(ln.endswith("）") for ln in unapproved)
 
 
 def test_empty_month_says_so(app: App, tmp_path: Path) -> None:
@@ -237,7 +246,7 @@ def test_page_geometry_numbers_and_red_masthead(month_app: App, tmp_path: Path) 
 
 def test_long_table_splits_with_repeated_header(month_app: App, tmp_path: Path) -> None:
     # push the indicator table down so that it has to break across pages
-    filler = "\n".join("占位段落。" * 20 for _ in range(13))
+    filler = "\n".join("占位段落。" * 20 for _ in range(11))
     out = build_briefing(month_app, CLI_ACTOR, MONTH, tmp_path / "t.pdf",
                          BriefingOptions(date=TODAY, sections={"indicators": filler}))
     with pdfplumber.open(str(out)) as pdf:
@@ -255,9 +264,11 @@ def test_long_table_splits_with_repeated_header(month_app: App, tmp_path: Path) 
 
 
 def test_issue_numbers_run_per_year_and_are_remembered(app: App, tmp_path: Path, clerk_of) -> None:
+    later = dt.date(2027, 4, 10)  # so that the months up to 2027-03 have happened
+
     def build(month: str, issue: int | None = None) -> int:
         return build_briefing_ex(app, CLI_ACTOR, month, tmp_path / f"{month}.pdf",
-                                 BriefingOptions(date=TODAY, issue=issue, charts=False)).issue
+                                 BriefingOptions(date=TODAY, issue=issue, charts=False, as_of=later)).issue
 
     assert build("2026-09") == 1
     assert build("2026-10") == 2
@@ -273,12 +284,12 @@ def test_issue_numbers_run_per_year_and_are_remembered(app: App, tmp_path: Path,
         (1, "2026-09"), (3, "2026-10"), (7, "2026-11"), (8, "2026-12")]
     # a preview does not take a number
     res = build_briefing_ex(app, CLI_ACTOR, "2027-02", tmp_path / "p.pdf",
-                            BriefingOptions(date=TODAY, record_issue=False, charts=False))
+                            BriefingOptions(date=TODAY, record_issue=False, charts=False, as_of=later))
     assert res.issue == 2 and bd.issue_of_month(app, CLI_ACTOR, "2027-02") is None
     assert "第2期" in squash(pdf_text(res.path))
     with pytest.raises(PermissionDenied):
         build_briefing(app, clerk_of("区发改委"), "2027-03", tmp_path / "x.pdf",
-                       BriefingOptions(charts=False))
+                       BriefingOptions(charts=False, as_of=later))
     with pytest.raises(InvalidInput):
         build_briefing(app, CLI_ACTOR, "2026-13", tmp_path / "y.pdf")
 

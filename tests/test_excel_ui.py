@@ -94,7 +94,8 @@ def test_export_several_months_for_one_unit(qtbot, app: App, reviewer, tmp_path:
     qtbot.waitUntil(lambda: view.last_output is not None and not view.busy(), timeout=15000)
     ws = load_workbook(out)["任务推进台账"]
     assert ws["B3"].value == "月份"
-    assert {ws.cell(r, 2).value for r in range(4, ws.max_row + 1)} == {"2026年8月", "2026年9月", "2026年10月"}
+    assert {ws.cell(r, 2).value for r in range(4, ws.max_row)} == {"2026年8月", "2026年9月", "2026年10月"}
+    assert ws.cell(ws.max_row, 1).value.startswith("说明：")  # the closing row explains colours and marks
 
 
 def hold_gather(monkeypatch: pytest.MonkeyPatch) -> threading.Event:

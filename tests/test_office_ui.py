@@ -151,6 +151,14 @@ def test_dashboard_chart_click_and_settings_rejudge(qtbot, app, clerk_of, admin)
     dash = w.show_page("dashboard")
     assert isinstance(dash, DashboardView)
     dash.set_month("2026-12")
+    # the entries are drafts: by default the lights count approved figures only, and say so
+    assert next(a for a in dash.data.actions if a.no == 9).status == "grey"
+    assert "只计已审核通过的数据" in dash.legend_label.text()
+    dash.set_month("2026-10")
+    assert "未审核" in dash.counts_label.text()
+    dash.include_unreviewed.setChecked(True)  # 含未审核数据: the drafts are judged too
+    assert "含尚未审核通过的数据" in dash.legend_label.text()
+    dash.set_month("2026-12")
     row = next(r for r in dash.ind_model.rows if r["code"] == "I11a")
     assert row["status"] == "grey"
     act9 = next(a for a in dash.data.actions if a.no == 9)

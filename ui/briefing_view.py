@@ -17,17 +17,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QPainter, QPageLayout, QPageSize
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import (QDateEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from models import briefing_data as bd
 from models.app import Actor, App, current_month
 from models.entries_base import month_cn
+from ui.briefing_issued import IssuedBriefings, a4_printer, print_and_remove
 from ui.files import ask_save_path, offer_open
 from ui.modal import run_modal
 from ui.office_common import MessageLine, MonthCombo
@@ -37,7 +39,6 @@ from ui.office_common import MessageLine, MonthCombo
 SECTIONS = (("overview", "一、总体情况"), ("tasks", "二、重点任务进展"), ("indicators", "三、指标监测"),
             ("problems", "四、存在问题"), ("next", "五、下步工作"), ("notice", "六、情况通报"),
             ("extra", "其他（自由文字）"))
-PRINT_DPI = 300
 
 
 class Dialogs:
@@ -106,6 +107,9 @@ class BriefingView(QWidget):
         self.photos_btn.setToolTip("从本月项目和任务的佐证材料中选择照片，附在简报最后一页（最多6张）")
         self.photos: list[str] = []
         self.preview_btn.setDefault(True)
+        self.include_unreviewed = QCheckBox("含未审核数据")
+        self.include_unreviewed.setToolTip("不勾选时，简报中的统计和判断只计已审核通过的数据；"
+                                           "勾选后也计入待审、退回和草稿数据（这些数据仍有标注）。")
 
         top = QFormLayout()
         row = QHBoxLayout()
@@ -120,6 +124,7 @@ class BriefingView(QWidget):
         buttons = QHBoxLayout()
         for b in (self.compose_btn, self.photos_btn, self.preview_btn, self.print_btn, self.save_btn):
             buttons.addWidget(b)
+        buttons.addWidget(self.include_unreviewed)
         buttons.addStretch(1)
 
         self.note = QPlainTextEdit()
@@ -165,9 +170,11 @@ class BriefingView(QWidget):
         split.setChildrenCollapsible(False)
 
         self.message = MessageLine()
+        self.issued = IssuedBriefings(app, actor, self.dialogs, self.message, self._tmp)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addLayout(buttons)
+        lay.addWidget(self.issued)
         lay.addWidget(split, 1)
         lay.addWidget(self.message)
 
@@ -192,7 +199,8 @@ class BriefingView(QWidget):
                                issue=self.issue.value() or None,
                                date=dt.date(d.year(), d.month(), d.day()),
                                editor_note=self.note.toPlainText(), sections=sections,
-                               record_issue=record, photos=tuple(self.photos))
+                               record_issue=record, photos=tuple(self.photos),
+                               basis="all" if self.include_unreviewed.isChecked() else "approved")
 
     def choose_photos(self) -> None:
         """Pick the photos of the briefing's last page among the month's 佐证材料."""
@@ -238,17 +246,33 @@ class BriefingView(QWidget):
 
     def recompose(self) -> None:
         if self._may_discard():
-            self.compose()
+            self.compose(from_data=True)
 
-    def compose(self) -> None:
-        """Fill the text boxes with texts composed from the month's data."""
-        from exports.briefing import compose
+    def compose(self, from_data: bool = False) -> None:
+        """Fill the text boxes: with the texts of the month's issued briefing when there is
+        one (unless ``from_data``), else with texts composed from the month's data."""
+        from exports.briefing_compose import compose_view
         from models.errors import DomainError
+        from models.month_read import month_view
         month = self.month.month()
         d = self.date.date()
+        stored = None if from_data else bd.issue_of_month_stored(self.app, self.actor, month)
+        if stored is not None:
+            _rec, spec, _view, _pdf = bd.stored_issue(self.app, self.actor, stored.year, stored.number)
+            for key, e in self.edits.items():
+                e.setPlainText(spec["sections"].get(key, ""))
+            self.note.setPlainText(spec.get("editor_note") or "")
+            self.title_edit.setText(spec.get("title") or "")
+            self.include_unreviewed.setChecked(spec.get("basis") == "all")
+            self._edited = False
+            self.message.ok(f"{month_cn(month)}已编发为{stored.label}（{stored.issued_at[:10]}），显示的是编发时的文字；"
+                            "“重印…”打印原件，“重新生成文字”按当前数据重新组稿。")
+            return
         self._busy()
         try:
-            texts = compose(self.app, self.actor, month, dt.date(d.year(), d.month(), d.day()))
+            view = month_view(self.app, self.actor, month, today=dt.date(d.year(), d.month(), d.day()),
+                              basis="all" if self.include_unreviewed.isChecked() else "approved")
+            texts = compose_view(view).sections
         except DomainError as exc:
             self.message.error(str(exc))
             return
@@ -307,15 +331,13 @@ class BriefingView(QWidget):
         issue = self._build(out, record=True)
         if issue is None:
             return None
+        self.issued.fill()
         self.message.ok(f"已保存{month_cn(month)}工作简报（第{issue}期，共{self.last_pages}页）：{out}")
         self.dialogs.done(self, "另存为PDF", f"已保存{month_cn(month)}工作简报（第{issue}期）。", out)
         return out
 
     def print_briefing(self) -> bool:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        printer.setFullPage(True)
+        printer = a4_printer()
         if not self.dialogs.has_printer():
             self.message.error("本机没有安装打印机，无法打印。请先“另存为PDF”，再在连接了打印机的电脑上打印该文件。")
             return False
@@ -326,10 +348,9 @@ class BriefingView(QWidget):
         issue = self._build(path, record=True)
         if issue is None:
             return False
-        pages = print_pdf(path, printer)
-        path.unlink(missing_ok=True)
-        if pages == 0:
-            self.message.error("打印失败：无法读取生成的简报文件。")
+        self.issued.fill()
+        pages = print_and_remove(path, printer, self.message)
+        if not pages:
             return False
         self.message.ok(f"已发送到打印机：{month_cn(self.month.month())}工作简报第{issue}期，共{pages}页。")
         return True
@@ -338,29 +359,3 @@ class BriefingView(QWidget):
         self.pdf.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
         super().closeEvent(event)  # type: ignore[arg-type]
-
-
-def print_pdf(path: Path, printer: QPrinter) -> int:
-    """Render every page of the PDF at ``path`` into ``printer``; returns the page count."""
-    doc = QPdfDocument()
-    doc.load(str(path))
-    n = doc.pageCount()
-    if n <= 0:
-        return 0
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        for i in range(n):
-            if i:
-                printer.newPage()
-            pts = doc.pagePointSize(i)
-            dpi = min(PRINT_DPI, printer.resolution())
-            size = QSize(round(pts.width() / 72 * dpi), round(pts.height() / 72 * dpi))
-            image = doc.render(i, size)
-            target = painter.viewport()
-            painter.drawImage(target, image)
-    finally:
-        painter.end()
-        doc.close()
-    return n

@@ -9,13 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
                                QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from models.app import Actor, App
 from models.catalog import action_key
 from models.dashboard import Dashboard, Series, dashboard
 from models.entries_base import month_cn
+from models.month_view import marked
 from forms.values import fmt_number
 from ui.office_common import LIGHT_COLORS, LIGHT_NAMES, MonthCombo, RowsModel, SortedTable, chip_html
 
@@ -41,7 +42,7 @@ class IndicatorChart(QWidget):
 
     def ranges(self) -> tuple[float, float, float, float]:
         s = self.series
-        pts = s.values + s.path + s.stretch
+        pts = s.values + s.path + s.stretch + s.unreviewed
         xs = [p[0] for p in pts] or [2023.0, 2030.0]
         ys = [p[1] for p in pts] or [0.0, 1.0]
         x0, x1 = min(min(xs), 2023.0), max(max(xs), 2025.0)
@@ -119,6 +120,11 @@ class IndicatorChart(QWidget):
             p.setPen(QPen(QColor(col), 1.5))
             for x, y in pts:  # targets (and the baseline) as rings
                 p.drawEllipse(pt(x, y), 4, 4)
+        if s.unreviewed:  # figures not approved: hollow grey points, not joined, not judged
+            p.setPen(QPen(QColor("#6b7280"), 1.5))
+            p.setBrush(QColor("#ffffff"))
+            for x, y in s.unreviewed:
+                p.drawEllipse(pt(x, y), 3.5, 3.5)
         if s.values:
             p.setPen(QPen(color, 2))
             for a, b in zip(s.values, s.values[1:], strict=False):
@@ -147,9 +153,16 @@ class DashboardView(QWidget):
         self.month_box = MonthCombo(app)
         self.counts_label = QLabel()
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.include_unreviewed = QCheckBox("含未审核数据")
+        self.include_unreviewed.setToolTip("不勾选时，灯色和计数只计已审核通过的数据；勾选后也计入待审、退回和草稿数据"
+                                           "（这些数据仍有标注）。")
+        self.legend_label = QLabel()
+        self.legend_label.setWordWrap(True)
+        self.legend_label.setStyleSheet("color: #555;")
         top = QHBoxLayout()
         top.addWidget(QLabel("月份："))
         top.addWidget(self.month_box)
+        top.addWidget(self.include_unreviewed)
         top.addWidget(self.counts_label, 1)
 
         self.tree = QTreeWidget()
@@ -162,7 +175,7 @@ class DashboardView(QWidget):
             ("名称", lambda r: r["name"]),
             ("类别", lambda r: "指标" if r["kind"] == "indicator" else "里程碑"),
             ("状态", lambda r: LIGHT_NAMES.get(r["status"], r["status"])),
-            ("最新值", lambda r: r["value_text"]),
+            ("最新值", lambda r: marked(r["value_text"], r.get("state") or "approved")),
             ("期间", lambda r: r["period"] or ""),
             ("序时应达", lambda r: "" if r["expected"] is None else fmt_number(r["expected"])),
             ("责任单位", lambda r: r["responsible_unit"]),
@@ -200,8 +213,10 @@ class DashboardView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
+        lay.addWidget(self.legend_label)
         lay.addWidget(split, 1)
         self.month_box.month_changed.connect(lambda _m: self.refresh())
+        self.include_unreviewed.toggled.connect(lambda _on: self.refresh())
         self.tree.currentItemChanged.connect(self._tree_clicked)
         for table in (self.ind_table, self.overdue_table):
             table.selectionModel().currentRowChanged.connect(
@@ -239,11 +254,14 @@ class DashboardView(QWidget):
 
     # -- building ------------------------------------------------------------------------
     def refresh(self) -> None:
-        d = dashboard(self.app, self.actor, self.month())
+        d = dashboard(self.app, self.actor, self.month(),
+                      basis="all" if self.include_unreviewed.isChecked() else "approved")
         self.data = d
+        self.legend_label.setText(d.legend)
         self.counts_label.setText("　".join(
             chip_html(s, f"{LIGHT_NAMES[s]} {d.counts.get(s, 0)}") for s in ("red", "yellow", "green", "grey"))
             + f"　逾期里程碑 {len(d.overdue_milestones)}　逾期任务 {len(d.overdue_tasks)}"
+            + (f"　未审核 {d.unreviewed}" if d.unreviewed else "")
             + "　行动：" + "，".join(f"{LIGHT_NAMES[s]}{n}" for s in ("red", "yellow", "green", "grey")
                                   if (n := sum(a.status == s for a in d.actions))))
         current = self.tree.currentItem()
@@ -344,9 +362,10 @@ class DashboardView(QWidget):
         from ui.catalog_view import detail_html as catalog_html
         s = next((x for x in d.series if x.code == code), None)
         vals = ""
-        if s is not None and s.values:
+        if s is not None and (s.values or s.unreviewed):
+            points = sorted([(x, y, "") for x, y in s.values] + [(x, y, "（未审核）") for x, y in s.unreviewed])
             vals = "<h4>历年数值</h4><ul>" + "".join(
-                f"<li>{int(x)}年：{fmt_number(y)}{e(s.unit)}</li>" for x, y in s.values) + "</ul>"
+                f"<li>{int(x)}年：{fmt_number(y)}{e(s.unit)}{mark}</li>" for x, y, mark in points) + "</ul>"
         exp = "" if v["expected"] is None else f"；序时应达 {fmt_number(v['expected'])}{e(v['unit'] or '')}"
         head = (f"<h3>{e(code)} {e(v['name'])}：{chip_html(v['status'])}</h3>"
                 f"<p>{e(v['message'])}</p><p>目标：{e(v['target_text'])}{exp}</p>")

@@ -102,6 +102,8 @@ def build_parser() -> CnParser:
     c = sub.add_parser("export-ledger", help="导出月度台账 Excel")
     c.add_argument("--month", required=True, metavar="YYYY-MM")
     c.add_argument("--unit", metavar="NAME", help="只导出一个单位（默认汇总全部单位）")
+    c.add_argument("--include-unreviewed", action="store_true",
+                   help="灯色和预警也计入尚未审核通过的数据（默认只计已审核通过的，其余数据均有标注）")
     c.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
 
     c = sub.add_parser("export-template", help="导出单位的 Excel 填报模板")
@@ -113,11 +115,15 @@ def build_parser() -> CnParser:
     c.add_argument("file", metavar="FILE.xlsx")
     c.add_argument("--dry-run", action="store_true", help="只检查并显示结果，不写入")
 
-    c = sub.add_parser("briefing", help="生成 PDF 工作简报")
-    c.add_argument("--month", required=True, metavar="YYYY-MM")
+    c = sub.add_parser("briefing", help="生成 PDF 工作简报，重印或列出已编发的简报")
+    c.add_argument("--month", metavar="YYYY-MM", help="简报月份（生成新简报时必填）")
     c.add_argument("--issue", type=int, metavar="N", help="期号（默认按年顺延）")
     c.add_argument("--date", metavar="YYYY-MM-DD", help="简报日期（默认今天）")
-    c.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    c.add_argument("--include-unreviewed", action="store_true",
+                   help="判断和统计也计入尚未审核通过的数据（默认只计已审核通过的，其余数据均有标注）")
+    c.add_argument("--reprint", metavar="YEAR-N", help="重印已编发的一期，例如 2026-3（与原件逐字节相同）")
+    c.add_argument("--list", action="store_true", help="列出已编发的简报")
+    c.add_argument("-o", "--output", metavar="FILE.pdf", help="输出的 PDF 文件")
 
     c = sub.add_parser("make-install", help="为单位生成安装文件（办公室使用）")
     c.add_argument("--unit", required=True, metavar="NAME")

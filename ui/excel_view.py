@@ -109,6 +109,9 @@ class ExcelView(QWidget):
             if actor.is_office or u == actor.home_unit:
                 self.unit.addItem(u, u)
 
+        self.include_unreviewed = QCheckBox("灯色含未审核数据")
+        self.include_unreviewed.setToolTip("不勾选时，台账的灯色和预警只计已审核通过的数据；勾选后也计入待审、"
+                                           "退回和草稿数据。未审核的数据始终有标注。")
         self.export_ledger_btn = QPushButton("导出台账…")
         self.export_template_btn = QPushButton("导出填报模板…")
         self.import_btn = QPushButton("导入Excel…")
@@ -130,6 +133,7 @@ class ExcelView(QWidget):
         rng.addStretch(1)
         form.addRow("", rng)
         form.addRow("单位：", self.unit)
+        form.addRow("", self.include_unreviewed)
         box1 = QGroupBox("导出")
         b1 = QVBoxLayout(box1)
         b1.addLayout(form)
@@ -197,6 +201,7 @@ class ExcelView(QWidget):
 
     def on_export_ledger(self) -> None:
         months, unit = self.selected_months(), self.selected_unit()
+        basis = "all" if self.include_unreviewed.isChecked() else "approved"
         span = month_cn(months[0]) + (f"至{month_cn(months[-1])}" if len(months) > 1 else "")
         path = self._ask_xlsx("导出台账", f"{unit or '碳达峰'}台账_{span}.xlsx", "ledger")
         if not path:
@@ -205,7 +210,8 @@ class ExcelView(QWidget):
 
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
             from exports.ledger import build_ledger
-            out = build_ledger(app, actor, months[-1], path, unit, months=months, progress=progress, cancel=cancel)
+            out = build_ledger(app, actor, months[-1], path, unit, months=months, progress=progress, cancel=cancel,
+                               basis=basis)
             return out
 
         self._start(job, "正在导出台账…", lambda out: f"已导出台账：{out}", offer="导出台账")

@@ -25,7 +25,8 @@ def run_export_ledger(args: argparse.Namespace) -> int:
     try:
         actor = cli_actor(app)
         unit = args.unit or actor.bureau  # a bureau's own ledger unless another unit is named
-        out = build_ledger(app, actor, months[-1], args.output, unit, months=months)
+        out = build_ledger(app, actor, months[-1], args.output, unit, months=months,
+                           basis="all" if getattr(args, "include_unreviewed", False) else "approved")
     finally:
         app.close()
     print(f"已导出台账：{out}")
