@@ -61,7 +61,7 @@ def test_set_settings_validates_all_before_storing(app, admin):
 
 
 def _i11a(app, month="2026-12"):
-    return dashboard(app, CLI_ACTOR, month).verdict("I11a")
+    return dashboard(app, CLI_ACTOR, month, basis="all").verdict("I11a")  # the drafts judged too
 
 
 def test_baseline_change_flips_verdict_on_dashboard(app, admin, reviewer, clerk_of):

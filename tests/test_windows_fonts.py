@@ -66,11 +66,13 @@ def test_pdf_roles_use_the_windows_files(windir: Path) -> None:
 def test_briefing_embeds_the_windows_fonts(windir: Path, app: App, reviewer, tmp_path: Path) -> None:
     build_month(app, reviewer=reviewer)
     out = build_briefing(app, CLI_ACTOR, MONTH, tmp_path / "简报.pdf", BriefingOptions(date=TODAY))
-    with pdfplumber.open(str(out)) as pdf:
-        chars = pdf.pages[0].chars
-    lines: dict[int, list[dict]] = {}
-    for c in chars:
-        lines.setdefault(round(c["top"]), []).append(c)
+    with pdfplumber.open(str(out)) as pdf:  # the first pages (a heading may move to the next page)
+        pages = [p.chars for p in pdf.pages[:2]]
+    chars = [c for cs in pages for c in cs]
+    lines: dict[tuple[int, int], list[dict]] = {}
+    for i, cs in enumerate(pages):
+        for c in cs:
+            lines.setdefault((i, round(c["top"])), []).append(c)
 
     def fonts_of(start: str) -> set[str]:
         """PostScript names (subset prefix removed) of the line beginning with ``start``."""
