@@ -185,7 +185,7 @@ def reprint_briefing(app: App, actor: Actor, issue_ref: str, path: str | Path) -
     rec, _spec, _view, pdf = bd.stored_issue(app, actor, year, number)
     out = Path(path)
     with staged_output(out) as staged:
-        staged.tmp.write_bytes(pdf)
+        staged.save(pdf)
         with app.store.tx():
             app.log(actor, "export", f"重印工作简报：{rec.label}（{month_cn(rec.month)}），{out.name}")
             staged.place()
