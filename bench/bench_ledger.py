@@ -64,11 +64,12 @@ class XwSheet:
             widths: Sequence[float] | None = None) -> None:
         ws, r = self.ws, self.r
         one = styles if not isinstance(styles, (list, tuple)) else None
-        wrap, indent = self.book.wraps, self.book.indents
+        wrap, indent, brk = self.book.wraps, self.book.indents, self.book.breaks
         wraps = [wrap[id(one)]] * len(values) if one is not None else [wrap[id(f)] for f in styles]
         inds = [indent[id(one)]] * len(values) if one is not None else [indent[id(f)] for f in styles]
+        brks = [brk[id(one)]] * len(values) if one is not None else [brk[id(f)] for f in styles]
         widths = widths or self.widths
-        values = [wrap_cell(xs.clean_cell_text(v), widths[i], inds[i]) if wraps[i] and inds[i] and isinstance(v, str)
+        values = [wrap_cell(xs.clean_cell_text(v), widths[i], inds[i]) if brks[i] and isinstance(v, str)
                   and i < len(widths) else v for i, v in enumerate(values)]  # the same lines as ours
         if height is None:  # the same explicit heights as the streaming writer
             height = xs.auto_height(values, widths, wraps)
@@ -94,7 +95,7 @@ class XwSheet:
 
     def merged_row(self, text: str, style: Any, ncols: int, height: float | None = None) -> None:
         text = wrap_cell(xs.clean_cell_text(text), sum(self.widths[:ncols]), self.book.indents[id(style)]) \
-            if self.book.wraps[id(style)] and self.book.indents[id(style)] else text
+            if self.book.breaks[id(style)] else text
         if height is None:
             height = xs.auto_height([text], [sum(self.widths[:ncols])], [self.book.wraps[id(style)]])
         if height:
@@ -118,6 +119,7 @@ class XwBook:
         self.formats: dict[xs.CellStyle, Any] = {}
         self.wraps: dict[int, bool] = {}
         self.indents: dict[int, int] = {}
+        self.breaks: dict[int, bool] = {}
 
     def style(self, st: xs.CellStyle) -> Any:
         if st not in self.formats:
@@ -140,6 +142,7 @@ class XwBook:
             self.formats[st] = self.wb.add_format(spec)
             self.wraps[id(self.formats[st])] = st.wrap
             self.indents[id(self.formats[st])] = st.indent
+            self.breaks[id(self.formats[st])] = st.breaks
         return self.formats[st]
 
     def sheet(self, name: str, widths: Sequence[float], **kw: Any) -> XwSheet:

@@ -46,7 +46,7 @@ class _Writer:
         self.pm = False
         self.done = 0
         self.s = {st: book.style(st) for st in (
-            xs.TITLE, xs.SUBTITLE, xs.HEAD, xs.GROUP, xs.TEXT, xs.CENTER, xs.DATE, xs.DATETIME, xs.MONEY,
+            xs.TITLE, xs.SUBTITLE, xs.HEAD, xs.GROUP, xs.TEXT, xs.PROSE, xs.CENTER, xs.DATE, xs.DATETIME, xs.MONEY,
             xs.NUMBER, xs.INTEGER, xs.RED, xs.YELLOW, xs.GREEN, xs.GREY)}
         self.district = d.plan.district
         self.demo = "（示例数据）" if d.demo else ""
@@ -94,7 +94,7 @@ class _Writer:
 
     def legend(self, sh: Any, ncols: int) -> None:
         """The closing 说明 row: which figures the colours count and what the marks mean."""
-        sh.merged_row("说明：" + legend(self.d.basis), self.s[xs.TEXT], ncols + (1 if self.pm else 0))
+        sh.merged_row("说明：" + legend(self.d.basis), self.s[xs.PROSE], ncols + (1 if self.pm else 0))
 
     def group(self, sh: Any, text: str, ncols: int) -> None:
         sh.merged_row(text, self.s[xs.GROUP], ncols + (1 if self.pm else 0))
@@ -106,7 +106,7 @@ class _Writer:
                 ("配合单位", 16), ("责任人", 8), ("完成时限", 11), ("本月进展情况", 36), ("存在问题", 20),
                 ("下步计划", 20), ("完成状态", 9), ("预警", 14), ("佐证材料", 22)]
         sh = self.open(TASKS, f"{self.district}碳达峰重点任务推进台账（{d.period}）", cols)
-        T, C = xs.TEXT, xs.CENTER
+        T, C, P = xs.TEXT, xs.CENTER, xs.PROSE
         status_st = {"已完成": xs.GREEN, "推进中": xs.GREEN, "未启动": xs.YELLOW, "滞后": xs.RED}
         warn_st = {"red": xs.RED, "yellow": xs.YELLOW, "green": xs.GREEN}
         n = 0
@@ -136,7 +136,7 @@ class _Writer:
                 marked(status, state) if ln.report is not None and status else status or "未填报",
                 marked(ln.warning or "正常", state) if ln.report is not None else ln.warning or "正常",
                 evidence_text(d.evidence(ln.month, "task_report", ln.task_code, ln.unit))],
-                [xs.INTEGER, T, T, T, C, T, C, xs.DATE if isinstance(deadline, date) else C, T, T, T,
+                [xs.INTEGER, T, T, P, C, T, C, xs.DATE if isinstance(deadline, date) else C, P, P, P,
                  st_style, w_style, T], TASKS)
         self.legend(sh, len(cols))
         sh.close()
@@ -153,7 +153,7 @@ class _Writer:
         by_month: dict[str, list[Any]] = {}
         for ln in d.projects:
             by_month.setdefault(ln.month, []).append(ln)
-        T, C, M = xs.TEXT, xs.CENTER, xs.MONEY
+        T, C, M, P = xs.TEXT, xs.CENTER, xs.MONEY, xs.PROSE
         colour = {"red": xs.RED, "yellow": xs.YELLOW, "green": xs.GREEN, "": C}
         if not by_month:
             sh.row(["本期没有登记项目。"] + [None] * (len(cols) - 1 + self.pm), self.s[xs.TEXT])
@@ -178,8 +178,8 @@ class _Writer:
                         ps, ac, pe, p.progress,
                         marked(ln.judgement, p.state) if p.fig_month else ln.judgement,
                         evidence_text(d.evidence(m, "project_month", p.uid, p.unit))],
-                        [xs.INTEGER, T, T, C, C, C, M, M, M, xs.NUMBER, *(_dstyle(v) for v in (ps, ac, pe)),
-                         T, colour.get(ln.colour, C) if judged else xs.GREY, T], PROJECTS)
+                        [xs.INTEGER, T, P, C, C, C, M, M, M, xs.NUMBER, *(_dstyle(v) for v in (ps, ac, pe)),
+                         P, colour.get(ln.colour, C) if judged else xs.GREY, T], PROJECTS)
         self.legend(sh, len(cols))
         sh.close()
 
@@ -190,7 +190,7 @@ class _Writer:
                 ("目标", 28), ("基期", 12), ("数据期间", 9), ("本期数值", 11), ("序时进度值", 11),
                 ("状态", 8), ("说明", 34), ("佐证材料", 20)]
         sh = self.open(INDICATORS, f"{self.district}碳达峰主要指标监测表（{d.period}）", cols)
-        T, C, N = xs.TEXT, xs.CENTER, xs.NUMBER
+        T, C, N, P = xs.TEXT, xs.CENTER, xs.NUMBER, xs.PROSE
         for m in d.months:
             for i, r in enumerate(d.indicators.get(m, []), 1):
                 b = r.get("baseline")
@@ -202,9 +202,9 @@ class _Writer:
                     r["value_text"] if r.get("qualitative") else r.get("value"), r.get("expected"),
                     marked(STATUS_NAMES.get(r["status"], r["status"]), r.get("state") or "approved"),
                     r.get("message") or "",
-                    evidence_text(d.evidence(m, "indicator", f"{r['code']}@{r.get('period')}",
+                    evidence_text(d.evidence(m, "indicator", f"{r['code']}@{_shown_period(r)}",
                                              r.get("responsible_unit"))) if r["kind"] == "indicator" else ""],
-                    [xs.INTEGER, C, T, C, C, C, T, C, C, N, N, xs.status_style(_colour(r["status"])), T, T],
+                    [xs.INTEGER, C, T, C, C, C, T, C, C, N, N, xs.status_style(_colour(r["status"])), P, T],
                     INDICATORS)
         self.legend(sh, len(cols))
         sh.close()
@@ -246,7 +246,7 @@ class _Writer:
             n += 1
             name, st = level[colour]
             self.row(sh, m, [n, kind, what, unit, name, msg],
-                     [xs.INTEGER, xs.CENTER, xs.TEXT, xs.CENTER, st, xs.TEXT], WARNINGS)
+                     [xs.INTEGER, xs.CENTER, xs.TEXT, xs.CENTER, st, xs.PROSE], WARNINGS)
         self.legend(sh, len(cols))
         sh.close()
 
@@ -268,7 +268,7 @@ class _Writer:
                     [xs.INTEGER, C, _state_style(r), xs.INTEGER, xs.INTEGER,
                      xs.DATETIME if isinstance(at, datetime) else C,
                      xs.RED if r.late else (xs.GREEN if r.on_time else C),
-                     xs.GREEN if r.approved else C, xs.INTEGER, xs.TEXT], REPORTING)
+                     xs.GREEN if r.approved else C, xs.INTEGER, xs.PROSE], REPORTING)
         sh.close()
 
     def scores(self) -> None:
@@ -334,6 +334,13 @@ def _period_cn(p: Any) -> str:
         return "未填报"
     p = str(p)
     return f"{p}年" if len(p) == 4 else month_cn(p)
+
+
+def _shown_period(r: Any) -> str:
+    """The period of the figure a verdict row shows: the one judged, else the newer one not
+    yet approved (named in its note)."""
+    extra = r.get("unreviewed")
+    return str(r.get("period") or (extra.period if extra is not None else ""))
 
 
 def _colour(status: str) -> str:

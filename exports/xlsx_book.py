@@ -39,6 +39,7 @@ class _Styles:
         self.index: dict[CellStyle, int] = {}
         self.wrap: list[bool] = [False]
         self.indent: list[int] = [0]
+        self.breaks: list[bool] = [False]
 
     def add(self, st: CellStyle) -> int:
         if st in self.index:
@@ -57,6 +58,7 @@ class _Styles:
         self.index[st] = len(self.xfs) - 1
         self.wrap.append(st.wrap)
         self.indent.append(st.indent)
+        self.breaks.append(st.breaks)
         return self.index[st]
 
     def xml(self) -> str:

@@ -85,7 +85,7 @@ class StreamSheet:
     def row(self, values: Sequence[Any], styles: Sequence[int] | int, height: float | None = None,
             widths: Sequence[float] | None = None) -> None:
         """Append one row; ``styles`` is a style index per value or one for all. Wrapped
-        text (left-aligned and indented: the long texts) is broken into lines that fit its
+        prose (styles with ``breaks``: progress, problems, notes) is broken into lines that fit its
         column (``widths``: of merged cells), by the Chinese line-breaking rules, so that
         every program prints the same lines."""
         self.rows += 1
@@ -94,10 +94,12 @@ class StreamSheet:
         wrap = self.book.styles.wrap
         wraps = [wrap[styles]] * len(values) if isinstance(styles, int) else [wrap[i] for i in styles]
         widths = widths or self.widths
-        if any(wraps):
+        brk = self.book.styles.breaks
+        breaks = [brk[styles]] * len(values) if isinstance(styles, int) else [brk[i] for i in styles]
+        if any(breaks):
             indent = self.book.styles.indent
             ind = [indent[styles]] * len(values) if isinstance(styles, int) else [indent[i] for i in styles]
-            values = [wrap_cell(clean_cell_text(v), widths[i], ind[i]) if wraps[i] and ind[i] and isinstance(v, str)
+            values = [wrap_cell(clean_cell_text(v), widths[i], ind[i]) if breaks[i] and isinstance(v, str)
                       and i < len(widths) else v for i, v in enumerate(values)]
         if height is None:
             height = auto_height(values, widths, wraps)

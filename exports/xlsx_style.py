@@ -86,6 +86,7 @@ class CellStyle:
     wrap: bool = True
     numfmt: str = ""  # "" is General
     indent: int = 0  # text kept off the cell's border (Excel indent levels)
+    breaks: bool = False  # long prose: broken into printed lines by the writer (避头尾)
 
 
 # The shared styles of the ledger and the template.
@@ -95,6 +96,7 @@ DEMO = CellStyle(font=HEAD_FONT, size=11, color="C00000", border=False, halign="
 HEAD = CellStyle(font=HEAD_FONT, size=10, fill=FILL_HEAD, halign="center")
 GROUP = CellStyle(font=HEAD_FONT, size=10, fill=FILL_GREY, halign="left", wrap=False)
 TEXT = CellStyle(valign="top", halign="left", indent=1)
+PROSE = CellStyle(valign="top", halign="left", indent=1, breaks=True)  # 进展、问题、说明 …
 CENTER = CellStyle(halign="center")
 DATE = CellStyle(halign="center", numfmt=DATE_FMT)
 DATETIME = CellStyle(halign="center", numfmt="yyyy-mm-dd hh:mm")
