@@ -181,7 +181,7 @@ def _reports_by_task(rows: list[TaskReport]) -> dict[str, dict[str, TaskReport]]
 def _pick(view: MonthView, task: Any, reps: dict[str, TaskReport], key: str) -> tuple[str, str] | None:
     """(source, text) of the task's report to quote: the lead unit's if it wrote ``key``,
     else the first cooperating unit's; approved reports first, then the others with
-    their mark in the source (“区发改委，待审”)."""
+    their mark in the source (“某单位，待审”)."""
     units = view.units_of(task.code) or list(task.units)
     for approved in (True, False):
         for u in units:

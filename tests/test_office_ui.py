@@ -173,6 +173,7 @@ def test_dashboard_chart_click_and_settings_rejudge(qtbot, app, clerk_of, admin)
     # the tree: click the action row, the detail lists its tasks
     dash.tabs.setCurrentIndex(0)
     item = dash.tree.topLevelItem(8)
+    dash.tree.scrollToItem(item)
     qtbot.mouseClick(dash.tree.viewport(), Qt.MouseButton.LeftButton,
                      pos=dash.tree.visualItemRect(item).center())
     assert "9.1" in dash.detail.toPlainText()

@@ -107,6 +107,7 @@ def test_the_refusal_happens_before_an_older_database_is_upgraded(tmp_path: Path
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 5")  # as if written by an older program
     conn.execute("DROP TABLE plan_versions")
+    conn.execute("DROP TABLE briefing_archive")
     conn.commit()
     conn.close()
     before = fingerprint(db)
@@ -315,6 +316,7 @@ def test_old_database_of_the_bundled_plan_adopts_the_new_file_format_silently(tm
     app.close()
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE plan_versions")
+        conn.execute("DROP TABLE briefing_archive")  # made by a later migration than plan_versions
         conn.execute("PRAGMA user_version = 5")
     app = App.open(db)  # without --plan: the built-in plan, same id, another file
     try:
