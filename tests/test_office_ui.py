@@ -199,6 +199,30 @@ def test_dashboard_chart_click_and_settings_rejudge(qtbot, app, clerk_of, admin)
     assert next(r for r in dash.ind_model.rows if r["code"] == "I11a")["status"] == "green"
 
 
+def test_dashboard_rows_as_tall_as_their_wrapped_text(qtbot, app, admin):
+    """Names and messages wrap; each row is as tall as its wrapped text, measured again when
+    the rows change and after a column is resized (not on every layout pass)."""
+    dash = _show(qtbot, DashboardView(app, admin))
+    table = dash.ind_table
+
+    def fitted() -> list[int]:
+        rows = range(table.proxy.rowCount())
+        if rows and all(table.rowHeight(i) == table.sizeHintForRow(i) for i in rows):
+            return [table.rowHeight(i) for i in rows]
+        return []
+
+    qtbot.waitUntil(lambda: bool(fitted()))
+    heights = fitted()
+    width = table.columnWidth(1)
+    table.setColumnWidth(1, 20)  # names at a few characters per line: rows grow
+    qtbot.waitUntil(lambda: sum(fitted()) > sum(heights))
+    table.setColumnWidth(1, width)
+    qtbot.waitUntil(lambda: fitted() == heights)
+    table.setColumnWidth(1, 20)
+    dash.set_month("2026-09")  # new rows are measured in the column as it is now
+    qtbot.waitUntil(lambda: sum(fitted()) > sum(heights))
+
+
 def test_settings_page_admin_and_reviewer(qtbot, app, admin, reviewer):
     st = _show(qtbot, SettingsView(app, admin))
     st.tabs.setCurrentIndex(1)

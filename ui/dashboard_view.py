@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
                                QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -233,8 +233,14 @@ class DashboardView(QWidget):
             t.setColumnWidth(col, width)
         t.setWordWrap(True)
         t.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        # rows as tall as their wrapped text, also after a column is widened (a few dozen rows)
-        t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # rows as tall as their wrapped text: measured once when the rows change and once after
+        # a column is widened (a ResizeToContents header measured every row on every layout pass)
+        fit = QTimer(t)
+        fit.setSingleShot(True)
+        fit.setInterval(0)
+        fit.timeout.connect(t.resizeRowsToContents)
+        model.modelReset.connect(fit.start)
+        t.horizontalHeader().sectionResized.connect(lambda *_a: fit.start())
         return t
 
     def showEvent(self, event: Any) -> None:  # noqa: N802

@@ -108,11 +108,13 @@ class RowsModel(QAbstractTableModel):
         self._color = color
         self._tooltip = tooltip
         self._keys: dict[tuple[int, int], tuple[Any, ...]] = {}  # sort keys, made once per cell
+        self._texts: dict[tuple[int, int], str] = {}  # shown texts, made once per cell
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self._keys = {}
+        self._texts = {}
         self.endResetModel()
 
     def set_columns(self, columns: Sequence[tuple[str, Callable[[Any], Any]]], rows: Sequence[Any]) -> None:
@@ -120,6 +122,7 @@ class RowsModel(QAbstractTableModel):
         self.columns = list(columns)
         self.rows = list(rows)
         self._keys = {}
+        self._texts = {}
         self.endResetModel()
 
     def row(self, i: int) -> Any:
@@ -136,8 +139,12 @@ class RowsModel(QAbstractTableModel):
             return None
         r = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            v = self.columns[index.column()][1](r)
-            return "" if v is None else str(v)
+            cell = (index.row(), index.column())
+            text = self._texts.get(cell)
+            if text is None:
+                v = self.columns[index.column()][1](r)
+                text = self._texts[cell] = "" if v is None else str(v)
+            return text
         if role == SORT_ROLE:
             cell = (index.row(), index.column())
             key = self._keys.get(cell)
