@@ -44,7 +44,7 @@ smoke: dist
 # a Chinese Windows (.ci/win-checks.sh). WORK keeps the download cache between runs; a lock in
 # it lets one run at a time use it.
 WIN_SMOKE ?= ../shared/tools/win-smoke.sh
-WINSMOKE_WORK ?= /work/.winsmoke-cache
+WINSMOKE_WORK ?= $(HOME)/.cache/carbon-peak-winsmoke
 windows-smoke: $(STAMP)
 	@if [ -f "$(WIN_SMOKE)" ]; then \
 	  mkdir -p "$(WINSMOKE_WORK)" && WORK="$(WINSMOKE_WORK)" flock "$(WINSMOKE_WORK)/.lock" \
@@ -79,7 +79,7 @@ bench-windows: $(STAMP)
 
 # Screenshots of every page at 100/125/150 % scaling under Wine (windows platform plugin, Xvfb)
 # into $(SHOTS), a check that no page is cut, the print preview and print dialogs.
-SHOTS ?= /work/win-shots
+SHOTS ?= $(HOME)/.cache/carbon-peak-winshots
 windows-shots: $(STAMP)
 	mkdir -p "$(WINSMOKE_WORK)" && WORK="$(WINSMOKE_WORK)" SHOTS="$(SHOTS)" \
 	  flock "$(WINSMOKE_WORK)/.lock" bash .ci/win-shots.sh "$(CURDIR)"

@@ -5,7 +5,7 @@
 # clerks, portable-mode.cmd), its size, then the zip's test on a clerk's Chinese Windows
 # (.ci/win-zip-check.sh).
 #
-#   WORK=/work/.winsmoke-cache bash .ci/dist-windows.sh [SRC]
+#   WORK=~/.cache/carbon-peak-winsmoke bash .ci/dist-windows.sh [SRC]
 set -euo pipefail
 
 SRC=$(cd "${1:-$PWD}" && pwd)

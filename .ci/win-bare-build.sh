@@ -3,7 +3,7 @@
 # PySide6 window) frozen under Wine with bench/_bare_window.spec, the same way build.spec
 # freezes the program, into $WORK/bare/dist/BareWindow. Rebuilt only when its inputs change.
 #
-#   WORK=/work/.winsmoke-cache bash .ci/win-bare-build.sh [SRC]
+#   WORK=~/.cache/carbon-peak-winsmoke bash .ci/win-bare-build.sh [SRC]
 set -euo pipefail
 
 SRC=$(cd "${1:-$PWD}" && pwd)

@@ -6,7 +6,7 @@
 # (Windows Python) checks the cmd window (code page 936), Chinese arguments, a file held open
 # by another program, and where the data goes (%APPDATA%, portable mode).
 #
-#   WORK=/work/.winsmoke-cache bash .ci/win-checks.sh [SRC]
+#   WORK=~/.cache/carbon-peak-winsmoke bash .ci/win-checks.sh [SRC]
 #
 # Same Wine quirks as win-smoke.sh: every wine command is piped (| cat); QT_* variables do not
 # reach Windows programs (WINEQT_QPA_PLATFORM does).

@@ -4,12 +4,12 @@
 # Windows of .ci/win-env.sh; .ci/win/shots.py shows every page, checks that no page's layout
 # is cut and opens the print preview and print dialogs. PNGs go to SHOTS (not the repo).
 #
-#   WORK=/work/.winsmoke-cache SHOTS=/work/win-shots bash .ci/win-shots.sh [SRC]
+#   WORK=~/.cache/carbon-peak-winsmoke SHOTS=~/.cache/carbon-peak-winshots bash .ci/win-shots.sh [SRC]
 set -euo pipefail
 
 SRC=$(cd "${1:-$PWD}" && pwd)
 WORK=${WORK:?set WORK to the win-smoke.sh work folder}
-SHOTS=${SHOTS:-/work/win-shots}
+SHOTS=${SHOTS:-$HOME/.cache/carbon-peak-winshots}
 PY=${LINUX_PY:-$SRC/.venv/bin/python}
 # shellcheck source=.ci/win-env.sh
 . "$SRC/.ci/win-env.sh"

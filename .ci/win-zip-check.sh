@@ -5,7 +5,7 @@
 # the unpacked exe passes --smoke (offscreen and with Qt's windows platform plugin);
 # portable-mode.cmd switches portable mode on (data beside the exe) and off.
 #
-#   WORK=/work/.winsmoke-cache bash .ci/win-zip-check.sh ZIP [SRC]
+#   WORK=~/.cache/carbon-peak-winsmoke bash .ci/win-zip-check.sh ZIP [SRC]
 set -euo pipefail
 
 ZIP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")

@@ -3,7 +3,7 @@ same way, measured in the same run (the sibling of bench_startup.py, which measu
 same on Linux from source and from the Linux build).
 
 Needs what ``make bench-windows`` prepares in the Wine work folder (WINSMOKE_WORK, default
-/work/.winsmoke-cache): the program built by ../shared/tools/win-smoke.sh
+~/.cache/carbon-peak-winsmoke): the program built by ../shared/tools/win-smoke.sh
 (p/dist/ZhushanCarbonPeak) and the baseline bench/_bare_window.py built with
 bench/_bare_window.spec (bare/dist/BareWindow, .ci/win-bare-build.sh). Without them (no
 Wine here) it says so and measures nothing.
@@ -33,7 +33,7 @@ from bench_startup import BENCH_PASSWORD, BENCH_USER, LOGIN_NOTE, add_bench_user
 from ui.smoke import LOGIN_ENV, NOWAIT_ENV, PROBE_ENV  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
-WORK = Path(os.environ.get("WINSMOKE_WORK", "/work/.winsmoke-cache"))
+WORK = Path(os.environ.get("WINSMOKE_WORK", str(Path.home() / ".cache" / "carbon-peak-winsmoke")))
 EXE = WORK / "p" / "dist" / "ZhushanCarbonPeak" / "ZhushanCarbonPeak.exe"
 BARE = WORK / "bare" / "dist" / "BareWindow" / "BareWindow.exe"
 
