@@ -280,10 +280,11 @@ class _Writer:
         sh = self.open(SCORES, f"{self.district}碳达峰工作考核情况（{d.period}）", cols, per_month=False)
         for s in d.scores:
             flagged = bool(getattr(s, "flagged", False))
+            # A component that does not apply to the unit is not a zero score.
             self.row(sh, d.months[-1], [
-                s.rank, s.unit, *[getattr(s, k) for k in COMPONENTS], s.total,
+                s.rank, s.unit, *[getattr(s, k) if s.applies(k) else "不适用" for k in COMPONENTS], s.total,
                 "拟通报" if flagged else "合格", s.notes or ""],
-                [xs.INTEGER, xs.CENTER, *[xs.NUMBER] * len(COMPONENTS), xs.NUMBER,
+                [xs.INTEGER, xs.CENTER, *[xs.NUMBER if s.applies(k) else xs.CENTER for k in COMPONENTS], xs.NUMBER,
                  xs.RED if flagged else xs.GREEN, xs.TEXT], SCORES)
         sh.close()
 

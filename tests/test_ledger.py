@@ -121,6 +121,12 @@ def test_consolidated_ledger_sheets_columns_and_values(app: App, tmp_path: Path)
     from models.assessment import assess
     assert [r[1] for r in score] == [s.unit for s in assess(app, CLI_ACTOR, [MONTH])]
     assert "区发改委" in {r[1] for r in score}
+    # a component that does not apply to a unit reads 不适用, never a score of 0.00
+    from models.scoring import COMPONENTS
+    for s, r in zip(assess(app, CLI_ACTOR, [MONTH]), score, strict=True):
+        for i, k in enumerate(COMPONENTS):
+            assert r[2 + i] == (getattr(s, k) if s.applies(k) else "不适用"), (s.unit, k)
+    assert any(r[6] == "不适用" for r in score)  # units without indicators
 
 
 def test_print_setup_fonts_and_freeze(app: App, tmp_path: Path) -> None:
