@@ -133,6 +133,14 @@ def _lead_status(view: MonthView, rows: list[TaskReport]) -> dict[str, str]:
     return {t.code: by_task.get(t.code, {}).get(view.lead_of(t.code), "") for t in view.plan.tasks}
 
 
+@rule(PUBLIC, why="works on a month view already read under month_view's rule")
+def overview_text(view: MonthView) -> str:
+    """The counts of the month (reporting, tasks by status, indicators by light): the
+    briefing's 总体情况, also printed at the head of the compact ledger."""
+    return _overview(view, view.has_entries, [r for r in view.reports if r.expected], list(view.task_reports),
+                     list(view.verdicts))
+
+
 def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskReport],
               vs: Sequence[Mapping[str, Any]]) -> str:
     month = view.month

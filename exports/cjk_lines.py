@@ -104,6 +104,23 @@ def wrap_cell(text: str, width: float, indent: float = 0.0) -> str:
     return "\n".join(wrap_units(text, cap))
 
 
+def first_line(text: str, width: float, indent: float = 0.0) -> str:
+    """The first printed line of ``text`` in a column ``width`` (as ``wrap_cell``), ending
+    with “…” when the text goes on: a one-line extract for a printed summary. Every
+    character outside ASCII counts as full-width here (quotation marks print full-width in
+    Chinese fonts), so the extract never spills onto a second line."""
+    flat = " ".join(p.strip() for p in text.split("\n") if p.strip())
+    cap = (width - 1.5) / 2 - indent
+    if sum(0.5 if ch.isascii() else 1.0 for ch in flat) <= cap:
+        return flat
+    k, used = 0, 0.0
+    while k < len(flat) and used + (0.5 if flat[k].isascii() else 1.0) <= cap - 1:
+        used += 0.5 if flat[k].isascii() else 1.0
+        k += 1
+    k = break_at(flat, k, 0)
+    return flat[:k].rstrip("，、；：,;: ") + "…"
+
+
 def cjk_paragraph_class() -> Any:
     """``CJKParagraph``: a reportlab Paragraph breaking Chinese lines by these rules."""
     global _CJK_PARAGRAPH

@@ -12,6 +12,9 @@ complete (``models.atomic_write``), so a
 cancelled or failed export leaves no partial file. This module is the entry point:
 ``build_ledger`` and the month-range syntax of the command line (``parse_months``).
 
+``compact=True`` writes the short one-month ledger for printing instead
+(``exports.ledger_compact``: 月度概况, 预警事项, 指标监测); the full ledger stays the record.
+
 ``months`` covers several months in one workbook (a 月份 column is added); on the
 command line ``--month 2023-09..2030-12`` does the same.
 """
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from exports.ledger_gather import gather
+from exports.ledger_compact import SOURCES, write_compact
 from exports.ledger_sheets import Cancelled, Progress, write_ledger
 from exports.xlsx_book import StreamBook
 from models.app import Actor, App, months_between
@@ -48,12 +52,13 @@ def parse_months(text: str) -> list[str]:
 def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str | None = None, *,
                  months: list[str] | None = None, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None, sheets: list[str] | None = None,
-                 basis: str = "approved") -> Path:
+                 basis: str = "approved", compact: bool = False) -> Path:
     """Write the ledger of ``month`` (or of every month in ``months``) for ``unit`` (None:
     all units, with the 考核 sheet) to ``path`` and log it. The file appears only together
     with its log line (a failure, a locked database, leaves neither). ``basis``: colours
     and warnings from approved figures only (default) or from ``"all"``; figures not
-    approved are marked either way. Raises Cancelled when ``cancel()`` turns true (no file
+    approved are marked either way. ``compact``: the short one-month ledger for printing
+    (``exports.ledger_compact``) instead of the full one. Raises Cancelled when ``cancel()`` turns true (no file
     is left), InvalidInput/NotFound for bad arguments."""
     try:
         wanted = [parse_month(m) for m in (months or [month])]
@@ -62,20 +67,23 @@ def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise InvalidInput(f"台账文件名应以 .xlsx 结尾：{path.name}")
+    if compact and len(wanted) > 1:
+        raise InvalidInput("简版台账只能导出一个月份；多个月份请导出完整台账。")
     if cancel is not None and cancel():
         raise Cancelled()
-    d = gather(app, actor, wanted, unit, sheets, basis)
+    d = gather(app, actor, wanted, unit, SOURCES if compact else sheets, basis)
     span = wanted[0] + (f"至{wanted[-1]}" if len(wanted) > 1 else "")
     with staged_output(path) as out:
         book = StreamBook(out.tmp, creator=app.plan.app_title)
         try:
-            write_ledger(d, book, progress, cancel)
+            (write_compact if compact else write_ledger)(d, book, progress, cancel)
             book.close()
         except BaseException:
             book.abort()
             raise
         with app.store.tx():
-            app.log(actor, "export", f"导出台账：{path.name}（{unit or '全部单位'}，{span}）")
+            kind = "简版台账" if compact else "台账"
+            app.log(actor, "export", f"导出{kind}：{path.name}（{unit or '全部单位'}，{span}）")
             out.place()
     if progress is not None:
         progress(1, 1, "完成")

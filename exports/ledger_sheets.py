@@ -65,19 +65,26 @@ class _Writer:
         if self.cancel is not None and self.cancel():
             raise Cancelled()
 
-    def open(self, name: str, title: str, cols: Sequence[tuple[str, float]], per_month: bool = True) -> Any:
-        """Start a sheet; with several months, ``per_month`` sheets get a 月份 column."""
+    def open(self, name: str, title: str, cols: Sequence[tuple[str, float]], per_month: bool = True,
+             lead: str = "", fit_height: int = 0) -> Any:
+        """Start a sheet; with several months, ``per_month`` sheets get a 月份 column. ``lead``:
+        a paragraph between the title lines and the header row (the header is the row
+        repeated on every printed page); ``fit_height``: print on that many pages tall."""
         self.check()
         if self.progress is not None:
             self.progress(min(self.done, self.total), self.total, name)
         self.pm = self.d.multi and per_month
         if self.pm:
             cols = [cols[0], ("月份", 9), *cols[1:]]
-        sh = self.book.sheet(name, [w for _, w in cols], freeze_rows=3, title_rows=(3, 3))
+        head = 4 if lead else 3
+        sh = self.book.sheet(name, [w for _, w in cols], freeze_rows=head, title_rows=(head, head),
+                             fit_height=fit_height)
         n = len(cols)
         sh.merged_row(title + self.demo, self.s[xs.TITLE], n, 32)
         sh.merged_row(f"填报单位：{self.who}　　　　填报日期：{self.today_cn}　　　　统计期：{self.d.period}"
                       + ("　　　　示例数据，仅供演示" if self.demo else ""), self.s[xs.SUBTITLE], n, 20)
+        if lead:
+            sh.merged_row(lead, self.s[xs.PROSE], n)
         sh.row([c for c, _ in cols], self.s[xs.HEAD], 30)
         return sh
 

@@ -47,7 +47,7 @@ class StreamSheet:
     def __init__(self, book: StreamBook, name: str, index: int, widths: Sequence[float],
                  freeze_rows: int = 0, freeze_cols: int = 0,
                  title_rows: tuple[int, int] | None = None, landscape: bool = True,
-                 hidden_cols: Sequence[int] = ()):
+                 hidden_cols: Sequence[int] = (), fit_height: int = 0):
         self.book = book
         self.name = name
         self.index = index
@@ -57,6 +57,7 @@ class StreamSheet:
         self.merges: list[str] = []
         self.title_rows = title_rows
         self.landscape = landscape
+        self.fit_height = fit_height  # pages tall when printed (0: as many as needed)
         # Rows go to a temporary file first: the <dimension> element that precedes them
         # (read-only readers rely on it) is known only when the sheet is complete.
         self._fh = tempfile.TemporaryFile()
@@ -150,7 +151,7 @@ class StreamSheet:
         tail.append('<printOptions horizontalCentered="1"/>'
                     '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
                     f'<pageSetup paperSize="9" orientation="{"landscape" if self.landscape else "portrait"}"'
-                    ' fitToWidth="1" fitToHeight="0"/>'
+                    f' fitToWidth="1" fitToHeight="{self.fit_height}"/>'
                     f'<headerFooter><oddFooter>{escape(FOOTER)}</oddFooter></headerFooter></worksheet>')
         self._write("".join(tail))
         last = f"{_COLS[max(self.ncols, 1) - 1]}{max(self.rows, 1)}"

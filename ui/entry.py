@@ -104,6 +104,8 @@ def build_parser() -> CnParser:
     c.add_argument("--unit", metavar="NAME", help="只导出一个单位（默认汇总全部单位）")
     c.add_argument("--include-unreviewed", action="store_true",
                    help="灯色和预警也计入尚未审核通过的数据（默认只计已审核通过的，其余数据均有标注）")
+    c.add_argument("--compact", action="store_true",
+                   help="简版台账（供打印：月度概况、预警事项、指标监测，一个月份），默认导出完整台账")
     c.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
 
     c = sub.add_parser("export-template", help="导出单位的 Excel 填报模板")

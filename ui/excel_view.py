@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPlainTextEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QPlainTextEdit, QProgressDialog, QPushButton, QRadioButton, QVBoxLayout,
+                               QWidget)
 
 from models.app import Actor, App, current_month, months_between
 from models.entries_base import month_cn
@@ -109,6 +110,18 @@ class ExcelView(QWidget):
             if actor.is_office or u == actor.home_unit:
                 self.unit.addItem(u, u)
 
+        self.full_kind = QRadioButton("完整台账（存档）")
+        self.full_kind.setToolTip("全部工作表：任务推进、项目、指标监测、预警、报送情况、佐证材料"
+                                  + ("和考核" if actor.is_office else "") + "，可以合并多个月份。")
+        self.compact_kind = QRadioButton("简版台账（供打印）")
+        self.compact_kind.setToolTip("一个月份的三张短表：月度概况（各单位报送情况"
+                                     + ("和考核结果" if actor.is_office else "") + "）、预警事项（滞后或逾期的任务、"
+                                     "落后于序时进度的项目）、指标监测（灯色），打印约几页。")
+        self.full_kind.setChecked(True)
+        self.kind_group = QButtonGroup(self)
+        self.kind_group.addButton(self.full_kind)
+        self.kind_group.addButton(self.compact_kind)
+        self.compact_kind.toggled.connect(self._kind_changed)
         self.include_unreviewed = QCheckBox("灯色含未审核数据")
         self.include_unreviewed.setToolTip("不勾选时，台账的灯色和预警只计已审核通过的数据；勾选后也计入待审、"
                                            "退回和草稿数据。未审核的数据始终有标注。")
@@ -133,6 +146,11 @@ class ExcelView(QWidget):
         rng.addStretch(1)
         form.addRow("", rng)
         form.addRow("单位：", self.unit)
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.full_kind)
+        kinds.addWidget(self.compact_kind)
+        kinds.addStretch(1)
+        form.addRow("台账：", kinds)
         form.addRow("", self.include_unreviewed)
         box1 = QGroupBox("导出")
         b1 = QVBoxLayout(box1)
@@ -142,8 +160,9 @@ class ExcelView(QWidget):
         row.addWidget(self.export_template_btn)
         row.addStretch(1)
         b1.addLayout(row)
-        b1.addWidget(QLabel("台账：A4横向打印格式，含任务推进、项目、指标监测、预警、报送情况"
-                            + ("和考核（汇总台账）" if actor.is_office else "") + "。"
+        b1.addWidget(QLabel("台账：A4横向打印格式。完整台账含任务推进、项目、指标监测、预警、报送情况、佐证材料"
+                            + ("和考核（汇总台账）" if actor.is_office else "") + "，留作存档；"
+                            "简版台账只含一个月的月度概况、预警事项和指标监测，供打印传阅。"
                             "填报模板：选定单位和月份的Excel填报表，填好后在下方导入。"))
         box2 = QGroupBox("导入填好的模板")
         b2 = QVBoxLayout(box2)
@@ -171,9 +190,19 @@ class ExcelView(QWidget):
     def selected_month(self) -> str:
         return str(self.month.currentData())
 
+    def compact(self) -> bool:
+        return self.compact_kind.isChecked()
+
+    def _kind_changed(self, compact: bool) -> None:
+        """The compact ledger is of one month: the month range is off while it is chosen."""
+        if compact:
+            self.multi.setChecked(False)
+        self.multi.setEnabled(not compact)
+        self.multi.setToolTip("简版台账只有一个月份" if compact else "")
+
     def selected_months(self) -> list[str]:
         hi = self.selected_month()
-        if not self.multi.isChecked():
+        if not self.multi.isChecked() or self.compact():
             return [hi]
         lo = str(self.from_month.currentData())
         return months_between(min(lo, hi), max(lo, hi))
@@ -202,8 +231,10 @@ class ExcelView(QWidget):
     def on_export_ledger(self) -> None:
         months, unit = self.selected_months(), self.selected_unit()
         basis = "all" if self.include_unreviewed.isChecked() else "approved"
+        compact = self.compact()
+        kind = "简版台账" if compact else "台账"
         span = month_cn(months[0]) + (f"至{month_cn(months[-1])}" if len(months) > 1 else "")
-        path = self._ask_xlsx("导出台账", f"{unit or '碳达峰'}台账_{span}.xlsx", "ledger")
+        path = self._ask_xlsx(f"导出{kind}", f"{unit or '碳达峰'}{kind}_{span}.xlsx", "ledger")
         if not path:
             return
         app, actor = self.app, self.actor
@@ -211,10 +242,10 @@ class ExcelView(QWidget):
         def job(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> Path:
             from exports.ledger import build_ledger
             out = build_ledger(app, actor, months[-1], path, unit, months=months, progress=progress, cancel=cancel,
-                               basis=basis)
+                               basis=basis, compact=compact)
             return out
 
-        self._start(job, "正在导出台账…", lambda out: f"已导出台账：{out}", offer="导出台账")
+        self._start(job, f"正在导出{kind}…", lambda out: f"已导出{kind}：{out}", offer=f"导出{kind}")
 
     def on_export_template(self) -> None:
         month, unit = self.selected_month(), self.selected_unit()

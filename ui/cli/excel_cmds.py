@@ -26,10 +26,11 @@ def run_export_ledger(args: argparse.Namespace) -> int:
         actor = cli_actor(app)
         unit = args.unit or actor.bureau  # a bureau's own ledger unless another unit is named
         out = build_ledger(app, actor, months[-1], args.output, unit, months=months,
-                           basis="all" if getattr(args, "include_unreviewed", False) else "approved")
+                           basis="all" if getattr(args, "include_unreviewed", False) else "approved",
+                           compact=bool(getattr(args, "compact", False)))
     finally:
         app.close()
-    print(f"已导出台账：{out}")
+    print(f"已导出{'简版台账' if getattr(args, 'compact', False) else '台账'}：{out}")
     return 0
 
 
