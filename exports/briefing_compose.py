@@ -174,8 +174,8 @@ def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskRe
         m = int(month[5:7])
         by = {k: sum(1 for v in inds if v.get("status") == k) for k in names}
         parts = "、".join(f"{names[k]}{c}项（{_pct(c, len(inds))}）" for k, c in by.items() if c)
-        lines.append(f"{view.plan.words.appendix_name}{len(inds)}项指标分项中，按目标进度（{mc}序时进度{100 * m / 12:.1f}%）判断，"
-                     f"{parts}。")
+        lines.append(f"{view.plan.words.indicators_source}{len(inds)}项指标分项中，"
+                     f"按目标进度（{mc}序时进度{100 * m / 12:.1f}%）判断，{parts}。")
     return "\n".join(lines)
 
 
@@ -240,7 +240,11 @@ def _indicators_intro(view: MonthView, data: bool, vs: Sequence[Mapping[str, Any
     with_value = sum(1 for v in inds if v.get("value") is not None)
     names = status_names()
     red = [v for v in inds if v.get("status") == "red"]
-    s = (f"方案{view.plan.words.appendix_name}共{len(inds)}项指标分项，截至{month_cn(month)}已有数值的{with_value}项，"
+    if not inds:
+        return "方案未列出量化指标，本期不作指标监测。"
+    words = view.plan.words
+    where = f"方案{words.appendix_name}共" if words.appendix_name else "方案主要目标所列指标共"
+    s = (f"{where}{len(inds)}项指标分项，截至{month_cn(month)}已有数值的{with_value}项，"
          "各分项的目标、最新值、序时进度应达值和判断结果见下表（● 表示判断结果）。")
     if not with_value:
         s += "目前尚无指标数值，各责任单位应按年度及时报送统计数据。"

@@ -130,7 +130,7 @@ def _words(c: Checker, header: dict[str, Any], meta: dict[str, Any], n_actions: 
     c.strict(got, Words._fields, "[plan.words]", "plan.words")
     vals = {k: c.get(got, k, str, "[plan.words]", required=False, default=getattr(defaults, k))
             for k in Words._fields}
-    for k in ("level", "street_word", "assigned_by", "appendix_name"):
+    for k in ("level", "street_word", "assigned_by"):  # appendix_name "" = no appendix
         if not str(vals[k]).strip():
             c.err("[plan.words]", k, "为空")
     return Words(**vals)

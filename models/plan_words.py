@@ -9,6 +9,7 @@ place: every default is made from the plan's own header.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from models.authority import PUBLIC, module_rule
@@ -23,7 +24,7 @@ class Words(NamedTuple):
     street_word: str  # 街道 | 乡镇 | 街镇
     assigned_by: str  # 省 | 市: who assigns pending targets by default
     actions_word: str  # "十大行动", or how the plan counts its actions
-    appendix_name: str  # 附表 | 附件
+    appendix_name: str  # 附表 | 附件 | "" (the plan has no appendix: indicators from 主要目标)
     district_target_label: str  # 区拟定目标值
     city_target_label: str  # 市规划目标
 
@@ -31,6 +32,12 @@ class Words(NamedTuple):
     def whole(self) -> str:
         """“全区” / “全县”."""
         return f"全{self.level}"
+
+    @property
+    def indicators_source(self) -> str:
+        """Where the plan lists its indicators, as printed text: “附表” / “附件”, or
+        “方案主要目标所列” for a plan without an appendix."""
+        return self.appendix_name or "方案主要目标所列"
 
     @property
     def direct(self) -> str:
@@ -59,13 +66,26 @@ def cn_number(n: int) -> str:
     return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
 
 
+_STREET_WORD = re.compile(r"各?(.{1,6}?)(?:人民政府|政府|办事处|党委|党工委)?")
+
+
+def street_word_of(streets_unit: str) -> str:
+    """What the plan calls its streets, from its placeholder unit: 各乡镇 / 各乡镇人民政府 → 乡镇,
+    各镇人民政府 → 镇, 各街道办事处 → 街道, 各镇（街道） → 镇（街道）; "" when it names none."""
+    s = re.sub(r"\s+", "", streets_unit)
+    m = _STREET_WORD.fullmatch(s)
+    if not m or not s.startswith("各"):
+        return ""
+    word = m.group(1)
+    return word if re.fullmatch(r"[乡镇街道苏木（）()、和及]{1,8}", word) else ""
+
+
 def default_words(meta: dict[str, Any], n_actions: int, titles: list[str]) -> Words:
     """The plan's words where [plan.words] does not give them: the level from the last
     character of the district's name, the street word from ``streets_unit``."""
     district = str(meta.get("district") or "")
     level = district[-1] if district[-1:] in ("区", "县", "市", "旗") else "区"
-    streets = str(meta.get("streets_unit") or "")
-    street_word = streets[1:] if streets.startswith("各") and len(streets) > 1 else "街道"
+    street_word = street_word_of(str(meta.get("streets_unit") or "")) or "街道"
     if titles and all(t.endswith("行动") for t in titles):
         actions_word = f"{cn_number(n_actions)}大行动" if n_actions < 100 else "重点行动"
     else:

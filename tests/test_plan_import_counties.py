@@ -242,5 +242,9 @@ def test_an_imported_plan_without_appendix_runs_the_demo_ledger_and_briefing(tmp
             text = "".join(p.extract_text() or "" for p in pdf.pages)
         assert "青溪县碳达峰碳中和工作简报" in text and "全县" in text
         assert "牵头单位：" not in text and "配合单位：" not in text
+        # no appendix: the plan's indicators are named where the plan lists them
+        assert raw["plan"]["words"]["appendix_name"] == ""
+        flat = "".join(text.split())
+        assert "附表" not in flat and "附件" not in flat and "方案主要目标所列" in flat
     finally:
         app.close()

@@ -58,7 +58,8 @@ def test_district_plan_header_and_words(district: ImportResult) -> None:
         "name": "梧桐区碳达峰实施方案", "district": "梧桐区", "city": "江海市", "issuer": "梧桐区人民政府",
         "adopted": "2022-10-31", "first_month": "2022-11", "last_year": 2030,
         "office_unit": "区碳达峰碳中和工作领导小组办公室", "office_host": "区发展改革委", "streets_unit": "各街镇"}
-    assert plan["words"] == {"level": "区", "street_word": "街镇", "assigned_by": "市", "actions_word": ""}
+    assert plan["words"] == {"level": "区", "street_word": "街镇", "assigned_by": "市", "actions_word": "",
+                             "appendix_name": ""}
     assert plan["overview"].startswith("以能源优化") and plan["goals"].startswith("“十四五”期间")
 
 

@@ -90,7 +90,7 @@ class CatalogView(QWidget):
         for pg in plan.policies:
             self._item(pol, [f"{pg.code} {pg.title}", _units_label(list(pg.units)), ""], pg.code)
         self._item(self.tree, ["组织实施", "", ""], "ORG")
-        inds = self._item(self.tree, [f"{plan.words.appendix_name}：主要指标", "", ""], "")
+        inds = self._item(self.tree, [f"{plan.words.appendix_name}：主要指标" if plan.words.appendix_name else "主要指标", "", ""], "")
         for ind in plan.indicators:
             unit = _indicator_unit_label(self.app, ind)
             if len(ind.parts) == 1:

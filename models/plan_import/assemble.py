@@ -77,6 +77,8 @@ def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str
     years = [t.year for i in draft.indicators for p in i.parts for t in p.targets] + \
         [t.year for m in draft.milestones for t in m.targets]
     meta.last_year = peak or (max(years) if years else None)
+    if meta.last_year is not None and meta.first_month and meta.last_year < int(meta.first_month[:4]):
+        meta.last_year = int(meta.first_month[:4])  # an undated plan starts this year: still loadable
     office_text = "\n".join([meta.organisation, *(p.text for p in draft.policies)])
     meta.office_unit, meta.office_host = office(draft.units, office_text, level)
     if meta.office_unit not in {u.name for u in draft.units}:
@@ -90,7 +92,7 @@ def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str
         labels = {"district_target_label": tables[0].labels.get("district", ""),
                   "city_target_label": tables[0].labels.get("city", "")}
     draft.words = words("\n".join([meta.overview, meta.goals, preamble, body_text]), level, meta.streets_unit,
-                        appendix_name(lay), labels, len(draft.actions))
+                        (appendix_name(lay) or "附表") if tables else "", labels, len(draft.actions))
     return draft, _toml(draft, doc, review), review
 
 

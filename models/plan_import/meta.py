@@ -15,6 +15,7 @@ from datetime import date
 from models.plan_import.document import Para
 from models.plan_import.draft import DraftMeta, DraftUnit
 from models.plan_import.review import Review
+from models.plan_words import street_word_of
 
 _DISTRICT = re.compile(
     r"^(?:(?P<province>[^省市区县旗]{2,8}?(?:省|自治区))?(?P<city>[^省市区县旗]{2,8}?(?:市|自治州|地区|盟))?)"
@@ -131,10 +132,13 @@ def office(units: list[DraftUnit], organisation: str, level: str) -> tuple[str, 
 def words(text_all: str, level: str, streets_unit: str, appendix: str, labels: dict[str, str],
           n_actions: int) -> dict[str, str]:
     out: dict[str, str] = {"level": level or "区"}
-    if streets_unit:
+    word = street_word_of(streets_unit)
+    if word:
+        out["street_word"] = word
+    elif streets_unit:
         for w in ("街镇", "乡镇", "街道", "镇", "乡", "苏木"):
             if w in streets_unit:
-                out["street_word"] = "乡镇" if w in ("镇", "乡") else w
+                out["street_word"] = w
                 break
     assigned = Counter(m.group(1) for m in _ASSIGNED.finditer(text_all))
     if assigned:
@@ -142,7 +146,6 @@ def words(text_all: str, level: str, streets_unit: str, appendix: str, labels: d
         out["assigned_by"] = "省" if top == "国家" else top
     m = _ACTIONS_WORD.search(text_all)
     out["actions_word"] = m.group(1) if m and n_actions else ""
-    if appendix:
-        out["appendix_name"] = appendix
+    out["appendix_name"] = appendix  # "": indicators (if any) come from 主要目标, not an appendix
     out.update({k: v for k, v in labels.items() if v})
     return out
