@@ -132,8 +132,15 @@ class Part(NamedTuple):
 
     @property
     def entry_name(self) -> str:
-        """What clerks enter, in words: "单位生产总值能耗下降率" for a reduction rate."""
-        return f"{self.name}下降率" if self.as_rate else self.name
+        """What clerks enter, in words: "单位生产总值能耗下降率" for a reduction rate (a name
+        that already says so, …能耗降低 / …降低率 / …降幅, is not said twice)."""
+        if not self.as_rate:
+            return self.name
+        if self.name.endswith(("率", "降幅", "幅度")):
+            return self.name
+        if self.name.endswith(("下降", "降低")):
+            return f"{self.name}率"
+        return f"{self.name}下降率"
 
 
 @rule(PUBLIC)

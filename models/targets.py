@@ -30,6 +30,7 @@ a target's concrete level: ``models/target_levels.py``.
 from __future__ import annotations
 
 import math
+import re
 
 from models.authority import PUBLIC, rule
 from models.periods import parse_period, period_label, period_time
@@ -41,6 +42,9 @@ from models.target_rules import Baseline, Previous, Rules, Verdict
 from models.target_words import (COUNT_UNITS, amount_text, gap_text, percent_text, round_expected,
                                  subject_text)
 from forms.values import ValueProblem
+
+# A part named as a reduction (…能耗降低, …下降率, 降幅)
+_RATE_NAME = re.compile(r"(下降|降低)(率|幅度)?$|降幅$")
 
 # The plan's first reporting month (plan.first_month); Judge passes the loaded plan's.
 DEFAULT_FIRST_MONTH = "2023-09"
@@ -110,6 +114,10 @@ def judge(part: Part, period: str, value: float | bool | None, *, baseline: Base
     start = _start(part, chain, idx, baseline, first_month, unit)
     if start is None:
         need = (f"请领导小组办公室在设置中录入{part.code}的基期值（年份和数值）")
+        if _RATE_NAME.search(part.name) and not part.as_rate:
+            # 单位地区生产总值能耗降低 with a plain floor: a rate of unknown base year
+            need = ("该指标是下降率，但计划文件中的目标没有写明比哪一年下降，序时进度无从算起；"
+                    f"请在计划中把{part.code}的目标改为“比YYYY年下降X%”（按下降率填报）")
         msg = f"{subject}{amount_text(v, unit) + '，' if v is not None else ''}暂不能判断序时进度：{need}"
         return Verdict("grey", None, msg, value=v, target=target)
     s_time, s_value, s_text = start

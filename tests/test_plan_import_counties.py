@@ -90,9 +90,11 @@ def table_result(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 def test_a_row_named_as_a_reduction_is_entered_as_the_reduction(table_result: ImportResult) -> None:
     p = parts(loaded(table_result))["I01"]
     # the plan names no peak year: an undated target is read for 2030 (and reviewed);
-    # what is entered is the reduction in %, so the city's value is a floor on it
-    assert (p["unit"], p["direction"], p.get("pending")) == ("%", "higher", True)
-    assert [short(t) for t in p["targets"]] == [(2030, ">=", None, "absolute", None, None, "市")]
+    # what is entered is the reduction in % against the base year of the five-year period
+    # (十五五: 2025), judged like any reduction rate; the city's value is a floor on it
+    assert (p["unit"], p["direction"], p.get("pending"), p.get("entered_as")) == ("%", "lower", True, "reduction_rate")
+    assert [short(t) for t in p["targets"]] == [(2030, "<=", None, "reduction_vs_baseline", 2025, None, "市")]
+    assert any(i.ref == "I01" and "比2025年下降" in i.decided for i in table_result.review_items)
 
 
 def test_a_pending_target_beside_a_reduction_against_a_base_year_loads(table_result: ImportResult) -> None:
@@ -137,7 +139,9 @@ def test_an_increment_without_a_year_gets_a_base_year_and_is_reviewed(goals_resu
     m = milestones(loaded(goals_result))["1.1-M1"]
     t = m["targets"][0]
     assert (t["op"], t["value"], t["unit"], t["kind"], t["basis"]) == (">=", 19.2, "万千瓦", "stretch", "increment")
-    assert t["baseline_year"] == t["year"] - 5
+    # no period named anywhere near it: the plan's peak year, counted from the plan's own
+    # base year (its goals say 比2020年), not from 2025
+    assert (t["year"], t["baseline_year"]) == (2030, 2020)
     assert any(f"按 {t['baseline_year']} 年末起算" in i.decided for i in goals_result.review_items)
     assert not any("None" in i.decided for i in goals_result.review_items)
 

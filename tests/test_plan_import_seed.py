@@ -16,7 +16,7 @@ from tests.plan_contract import problems
 from tests.plan_docs import SEED_TXT, hand_plan, seed_blocks, write_docx, write_pdf
 
 from models.plan_import import ImportResult, import_plan
-from models.plan_import.indicators import similarity
+from models.plan_import.undated import similarity
 
 TARGET_KEYS = (("year", None), ("op", None), ("value", None), ("unit", ""), ("kind", "binding"),
                ("basis", "absolute"), ("baseline_year", None), ("stable", False))

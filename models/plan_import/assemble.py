@@ -7,7 +7,7 @@ from pathlib import Path
 
 from models.plan_import.document import SourceDoc
 from models.plan_import.draft import DraftIndicator, DraftPlan, DraftTask, DraftUnit
-from models.plan_import.indicators import from_goals, indicators_from_tables
+from models.plan_import.indicators import from_goals, goal_targets, indicators_from_tables
 from models.plan_import.layout import appendix_name, layout
 from models.plan_import.meta import cited_city, office, peak_year, plan_meta, words
 from models.plan_import.milestones import cross_check, milestones_from_tasks
@@ -15,6 +15,7 @@ from models.plan_import.review import Review
 from models.plan_import.structure import build_actions, build_policies, section_text, sections
 from models.plan_import.tables import IndicatorTable, indicator_tables
 from models.plan_import.toml_writer import write_toml
+from models.plan_import.undated import Undated, plan_base_year
 from models.plan_import.units import UnitRegistry, parse_units_text
 
 NATIONAL_PEAK_YEAR = 2030  # 2030年前碳达峰: the national plan's peak year
@@ -64,14 +65,16 @@ def assemble(doc: SourceDoc, plan_id: str | None = None) -> tuple[DraftPlan, str
         policy.units = _canonical(policy.units, registry)
     _check_assigned(draft, review)
 
+    undated = Undated(year_of_undated, plan_base_year("\n".join([meta.goals, meta.overview]), meta.adopted),
+                      goal_targets(meta.goals))
     if tables:
         first_year = int(meta.first_month[:4]) if meta.adopted else 2021
-        draft.indicators = indicators_from_tables(tables, year_of_undated, review, first_year)
+        draft.indicators = indicators_from_tables(tables, undated, review, first_year)
         _responsible(draft.indicators, tables, registry, review)
     elif meta.goals:
-        draft.indicators = from_goals(meta.goals, secs.goals[0].where if secs.goals else "", year_of_undated,
-                                      review)
-    draft.milestones = milestones_from_tasks(draft.tasks(), year_of_undated, review)
+        draft.indicators = from_goals(meta.goals, secs.goals[0].where if secs.goals else "", undated, review)
+    intros = {t.code: a.intro for a in draft.actions for top in a.tasks for t in (top, *top.subtasks)}
+    draft.milestones = milestones_from_tasks(draft.tasks(), undated, review, intros)
     cross_check(draft.milestones, draft.indicators, review)
 
     years = [t.year for i in draft.indicators for p in i.parts for t in p.targets] + \

@@ -18,11 +18,13 @@ makes one indicator per measured thing named there.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from models.plan_import.draft import DraftIndicator, DraftPart
 from models.plan_import.review import Review
 from models.plan_import.tables import IndicatorTable, Row
 from models.plan_import.target import Target
+from models.plan_import.undated import Undated, date_targets, similarity
 from models.plan_import.vocabulary import UNIT_RE
 from models.plan_import.wording import parse_targets
 
@@ -32,15 +34,6 @@ _LOWER = re.compile(r"(能耗|排放|强度|消耗|浓度|碳排|煤炭消费)")
 # A name that is itself a reduction (单位地区生产总值能耗下降, …降低率, 降幅): what is entered is
 # the reduction in %, and more of it is better.
 RATE_NAME = re.compile(r"(下降|降低)(率|幅度)?$|降幅$")
-
-
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of the character pairs of ``a`` and ``b`` (0 … 1)."""
-    pa = {a[i:i + 2] for i in range(len(a) - 1)}
-    pb = {b[i:i + 2] for i in range(len(b) - 1)}
-    if not pa or not pb:
-        return 1.0 if a and a == b else 0.0
-    return 2 * len(pa & pb) / (len(pa) + len(pb))
 
 
 def direction_of(name: str, targets: list[Target]) -> str:
@@ -55,7 +48,7 @@ def direction_of(name: str, targets: list[Target]) -> str:
     return "higher"
 
 
-def indicators_from_tables(tables: list[IndicatorTable], default_year: int | None, review: Review,
+def indicators_from_tables(tables: list[IndicatorTable], undated: Undated, review: Review,
                            first_year: int = 2021) -> list[DraftIndicator]:
     """``first_year``: the plan's first year; a year column before it (2020年) holds base
     values, not targets."""
@@ -67,7 +60,7 @@ def indicators_from_tables(tables: list[IndicatorTable], default_year: int | Non
                                {y: t for y, t in row.years.items() if y < first_year})
             for y, t in sorted(base.items()):
                 row.cells["baseline"] = "\n".join(x for x in (row.cells.get("baseline", ""), f"{y}年：{t}") if x)
-            ind = _indicator(row, table, len(out) + 1, default_year, review)
+            ind = _indicator(row, table, len(out) + 1, undated, review)
             code = ind.code
             k = 2
             while code in used:  # a number printed twice (two tables numbered from 1)
@@ -89,7 +82,7 @@ def _recode(ind: DraftIndicator, code: str) -> None:
         p.code = code + p.code[len(old):]
 
 
-def _indicator(row: Row, table: IndicatorTable, position: int, default_year: int | None,
+def _indicator(row: Row, table: IndicatorTable, position: int, undated: Undated,
                review: Review) -> DraftIndicator:
     c = row.cells
     number = int(row.number) if row.number.isdigit() else position
@@ -107,8 +100,13 @@ def _indicator(row: Row, table: IndicatorTable, position: int, default_year: int
     source, words = _target_words(row, table)
     hint = "lower" if _LOWER.search(name) else ""
     targets: list[Target] = []
+    default_year = undated.peak
     for year, text in words:
         parsed = parse_targets(text, default_year=year or default_year, direction_hint=hint)
+        if not year:
+            named = undated.caption(" ".join([table.caption, table.labels.get("district", "")]))
+            for t in parsed.targets:
+                date_targets([t], named or undated.goal_of(name, t) or undated.default())
         targets += parsed.targets
         for bad in parsed.unparsed:
             review.add("target_unparsed", row.where, bad, "未能解读为结构化目标（原文已保留）",
@@ -258,7 +256,7 @@ def _finish_part(part: DraftPart, measure: str, city: str, row: Row, review: Rev
                    f"{'不高于' if pending[0].op == '<=' else '不低于'}下达值）",
                    "下达后由领导小组办公室录入目标值；请核对年份和方向。", ref=part.code)
     reductions = [t for t in numeric if t.basis == "reduction_vs_baseline"]
-    if reductions and len(reductions) == len(numeric) and not measure:
+    if reductions and len(reductions) == len(numeric) and not measure and not rate_named:
         _pending_as_reductions(part, reductions[0].baseline_year, row, review)
     if rate_named:
         pass
@@ -277,27 +275,35 @@ def _finish_part(part: DraftPart, measure: str, city: str, row: Row, review: Rev
                    "请核对该指标填报时使用的计量单位。", ref=part.code)
     for t in ts:
         if t.year_assumed:
-            review.add("target_assumed", row.where, t.text, f"原文没有年份：按 {t.year} 年",
+            review.add("target_assumed", row.where, t.text,
+                       f"原文没有年份：按 {t.year} 年" + (f"（{t.year_from}）" if t.year_from else ""),
                        "请核对目标年份。", ref=part.code)
         for note in t.notes:
             review.add("target_assumed", row.where, t.text, note, "请核对。", ref=part.code)
 
 
 def _as_rate_named(part: DraftPart, measure: str, row: Row, review: Review) -> None:
-    """A part named as a reduction (…能耗下降, …降低率): clerks enter the reduction in %;
-    every target is a floor on it (比2020年下降13.5%以上 → at least 13.5; 完成市下达目标 → at
-    least the assigned reduction)."""
+    """A part named as a reduction (…能耗下降, …降低率): clerks enter the reduction in %
+    against a base year, judged like any reduction rate (0 at the base year, rising in
+    proportion to time toward the target). A target that names its base year keeps it
+    (比2005年下降65%以上); one that does not (完成市下达目标, 下降14%) counts from the end of
+    the five-year period before its deadline (2025 → 2020), a review item."""
     part.unit = measure or "%"
-    part.direction = "higher"
+    part.direction = "lower"
+    part.entered_as = "reduction_rate"
+    stated = {t.year: t.baseline_year for t in part.targets if t.basis == "reduction_vs_baseline"}
     for t in part.targets:
         if t.op in ("yes", "decrease", "increase"):
             continue
-        if t.op == "<=":
-            t.op = ">="
-        if t.basis == "reduction_vs_baseline":
-            t.basis, t.baseline_year = "absolute", None
+        t.op = "<="  # a floor on the reduction (下降X%以上) whichever way the words put it
+        if t.basis != "reduction_vs_baseline":
+            base = stated.get(t.year) if t.value is None else None  # 完成市下达目标；到2030年比2005年…
+            t.basis, t.baseline_year = "reduction_vs_baseline", base or t.year - ((t.year - 2021) % 5) - 1
+            review.add("target_assumed", row.where, t.text,
+                       f"下降率没有写明比哪一年：按比{t.baseline_year}年下降记录（{t.year}年所在五年规划期的基期）",
+                       "请核对基期年份。", ref=part.code)
     review.add("measure_unit", row.where, part.name,
-               f"指标名称是下降率：按下降的百分数填报（单位 {part.unit}），目标为下降率的下限",
+               "指标名称是下降率：按比基期下降的百分数填报（单位 %），按序时进度判断",
                "如各单位填报的是强度本身，请改名称、计量单位和目标。", ref=part.code)
 
 
@@ -312,24 +318,66 @@ def _pending_as_reductions(part: DraftPart, base: int | None, row: Row, review: 
                        "请核对下达目标的基期年份。", ref=part.code)
 
 
-def from_goals(goals: str, where: str, default_year: int | None, review: Review) -> list[DraftIndicator]:
-    """Indicators stated only in 主要目标 (plans without an appendix table)."""
+# 单位地区生产总值能耗和二氧化碳排放: two measures sharing their “per unit of GDP” head
+_PER_HEAD = re.compile(r"^(单位(?:地区)?(?:生产总值|GDP|国内生产总值)|万元(?:地区)?(?:生产总值|GDP)"
+                       r"|规模以上工业单位增加值|单位工业增加值|万元工业增加值)(.+?)(?:和|及|与|、)(.+)$")
+_MEASURE = re.compile(r"^(?:能耗|能源消耗|二氧化碳排放|碳排放|用水量|水耗|用地|建设用地)$")
+
+
+def split_joined(subject: str) -> list[str] | None:
+    """``单位地区生产总值能耗和二氧化碳排放`` → [单位地区生产总值能耗, 单位地区生产总值二氧化碳排放];
+    None when the subject is one measure."""
+    m = _PER_HEAD.match(subject)
+    if not m or not (_MEASURE.match(m.group(2)) and _MEASURE.match(m.group(3))):
+        return None
+    return [m.group(1) + m.group(2), m.group(1) + m.group(3)]
+
+
+def goal_targets(goals: str) -> list[Target]:
+    """主要目标's targets, a statement about two measures counted for each."""
+    out = []
+    for t in parse_targets(goals).targets:
+        out += [replace(t, subject=n) for n in split_joined(t.subject) or [t.subject]]
+    return out
+
+
+def from_goals(goals: str, where: str, undated: Undated, review: Review) -> list[DraftIndicator]:
+    """Indicators stated only in 主要目标 (plans without an appendix table): one per
+    measured thing; a statement about two measures (…能耗和二氧化碳排放完成市下达目标) is
+    one indicator with a part for each, and later targets of either measure join its part."""
+    default_year = undated.peak
     parsed = parse_targets(goals, default_year=default_year)
-    by_subject: dict[str, list[Target]] = {}
+    date_targets(parsed.targets, undated.named_period(goals, "“主要目标”") or undated.default())
+    groups: list[tuple[str, dict[str, list[Target]]]] = []  # (indicator name, part name → targets)
+    home: dict[str, dict[str, list[Target]]] = {}
     for t in parsed.targets:
         if t.op == "yes" or not t.subject:
             continue
-        by_subject.setdefault(t.subject, []).append(t)
+        names = split_joined(t.subject)
+        if names and not any(n in home for n in names):
+            group: dict[str, list[Target]] = {m: [] for m in names}
+            groups.append((t.subject, group))
+            home.update({m: group for m in names})
+        for measure in names or [t.subject]:
+            if measure not in home:
+                home[measure] = {measure: []}
+                groups.append((measure, home[measure]))
+            home[measure][measure].append(t if not names else replace(t, subject=measure, notes=list(t.notes)))
     out = []
-    for n, (subject, ts) in enumerate(by_subject.items(), 1):
+    for n, (name, group) in enumerate(groups, 1):
         code = f"I{n:02d}"
-        ind = DraftIndicator(code, n, subject, district_target="；".join(t.text for t in ts), where=where)
-        part = DraftPart(code, subject, targets=ts)
-        row = Row(str(n), {"name": subject}, where=where)
-        _finish_part(part, "", "", row, review, default_year)
-        ind.parts = [part]
+        every = [t for ts in group.values() for t in ts]
+        ind = DraftIndicator(code, n, name, district_target="；".join(dict.fromkeys(t.text for t in every)),
+                             where=where)
+        single = len(group) == 1
+        ind.parts = [DraftPart(code if single else f"{code}{'abcdefgh'[k]}", pname, targets=ts)
+                     for k, (pname, ts) in enumerate(group.items())]
+        row = Row(str(n), {"name": name}, where=where)
+        for part in ind.parts:
+            _finish_part(part, "", "", row, review, default_year)
         review.add("structure", where, ind.district_target,
-                   f"方案没有指标附表：据“主要目标”列为指标 {code}“{subject}”", "请核对指标名称、目标和责任单位（留空）。",
-                   ref=code)
+                   f"方案没有指标附表：据“主要目标”列为指标 {code}“{name}”"
+                   + ("" if single else "，拆为分项：" + "；".join(f"{p.code} {p.name}" for p in ind.parts)),
+                   "请核对指标名称、目标和责任单位（留空）。", ref=code)
         out.append(ind)
     return out

@@ -22,17 +22,24 @@ from models.plan_import.indicators import direction_of
 from models.plan_import.review import Review
 from models.plan_import.units import units_at_end, units_line
 from models.plan_import.target import Target
+from models.plan_import.undated import Undated, date_targets
 from models.plan_import.sentences import normalise
 from models.plan_import.wording import parse_targets
 
 SAME_THING = 0.5  # similarity of names from which a milestone and an indicator are compared
 
 
-def milestones_from_tasks(tasks: list[DraftTask], default_year: int | None, review: Review) -> list[DraftMilestone]:
+def milestones_from_tasks(tasks: list[DraftTask], undated: Undated, review: Review,
+                          intros: dict[str, str] | None = None) -> list[DraftMilestone]:
+    """``intros``: task code → its action's introduction (a period named there dates the
+    task's undated targets)."""
     out: list[DraftMilestone] = []
     for task in tasks:
         text = _without_units(task.text)
-        parsed = parse_targets(text, default_year=default_year, carry_year=False, task_text=True)
+        parsed = parse_targets(text, default_year=undated.peak, carry_year=False, task_text=True)
+        date_targets(parsed.targets, undated.named_period(text, "任务原文")
+                     or undated.named_period((intros or {}).get(task.code, ""), "所属行动的导语")
+                     or undated.default())
         made: list[DraftMilestone] = []
         for group in _groups(parsed.targets):
             first = group[0]
@@ -41,13 +48,19 @@ def milestones_from_tasks(tasks: list[DraftTask], default_year: int | None, revi
             m = DraftMilestone(code, task.code, name, unit=first.unit if first.value is not None else "",
                                direction=direction_of(name, group), quote=_quote(text, group), targets=group,
                                where=task.where)
+            if all(t.op in ("decrease", "increase") for t in group):
+                review.add("milestone", task.where, first.text,
+                           f"只规定方向的目标（{'下降' if first.op == 'decrease' else '上升'}）：列为里程碑 {code}，"
+                           "按与上年同期的数值比较判断；计量单位原文未写明（留空）",
+                           "请核对是否需要按月跟踪该数值，并填写计量单位。", ref=code)
             if first.is_part and made:
                 m.part_of = made[-1].code
                 _same_period_as_whole(group, made[-1].targets)
             for t in group:
                 if t.year_assumed:
-                    m.note = f"原文未写年份，按 {t.year} 年（方案的达峰年份）判断。"
-                    review.add("target_assumed", task.where, t.text, f"任务中的量化目标没有年份：按 {t.year} 年",
+                    m.note = f"原文未写年份，按 {t.year} 年（{t.year_from}）判断。"
+                    review.add("target_assumed", task.where, t.text,
+                               f"任务中的量化目标没有年份：按 {t.year} 年（{t.year_from}）",
                                "请核对该目标的期限。", ref=code)
                 for note in t.notes:
                     review.add("target_assumed", task.where, t.text, note, "请核对。", ref=code)
@@ -111,6 +124,8 @@ def cross_check(milestones: list[DraftMilestone], indicators: list[DraftIndicato
             for unit in units:
                 by_unit.setdefault(unit, []).append((_pairs(part.name), ind, part.targets))
     for m in milestones:
+        if m.part_of:
+            continue  # 其中…: a part of the milestone before, not the indicator's whole
         units = {t.unit for t in m.targets if t.value is not None}
         pairs = _pairs(m.name)
         best: tuple[float, DraftIndicator, list[Target]] | None = None

@@ -25,6 +25,7 @@ class Target:
     text: str = ""
     subject: str = ""  # what is measured, as worded ("" when the sentence does not say)
     year_assumed: bool = False  # no year in the words: the default year was used
+    year_from: str = ""  # where the assumed year was found (for the review item)
     is_part: bool = False  # 其中…: a part of the target before it
     notes: list[str] = field(default_factory=list)
 

@@ -16,7 +16,8 @@ How a sentence is read:
    新增 → increment over the period; 力争/争取 → stretch; 其中 → part of the target
    before; 分别 X、Y → one target per value.
 3. Words without a number: 全面执行/全覆盖/基本建成… → qualitative (“yes”);
-   完成省(市)下达指标 → pending, assigned by that body; 进一步下降/提高 → direction only.
+   完成省(市)下达指标 → pending, assigned by that body; 进一步下降/提高 → direction only
+   (in task text only about a measured quantity, in a sentence naming a year or period).
 
 What cannot be read is returned in ``unparsed`` (never guessed): the import turns it
 into a review item.
@@ -67,7 +68,8 @@ def parse_targets(text: str, *, default_year: int | None = None, carry_year: boo
     ``direction_hint`` ("lower") turns a pending target into a ceiling. ``task_text`` reads
     a task's text for milestones: a number counts only after a year or a target verb
     (建设/创建/达到…), words without a number only in a sentence naming a year, and
-    direction-only wording (进一步…) not at all."""
+    direction-only wording (进一步下降…) only about a measured quantity in a sentence
+    naming a year or period (“十四五”期间煤炭消费量进一步下降)."""
     targets: list[Target] = []
     unparsed: list[str] = []
     for seg in segments(text, carry_year=carry_year):
@@ -236,6 +238,8 @@ def _read_op(t: Target, before: str, after: str, upto: str, seg: Segment) -> str
     return ""
 
 
+# what a direction-only sentence in task text must be about to be a milestone (煤炭消费量进一步下降)
+_MEASURED = re.compile(r"(量|率|比重|比例|占比|强度|能耗|排放|消耗|消费|总量|面积|容量|规模)$")
 RATE_SUBJECT = re.compile(r"(下降|降低)(率|幅度)?$|降幅$")  # the reduction itself: more is better
 _INCREMENT = re.compile(r"新增(?![和及与、])")
 
@@ -305,10 +309,12 @@ def _wordy(seg: Segment, numeric: list[tuple[int, Target]], direction_hint: str,
             out.append((a, t))
             continue
         d = DIRECTION.search(body)
-        if d and b - a <= 40 and not task_text:
+        if d and b - a <= 40:
+            subject = _clean_subject(body[:d.start()])
+            if task_text and not (seg.year and _MEASURED.search(subject)):
+                continue  # 持续提升治理能力: not a measured quantity with a deadline
             op = "decrease" if d.group(2) in ("下降", "降低", "减少") else "increase"
-            out.append((a, Target(year=seg.year or 0, op=op, text=text,
-                                  subject=_clean_subject(body[:d.start()]))))
+            out.append((a, Target(year=seg.year or 0, op=op, text=text, subject=subject)))
     return out
 
 
