@@ -12,6 +12,9 @@ from forms.fields import CHOICE, MEMO, NUMBER, TEXT, YESNO, Field
 
 OPS = {">=": "不低于", "<=": "不高于", "approx": "左右", "range": "区间", "yes": "定性（是/否）",
        "decrease": "进一步下降", "increase": "进一步提高"}
+# A reduction against a base year (比2020年下降X%以上) is shown and edited as the plan says
+# it: the file stores the intensity's side (“<=”), which read “不高于 14” beside a 14 % cut.
+REDUCTION_OPS = {"<=": "下降X%以上", ">=": "下降X%以上", "approx": "下降约X%"}
 TARGET_KINDS = {"binding": "约束性", "stretch": "力争"}
 BASES = {"absolute": "数值", "reduction_vs_baseline": "比基期下降", "cumulative": "累计", "increment": "新增"}
 DIRECTIONS = {"higher": "越高越好", "lower": "越低越好", "qualitative": "定性"}
@@ -26,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {"op": OPS, "kind": TARGET_KINDS, "basis": B
                                       "frequency": FREQUENCIES, "entered_as": ENTERED_AS,
                                       "assigned_by": ASSIGNERS, "unit_kind": UNIT_KINDS}
 CODES: dict[str, dict[str, str]] = {k: {v: c for c, v in m.items()} for k, m in LABELS.items()}
+CODES["op"].update({"下降X%以上": "<=", "下降约X%": "approx"})
 
 YEAR_HELP = "四位年份，1990–2100。"
 
@@ -33,10 +37,10 @@ TARGET_FIELDS = (
     Field("year", "年份", NUMBER, required=True, minimum=1990, maximum=2100, help="目标的期限（年末）。" + YEAR_HELP),
     Field("kind", "约束/力争", CHOICE, choices=tuple(TARGET_KINDS.values()), required=True,
           help="“力争”“争取”为力争目标：未达到最差为黄灯。"),
-    Field("op", "比较", CHOICE, choices=tuple(OPS.values()), required=True,
+    Field("op", "比较", CHOICE, choices=tuple(OPS.values()) + ("下降X%以上", "下降约X%"), required=True,
           help="不低于（达到/以上）、不高于（以下/以内）、左右、区间（60%—65%）、定性（全面执行/全覆盖/基本建成）、"
-               "只看方向（进一步下降/提高，与上一年比较）。"),
-    Field("value", "目标值", NUMBER, help="目标数值；比基期下降时填下降的百分数。定性和只看方向的目标不填。"),
+               "只看方向（进一步下降/提高，与上一年比较）；口径为“比基期下降”时选 下降X%以上 或 下降约X%。"),
+    Field("value", "目标值", NUMBER, help="目标数值；比基期下降时填下降的百分数X（如 13.5）。定性和只看方向的目标不填。"),
     Field("value_high", "上限", NUMBER, help="区间目标的上限（目标值为下限）。"),
     Field("unit", "单位", TEXT, max_len=30, help="目标值的计量单位，如 %、万千瓦、吨标准煤/万元。"),
     Field("basis", "口径", CHOICE, choices=tuple(BASES.values()), required=True,

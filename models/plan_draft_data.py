@@ -130,7 +130,9 @@ def target_text(t: dict[str, Any]) -> str:
         sign = {">=": "≥", "<=": "≤", "approx": "约"}.get(str(op), str(op))
         body = f"{sign}{num('value')}{unit}"
     if basis == "reduction_vs_baseline":
-        body = f"比{t.get('baseline_year', '？')}年下降{num('value')}%" + ("以上" if op == "<=" else "")
+        value = num("value") if "value" in t else f"待{t.get('assigned_by') or '上级'}下达的"
+        body = (f"比{t.get('baseline_year', '？')}年下降{'约' if op == 'approx' else ''}{value}%"
+                + ("以上" if op in ("<=", ">=") else ""))
     elif basis == "cumulative":
         body = f"累计{body}（自{t.get('since') or '方案首年'}）"
     elif basis == "increment":

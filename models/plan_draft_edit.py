@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from forms.fields import NUMBER, YESNO, Field
-from forms.plan_form import (CODES, INDICATOR_FIELDS, ITEM_FIELDS, META_FIELDS, MILESTONE_FIELDS, PART_FIELDS, TARGET_FIELDS,
+from forms.plan_form import (CODES, OPS, INDICATOR_FIELDS, ITEM_FIELDS, META_FIELDS, MILESTONE_FIELDS, PART_FIELDS, TARGET_FIELDS,
                              UNIT_FIELDS, WORD_FIELDS, field)
 from forms.values import ValueProblem
 from models.authority import PUBLIC, rule
@@ -260,10 +260,20 @@ class PlanEdits(DraftData):
             value = _number(f, text, where, str(target.get("unit", "")))
         else:
             value = _value(f, text, where)
+        reduction_op = key == "op" and value in ("下降X%以上", "下降约X%")
         if key in CODES and value:
             value = CODES[key][value]
         if key == "since" and value and not _MONTH.fullmatch(str(value)):
             raise EditError(f"{where}：累计起算应为“YYYY-MM”，如 2021-01。")
+        reduction = target.get("basis") == "reduction_vs_baseline"
+        if reduction_op and not reduction:
+            raise EditError(f"{where}：“{text}”只用于口径为“比基期下降”的目标，请先把口径改为“比基期下降”。")
+        if key == "op" and reduction and value not in ("<=", ">=", "approx"):
+            raise EditError(f"{where}：比基期下降的目标只能是“下降X%以上”或“下降约X%”。")
+        if key == "basis" and value == "reduction_vs_baseline" and target.get("op") not in ("<=", ">=", "approx"):
+            raise EditError(f"{where}：“{OPS.get(str(target.get('op')), '')}”的目标不能按比基期下降，请先改比较方式。")
+        if key == "basis" and value == "reduction_vs_baseline" and target.get("op") == ">=":
+            target["op"] = "<="  # 下降X%以上: stored as the plan file writes it
         _put(target, key, value, keep=key in ("year", "op", "unit", "kind", "basis", "text"))
         self.changed = True
 

@@ -175,6 +175,19 @@ def test_reduction_targets_and_parts(seed: PlanDraft) -> None:
     assert "比2020年下降" in target_text(seed.targets("I11a")[0])
 
 
+def test_a_reduction_target_is_edited_as_the_plan_words_it(seed: PlanDraft) -> None:
+    t = seed.targets("I11a")[0]
+    assert (t["op"], t["basis"], target_text(t)) == ("<=", "reduction_vs_baseline", "2030年 比2020年下降10%以上")
+    seed.set_target("I11a", 0, "op", "下降约X%")
+    assert t["op"] == "approx" and target_text(t) == "2030年 比2020年下降约10%"
+    seed.set_target("I11a", 0, "op", "下降X%以上")
+    assert t["op"] == "<="
+    refused(seed, lambda: seed.set_target("I11a", 0, "op", "区间"), "下降X%以上")
+    plain = seed.targets("I01")[0]
+    assert plain.get("basis", "absolute") == "absolute"
+    refused(seed, lambda: seed.set_target("I01", 0, "op", "下降X%以上"), "比基期下降")
+
+
 def test_milestones_added_and_removed(seed: PlanDraft) -> None:
     code = seed.add_milestone("4.3", "公共充电站")
     assert code == "4.3-M2"

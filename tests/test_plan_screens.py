@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit
 
 from models import passwords
 from models.app import ADMIN, REVIEWER, Actor, App
@@ -216,6 +216,31 @@ def test_the_office_edits_the_plan_in_the_program(qtbot, app: App) -> None:  # t
     m = next(m for m in app.plan.milestones_of(task.ref) if m.code == row.ref)
     assert m.name == "新建充电桩" and m.part.targets[0].value == 500
     assert "另一种写法" in next(u for u in app.plan.units if u.name == unit.title).aliases
+
+
+def test_a_reduction_target_reads_as_the_plan_says_it(qtbot, app: App) -> None:  # type: ignore[no-untyped-def]
+    """比2020年下降10%以上 is stored as op “<=”: the editor shows 下降X%以上 and 10, not
+    “不高于 10”, and changing it keeps the reduction."""
+    tab = PlanTab(app, ADMIN_ACTOR)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.mouseClick(tab.edit_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.review is not None and tab.review.isVisible())
+    review = tab.review
+    assert review is not None
+    _shown(qtbot, review)
+    review.select(review.model.row_of("I11a"))
+    qtbot.waitUntil(lambda: review.targets.ref == "I11a")
+    editors = review.targets.form.editors
+    assert editors["op"].value() == "下降X%以上" and editors["value"].value() == "10"
+    assert editors["basis"].value() == "比基期下降" and editors["baseline_year"].value() == "2020"
+    assert "不高于" not in review.targets.which.currentText()
+    assert "比2020年下降10%以上" in review.targets.which.currentText()
+    op = editors["op"].editor
+    assert isinstance(op, QComboBox)
+    op.setCurrentIndex(op.findData("下降约X%"))
+    qtbot.waitUntil(lambda: review.draft.targets("I11a")[0]["op"] == "approx")
+    assert "比2020年下降约10%" in review.targets.which.currentText()
 
 
 def test_a_reviewer_is_refused_by_the_service(qtbot, app: App) -> None:  # type: ignore[no-untyped-def]

@@ -11,15 +11,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from forms.fields import CHOICE, YESNO
-from forms.plan_form import LABELS, TARGET_FIELDS
+from forms.plan_form import LABELS, REDUCTION_OPS, TARGET_FIELDS
 from models.plan_draft import PlanDraft
 from models.plan_draft_data import target_text
 from models.plan_draft_edit import EditError
 from ui.form_widgets import FieldForm
 
 
-def shown_value(key: str, value: Any) -> str:
-    """A stored target value as its field shows it (codes as their Chinese choices)."""
+def shown_value(key: str, value: Any, target: dict[str, Any] | None = None) -> str:
+    """A stored target value as its field shows it (codes as their Chinese choices; the
+    comparison of a reduction against a base year as the plan words it, 下降X%以上)."""
+    if key == "op" and target and target.get("basis") == "reduction_vs_baseline" and value in REDUCTION_OPS:
+        return REDUCTION_OPS[value]
     if isinstance(value, bool):
         return "是" if value else "否"
     if key in LABELS:
@@ -86,7 +89,7 @@ class TargetsPanel(QWidget):
         target = targets[self.index()] if has else {}
         self._loading = True
         try:
-            self.form.set_values({f.key: shown_value(f.key, target.get(f.key)) for f in TARGET_FIELDS})
+            self.form.set_values({f.key: shown_value(f.key, target.get(f.key), target) for f in TARGET_FIELDS})
         finally:
             self._loading = False
 
@@ -100,7 +103,8 @@ class TargetsPanel(QWidget):
             return
         editor = self.form.editors[key]
         n = self.index()
-        before = shown_value(key, self.draft.targets(self.ref)[n].get(key))
+        current = self.draft.targets(self.ref)[n]
+        before = shown_value(key, current.get(key), current)
         text = editor.value()
         if text == before:
             return
@@ -112,7 +116,10 @@ class TargetsPanel(QWidget):
         editor.set_error("")
         self._loading = True
         try:
-            self.which.setItemText(n, f"第{n + 1}个：{target_text(self.draft.targets(self.ref)[n])}")
+            target = self.draft.targets(self.ref)[n]
+            self.which.setItemText(n, f"第{n + 1}个：{target_text(target)}")
+            if key == "basis":  # the comparison reads differently for a reduction
+                self.form.editors["op"].set_value(shown_value("op", target.get("op"), target))
         finally:
             self._loading = False
         self.changed.emit()
