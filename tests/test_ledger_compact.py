@@ -201,6 +201,8 @@ def test_compact_choice_on_the_page(qtbot, month: App, reviewer, tmp_path: Path)
     from tests.test_excel_ui import FakeDialogs, make_view, pick_month
     view = make_view(qtbot, month, reviewer)
     assert view.full_kind.isChecked() and not view.compact()  # the full ledger stays the default
+    # the page never widens the main window beyond 1366 px (the navigation takes about 130)
+    assert view.minimumSizeHint().width() <= 1366 - 160, view.minimumSizeHint()
     view.multi.setChecked(True)
     qtbot.mouseClick(view.compact_kind, Qt.MouseButton.LeftButton)
     assert view.compact() and not view.multi.isChecked() and not view.multi.isEnabled()

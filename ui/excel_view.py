@@ -160,10 +160,12 @@ class ExcelView(QWidget):
         row.addWidget(self.export_template_btn)
         row.addStretch(1)
         b1.addLayout(row)
-        b1.addWidget(QLabel("台账：A4横向打印格式。完整台账含任务推进、项目、指标监测、预警、报送情况、佐证材料"
-                            + ("和考核（汇总台账）" if actor.is_office else "") + "，留作存档；"
-                            "简版台账只含一个月的月度概况、预警事项和指标监测，供打印传阅。"
-                            "填报模板：选定单位和月份的Excel填报表，填好后在下方导入。"))
+        about = QLabel("台账：A4横向打印格式。完整台账含任务推进、项目、指标监测、预警、报送情况、佐证材料"
+                       + ("和考核（汇总台账）" if actor.is_office else "") + "，留作存档；"
+                       "简版台账只含一个月的月度概况、预警事项和指标监测，供打印传阅。"
+                       "填报模板：选定单位和月份的Excel填报表，填好后在下方导入。")
+        about.setWordWrap(True)  # never widens the window (1366×768)
+        b1.addWidget(about)
         box2 = QGroupBox("导入填好的模板")
         b2 = QVBoxLayout(box2)
         row2 = QHBoxLayout()
