@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from forms.fields import CHOICE, DATE, MEMO, MONEY, NUMBER, TEXT, Field
+from forms.values import ValueProblem, fmt_number, parse_number
 
 PROJECT_TYPES = ("新建", "续建", "竣工", "前期")
 
@@ -31,3 +34,17 @@ FIELDS: tuple[Field, ...] = (
 # Fields stored on the project itself; the others are monthly figures.
 STATIC_KEYS = ("name", "content", "total_invest", "plan_start", "plan_end", "reduction")
 MONTHLY_KEYS = ("ptype", "year_plan_invest", "cum_invest", "actual_start", "progress")
+
+
+def over_plan(values: Mapping[str, object]) -> str:
+    """A warning when the year's 累计完成投资 exceeds the 年度计划投资 (often the project's
+    whole cumulative investment typed for the year's), or "" when it does not."""
+    try:
+        plan = parse_number(values.get("year_plan_invest")).value
+        cum = parse_number(values.get("cum_invest")).value
+    except ValueProblem:
+        return ""  # the fields' own checks say what is wrong
+    if not plan or cum is None or cum <= plan:
+        return ""
+    return (f"累计完成投资{fmt_number(cum)}万元超过年度计划投资{fmt_number(plan)}万元（占{cum / plan * 100:.1f}%）。"
+            "累计完成投资只计本年1月至本月，请核实；确实超额完成时可以保存。")

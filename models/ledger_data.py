@@ -7,7 +7,8 @@ too, so the ledger, its tests and any other report read the same rules:
 - task: 滞后 → red; past its 完成时限 and not 已完成 → red; 未启动 → yellow; not reported → yellow.
 - project vs 序时进度 (months elapsed ÷ 12): at most 10 points behind → green; 10–30
   behind → yellow; more than 30 behind → red; 3 months past the planned start without an
-  actual start → red (the project-office convention of domain notes §3).
+  actual start → red (the project-office convention of domain notes §3); a 竣工 project
+  → green “已竣工”; a year's cumulative investment above the year's plan → yellow “请核实”.
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ def project_lines(views: Iterable[MonthView]) -> list[ProjectLine]:
 def judge_project(p: Project, schedule: float, end: date) -> tuple[float | None, float | None, str, str]:
     plan, cum = p.year_plan_invest, p.cum_invest
     share = round(cum / plan * 100, 2) if plan and cum is not None else None
+    if p.ptype == "竣工":  # finished: no longer measured against the year's schedule
+        return share, None, "green", "已竣工"
     plan_start, actual = parse_iso(p.plan_start), parse_iso(p.actual_start)
     if plan_start and not actual and p.ptype != "前期":
         late = (end.year - plan_start.year) * 12 + end.month - plan_start.month
@@ -129,6 +132,8 @@ def judge_project(p: Project, schedule: float, end: date) -> tuple[float | None,
     if share is None:
         return None, None, "", "无年度计划投资" if not plan else "未填报累计完成投资"
     gap = round(share - schedule, 2)
+    if share > 100:  # more than the year's plan: often the project's total typed for the year's
+        return share, gap, "yellow", f"累计完成投资超过年度计划投资（占{share:g}%），请核实"
     if gap >= 0:
         text = f"快于序时进度{gap:g}个百分点" if gap > 0 else "与序时进度持平"
     else:

@@ -295,3 +295,24 @@ def test_dimensions_for_read_only_readers(app: App, tmp_path: Path) -> None:
             assert (ro[ws.title].max_row, ro[ws.title].max_column) == (ws.max_row, ws.max_column)
     finally:
         ro.close()
+
+
+def test_finished_projects_and_investment_above_the_years_plan(app: App, tmp_path: Path) -> None:
+    """A 竣工 project is not “behind schedule”; a year's investment above the year's plan is
+    not shown green as “ahead” but yellow, to be checked."""
+    e = Entries(app)
+    base = {"content": "x", "total_invest": 5000, "year_plan_invest": 1000, "plan_start": "2025-03-01",
+            "actual_start": "2025-04-01", "plan_end": "2026-06-30", "progress": "施工"}
+    e.save_project(CLI_ACTOR, "区发改委", MONTH, "1.1", {**base, "name": "已竣工项目", "ptype": "竣工",
+                                                         "cum_invest": 300})
+    e.save_project(CLI_ACTOR, "区发改委", MONTH, "1.1", {**base, "name": "超计划项目", "ptype": "续建",
+                                                         "cum_invest": 1250})
+    approve_directly(app, "区发改委", MONTH)
+    wb = load_workbook(build_ledger(app, CLI_ACTOR, MONTH, tmp_path / "p.xlsx"))
+    rows = {r[1].value: r for r in wb["项目台账"].iter_rows(min_row=4) if r[1].value}
+    done, over = rows["已竣工项目"], rows["超计划项目"]
+    assert done[14].value == "已竣工" and done[14].fill.fgColor.rgb == "FF" + xs.FILL_GREEN
+    assert over[9].value == 125 and over[14].value == "累计完成投资超过年度计划投资（占125%），请核实"
+    assert over[14].fill.fgColor.rgb == "FF" + xs.FILL_YELLOW
+    warn = [r for r in wb["预警清单"].iter_rows(min_row=4, values_only=True) if r[2] == "超计划项目"]
+    assert warn and warn[0][4] == "黄色"

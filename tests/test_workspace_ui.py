@@ -294,6 +294,27 @@ def test_project_dialog_validates_then_saves(qtbot, app, clerk_of):
     assert [h["cum_invest"] for h in e.project_history(CLI_ACTOR, saved[0])] == [300.0]
 
 
+def test_project_dialog_asks_when_the_years_investment_exceeds_its_plan(qtbot, app, clerk_of):
+    c = clerk_of("区工信局")
+    e = Entries(app)
+    w = _ws(qtbot, app, c)
+    saved, asked = [], []
+    dlg = ProjectDialog("新增项目", {"ptype": "续建"},
+                        lambda v: saved.append(e.save_project(c, "区工信局", M, "4.3", v)), w)
+    qtbot.addWidget(dlg)
+    dlg.confirm = lambda text: asked.append(text) or False  # the clerk answers 否
+    type_text(qtbot, dlg.form.editors["name"].editor, "充电站")
+    qtbot.keyClicks(dlg.form.editors["year_plan_invest"].editor, "1000")
+    qtbot.keyClicks(dlg.form.editors["cum_invest"].editor, "1250")
+    dlg._ok()
+    assert not saved and len(asked) == 1
+    assert "累计完成投资1250万元超过年度计划投资1000万元（占125.0%）" in asked[0]
+    assert "请核实" in dlg.message.text()
+    dlg.confirm = lambda text: True  # 是: an over-fulfilled year is kept
+    dlg._ok()
+    assert len(saved) == 1 and dlg.result() == dlg.DialogCode.Accepted
+
+
 def test_qt_dialogs_speak_chinese(qtbot):
     make_application()
     box = QMessageBox(QMessageBox.Icon.Question, "确认", "确定吗？",

@@ -62,6 +62,10 @@ class ProjectDialog(QDialog):
         if errors:
             self.message.setText(f"有{len(errors)}处需要改正，见红字提示。")
             return
+        warning = project_form.over_plan(self.form.values())
+        if warning and not self.confirm(warning):
+            self.message.setText(warning)
+            return
         try:
             self.save(self.form.values())
         except InvalidInput as exc:
@@ -73,6 +77,13 @@ class ProjectDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.accept()
+
+
+    def confirm(self, warning: str) -> bool:
+        """Whether the user keeps figures the program finds doubtful (replaced in tests)."""
+        sb = QMessageBox.StandardButton
+        return QMessageBox.question(self, "请核实投资数", warning + "\n\n确认填写正确并保存吗？",
+                                    sb.Yes | sb.No, sb.No) == sb.Yes
 
 
 def _show(v: Any) -> str:
