@@ -109,10 +109,10 @@ def main() -> int:
         dlg.show()
         _save(dlg, "first-run.png", qapp)
         dlg.close()
-        dlg = LoginDialog(app, "", "zjj01")
-        dlg.show()
-        _save(dlg, "login.png", qapp)
-        dlg.close()
+        login = LoginDialog(app, "", "zjj01")
+        login.show()
+        _save(login, "login.png", qapp)
+        login.close()
 
         def window(actor: Actor) -> Any:
             win = MainWindow(app, actor)
@@ -137,7 +137,7 @@ def main() -> int:
         win.close()
 
         win = window(office)
-        shots: list[tuple[str, str, Callable[[Any], None] | None]] = [
+        shots: list[tuple[str, str, Callable[[Any], object] | None]] = [
             ("excel", "excel.png", None),
             ("exchange", "exchange.png", lambda p: _choose_packages(p, app, office, clerk, tmp)),
             ("review", "review.png", lambda p: _select_submitted(p)),
