@@ -145,3 +145,26 @@ def test_an_undated_plan_whose_targets_end_before_this_year_still_loads(tmp_path
     plan_file.write_text(result.toml_text, encoding="utf-8")
     plan = load_plan(plan_file)
     assert plan.last_year >= int(plan.first_month[:4])
+
+
+def test_every_target_example_in_the_readme_loads(tmp_path: Path) -> None:
+    """README's plan-file reference has an example of each target kind; each one is a
+    target the loader accepts (one indicator per example, added to a county's plan)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^(\{ year = .*\})$", readme, flags=re.M)
+    kinds = {m for e in examples for m in re.findall(r'op = "([^"]+)"', e)}
+    assert kinds >= {">=", "<=", "approx", "range", "yes", "decrease"}
+    assert all(w in readme for w in ('basis = "reduction_vs_baseline"', 'basis = "cumulative"',
+                                     'basis = "increment"', "assigned_by", "stable = true", 'kind = "stretch"'))
+    text = (PLANS / "county-like.toml").read_text(encoding="utf-8")
+    for n, e in enumerate(examples, 1):
+        t = tomllib.loads(f"t = {e}")["t"]
+        op = t["op"]
+        direction = "qualitative" if op == "yes" else "lower" if op in ("<=", "decrease") else "higher"
+        text += (f'\n[[indicators]]\ncode = "X{n:02d}"\nrow = {100 + n}\nname = "示例{n}"\n'
+                 f'\n[[indicators.parts]]\ncode = "X{n:02d}"\nname = "示例{n}"\nunit = "{t.get("unit", "")}"\n'
+                 f'direction = "{direction}"\ntargets = [ {e} ]\n')
+    path = tmp_path / "examples.toml"
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(path)
+    assert len([i for i in plan.indicators if i.code.startswith("X")]) == len(examples) >= 12
