@@ -188,3 +188,11 @@ def test_a_hand_written_reduction_row_without_base_year_says_why_it_is_not_judge
     v = judge(part, "2023", 8.0)
     assert v.status == "grey"
     assert "下降率" in v.message and "比YYYY年下降X%" in v.message and "基期值" not in v.message
+
+
+def test_a_task_title_ending_with_a_colon_is_not_part_of_the_milestone_name() -> None:
+    from models.plan_import.wording import parse_targets
+    parsed = parse_targets("推进建筑节能：“十四五”期间累计完成既有建筑节能改造不少于20万平方米。", task_text=True)
+    assert [(t.subject, t.basis, t.since) for t in parsed.targets] == [("既有建筑节能改造", "cumulative", "2021-01")]
+    parsed = parse_targets("严控煤炭：“十四五”期间煤炭消费量进一步下降。", task_text=True)
+    assert [(t.subject, t.op, t.year) for t in parsed.targets] == [("煤炭消费量", "decrease", 2025)]

@@ -253,7 +253,9 @@ def _finish_part(part: DraftPart, measure: str, city: str, row: Row, review: Rev
         part.assigned_by = pending[0].assigned_by
         review.add("target_pending", row.where, pending[0].text,
                    f"目标值待{part.assigned_by}下达：按待定指标导入（{pending[0].year}年，"
-                   f"{'不高于' if pending[0].op == '<=' else '不低于'}下达值）",
+                   + (f"比{pending[0].baseline_year}年下降不少于下达的百分数）"
+                      if pending[0].basis == "reduction_vs_baseline" else
+                      f"{'不高于' if pending[0].op == '<=' else '不低于'}下达值）"),
                    "下达后由领导小组办公室录入目标值；请核对年份和方向。", ref=part.code)
     reductions = [t for t in numeric if t.basis == "reduction_vs_baseline"]
     if reductions and len(reductions) == len(numeric) and not measure and not rate_named:

@@ -40,6 +40,7 @@ class Dating:
     year: int
     base: int
     source: str
+    base_source: str = ""  # where the base year came from, when not from ``source``
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Undated:
     goals: list[Target] = field(default_factory=list)  # 主要目标's dated targets
 
     def default(self) -> Dating:
-        return Dating(self.peak, self._base(self.peak), f"方案的达峰年份{self.peak}年")
+        return self._dating(self.peak, f"方案的达峰年份{self.peak}年")
 
     def _base(self, year: int) -> int:
         """Where an undated increment to ``year`` counts from: the plan's base year, else the
@@ -57,6 +58,11 @@ class Undated:
         if self.plan_base is not None and self.plan_base < year:
             return self.plan_base
         return year - ((year - 2021) % 5) - 1
+
+    def _dating(self, year: int, source: str) -> Dating:
+        base = self._base(year)
+        words = "方案的基期" if base == self.plan_base else f"{year}年所在五年规划期的基期"
+        return Dating(year, base, source, words)
 
     def named_period(self, text: str, where: str) -> Dating | None:
         """A five-year period (or a year in a table caption) the text names."""
@@ -74,7 +80,7 @@ class Undated:
             if text[max(0, m.start() - 1):m.start()] not in ("比", "较"):
                 year = int(m.group(1))
                 if 2000 <= year <= 2100:
-                    return Dating(year, self._base(year), f"表题或目标列所写的{year}年")
+                    return self._dating(year, f"表题或目标列所写的{year}年")
         return None
 
     def goal_of(self, name: str, target: Target) -> Dating | None:
@@ -86,7 +92,7 @@ class Undated:
                         and similarity(_RATE_TAIL.sub("", t.subject), core) >= SAME_MEASURE})
         if len(years) != 1:
             return None
-        return Dating(years[0], self._base(years[0]), f"“主要目标”中同一指标的{years[0]}年")
+        return self._dating(years[0], f"“主要目标”中同一指标的{years[0]}年")
 
 
 def similarity(a: str, b: str) -> float:
@@ -121,5 +127,5 @@ def date_targets(targets: list[Target], dating: Dating) -> None:
         t.year_from = dating.source
         if t.basis == "increment":
             t.baseline_year = dating.base
-            t.notes = [f"“新增”没有写明起算年份：按 {dating.base} 年末起算（{dating.source}），请核对"
+            t.notes = [f"“新增”没有写明起算年份：按 {dating.base} 年末起算（{dating.base_source or dating.source}），请核对"
                        if n.startswith("“新增”没有写明起算年份") else n for n in t.notes]

@@ -258,7 +258,8 @@ def _subject(before: str, rest: str, unit: str) -> str:
         obj = re.sub(r"^(以上|左右|及以上)", "", obj)
         if len(obj) >= 2:
             return obj
-    s = SINCE.sub("", before)
+    s = re.split(r"[：:]", before)[-1]  # 推进建筑节能：累计完成…: a task title ending with ：
+    s = SINCE.sub("", s)
     s = YEAR.sub("", s)
     s = PERIOD.sub("", s)
     s = re.sub(r"^(?:其中|力争|争取|确保|全区|全县|全市|全旗|并|且|和|同时|累计|新增(?![和及与、]))+", "", s)
@@ -319,6 +320,7 @@ def _wordy(seg: Segment, numeric: list[tuple[int, Target]], direction_hint: str,
 
 
 def _clean_subject(s: str) -> str:
+    s = re.split(r"[：:]", s)[-1]
     s = re.sub(r"^(其中|力争|争取|确保|全区|全县|全市|全旗|并|且|同时|到)+", "", s)
     s = re.sub(r"(力争|争取|确保)", "", s)
     return s.strip("，,、：: ")
