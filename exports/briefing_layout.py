@@ -191,7 +191,7 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
         story.append(para(SECTION_TITLES[key], h1, HEI))
         for line in (sections.get(key) or "").splitlines():
             _add_line(story, line, para, body, h1, h2)
-        if key == "indicators":
+        if key == "indicators" and rows:  # a plan without indicators: the text says so, no table
             story.extend(_indicator_table(rows, fonts, page, para, cell, cell_c, head,
                                           LongTable, TableStyle, colors, Spacer))
             if charts:

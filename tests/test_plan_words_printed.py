@@ -56,6 +56,8 @@ def test_a_plan_without_indicators_prints_no_indicator_count(tmp_path: Path) -> 
         assert texts["indicators"] == "方案未列出量化指标，本期不作指标监测。"
         brief = _briefing_text(app, tmp_path)
         assert "0项指标" not in brief and "方案未列出量化指标" in brief
+        # no empty table of indicators and no legend of its lights under the sentence
+        assert "序时应达值" not in brief and "注：" not in brief
     finally:
         app.close()
 
