@@ -150,12 +150,15 @@ def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskRe
                 "本期简报仅列出计划任务和指标的目标情况，待各单位报送后再作通报。")
     n = len(reports)
     submitted = sum(r.submitted for r in reports)
-    on_time = sum(r.on_time is True for r in reports)
+    # “其中”: counted among the units whose report stands (a returned one was on time once)
+    on_time = sum(r.submitted and r.on_time is True for r in reports)
     approved = sum(r.approved for r in reports)
+    returned = sum(r.state == "returned" for r in reports)
     lines = [
         f"{mc}，{view.plan.words.whole}应报送调度数据的单位{n}个，已报送{submitted}个（报送率{_pct(submitted, n)}），"
         f"其中按时报送{on_time}个（及时率{_pct(on_time, n)}），审核通过{approved}个"
-        f"（{_pct(approved, n)}）；尚未报送{n - submitted}个。"]
+        f"（{_pct(approved, n)}）；" + (f"退回修改尚未重新报送{returned}个，" if returned else "")
+        + f"尚未报送{n - submitted - returned}个。"]
     judged = [r for r in rows if view.judged(r.state)]
     status = _lead_status(view, judged)
     unjudged = {t: st for t, st in _lead_status(view, rows).items() if st and not status[t]}

@@ -399,3 +399,23 @@ def test_cli_date_option_when_declared() -> None:
     assert _cli_date(argparse.Namespace(date="2026-11-05")) == dt.date(2026, 11, 5)
     with pytest.raises(InvalidInput, match="日期格式不对"):
         _cli_date(argparse.Namespace(date="11/5"))
+
+
+def test_overview_counts_add_up_with_a_returned_report(app: App, clerk_of) -> None:
+    """A report returned after an on-time submission is neither 已报送 nor 按时 among them:
+    the overview's counts are parts of their whole."""
+    from models.review import return_submission
+    from tests.office_data import fill_and_submit, this_month
+    month = this_month()  # its due day is ahead: every submission made now is on time
+    units = [u for u in app.reporting_units() if app.tasks_of(u)][:3]
+    for u in units:
+        fill_and_submit(app, clerk_of(u), u, month)
+    approve(app, CLI_ACTOR, units[0], month)
+    return_submission(app, CLI_ACTOR, units[1], month, "请补充进展")
+    text = compose(app, CLI_ACTOR, month)["overview"]
+    m = re.search(r"单位(\d+)个，已报送(\d+)个.*其中按时报送(\d+)个.*审核通过(\d+)个.*"
+                  r"退回修改尚未重新报送(\d+)个，尚未报送(\d+)个", text)
+    assert m, text
+    total, submitted, on_time, approved, returned, missing = map(int, m.groups())
+    assert (submitted, on_time, approved, returned) == (2, 2, 1, 1)
+    assert submitted + returned + missing == total
