@@ -92,8 +92,12 @@ def problems(raw: dict[str, Any]) -> list[str]:
         item(p, POLICY, f"policy {p.get('code')}")
 
     part_codes: set[str] = set()
+    rows: set[Any] = set()
     for ind in raw.get("indicators", []):
         keys(ind, INDICATOR, f"indicator {ind.get('code')}")
+        if "row" in ind and ind["row"] in rows:
+            out.append(f"indicator {ind.get('code')}: row {ind['row']} twice")
+        rows.add(ind.get("row"))
         if ind.get("responsible_unit") and ind["responsible_unit"] not in names:
             out.append(f"indicator {ind.get('code')}: responsible unit not in [[units]]")
         parts = ind.get("parts", [])

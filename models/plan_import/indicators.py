@@ -54,7 +54,8 @@ def indicators_from_tables(tables: list[IndicatorTable], undated: Undated, revie
     values, not targets."""
     out: list[DraftIndicator] = []
     used: set[str] = set()
-    for table in tables:
+    rows: dict[int, int] = {}  # 序号 → the table it was first printed in
+    for t_no, table in enumerate(tables):
         for row in table.rows:
             row.years, base = ({y: t for y, t in row.years.items() if y >= first_year},
                                {y: t for y, t in row.years.items() if y < first_year})
@@ -66,11 +67,16 @@ def indicators_from_tables(tables: list[IndicatorTable], undated: Undated, revie
             while code in used:  # a number printed twice (two tables numbered from 1)
                 code = f"{ind.code}-{k}"
                 k += 1
-            if code != ind.code:
+            if code != ind.code or ind.row in rows:
+                restarted = rows.get(ind.row, t_no) != t_no
+                ind.row = max(rows) + 1  # the file's 序号 must be unique: the position in the whole appendix
                 review.add("numbering", row.where, row.cells.get("name", ""),
-                           f"序号重复：编码改为 {code}", "请核对附表序号。", ref=code)
+                           (f"第{t_no + 1}张表的序号从头编起" if restarted else "序号重复")
+                           + (f"：编码改为 {code}" if code != ind.code else f"：编码 {code}") + f"，序号记为 {ind.row}",
+                           "请核对附表序号。", ref=code)
                 _recode(ind, code)
             used.add(code)
+            rows.setdefault(ind.row, t_no)
             out.append(ind)
     return out
 

@@ -26,6 +26,7 @@ KINDS = {
     "table_unused": "未使用的表格",
     "table_header": "表头识别",
     "table_split": "续表合并",
+    "table_note": "附表的注",
     "row_unplaced": "无法归入的行",
     "row_cut": "不完整的行",
     "row_split": "一行含多个指标",

@@ -36,6 +36,7 @@ COLUMN_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(r"(指标|名称|内容)")),
 ]
 _CONTINUED = re.compile(r"(续表|[（(]续[）)])")
+_NOTE = re.compile(r"^\s*(注|备注|说明|附注|资料来源|数据来源)\s*\d*\s*[：:．.、]")
 
 
 @dataclass
@@ -140,6 +141,10 @@ def _rows(it: IndicatorTable, rows: list[list[Cell]], keys: list[str], table_no:
             continue
         if len({t for t in texts if t}) == 1 and len(texts) > 2 and (row[-1].merged_right or not texts[-1]) \
                 and "no" in keys and not texts[keys.index("no")].isdigit():
+            only = next(t for t in texts if t)
+            if _NOTE.match(only):  # 注：… spanning the table: not an indicator, but said, not dropped
+                review.add("table_note", it.where, only, "表注不是指标：未作为指标导入（原文保留在核对清单中）",
+                           "如注中说明了指标的口径或目标，请在计划编辑中写入相应指标的说明。")
             continue  # a group heading spanning the row (一、能源结构)
         cells: dict[str, str] = {}
         years: dict[int, str] = {}
