@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QStyle, QStyleOptionComboBox
 
 from models import passwords
 from models.app import ADMIN, REVIEWER, Actor, App
@@ -241,6 +241,37 @@ def test_a_reduction_target_reads_as_the_plan_says_it(qtbot, app: App) -> None: 
     op.setCurrentIndex(op.findData("下降约X%"))
     qtbot.waitUntil(lambda: review.draft.targets("I11a")[0]["op"] == "approx")
     assert "比2020年下降约10%" in review.targets.which.currentText()
+
+
+def test_the_target_selector_shows_its_whole_summary_at_1366(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At 1366×768 the selector of a part's targets is wide enough for the summary of each
+    target (比2020年下降10%以上…), and the list that drops down for its longest one."""
+    from models.plan_draft import PlanDraft
+    from models.plan_import import import_plan
+    review = PlanReviewDialog(PlanDraft.from_import(import_plan(SEED_TXT)), "导入实施方案", "保存", lambda t, p: True)
+    qtbot.addWidget(review)
+    review.resize(1366, 740)
+    review.show()
+    qtbot.waitUntil(review.isVisible)
+    which = review.targets.which
+    for ref in ("I01", "I11a", "10.2-M1"):
+        review.select(review.model.row_of(ref))
+        qtbot.waitUntil(lambda ref=ref: review.targets.ref == ref and which.count() > 0)
+        for n in range(which.count()):
+            which.setCurrentIndex(n)
+            room = which.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, _combo_option(which),
+                                                QStyle.SubControl.SC_ComboBoxEditField, which).width()
+            assert which.fontMetrics().horizontalAdvance(which.currentText()) <= room, (ref, which.currentText())
+            assert which.toolTip() == which.currentText()
+        longest = max(which.fontMetrics().horizontalAdvance(which.itemText(n)) for n in range(which.count()))
+        assert which.view().minimumWidth() >= longest
+
+
+def _combo_option(combo: QComboBox) -> QStyleOptionComboBox:
+    opt = QStyleOptionComboBox()
+    opt.initFrom(combo)
+    opt.editable = combo.isEditable()
+    return opt
 
 
 def test_a_reviewer_is_refused_by_the_service(qtbot, app: App) -> None:  # type: ignore[no-untyped-def]

@@ -113,6 +113,7 @@ class PlanReviewDialog(QDialog):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([740, 500])  # the right side wide enough for the target fields at 1366×768
         self.save_btn = QPushButton(save_text)
         self.save_btn.setDefault(True)
         self.save_btn.clicked.connect(self.save)

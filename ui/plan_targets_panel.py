@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from forms.fields import CHOICE, YESNO
 from forms.plan_form import LABELS, REDUCTION_OPS, TARGET_FIELDS
@@ -48,14 +48,21 @@ class TargetsPanel(QWidget):
         self.form = FieldForm(TARGET_FIELDS, memo_lines=2)
         self.form.edited.connect(self._edited)
         self.form.committed.connect(self._apply)
-        top = QHBoxLayout()
-        top.addWidget(self.which, 1)
-        top.addWidget(self.add_btn)
-        top.addWidget(self.remove_btn)
+        # the selector has a row of its own, as wide as the panel, so a target's summary
+        # (第2个：2030年比2005年下降65%以上) is not cut; the whole summary is also its tooltip
+        self.which.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.which.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.which.setMinimumContentsLength(16)
+        self.which.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_btn)
+        buttons.addWidget(self.remove_btn)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
-        lay.addLayout(top)
+        lay.addWidget(self.which)
+        lay.addLayout(buttons)
         lay.addWidget(self.form)
 
     def set_ref(self, ref: str) -> None:
@@ -73,13 +80,23 @@ class TargetsPanel(QWidget):
             self.which.clear()
             for n, t in enumerate(self.draft.targets(self.ref)):
                 self.which.addItem(f"第{n + 1}个：{target_text(t)}")
+                self.which.setItemData(n, self.which.itemText(n), Qt.ItemDataRole.ToolTipRole)
+            self._fit_popup()
             if self.which.count():
                 self.which.setCurrentIndex(min(current, self.which.count() - 1))
         finally:
             self._loading = False
         self._show()
 
+    def _fit_popup(self) -> None:
+        """The list that drops down is as wide as its longest summary (it may pass the panel)."""
+        view = self.which.view()
+        texts = [self.which.itemText(n) for n in range(self.which.count())]
+        longest = max((view.fontMetrics().horizontalAdvance(t) for t in texts), default=0)
+        view.setMinimumWidth(longest + view.verticalScrollBar().sizeHint().width() + 16 if texts else 0)
+
     def _show(self, *_: object) -> None:
+        self.which.setToolTip(self.which.currentText())
         if self._loading:
             return
         targets = self.draft.targets(self.ref)
@@ -118,6 +135,9 @@ class TargetsPanel(QWidget):
         try:
             target = self.draft.targets(self.ref)[n]
             self.which.setItemText(n, f"第{n + 1}个：{target_text(target)}")
+            self.which.setItemData(n, self.which.itemText(n), Qt.ItemDataRole.ToolTipRole)
+            self.which.setToolTip(self.which.currentText())
+            self._fit_popup()
             if key == "basis":  # the comparison reads differently for a reduction
                 self.form.editors["op"].set_value(shown_value("op", target.get("op"), target))
         finally:
