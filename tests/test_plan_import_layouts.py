@@ -40,7 +40,7 @@ def city_plan() -> list[Block]:
         P("四、重点任务", heading=True),
         P("（一）能源绿色低碳转型", heading=True),
         P("1.大力发展可再生能源。到2025年，全市光伏发电装机容量达到50万千瓦以上。（市发改委牵头，市工信局、市住建局配合）"),
-        P("2.严格控制煤炭消费。推进燃煤锅炉淘汰。（市发改委牵头，市工信局、市生态环境局配合）"),
+        P("2.严格控制煤炭消费。推进燃煤锅炉淘汰，到2025年煤炭消费量控制在省下达目标以内。（市发改委牵头，市工信局、市生态环境局配合）"),
         P("（二）城乡建设碳达峰", heading=True),
         P("1.推广绿色建筑。“十四五”期间累计完成既有公共建筑节能改造8万平方米。（市住建局牵头，市发改委、市机关事务中心配合）"),
         P("2.优化建筑用能结构。到2025年，城镇建筑可再生能源替代率达到8%。（市住建局牵头）"),
@@ -117,6 +117,9 @@ def test_city_plan_with_units_closing_the_task(tmp_path: Path) -> None:
     milestones = {m["code"]: m["targets"][0] for m in raw["milestones"]}
     assert milestones["1.1-M1"]["value"] == 50 and milestones["1.1-M1"]["unit"] == "万千瓦"
     assert (milestones["2.1-M1"]["basis"], milestones["2.1-M1"]["since"]) == ("cumulative", "2021-01")
+    coal = milestones["1.2-M1"]  # a ceiling the province assigns later: a pending milestone, said so
+    assert (coal["year"], coal["op"], coal.get("value"), coal["assigned_by"]) == (2025, "<=", None, "省")
+    assert [r.kind for r in result.review_items if r.ref == "1.2-M1"] == ["target_pending"]
     pdf = import_plan(write_pdf(city_plan(), tmp_path / "清川市碳达峰实施方案.pdf"))
     assert tomllib.loads(pdf.toml_text)["actions"] == raw["actions"]
 

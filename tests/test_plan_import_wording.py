@@ -90,6 +90,9 @@ def test_words_without_numbers(text: str, op: str, label: str) -> None:
     ("到2025年，单位生产总值二氧化碳排放确保完成市下达指标", "市", "<="),
     ("到2025年，完成市级下达目标", "市", ">="),
     ("到2030年，完成国家下达任务", "省", ">="),
+    ("到2025年煤炭消费量控制在省下达目标以内", "省", "<="),
+    ("到2025年，能源消费总量不超过市下达的指标", "市", "<="),
+    ("到2025年，煤炭消费量完成省下达目标", "省", "<="),
 ])
 def test_pending_targets(text: str, body: str, op: str) -> None:
     t = one(text, default_year=2030)

@@ -53,6 +53,13 @@ def milestones_from_tasks(tasks: list[DraftTask], undated: Undated, review: Revi
                            f"只规定方向的目标（{'下降' if first.op == 'decrease' else '上升'}）：列为里程碑 {code}，"
                            "按与上年同期的数值比较判断；计量单位原文未写明（留空）",
                            "请核对是否需要按月跟踪该数值，并填写计量单位。", ref=code)
+            for t in group:
+                if t.value is None and t.assigned_by:  # 煤炭消费量控制在省下达目标以内
+                    review.add("target_pending", task.where, t.text,
+                               f"目标值待{t.assigned_by}下达：列为里程碑 {code}（{t.year}年，"
+                               f"{'不高于' if t.op == '<=' else '不低于'}下达值）"
+                               + ("" if m.unit else "；计量单位原文未写明（留空）"),
+                               "下达后由领导小组办公室录入目标值；请核对年份、方向和计量单位。", ref=code)
             if first.is_part and made:
                 m.part_of = made[-1].code
                 _same_period_as_whole(group, made[-1].targets)

@@ -294,11 +294,12 @@ def _wordy(seg: Segment, numeric: list[tuple[int, Target]], direction_hint: str,
         m = PENDING.search(body)
         if m:
             subject = _clean_subject(body[:m.start()])
-            low = (direction_hint == "lower" or bool(re.search(r"(排放|能耗|消耗|强度)", body))) \
+            low = (direction_hint == "lower" or bool(m.group(1))
+                   or bool(re.search(r"(排放|能耗|消耗|强度|消费量|消费总量)", body))) \
                 and not RATE_SUBJECT.search(subject)
-            t = Target(year=seg.year or 0, op="<=" if low else ">=", assigned_by=ASSIGNERS[m.group(1)],
+            t = Target(year=seg.year or 0, op="<=" if low else ">=", assigned_by=ASSIGNERS[m.group(2)],
                        text=text, subject=subject)
-            if m.group(1) == "国家":
+            if m.group(2) == "国家":
                 t.notes.append("原文为“国家下达”：按省下达记录（计划文件只区分省、市），请核对")
             out.append((a, t))
             continue
