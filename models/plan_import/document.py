@@ -25,7 +25,7 @@ from models.errors import DomainError
 # 100–400 paragraphs, one to three appendix tables).
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_UNPACKED_BYTES = 120 * 1024 * 1024  # all members of a .docx together
-MAX_PART_BYTES = 60 * 1024 * 1024  # word/document.xml alone
+MAX_PART_BYTES = 30 * 1024 * 1024  # word/document.xml alone (parsed whole: ~15 bytes of memory per byte)
 MAX_ZIP_MEMBERS = 3000
 MAX_COMPRESSION_RATIO = 200  # uncompressed ÷ compressed of one member
 MAX_PDF_PAGES = 400
