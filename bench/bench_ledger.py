@@ -34,7 +34,7 @@ from exports.ledger import build_ledger  # noqa: E402
 from exports.ledger_gather import gather  # noqa: E402
 from exports.ledger_sheets import write_ledger  # noqa: E402
 from exports.xlsx_book import StreamBook  # noqa: E402
-from models.app import CLI_ACTOR, App, months_between  # noqa: E402
+from models.app import CLI_ACTOR, App, month_add, months_between  # noqa: E402
 
 
 class XwSheet:
@@ -176,16 +176,19 @@ def main(argv: list[str] | None = None) -> int:
               f"{counts.get('projects')} projects, {counts.get('units')} units, {counts.get('months')} months "
               f"(generated in {time.perf_counter() - t:.1f} s)")
         months = months_between(app.plan.first_month, args.until)
+        # the sample runs to --until: the ledger is asked as on a day after that month
+        after = month_add(args.until, 1)
+        asof = date(int(after[:4]), int(after[5:7]), 15)
 
         data_s = best(lambda: gather(app, CLI_ACTOR, months), args.repeat)
         data = gather(app, CLI_ACTOR, months)
         rows = data.rows_estimate()
         ours_write = best(lambda: _write(data, StreamBook(d / "ours.xlsx")), args.repeat)
         base_write = best(lambda: _write(data, XwBook(d / "base.xlsx")), args.repeat)
-        ours_total = best(lambda: build_ledger(app, CLI_ACTOR, months[-1], d / "full.xlsx", months=months), args.repeat)
+        ours_total = best(lambda: build_ledger(app, CLI_ACTOR, months[-1], d / "full.xlsx", months=months, today=asof), args.repeat)
         base_total = data_s + base_write
-        one = best(lambda: build_ledger(app, CLI_ACTOR, args.until, d / "one.xlsx"), args.repeat)
-        one_mid = best(lambda: build_ledger(app, CLI_ACTOR, months[len(months) // 2], d / "mid.xlsx"), args.repeat)
+        one = best(lambda: build_ledger(app, CLI_ACTOR, args.until, d / "one.xlsx", today=asof), args.repeat)
+        one_mid = best(lambda: build_ledger(app, CLI_ACTOR, months[len(months) // 2], d / "mid.xlsx", today=asof), args.repeat)
         size = (d / "full.xlsx").stat().st_size / 1e6
         base_size = (d / "base.xlsx").stat().st_size / 1e6
         app.close()

@@ -92,10 +92,11 @@ class BriefingResult:
 
 
 @rule(PUBLIC)
-def check_month(month: str) -> str:
+def check_month(month: str, strict: bool = False) -> str:
+    """``month`` as YYYY-MM, or InvalidInput (``strict``: as ``forms.values.parse_month``)."""
     from forms.values import ValueProblem, parse_month
     try:
-        return parse_month(month)
+        return parse_month(month, strict)
     except ValueProblem as exc:
         raise InvalidInput(str(exc), [("月份", str(month)[:20])]) from None
 

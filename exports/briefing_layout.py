@@ -254,6 +254,9 @@ def render(out: Path, *, fonts: FontSet, page: Any, title: str, issue: int, date
         while k > 2 and height < 3 * lead:
             k -= 1
             height += copy.deepcopy(body_story[k]).wrap(page.text_width, 10 ** 6)[1]
+        while k > 2 and getattr(getattr(body_story[k - 1], "style", None), "keepWithNext", False):
+            k -= 1  # a heading goes with the paragraphs it heads, never alone above the break
+            height += copy.deepcopy(body_story[k]).wrap(page.text_width, 10 ** 6)[1]
         if height < page.text_height / 2:
             moved = [*copy.deepcopy(body_story[:k]), PageBreak(), *copy.deepcopy(body_story[k:])]
             doc.build([*moved, EndMark(seen), Spacer(1, lead * 0.5), colophon()])

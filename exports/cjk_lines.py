@@ -3,7 +3,8 @@
 The rules (GB/T 15834 and common typesetting practice): no line starts with closing
 punctuation (，。、；：？！）》」』】”’… and their half-width forms), no line ends with
 opening punctuation (（《「『【“‘), and a run of digits and Latin letters (“41.67”,
-“CO2”, “2026年” keeps “2026” whole) or a unit phrase such as “个百分点” is not split.
+“CO2”, “2026年” keeps “2026” whole), a unit phrase such as “个百分点” or a figure's
+state mark (“（草稿）”) is not split.
 
 ``break_at(text, i, start)`` moves a break proposed before ``text[i]`` back to the
 nearest allowed place; ``wrap_units(text, capacity)`` breaks a cell's text into lines of
@@ -25,7 +26,8 @@ __authority__ = module_rule(PUBLIC, why="line breaking of given text; reads no d
 NO_START = frozenset("，。、；：？！）》」』】〕〗〉”’…—·%‰℃,.;:?!)]}、")
 NO_END = frozenset("（《「『【〔〖〈“‘([{")
 HANG = frozenset("，。、；：？！，．,.;:")  # may hang past the margin (one only)
-WORDS = ("个百分点", "百分点", "万千瓦", "万元", "万吨", "亿元")
+WORDS = ("个百分点", "百分点", "万千瓦", "万元", "万吨", "亿元",
+         "（待审）", "（退回）", "（草稿）")  # a figure's state mark is read as one word
 _MAX_BACK = 8  # never move a break back further than this
 
 

@@ -16,19 +16,21 @@ cancelled or failed export leaves no partial file. This module is the entry poin
 (``exports.ledger_compact``: 月度概况, 预警事项, 指标监测); the full ledger stays the record.
 
 ``months`` covers several months in one workbook (a 月份 column is added); on the
-command line ``--month 2023-09..2030-12`` does the same.
+command line ``--month 2023-09..2026-10`` does the same. Months after the current
+reporting month are refused (their units would all read 未报送 and be ranked for it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from exports.ledger_gather import gather
 from exports.ledger_compact import SOURCES, write_compact
 from exports.ledger_sheets import Cancelled, Progress, write_ledger
 from exports.xlsx_book import StreamBook
-from models.app import Actor, App, months_between
+from models.app import Actor, App, months_between, refuse_future
 from models.authority import PUBLIC, UNIT, rule
 from models.atomic_write import staged_output
 from models.errors import InvalidInput
@@ -36,34 +38,37 @@ from forms.values import ValueProblem, parse_month
 
 
 @rule(PUBLIC)
-def parse_months(text: str) -> list[str]:
-    """'2026-10' → ['2026-10']; '2023-09..2030-12' → every month of the range."""
+def parse_months(text: str, strict: bool = False) -> list[str]:
+    """'2026-10' → ['2026-10']; '2023-09..2026-10' → every month of the range
+    (``strict``: each month written YYYY-MM, as ``forms.values.parse_month``)."""
     text = str(text).strip()
     for sep in ("..", "～", "~", "至"):
         if sep in text:
-            lo, hi = (parse_month(p) for p in text.split(sep, 1))
+            lo, hi = (parse_month(p.strip(), strict) for p in text.split(sep, 1))
             if hi < lo:
                 raise ValueProblem(f"月份范围“{text}”的结束月份早于开始月份")
             return months_between(lo, hi)
-    return [parse_month(text)]
+    return [parse_month(text, strict)]
 
 
 @rule(UNIT, unit="unit", read=True, what="导出台账")
 def build_ledger(app: App, actor: Actor, month: str, path: str | Path, unit: str | None = None, *,
                  months: list[str] | None = None, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None, sheets: list[str] | None = None,
-                 basis: str = "approved", compact: bool = False) -> Path:
+                 basis: str = "approved", compact: bool = False, today: date | None = None) -> Path:
     """Write the ledger of ``month`` (or of every month in ``months``) for ``unit`` (None:
     all units, with the 考核 sheet) to ``path`` and log it. The file appears only together
     with its log line (a failure, a locked database, leaves neither). ``basis``: colours
     and warnings from approved figures only (default) or from ``"all"``; figures not
     approved are marked either way. ``compact``: the short one-month ledger for printing
     (``exports.ledger_compact``) instead of the full one. Raises Cancelled when ``cancel()`` turns true (no file
-    is left), InvalidInput/NotFound for bad arguments."""
+    is left), InvalidInput/NotFound for bad arguments, among them a month after the current
+    reporting month (``today``: the date that month is judged from)."""
     try:
         wanted = [parse_month(m) for m in (months or [month])]
     except ValueProblem as exc:
         raise InvalidInput(str(exc)) from None
+    refuse_future(max(wanted), "不能导出该月的台账" if len(wanted) == 1 else "台账的月份不能包含该月", today)
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise InvalidInput(f"台账文件名应以 .xlsx 结尾：{path.name}")

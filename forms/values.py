@@ -164,10 +164,13 @@ def parse_date(raw: object, *, label: str = "日期", required: bool = False) ->
         raise ValueProblem(f"{label}“{s[:20]}”不是有效的日期") from None
 
 
-def parse_month(raw: object) -> str:
-    """'2026-10', '2026/10', '2026年10月' → '2026-10'."""
+def parse_month(raw: object, strict: bool = False) -> str:
+    """'2026-10', '2026/10', '2026年10月' → '2026-10'. ``strict`` (the command line's
+    ``--month YYYY-MM``): only the form its help states, so “2026-1” (which also reads as
+    issue 1 of 2026) is refused rather than taken for January."""
     s = normalize_text(raw)
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", s)
+    pattern = r"(\d{4})-(\d{2})" if strict else r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?"
+    m = re.fullmatch(pattern, s)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueProblem(f"月份格式不对：“{s[:20]}”，应为 YYYY-MM，例如 2026-10")
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"

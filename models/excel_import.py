@@ -272,6 +272,7 @@ def import_excel(app: App, actor: Actor, path: str | Path, dry_run: bool = False
     if reason:
         out.rejected.append(Rejection(META_SHEET, 0, "", reason))
         out.rejected_rows = 1
+        out.refused_whole = True
         return out
     imp = _Importer(app, actor, unit, month, out)
     if not dry_run:

@@ -75,6 +75,8 @@ class ImportSummary:
     to_confirm: list[str] = field(default_factory=list)
     # Values that do not fit their whole or their parts (其中): imported, to be corrected before submitting.
     to_correct: list[str] = field(default_factory=list)
+    # The whole file was refused before any row was read (a locked or future month).
+    refused_whole: bool = False
 
     @property
     def ok(self) -> bool:
@@ -83,6 +85,9 @@ class ImportSummary:
     def text(self) -> str:
         head = f"{self.unit}{month_cn(self.month)}填报模板" if self.month else "填报模板"
         mode = "检查结果（仅检查，未写入）" if self.dry_run else "导入结果"
+        if self.refused_whole:
+            return "\n".join([f"{head}{mode}：整个文件不能导入，没有写入任何内容。"]
+                             + [f"  {r.text()}" for r in self.rejected])
         lines = [f"{head}{mode}：新增{self.imported}条，更新{self.updated}条，未变化{self.unchanged}条，"
                  f"拒绝{self.rejected_rows}行（{len(self.rejected)}处问题）。"]
         if self.rejected:

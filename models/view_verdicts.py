@@ -88,6 +88,8 @@ def verdicts_of_view(view: MonthView, basis: str = "approved") -> list[dict[str,
             continue
         part = view.plan.parts_by_code.get(code)
         vt = value_text(part, latest.value) if part is not None else fmt_number(latest.value)
+        if part is not None and part.qualitative:
+            vt = f"“{vt}”"  # 另有2026年11月数值“是”（草稿）, not 数值是（草稿）
         extra = Unreviewed(latest.period, latest.value, vt, latest.state)
         row["unreviewed"] = extra
         when = _period_cn(latest.period)

@@ -37,7 +37,7 @@ def run_briefing(args: argparse.Namespace) -> int:
     if not getattr(args, "reprint", None) and not args.month:
         sys.stderr.write("错误：请用 --month 指定简报月份（或用 --reprint 重印已编发的一期）。\n")
         return 2
-    month = check_month(args.month) if args.month and not args.reprint else ""
+    month = check_month(args.month, strict=True) if args.month and not args.reprint else ""
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
         out = out.with_suffix(out.suffix + ".pdf") if out.suffix else out.with_suffix(".pdf")

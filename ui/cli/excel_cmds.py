@@ -17,7 +17,7 @@ from ui.cli.common import open_app
 
 def run_export_ledger(args: argparse.Namespace) -> int:
     try:
-        months = parse_months(args.month)
+        months = parse_months(args.month, strict=True)
     except ValueProblem as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return 2
@@ -36,7 +36,7 @@ def run_export_ledger(args: argparse.Namespace) -> int:
 
 def run_export_template(args: argparse.Namespace) -> int:
     try:
-        month = parse_month(args.month)
+        month = parse_month(args.month, strict=True)
     except ValueProblem as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return 2

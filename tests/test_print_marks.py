@@ -1,0 +1,96 @@
+"""Printed ledgers and briefings read as a reader would: a figure's state mark (“（草稿）”)
+is one word that no line break splits, a yes/no figure is quoted in a sentence (数值“是”),
+and a heading is never left alone at the bottom of a page when the last paragraphs are
+moved to the last page with the 报/送/发 block."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from openpyxl import load_workbook
+
+from exports.briefing import BriefingOptions, build_briefing_ex
+from exports.cjk_lines import wrap_units
+from exports.ledger import build_ledger
+from models import review
+from models.app import CLI_ACTOR, App
+from models.entries import Entries
+from tests.office_data import fill
+
+MARKS = ("（待审）", "（退回）", "（草稿）")
+
+
+def _split_marks(lines: list[str]) -> list[str]:
+    """Lines that end or start inside a state mark."""
+    out = []
+    for a, b in zip(lines, lines[1:], strict=False):
+        for m in MARKS:
+            joined = a + b
+            for i in range(1, len(m)):
+                if a.endswith(m[:i]) and b.startswith(m[i:]) and m in joined:
+                    out.append(f"{a}|{b}")
+    return out
+
+
+@pytest.mark.parametrize("capacity", range(4, 30))
+def test_wrapping_never_splits_a_state_mark(capacity: int) -> None:
+    text = "2025年森林覆盖率58.43%，保持在57.85%以上。另有2026年数值58.06%（草稿）尚未审核通过，未计入判断；另报62.51%（待审）、30%（退回）。"
+    lines = wrap_units(text, capacity)
+    assert "".join(lines) == text
+    assert _split_marks(lines) == [], lines
+
+
+@pytest.fixture
+def yes_no_month(app: App, clerk_of, reviewer) -> tuple[App, str]:
+    """3.2-M1 (a yes/no milestone): “是” approved for September, “是” a draft for October."""
+    unit = app.task_units(app.plan.task("3.2"))[0]
+    c = clerk_of(unit)
+    e = Entries(app)
+    fill(app, c, unit, "2026-09")
+    e.save_milestone_value(c, "3.2-M1", unit, "2026-09", "是")
+    e.submit(c, unit, "2026-09")
+    review.approve(app, reviewer, unit, "2026-09")
+    e.save_milestone_value(c, "3.2-M1", unit, "2026-10", "是")
+    return app, unit
+
+
+def test_ledger_quotes_a_yes_no_figure_and_keeps_marks_whole(yes_no_month: tuple[App, str],
+                                                               tmp_path: Path) -> None:
+    app, _ = yes_no_month
+    for compact in (False, True):
+        wb = load_workbook(build_ledger(app, CLI_ACTOR, "2026-10", tmp_path / f"l{compact}.xlsx",
+                                        compact=compact))
+        texts = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        flat = [t.replace("\n", "") for t in texts]
+        if not compact:
+            assert any("另有2026年10月数值“是”（草稿）尚未审核通过" in t for t in flat), \
+                [t for t in flat if "2026年10月数值" in t]
+            assert not any("数值是（草稿）" in t for t in flat)
+        for t in texts:
+            assert _split_marks(t.split("\n")) == [], t
+
+
+def _body_lines(page: object) -> list[str]:
+    lines = [ln["text"].strip() for ln in page.extract_text_lines()]  # type: ignore[attr-defined]
+    return [ln for ln in lines if ln and not re.fullmatch(r"— \d+ —", ln)]
+
+
+def test_heading_never_alone_at_a_page_bottom(app: App, tmp_path: Path) -> None:
+    """The 六、情况通报 heading and its three-line paragraph come last; the text before it
+    grows one line at a time, so the end falls on every line of a page, among them the
+    places where the last paragraphs are moved to the last page."""
+    notice = "截至本月底，各单位均已按时报送，其中" + "按时报送并经审核通过的单位予以表扬，" * 3 + "请继续保持。"
+    heading = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）")
+    for n in range(0, 23):
+        texts = {"next": "\n".join(f"{i + 1}. 继续推进第{i + 1}项重点工作。" for i in range(n + 10)),
+                 "notice": notice}
+        out = build_briefing_ex(app, CLI_ACTOR, "2026-10", tmp_path / f"b{n}.pdf", BriefingOptions(
+            sections=texts, record_issue=False, charts=False)).path
+        with pdfplumber.open(str(out)) as pdf:
+            pages = [_body_lines(p) for p in pdf.pages]
+        for no, lines in enumerate(pages[:-1], 1):
+            assert lines and not heading.match(lines[-1]), (n, no, lines[-3:])
+        assert "六、情况通报" in "".join(pages[-1]) or "六、情况通报" in "".join(pages[-2])
