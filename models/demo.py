@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from forms import task_form
-from models.app import ADMIN, Actor, App, month_add, months_between
+from models.app import ADMIN, Actor, App, current_month, month_add, months_between
 from models.authority import OFFICE_ADMIN, rule
 from models.errors import DomainError, InvalidInput
 from models.demo_projects import sample_projects
@@ -37,11 +37,12 @@ DEMO_ACTOR = Actor("示例数据", ADMIN, None, "示例数据生成")
 class _Gen:
     """The rows of one run, drawn in a fixed order from one seeded random generator."""
 
-    def __init__(self, app: App, until: str, seed: int):
+    def __init__(self, app: App, until: str, seed: int, now: datetime | None = None):
         self.app = app
         self.plan = app.plan
         self.until = until
         self.rng = random.Random(seed)
+        self.now = now or datetime.now()
         self.months = months_between(self.plan.first_month, until)
         self.rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in (
             "task_reports", "milestone_values", "projects", "project_months", "indicator_values",
@@ -71,6 +72,7 @@ class _Gen:
                 hh, mm = rng.randint(8, 17), rng.randint(0, 59)
                 sub_at = f"{date(ny, nm, sub_day).isoformat()}T{hh:02d}:{mm:02d}:00"
                 dec_at = f"{date(ny, nm, min(28, sub_day + rng.randint(1, 3))).isoformat()}T10:00:00"
+                sub_at, dec_at = self._not_after_now(m, sub_at, dec_at)
                 if m == last:
                     state = "draft" if x < 0.45 else ("submitted" if x < 0.85 else "")
                 elif m == prev:
@@ -98,6 +100,22 @@ class _Gen:
                     if state == "approved":
                         self.rows["review_events"].append((dec_at, "办公室审核员", unit, m, "approve", ""))
                 self.rows["submissions"].append(row)
+
+    def _not_after_now(self, month: str, sub_at: str, dec_at: str) -> tuple[str, str]:
+        """A month already reported is never submitted or decided after this moment (on the
+        1st of a month the last month's reports are dated within the hours gone by); months
+        after the current one (a sample run ahead for a bench) keep their made-up times."""
+        if month > current_month(self.now.date()):
+            return sub_at, dec_at
+        now = self.now.replace(microsecond=0)
+        start = datetime.fromisoformat(f"{month_add(month, 1)}-01T00:00:00")
+        if sub_at > now.isoformat():
+            made = datetime.fromisoformat(sub_at)
+            back = timedelta(minutes=2 + (made.hour * 60 + made.minute) % 90)  # no draw: the sample stays the same
+            sub_at = max(start, now - back).isoformat()
+        if dec_at > now.isoformat():
+            dec_at = max(datetime.fromisoformat(sub_at), now).isoformat()
+        return sub_at, dec_at
 
     # -- task reports and milestones ----------------------------------------------------------
     def tasks(self, progress: Callable[[int, int], None] | None) -> None:
@@ -255,8 +273,10 @@ def _has_entries(app: App) -> bool:
 
 @rule(OFFICE_ADMIN, what="生成示例数据")
 def generate_demo(app: App, actor: Actor, until: str, streets: int = 6, seed: int = 1,
-                  progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+                  progress: Callable[[int, int], None] | None = None,
+                  now: datetime | None = None) -> dict[str, Any]:
     """Fill an empty database with sample data up to ``until`` ('YYYY-MM'); returns row counts.
+    ``now``: the moment no submission or decision may come after (default: the clock).
     Refuses (DomainError) a database that already holds entries. Everything is written in
     one transaction together with the ``demo`` flag."""
     try:
@@ -275,7 +295,7 @@ def generate_demo(app: App, actor: Actor, until: str, streets: int = 6, seed: in
             for name in sample_streets(app.plan, max(0, streets)):
                 if name not in existing:
                     app.add_street(actor, name)
-            gen = _Gen(app, until, seed)
+            gen = _Gen(app, until, seed, now)
             gen.submissions()
             gen.tasks(progress)
             gen.fix_cumulative()

@@ -134,3 +134,21 @@ def test_submitted_months_pass_the_submit_checks(demo):
     rows = app.store.query("SELECT unit, month FROM submissions WHERE state IN ('submitted', 'approved')")
     assert rows
     assert [r for r in rows if e.month_problems(CLI_ACTOR, r["unit"], r["month"])] == []
+
+
+def test_no_submission_or_decision_after_now(tmp_path, plan):
+    """Made on the 1st at 02:14, the sample's reports of last month are dated within the
+    hours gone by, never on the 2nd or 4th (what the review page would show as 报送时间)."""
+    import datetime as dt
+    now = dt.datetime(2026, 12, 1, 2, 14)
+    app = App(Store(tmp_path / "d.db"), plan)
+    try:
+        generate_demo(app, CLI_ACTOR, "2026-11", now=now)
+        rows = app.store.query("SELECT submitted_at, decided_at FROM submissions")
+        stamps = [r[k] for r in rows for k in ("submitted_at", "decided_at") if r[k]]
+        stamps += [r["at"] for r in app.store.query("SELECT at FROM review_events")]
+        assert stamps and max(stamps) <= now.isoformat()
+        nov = app.store.query("SELECT submitted_at FROM submissions WHERE month = '2026-11' AND submitted_at <> ''")
+        assert nov and all("2026-12-01T00:00:00" <= r["submitted_at"] for r in nov)
+    finally:
+        app.close()
