@@ -26,8 +26,8 @@ __authority__ = module_rule(PUBLIC, why="line breaking of given text; reads no d
 NO_START = frozenset("，。、；：？！）》」』】〕〗〉”’…—·%‰℃,.;:?!)]}、")
 NO_END = frozenset("（《「『【〔〖〈“‘([{")
 HANG = frozenset("，。、；：？！，．,.;:")  # may hang past the margin (one only)
-WORDS = ("个百分点", "百分点", "万千瓦", "万元", "万吨", "亿元",
-         "（待审）", "（退回）", "（草稿）")  # a figure's state mark is read as one word
+UNITS = ("个百分点", "百分点", "万千瓦", "万元", "万吨", "亿元")  # a number is not separated from them
+WORDS = (*UNITS, "（待审）", "（退回）", "（草稿）")  # a figure's state mark is read as one word
 _MAX_BACK = 8  # never move a break back further than this
 
 
@@ -53,6 +53,8 @@ def allowed(text: str, k: int) -> bool:
         return False
     if _alnum(a) and _alnum(b):
         return False
+    if _alnum(a) and text.startswith(UNITS, k):
+        return False  # “±1” / “个百分点”: a number stays with its unit
     return not _inside_word(text, k)
 
 

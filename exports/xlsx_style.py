@@ -27,8 +27,10 @@ HEAD_FONT = "黑体"
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 MAX_SHEET_NAME = 31
 DATE_FMT = "yyyy-mm-dd"
-MONEY_FMT = "#,##0.00"
-NUMBER_FMT = "0.00"
+# “_ ” leaves a space's width after a right-aligned number (Excel and LibreOffice alike:
+# an indent is ignored by LibreOffice for right-aligned cells), so digits keep off the border.
+MONEY_FMT = "#,##0.00_ "
+NUMBER_FMT = "0.00_ "
 FOOTER = "&C第 &P 页 共 &N 页"
 
 # Fills of the traffic-light statuses (ARGB without alpha), light enough to print.

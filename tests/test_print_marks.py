@@ -94,3 +94,23 @@ def test_heading_never_alone_at_a_page_bottom(app: App, tmp_path: Path) -> None:
         for no, lines in enumerate(pages[:-1], 1):
             assert lines and not heading.match(lines[-1]), (n, no, lines[-3:])
         assert "六、情况通报" in "".join(pages[-1]) or "六、情况通报" in "".join(pages[-2])
+
+
+@pytest.mark.parametrize("capacity", range(6, 24))
+def test_a_number_stays_with_its_unit(capacity: int) -> None:
+    text = "2025年65.08%，高于目标区间（60%±1个百分点），超额完成；装机容量84.99万千瓦，投资1200万元。"
+    lines = wrap_units(text, capacity)
+    assert "".join(lines) == text
+    for a, b in zip(lines, lines[1:], strict=False):
+        assert not (a[-1:].isdigit() and b.startswith(("个百分点", "万千瓦", "万元"))), lines
+
+
+def test_ledger_numbers_keep_off_the_right_border(yes_no_month: tuple[App, str], tmp_path: Path) -> None:
+    """Right-aligned numbers leave a space's width before the border (“_ ” in the number
+    format, which LibreOffice honours where it ignores an indent)."""
+    app, _ = yes_no_month
+    wb = load_workbook(build_ledger(app, CLI_ACTOR, "2026-10", tmp_path / "n.xlsx"))
+    numbers = [c for ws in wb for row in ws.iter_rows(min_row=4) for c in row
+               if isinstance(c.value, (int, float)) and c.alignment.horizontal == "right"]
+    assert numbers and all(c.number_format.endswith("_ ") for c in numbers), \
+        {c.number_format for c in numbers}
