@@ -180,10 +180,12 @@ def render_spec(view: MonthView, spec: dict[str, Any], out: Path, photos: list[A
 
 
 @rule(OFFICE, what="重印工作简报")
-def reprint_briefing(app: App, actor: Actor, issue_ref: str, path: str | Path) -> bd.IssuedBriefing:
-    """Write the PDF of an issued briefing (``issue_ref``: “2026-3”) exactly as it was issued."""
+def reprint_briefing(app: App, actor: Actor, issue_ref: str, path: str | Path,
+                     version: int | None = None) -> bd.IssuedBriefing:
+    """Write the PDF of an issued briefing (``issue_ref``: “2026-3”) exactly as it was issued
+    (``version``: the K-th issuing of that number, default the last)."""
     year, number = bd.parse_issue_ref(issue_ref)
-    rec, _spec, _view, pdf = bd.stored_issue(app, actor, year, number)
+    rec, _spec, _view, pdf = bd.stored_issue(app, actor, year, number, version)
     out = Path(path)
     with staged_output(out) as staged:
         staged.save(pdf)

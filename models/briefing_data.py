@@ -134,13 +134,24 @@ def issued(app: App, actor: Actor, year: int | None = None) -> list[IssuedBriefi
 
 
 @rule(OFFICE, what="查看已编发的工作简报")
-def stored_issue(app: App, actor: Actor, year: int, number: int) -> tuple[IssuedBriefing, dict[str, Any], str, bytes]:
-    """The latest issue of ``year``/``number``: (record, options, view JSON, PDF bytes)."""
+def stored_issue(app: App, actor: Actor, year: int, number: int,
+                 version: int | None = None) -> tuple[IssuedBriefing, dict[str, Any], str, bytes]:
+    """An issue of ``year``/``number`` as it was issued: (record, options, view JSON, PDF
+    bytes). ``version``: the K-th time the number was issued (1 = the first); default the last."""
     found = [b for b in issued(app, actor, year) if b.number == number]
     if not found:
         have = "、".join(b.label for b in issued(app, actor, year)) or "（无）"
         raise NotFound(f"没有{year}年第{number}期工作简报的编发记录。{year}年已编发：{have}")
     rec = found[0]
+    if version is not None:
+        ids = [int(r[0]) for r in app.store.execute(
+            "SELECT id FROM briefing_archive WHERE year = ? AND number = ? ORDER BY id", (year, number))]
+        if not 1 <= version <= len(ids):
+            raise NotFound(f"{rec.label}工作简报共编发{len(ids)}次，没有第{version}次（可用 1–{len(ids)}）。")
+        row = app.store.execute("SELECT month, issued_at, issued_by, pages, pdf_sha256 FROM briefing_archive "
+                                "WHERE id = ?", (ids[version - 1],)).fetchone()
+        rec = IssuedBriefing(ids[version - 1], rec.year, rec.number, row[0], row[1], row[2], int(row[3]), row[4],
+                             rec.versions)
     row = app.store.execute("SELECT options, view, pdf FROM briefing_archive WHERE id = ?", (rec.id,)).fetchone()
     return rec, json.loads(row[0]), row[1], bytes(row[2])
 

@@ -94,6 +94,14 @@ def test_preview_is_not_kept_and_reissue_keeps_both(app: App, reviewer, tmp_path
     assert rec.versions == 2
     _rec, spec, _view, _pdf = bd.stored_issue(app, CLI_ACTOR, 2026, 1)
     assert spec["editor_note"] == "第二稿。"  # the latest issue of the number is reprinted
+    # the first one sent out can still be reprinted byte for byte
+    first, spec1, _view, pdf1 = bd.stored_issue(app, CLI_ACTOR, 2026, 1, version=1)
+    assert spec1["editor_note"] == "第一稿。" and first.id < rec.id
+    got = reprint_briefing(app, CLI_ACTOR, "2026-1", tmp_path / "第一次.pdf", version=1)
+    assert (tmp_path / "第一次.pdf").read_bytes() == pdf1 and got.id == first.id
+    assert "第一稿。" in squash(pdf_text(tmp_path / "第一次.pdf"))
+    with pytest.raises(NotFound, match="共编发2次，没有第3次"):
+        reprint_briefing(app, CLI_ACTOR, "2026-1", tmp_path / "z.pdf", version=3)
 
 
 def test_months_that_have_not_happened_are_refused(app: App, tmp_path: Path) -> None:
@@ -124,6 +132,12 @@ def test_cli_reprint_list_and_refused_month(app: App, db_path: Path, reviewer, t
                        str(tmp_path / "cli.pdf")]) == 0
     assert "已重印2026年第1期" in capsys.readouterr().out
     assert sha(tmp_path / "cli.pdf") == sha(original)
+    assert entry.main(["--db", str(db_path), "briefing", "--reprint", "2026-1", "--nth", "1", "-o",
+                       str(tmp_path / "cli1.pdf")]) == 0
+    assert sha(tmp_path / "cli1.pdf") == sha(original)
+    assert entry.main(["--db", str(db_path), "briefing", "--reprint", "2026-1", "--nth", "2", "-o",
+                       str(tmp_path / "cli2.pdf")]) == 1
+    assert "共编发1次，没有第2次" in capsys.readouterr().err and not (tmp_path / "cli2.pdf").exists()
     assert entry.main(["--db", str(db_path), "briefing", "--reprint", "2026-5", "-o",
                        str(tmp_path / "none.pdf")]) == 1
     assert "没有2026年第5期" in capsys.readouterr().err

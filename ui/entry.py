@@ -124,6 +124,7 @@ def build_parser() -> CnParser:
     c.add_argument("--include-unreviewed", action="store_true",
                    help="判断和统计也计入尚未审核通过的数据（默认只计已审核通过的，其余数据均有标注）")
     c.add_argument("--reprint", metavar="YEAR-N", help="重印已编发的一期，例如 2026-3（与原件逐字节相同）")
+    c.add_argument("--nth", type=int, metavar="K", help="同一期编发过多次时，重印第K次编发的（默认最后一次）")
     c.add_argument("--list", action="store_true", help="列出已编发的简报")
     c.add_argument("-o", "--output", metavar="FILE.pdf", help="输出的 PDF 文件")
 

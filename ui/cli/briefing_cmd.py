@@ -49,7 +49,7 @@ def run_briefing(args: argparse.Namespace) -> int:
         demo = app.is_demo()
         try:
             if args.reprint:
-                rec = reprint_briefing(app, cli_actor(app), args.reprint, out)
+                rec = reprint_briefing(app, cli_actor(app), args.reprint, out, getattr(args, "nth", None))
                 sys.stdout.write(f"已重印{rec.label}工作简报（{month_cn(rec.month)}，共{rec.pages}页，"
                                  f"{rec.issued_at[:10]}编发）：{out}\n")
                 return 0
@@ -83,7 +83,7 @@ def _list(args: argparse.Namespace) -> int:
         sys.stdout.write("还没有编发过工作简报。\n")
         return 0
     for b in rows:
-        again = f"，编发{b.versions}次（保留最后一次）" if b.versions > 1 else ""
+        again = f"，编发{b.versions}次（重印默认最后一次，--nth K 重印第K次）" if b.versions > 1 else ""
         sys.stdout.write(f"{b.year}-{b.number}\t{b.label}\t{month_cn(b.month)}\t共{b.pages}页\t"
                          f"{b.issued_at[:16].replace('T', ' ')}\t{b.issued_by}{again}\n")
     return 0
