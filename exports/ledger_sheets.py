@@ -33,6 +33,10 @@ class Cancelled(DomainError):
         super().__init__(message)
 
 
+UNIT_HEADS = frozenset({"牵头单位", "责任单位", "报告单位"})  # centred columns of unit names
+_UNIT_ONE_LINE = 10  # unit names up to this many characters are printed on one line
+
+
 class _Writer:
     """Lays LedgerData out on any book with the StreamBook interface."""
 
@@ -45,6 +49,7 @@ class _Writer:
         self.total = d.rows_estimate()
         self.pm = False
         self.done = 0
+        self._unit_len: int | None = None
         self.s = {st: book.style(st) for st in (
             xs.TITLE, xs.SUBTITLE, xs.HEAD, xs.GROUP, xs.TEXT, xs.PROSE, xs.CENTER, xs.DATE, xs.DATETIME, xs.MONEY,
             xs.NUMBER, xs.INTEGER, xs.RED, xs.YELLOW, xs.GREEN, xs.GREY)}
@@ -74,6 +79,7 @@ class _Writer:
         if self.progress is not None:
             self.progress(min(self.done, self.total), self.total, name)
         self.pm = self.d.multi and per_month
+        cols = [(c, self.unit_width(w) if c in UNIT_HEADS else w) for c, w in cols]
         if self.pm:
             cols = [cols[0], ("月份", 9), *cols[1:]]
         head = 4 if lead else 3
@@ -87,6 +93,15 @@ class _Writer:
             sh.merged_row(lead, self.s[xs.PROSE], n)
         sh.row([c for c, _ in cols], self.s[xs.HEAD], 30)
         return sh
+
+    def unit_width(self, base: float) -> float:
+        """A unit-name column wide enough for the county's usual names (up to ten characters)
+        on one line with a character's room each side: a centred name that wraps touches both
+        borders, and the name is a key the office filters on, so it is never broken by hand."""
+        if self._unit_len is None:
+            names = {u.name for u in self.d.plan.units} | {r.unit for v in self.d.views for r in v.reports}
+            self._unit_len = max((len(n) for n in names if len(n) <= _UNIT_ONE_LINE), default=0)
+        return max(base, min(2 * self._unit_len + 4, 2 * _UNIT_ONE_LINE + 4))
 
     def row(self, sh: Any, month: str, values: list[Any], styles: list[xs.CellStyle], label: str) -> None:
         if self.pm:
@@ -111,7 +126,7 @@ class _Writer:
         d = self.d
         cols = [("序号", 5), ("行动", 14), ("重点任务", 22), ("具体措施/目标要求", 30), ("牵头单位", 12),
                 ("配合单位", 16), ("责任人", 8), ("完成时限", 11), ("本月进展情况", 36), ("存在问题", 20),
-                ("下步计划", 20), ("完成状态", 9), ("预警", 14), ("佐证材料", 22)]
+                ("下步计划", 20), ("完成状态", 16), ("预警", 18), ("佐证材料", 22)]
         sh = self.open(TASKS, f"{self.district}碳达峰重点任务推进台账（{d.period}）", cols)
         T, C, P = xs.TEXT, xs.CENTER, xs.PROSE
         status_st = {"已完成": xs.GREEN, "推进中": xs.GREEN, "未启动": xs.YELLOW, "滞后": xs.RED}
@@ -155,7 +170,7 @@ class _Writer:
         cols = [("序号", 5), ("项目名称", 22), ("建设内容", 28), ("项目类型", 8), ("责任单位", 12),
                 ("所属任务", 8), ("总投资（万元）", 12), ("年度计划投资（万元）", 12),
                 (f"{upto}累计完成投资（万元）", 13), ("占年度计划%", 9), ("计划开工", 11), ("实际开工", 11),
-                ("计划竣工", 11), ("形象进度", 22), ("快/慢于序时进度", 16), ("佐证材料", 22)]
+                ("计划竣工", 11), ("形象进度", 22), ("快/慢于序时进度", 26), ("佐证材料", 22)]
         sh = self.open(PROJECTS, f"{self.district}碳达峰重点项目台账（{d.period}）", cols)
         by_month: dict[str, list[Any]] = {}
         for ln in d.projects:

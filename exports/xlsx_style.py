@@ -28,9 +28,10 @@ MAX_CELL = 32767  # Excel's limit on the characters of one cell
 MAX_SHEET_NAME = 31
 DATE_FMT = "yyyy-mm-dd"
 # “_ ” leaves a space's width after a right-aligned number (Excel and LibreOffice alike:
-# an indent is ignored by LibreOffice for right-aligned cells), so digits keep off the border.
-MONEY_FMT = "#,##0.00_ "
-NUMBER_FMT = "0.00_ "
+# an indent is ignored by LibreOffice for right-aligned cells), so digits keep off the border;
+# the fourth section does the same for text in a number column (a yes/no figure's “是”).
+MONEY_FMT = "#,##0.00_ ;-#,##0.00_ ;0.00_ ;@_ "
+NUMBER_FMT = "0.00_ ;-0.00_ ;0.00_ ;@_ "
 FOOTER = "&C第 &P 页 共 &N 页"
 
 # Fills of the traffic-light statuses (ARGB without alpha), light enough to print.
@@ -97,8 +98,11 @@ SUBTITLE = CellStyle(size=10, border=False, halign="left", wrap=False)
 DEMO = CellStyle(font=HEAD_FONT, size=11, color="C00000", border=False, halign="center", wrap=False)
 HEAD = CellStyle(font=HEAD_FONT, size=10, fill=FILL_HEAD, halign="center")
 GROUP = CellStyle(font=HEAD_FONT, size=10, fill=FILL_GREY, halign="left", wrap=False)
-TEXT = CellStyle(valign="top", halign="left", indent=1)
-PROSE = CellStyle(valign="top", halign="left", indent=1, breaks=True)  # 进展、问题、说明 …
+# Text is centred vertically: a spreadsheet cell has no inner padding, so top-aligned text
+# sits on the top border; centred, the row's extra height (``auto_height``) is split above
+# and below the tallest text.
+TEXT = CellStyle(halign="left", indent=1)
+PROSE = CellStyle(halign="left", indent=1, breaks=True)  # 进展、问题、说明 …
 CENTER = CellStyle(halign="center")
 DATE = CellStyle(halign="center", numfmt=DATE_FMT)
 DATETIME = CellStyle(halign="center", numfmt="yyyy-mm-dd hh:mm")
@@ -126,7 +130,7 @@ def auto_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[
     character counts as two column-width units, other characters as one."""
     lines = 1
     for v, w, wrap in zip(values, widths, wraps, strict=False):
-        if not wrap or not isinstance(v, str) or len(v) * 2 <= w - 1:
+        if not wrap or not isinstance(v, str) or (len(v) * 2 <= w - 1 and "\n" not in v):
             continue
         per = max(w - 1.5, 1.0)
         n = 0
@@ -136,7 +140,7 @@ def auto_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[
         lines = max(lines, n)
     if lines == 1:
         return None
-    return min(MAX_ROW_HEIGHT, lines * line + 3)
+    return min(MAX_ROW_HEIGHT, lines * line + 8)  # 4 points free above and below
 
 
 @rule(PUBLIC)

@@ -114,3 +114,34 @@ def test_ledger_numbers_keep_off_the_right_border(yes_no_month: tuple[App, str],
                if isinstance(c.value, (int, float)) and c.alignment.horizontal == "right"]
     assert numbers and all(c.number_format.endswith("_ ") for c in numbers), \
         {c.number_format for c in numbers}
+
+
+def test_ledger_cells_keep_text_off_the_borders(yes_no_month: tuple[App, str], tmp_path: Path) -> None:
+    """A spreadsheet cell has no inner padding. Text is centred vertically (top-aligned text
+    sits on the top border), text in a number column (the yes/no “是”) keeps a space's width
+    off the right border like the numbers, and unit-name and state columns are wide enough
+    for 区农业农村和水利局 or 推进中（待审） on one line with room at both sides."""
+    app, _ = yes_no_month
+    for compact in (False, True):
+        wb = load_workbook(build_ledger(app, CLI_ACTOR, "2026-10", tmp_path / f"b{compact}.xlsx", compact=compact))
+        body = [c for ws in wb for row in ws.iter_rows(min_row=4) for c in row if c.value not in (None, "")]
+        assert body and not [c.coordinate for c in body if c.alignment.vertical == "top"]
+        words = [c for c in body if isinstance(c.value, str) and c.alignment.horizontal == "right"]
+        assert all(c.number_format.endswith(";@_ ") for c in words), {c.number_format for c in words}
+        if compact:
+            continue
+        yes = [c for c in words if c.value == "是"]
+        assert yes, "the yes/no figure is in a number column"
+        for ws in wb:
+            head = next((r for r in ws.iter_rows(max_row=6) if any(c.value in ("序号", "名次") for c in r)), None)
+            assert head is not None, ws.title
+            for h in head:
+                if h.value in ("牵头单位", "责任单位", "完成状态", "预警"):
+                    width = ws.column_dimensions[h.column_letter].width
+                    for c in ws.iter_cols(min_col=h.column, max_col=h.column, min_row=h.row + 1):
+                        for cell in c:
+                            v = str(cell.value or "")
+                            if cell.alignment.horizontal == "center" and v and len(v) <= 10:
+                                assert 2 * len(v) + 2 <= width, (ws.title, h.value, v, width)
+    units = [u.name for u in app.plan.units if len(u.name) == 9]
+    assert units, "the sample plan has a nine-character unit name (区农业农村和水利局)"
