@@ -156,8 +156,9 @@ def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskRe
     returned = sum(r.state == "returned" for r in reports)
     lines = [
         f"{mc}，{view.plan.words.whole}应报送调度数据的单位{n}个，已报送{submitted}个（报送率{_pct(submitted, n)}），"
-        f"其中按时报送{on_time}个（及时率{_pct(on_time, n)}），审核通过{approved}个"
-        f"（{_pct(approved, n)}）；" + (f"退回修改尚未重新报送{returned}个，" if returned else "")
+        f"其中按时报送{on_time}个（及时率{_pct(on_time, n)}），"
+        + (f"审核通过{approved}个（{_pct(approved, n)}）；" if approved else "尚无审核通过的；")
+        + (f"退回修改尚未重新报送{returned}个，" if returned else "")
         + f"尚未报送{n - submitted - returned}个。"]
     judged = [r for r in rows if view.judged(r.state)]
     status = _lead_status(view, judged)
@@ -165,9 +166,15 @@ def _overview(view: MonthView, data: bool, reports: list[Any], rows: list[TaskRe
     total = len(view.plan.tasks)
     counts = {s: sum(1 for v in status.values() if v == s) for s in TASK_STATUSES}
     none = sum(1 for v in status.values() if not v) - len(unjudged)
-    parts = "、".join(f"{s}{counts[s]}项（{_pct(counts[s], total)}）" for s in TASK_STATUSES)
-    basis = "按牵头单位报送并经审核通过的完成状态统计" if view.basis == "approved" else \
-        "按牵头单位报送的完成状态统计，含尚未审核通过的"
+    # only the statuses that occur: “未启动0项（0.0%）” is noise, and when nothing counts yet
+    # the sentence says so plainly instead of listing four zeros
+    parts = "、".join(f"{s}{counts[s]}项（{_pct(counts[s], total)}）" for s in TASK_STATUSES if counts[s])
+    if view.basis == "approved":
+        basis = "按牵头单位报送并经审核通过的完成状态统计"
+        parts = parts or "尚无经审核通过的完成状态"
+    else:
+        basis = "按牵头单位报送的完成状态统计，含尚未审核通过的"
+        parts = parts or "牵头单位尚未报送完成状态"
     lines.append(f"方案确定的{total}项重点任务中（{basis}），{parts}"
                  + (f"，牵头单位本月未报送完成状态的{none}项" if none else "")
                  + (f"，另有{len(unjudged)}项牵头单位的报送尚未审核通过，未计入" if unjudged else "") + "。")

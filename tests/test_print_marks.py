@@ -145,3 +145,23 @@ def test_ledger_cells_keep_text_off_the_borders(yes_no_month: tuple[App, str], t
                                 assert 2 * len(v) + 2 <= width, (ws.title, h.value, v, width)
     units = [u.name for u in app.plan.units if len(u.name) == 9]
     assert units, "the sample plan has a nine-character unit name (区农业农村和水利局)"
+
+
+def test_briefing_overview_says_plainly_that_nothing_is_approved(app: App, clerk_of, tmp_path: Path) -> None:
+    """A month with reports but none approved: the overview says 尚无经审核通过的完成状态
+    and 尚无审核通过的 instead of “已完成0项（0.0%）、推进中0项（0.0%）…”; the PDF reads the same."""
+    from datetime import date
+
+    from exports.briefing import compose
+    unit = app.task_units(app.plan.task("3.2"))[0]
+    c = clerk_of(unit)
+    fill(app, c, unit, "2026-10")
+    Entries(app).submit(c, unit, "2026-10")
+    text = compose(app, CLI_ACTOR, "2026-10", date(2026, 11, 5))["overview"]
+    assert "尚无经审核通过的完成状态" in text and "尚无审核通过的" in text, text
+    assert not re.search(r"0项（0\.0%）|0个（0\.0%）", text), text
+    out = build_briefing_ex(app, CLI_ACTOR, "2026-10", tmp_path / "b.pdf", BriefingOptions(
+        record_issue=False, charts=False)).path
+    with pdfplumber.open(str(out)) as pdf:
+        printed = re.sub(r"\s", "", "".join(p.extract_text() or "" for p in pdf.pages))
+    assert "尚无经审核通过的完成状态" in printed and "0项（0.0%）" not in printed
