@@ -193,3 +193,35 @@ def test_office_sets_limits_and_required_evidence_on_the_settings_page(qtbot, ap
     assert not ro.evidence.keep.isEnabled()
     item = ro.evidence.required.item(0)
     assert item is not None and not item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+
+
+def test_thumbnail_captions_are_shown_whole(qtbot, app, clerk_of) -> None:
+    """A thumbnail's caption (file name and 说明; an indicator's file of an earlier month adds
+    its month) is never clipped at the bottom: each line is elided to the cell's width so
+    none wraps, and the cell and the list are tall enough for the lines."""
+    from PySide6.QtCore import QRect
+
+    c = clerk_of(UNIT)
+    e = Entries(app)
+    e.save_task_report(c, "9.2", UNIT, M, {"status": "推进中", "progress": "开展宣传", "person": "李娜"})
+    for name, caption in (("十月份低碳日主题活动现场照片第一组.png", "全民低碳行动主题宣传活动，发放资料三百余份"),
+                          ("签到表.pdf", "活动签到表")):
+        e.attach_bytes(c, UNIT, M, "task_report", "9.2", name, ef.png() if name.endswith(".png") else ef.pdf("x"),
+                       caption=caption)
+    w = _ws(qtbot, app, c)
+    w.select(TASKS, "9.2")
+    strip = w.task_panel.evidence
+    lst = strip.list
+    assert lst.count() == 2
+    grid = lst.gridSize()
+    fm = lst.fontMetrics()
+    texts = _texts(strip)
+    assert all(t.count("\n") == 1 for t in texts), texts  # name and 说明
+    for i, text in enumerate(texts):
+        assert all(fm.horizontalAdvance(ln) < grid.width() - 4 for ln in text.split("\n")), text
+        wrapped = fm.boundingRect(QRect(0, 0, grid.width() - 4, 10000),
+                                  int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap), text)
+        assert lst.iconSize().height() + wrapped.height() + 6 <= grid.height(), (text, grid)
+        rect = lst.visualItemRect(lst.item(i))
+        assert lst.viewport().rect().contains(rect), (rect, lst.viewport().rect())
+    assert "…" in texts[0] or "…" in texts[1]  # the long names are shortened, not wrapped

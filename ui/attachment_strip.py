@@ -101,14 +101,18 @@ class AttachmentStrip(QGroupBox):
         self.list = QListWidget()
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setGridSize(QSize(THUMB + 44, THUMB + 46))
+        # room for the caption's three lines (name, 说明, month) under the picture; each line
+        # is elided to the cell's width so that none wraps into a fourth, clipped line
+        line = self.list.fontMetrics().lineSpacing()
+        self._text_width = THUMB + 36
+        self.list.setGridSize(QSize(THUMB + 44, THUMB + 3 * line + 16))
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setWordWrap(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAcceptDrops(False)  # drops go to the strip
         self.list.setDragEnabled(False)
-        self.list.setFixedHeight(THUMB + 64)
+        self.list.setFixedHeight(self.list.gridSize().height() + 2 * self.list.frameWidth() + 6)
         self.flag = QLabel()
         self.flag.setStyleSheet("color: #b91c1c; font-weight: bold;")
         self.flag.setWordWrap(True)
@@ -179,11 +183,10 @@ class AttachmentStrip(QGroupBox):
                 data = self.entries.attachment_data(self.actor, r["uid"])
             except DomainError:
                 data = None  # missing or damaged: the icon stands in; opening says why
-        text = r["name"] if len(r["name"]) <= 18 else r["name"][:16] + "…"
-        if r["caption"]:
-            text += f"\n{r['caption'][:18]}"
-        if not own:
-            text += f"\n（{month_cn(r['month'])}）"
+        fm = self.list.fontMetrics()
+        lines = [r["name"], r["caption"] or ""] + ([] if own else [f"（{month_cn(r['month'])}）"])
+        text = "\n".join(fm.elidedText(t, Qt.TextElideMode.ElideMiddle if i == 0 else Qt.TextElideMode.ElideRight,
+                                        self._text_width) for i, t in enumerate(lines) if t)
         it = QListWidgetItem(QIcon(thumbnail(r["sha256"], r["kind"], data, THUMB)), text)
         kind = KINDS.get(r["kind"])
         dims = f"，{r['width']}×{r['height']}像素" if r["width"] else ""
