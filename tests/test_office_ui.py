@@ -327,3 +327,30 @@ def test_rows_model_passes_qt_model_tester(qtmodeltester, app, clerk_of):
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == len(app.reporting_units())
     assert model.headerData(1, Qt.Orientation.Horizontal) == "状态"
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_review_detail_gives_progress_the_pane_width(qtbot, app, clerk_of, reviewer, size) -> None:
+    """The detail pane shows each task's 本月进展 across the pane's width, not in the fourth
+    column of an eight-column table (about four characters wide at 1366×768)."""
+    c = clerk_of(U)
+    fill(app, c, U, M)
+    progress = "本月组织开展节能宣传进社区活动三场，发放宣传资料一千二百余份，覆盖居民约四千人，推进情况符合序时进度。"
+    Entries(app).save_task_report(c, "9.2", U, M, {"progress": progress})
+    Entries(app).submit(c, U, M)
+    v = ReviewView(app, reviewer)
+    qtbot.addWidget(v)
+    v.resize(*size)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_month(M)
+    v.select_unit(U)
+    doc = v.detail.document()
+    block = doc.begin()
+    while block.isValid() and progress not in block.text():
+        block = block.next()
+    assert block.isValid(), v.detail.toPlainText()[:300]
+    layout = block.layout()
+    pane = v.detail.viewport().width()
+    assert layout.lineCount() >= 1
+    assert layout.lineAt(0).width() >= 0.8 * pane, (layout.lineAt(0).width(), pane)

@@ -262,16 +262,26 @@ def detail_html(d: dict[str, Any]) -> str:
         parts.append("<p style='color:#b91c1c'>尚有问题：" + "；".join(
             e(f"{w}：{m}") for w, m in d["problems"][:10]) + (" …" if len(d["problems"]) > 10 else "") + "</p>")
     files = d.get("attachments", {})
-    rows = "".join(
-        f"<tr><td>{e(t['code'])}</td><td>{e(t['title'])}{'（牵头）' if t['role'] == 'lead' else ''}</td>"
-        f"<td>{e(t['status'] or '—')}</td><td>{e(t['progress'] or '（未填）')}</td>"
-        f"<td>{e(t['problems'])}</td><td>{e(t['person'])}</td><td>{e(t['deadline'])}</td>"
-        f"<td>{evidence_cell(files.get(('task_report', t['code']), []))}</td></tr>"
-        for t in d["tasks"])
-    if rows:
-        parts.append("<h4>任务推进</h4><table border='1' cellspacing='0' cellpadding='3'>"
-                     "<tr><th>编号</th><th>任务</th><th>状态</th><th>本月进展</th><th>存在问题</th>"
-                     f"<th>责任人</th><th>完成时限</th><th>佐证材料</th></tr>{rows}</table>")
+    # One block per task: a line with code, title, status, person and deadline, then the
+    # progress, problems and files across the pane's whole width (an eight-column table left
+    # 本月进展 about four characters wide at 1366×768).
+    blocks = []
+    for t in d["tasks"]:
+        who = "　".join(x for x in (f"责任人：{e(t['person'])}" if t["person"] else "",
+                                    f"完成时限：{e(t['deadline'])}" if t["deadline"] else "") if x)
+        lines = [f"<tr><td style='background:#eef2f7'><b>{e(t['code'])}</b> {e(t['title'])}"
+                 f"{'（牵头）' if t['role'] == 'lead' else ''}　状态：<b>{e(t['status'] or '—')}</b>"
+                 + (f"　{who}" if who else "") + "</td></tr>",
+                 f"<tr><td>本月进展：{e(t['progress'] or '（未填）')}</td></tr>"]
+        if t["problems"]:
+            lines.append(f"<tr><td>存在问题：{e(t['problems'])}</td></tr>")
+        found = files.get(("task_report", t["code"]), [])
+        if found:
+            lines.append(f"<tr><td>佐证材料：{evidence_cell(found)}</td></tr>")
+        blocks.append("".join(lines))
+    if blocks:
+        parts.append("<h4>任务推进</h4><table width='100%' border='1' cellspacing='0' cellpadding='4'>"
+                     + "".join(blocks) + "</table>")
     ms = "".join(f"<li>{e(m['code'])} {e(m['name'])}：{e(m['raw'] or '（未填）')}{e(m['unit'])}</li>"
                  for m in d["milestones"])
     if ms:
