@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "images"
-SIZE = (1366, 768)
+# ZS_SHOTS_DIR and ZS_SHOTS_SIZE (e.g. 1920x1080) take the same screens elsewhere and at
+# another size, to look at them; the manual's images are 1366×768.
+OUT = Path(os.environ.get("ZS_SHOTS_DIR") or ROOT / "docs" / "images")
+SIZE = tuple(int(n) for n in os.environ.get("ZS_SHOTS_SIZE", "1366x768").split("x"))[:2]
 # Names of the images to write (all when none are given on the command line).
 ONLY = {a for a in sys.argv[1:] if a.endswith(".png")}
 PASSWORD = "Zs-2026-demo"
@@ -70,7 +72,7 @@ def _save(widget: Any, name: str, qapp: Any) -> Path:
         if r.returncode == 0 and tmp.exists() and tmp.stat().st_size < path.stat().st_size:
             tmp.replace(path)
         tmp.unlink(missing_ok=True)
-    print(f"  {path.relative_to(ROOT).as_posix()}  {pix.width()}×{pix.height()}  {path.stat().st_size // 1024} KB")
+    print(f"  {path.as_posix()}  {pix.width()}×{pix.height()}  {path.stat().st_size // 1024} KB")
     return path
 
 
