@@ -34,6 +34,7 @@ from models.attachment_store import BlobStore, sha256_of
 from models.entries_base import EntriesBase, month_cn
 from models.errors import InvalidInput, NotFound, PermissionDenied
 from models.file_check import Checked, FileRefused, check_file, corrupt_photo
+from models.os_reasons import os_reason
 from models.photo import downscale
 from models.store import now_iso
 
@@ -234,7 +235,7 @@ class AttachmentEntries(EntriesBase):
             with open(p, "rb") as f:
                 data = f.read(limit + 1)
         except OSError as exc:
-            raise FileRefused(f"无法读取文件“{p.name}”：{exc.strerror or exc}。") from None
+            raise FileRefused(f"无法读取文件“{p.name}”：{os_reason(exc)}。") from None
         return self._attach(actor, unit, month, entity, key, p.name, data, caption, origin)
 
     @rule(UNIT, unit="unit", what="为该单位添加佐证材料")

@@ -27,6 +27,7 @@ from xml.etree.ElementTree import Element, XMLPullParser
 
 from models.authority import PUBLIC, rule
 from models.excel_read import NotATemplate
+from models.os_reasons import os_reason
 
 MAX_FILE = 20 * 1024 * 1024  # the .xlsx on disk
 MAX_MEMBERS = 300
@@ -62,7 +63,7 @@ def check_workbook(path: str | Path) -> None:
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise NotATemplate(f"无法读取文件“{name}”：{exc.strerror or '操作系统拒绝了该操作'}。") from None
+        raise NotATemplate(f"无法读取文件“{name}”：{os_reason(exc)}。") from None
     if size > MAX_FILE:
         raise _refuse(name, f"过大（{size // (1024 * 1024)} MB，填报模板通常不到 1 MB）")
     try:

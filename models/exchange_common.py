@@ -20,6 +20,7 @@ from typing import Any
 from models.authority import INTERNAL, PUBLIC, rule
 from models.app import Actor, App
 from models.errors import DomainError
+from models.os_reasons import os_reason
 from models.package_format import PackageRejected, sha256
 from models.plan import Plan, PlanError
 from models.plan_parse import parse_plan
@@ -133,7 +134,7 @@ def _plan_text(app: App) -> str:
     try:
         data = Path(app.plan.path).read_bytes()
     except OSError as exc:
-        raise DomainError(f"无法读取计划文件 {app.plan.path}：{exc.strerror or exc}") from None
+        raise DomainError(f"无法读取计划文件 {app.plan.path}：{os_reason(exc)}。") from None
     if sha256(data) != app.plan.digest:
         raise DomainError("计划文件在程序启动后被修改过，请重新启动程序后再生成。")
     return data.decode("utf-8")

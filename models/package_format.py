@@ -41,6 +41,7 @@ from typing import IO, Any
 from models.atomic_write import write_bytes
 from models.authority import PUBLIC, rule
 from models.errors import DomainError
+from models.os_reasons import os_reason
 
 FORMAT_NAME = "zhushan-exchange"
 FORMAT_VERSION = 1
@@ -228,7 +229,7 @@ def read_package(path: str | Path, key_of: KeyOf | None = None, max_file: int = 
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise PackageRejected(f"无法读取文件 {name}：{exc.strerror or exc}。") from None
+        raise PackageRejected(f"无法读取文件 {name}：{os_reason(exc)}。") from None
     if size > max(max_file, MAX_FILE) or (too_large and size > max_file):
         if too_large:
             raise PackageRejected(too_large.format(name=name, size=f"{size / 1024 / 1024:.1f} MB"))
@@ -236,7 +237,7 @@ def read_package(path: str | Path, key_of: KeyOf | None = None, max_file: int = 
     try:
         f: IO[bytes] = p.open("rb")
     except OSError as exc:
-        raise PackageRejected(f"无法读取文件 {name}：{exc.strerror or exc}。") from None
+        raise PackageRejected(f"无法读取文件 {name}：{os_reason(exc)}。") from None
     with f:
         try:
             z = zipfile.ZipFile(f)
@@ -345,7 +346,7 @@ def read_listed(raw: RawPackage, member: str, cap: int) -> bytes:
     try:
         f: IO[bytes] = raw.path.open("rb")
     except OSError as exc:
-        raise PackageRejected(f"无法读取文件 {raw.name}：{exc.strerror or exc}。") from None
+        raise PackageRejected(f"无法读取文件 {raw.name}：{os_reason(exc)}。") from None
     with f:
         try:
             z = zipfile.ZipFile(f)

@@ -28,6 +28,7 @@ from models.authority import OFFICE, OFFICE_ADMIN, PUBLIC, STARTUP, rule
 from models.app import Actor, App
 from models.atomic_write import WriteFailed, write_text
 from models.errors import DomainError
+from models.os_reasons import os_reason
 from models.plan import Plan, PlanError
 from models.plan_binding import adopt, installed_plan_file
 from models.plan_changes import PlanChanges, changes_between
@@ -52,7 +53,7 @@ def read_plan_file(path: str | Path) -> PlanDraft:
             raise PlanError(p.name, [f"文件有 {size // 1024} KB，超过计划文件的上限 {MAX_PLAN_FILE // 1048576} MB"])
         data = p.read_bytes()
     except OSError as exc:
-        raise PlanError(p.name, [f"无法读取文件：{exc.strerror or exc}"]) from None
+        raise PlanError(p.name, [f"无法读取文件：{os_reason(exc)}"]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from models.authority import PUBLIC, rule
+from models.os_reasons import os_reason
 from models.plan import Plan, PlanError
 from models.plan_parse import parse_plan
 
@@ -32,7 +33,7 @@ def load_plan(path: str | Path | None = None, cache_dir: str | Path | None = Non
     try:
         data_bytes = p.read_bytes()
     except OSError as exc:
-        raise PlanError(str(p), [f"无法读取文件：{exc.strerror or exc}"]) from None
+        raise PlanError(str(p), [f"无法读取文件：{os_reason(exc)}"]) from None
     return load_plan_bytes(data_bytes, str(p), cache_dir)
 
 

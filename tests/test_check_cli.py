@@ -239,6 +239,9 @@ def test_cli_check_missing_and_non_utf8_file(capsys: pytest.CaptureFixture[str],
     f.write_bytes('[{"code": "I01", "value": "十八"}]'.encode("gbk"))
     rc = main.main(["--db", str(tmp_path / "x.db"), "check", "--json", str(f)])
     assert rc == 2 and "不是 UTF-8" in capsys.readouterr().err
+    (tmp_path / "文件夹").mkdir()
+    rc = main.main(["--db", str(tmp_path / "x.db"), "check", "--json", str(tmp_path / "文件夹")])
+    assert rc == 2 and capsys.readouterr().err.endswith("文件夹：这是一个文件夹。\n")  # not the OS's English words
 
 
 def test_cli_check_reads_stdin(capsys: pytest.CaptureFixture[str], tmp_path: Path,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -426,8 +427,12 @@ def test_rejections(office: App, bureau: App, tmp_path: Path) -> None:
                  "格式版本为 2")
     (tmp_path / "junk.zsp").write_bytes(b"PK\x03\x04 not really a zip")
     _reject_case(office, tmp_path / "junk.zsp", "不是有效的数据交换文件")
-    with pytest.raises(PackageRejected, match="无法读取文件"):
+    with pytest.raises(PackageRejected, match="无法读取文件 missing.zsp：文件不存在。$"):
         import_package(office, OFFICE, tmp_path / "missing.zsp")
+    (tmp_path / "folder.zsp").mkdir()
+    with pytest.raises(PackageRejected, match="无法读取文件 folder.zsp：") as ei:
+        import_package(office, OFFICE, tmp_path / "folder.zsp")
+    assert not re.search(r"[A-Za-z]{3,}", str(ei.value).replace("folder.zsp", ""))  # no English OS text
 
 
 def test_other_office_package_rejected(office: App, tmp_path: Path) -> None:

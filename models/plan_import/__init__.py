@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.authority import PUBLIC, module_rule
+from models.os_reasons import os_reason
 from models.plan_import.assemble import assemble
-from models.plan_import.document import ImportCancelled, PlanImportError, Progress, SourceDoc, check_size, os_reason
+from models.plan_import.document import ImportCancelled, PlanImportError, Progress, SourceDoc, check_size
 from models.plan_import.draft import DraftPlan
 from models.plan_import.review import KINDS, ReviewItem
 

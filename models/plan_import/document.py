@@ -144,17 +144,6 @@ _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
-def os_reason(exc: OSError) -> str:
-    """Why a file could not be read, in Chinese."""
-    if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
-    if isinstance(exc, PermissionError):
-        return "没有读取权限（文件可能正被其他程序打开）"
-    if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹"
-    return "读取时出错（文件可能在移动存储设备上且已断开）"
-
-
 def clean_line(text: str) -> str:
     """A paragraph's text with surrounding blanks (ideographic spaces included) removed and
     runs of blanks inside collapsed; blanks between Chinese characters are dropped (PDF

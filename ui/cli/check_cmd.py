@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from models.checking import Judge
+from models.os_reasons import os_reason
 from ui.cli.common import open_app, plan_path
 
 
@@ -30,7 +31,7 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stderr.write(f"错误：找不到{shown}。\n")
         return 2
     except OSError as exc:
-        sys.stderr.write(f"错误：无法读取{shown}：{exc.strerror or exc}\n")
+        sys.stderr.write(f"错误：无法读取{shown}：{os_reason(exc)}。\n")
         return 2
     except UnicodeDecodeError:
         sys.stderr.write(f"错误：{shown}不是 UTF-8 编码的文本。\n")
