@@ -97,24 +97,25 @@ def build_parser() -> CnParser:
 
     c = sub.add_parser("demo", help="生成示例数据（标注“示例数据”）")
     c.add_argument("--until", metavar="YYYY-MM", help="示例数据截止月份（默认上个月）")
-    c.add_argument("--streets", type=int, default=6, help="示例街道数量")
+    c.add_argument("--streets", type=int, default=6, metavar="N", help="示例街道数量（默认 6）")
 
     c = sub.add_parser("export-ledger", help="导出月度台账 Excel")
-    c.add_argument("--month", required=True, metavar="YYYY-MM")
+    c.add_argument("--month", required=True, metavar="YYYY-MM",
+                   help="月份，例如 2026-10；一段时期写 首月..末月，例如 2023-09..2026-10（不晚于当前填报月份）")
     c.add_argument("--unit", metavar="NAME", help="只导出一个单位（默认汇总全部单位）")
     c.add_argument("--include-unreviewed", action="store_true",
                    help="灯色和预警也计入尚未审核通过的数据（默认只计已审核通过的，其余数据均有标注）")
     c.add_argument("--compact", action="store_true",
                    help="简版台账（供打印：月度概况、预警事项、指标监测，一个月份），默认导出完整台账")
-    c.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    c.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="写出的 Excel 文件")
 
     c = sub.add_parser("export-template", help="导出单位的 Excel 填报模板")
-    c.add_argument("--month", required=True, metavar="YYYY-MM")
-    c.add_argument("--unit", required=True, metavar="NAME")
-    c.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    c.add_argument("--month", required=True, metavar="YYYY-MM", help="月份，例如 2026-10（不晚于当前填报月份，即上个月）")
+    c.add_argument("--unit", required=True, metavar="NAME", help="填报单位的名称，例如 区发改委")
+    c.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="写出的 Excel 文件")
 
     c = sub.add_parser("import-excel", help="导入填好的 Excel 模板")
-    c.add_argument("file", metavar="FILE.xlsx")
+    c.add_argument("file", metavar="FILE.xlsx", help="填好的填报模板")
     c.add_argument("--dry-run", action="store_true", help="只检查并显示结果，不写入")
 
     c = sub.add_parser("briefing", help="生成 PDF 工作简报，重印或列出已编发的简报")
@@ -129,25 +130,25 @@ def build_parser() -> CnParser:
     c.add_argument("-o", "--output", metavar="FILE.pdf", help="输出的 PDF 文件")
 
     c = sub.add_parser("make-install", help="为单位生成安装文件（办公室使用）")
-    c.add_argument("--unit", required=True, metavar="NAME")
-    c.add_argument("-o", "--output", required=True, metavar="FILE")
+    c.add_argument("--unit", required=True, metavar="NAME", help="单位名称，例如 区城管局")
+    c.add_argument("-o", "--output", required=True, metavar="FILE", help="写出的安装文件（.zsi）")
 
     c = sub.add_parser("install", help="在单位电脑上导入安装文件")
-    c.add_argument("file", metavar="FILE")
+    c.add_argument("file", metavar="FILE", help="办公室生成的安装文件（.zsi）")
     c.add_argument("--change-office", action="store_true",
                    help="确认本机改由另一个办公室管理（安装文件来自另一个办公室时需要）")
 
     c = sub.add_parser("export-package", help="导出本单位某月的报送包")
-    c.add_argument("--month", required=True, metavar="YYYY-MM")
-    c.add_argument("-o", "--output", required=True, metavar="FILE")
+    c.add_argument("--month", required=True, metavar="YYYY-MM", help="月份，例如 2026-10")
+    c.add_argument("-o", "--output", required=True, metavar="FILE", help="写出的报送包（.zsp）")
 
     c = sub.add_parser("import-package", help="导入报送包或办公室回执包")
-    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("files", nargs="+", metavar="FILE", help="报送包或回执包（.zsp），可以一次写多个")
     c.add_argument("--dry-run", action="store_true", help="只预览，不写入")
 
     c = sub.add_parser("export-decisions", help="导出给单位的审核结果与设置更新包（办公室使用）")
-    c.add_argument("--unit", required=True, metavar="NAME")
-    c.add_argument("-o", "--output", required=True, metavar="FILE")
+    c.add_argument("--unit", required=True, metavar="NAME", help="单位名称，例如 区城管局")
+    c.add_argument("-o", "--output", required=True, metavar="FILE", help="写出的回执包（.zsp）")
 
     c = sub.add_parser("import-plan", help="从实施方案文档（.docx/.txt/PDF）生成计划文件并列出需要核对的事项")
     c.add_argument("file", metavar="FILE", help="实施方案文档：.docx、.txt 或带文字层的 PDF")
@@ -165,11 +166,12 @@ def build_parser() -> CnParser:
 
     c = sub.add_parser("user", help="账户管理（管理员）")
     c.add_argument("action", choices=["list", "add", "reset"], help="list 列出 / add 新建 / reset 重置密码")
-    c.add_argument("--username", metavar="NAME")
-    c.add_argument("--role", choices=["clerk", "reviewer", "admin"])
-    c.add_argument("--unit", metavar="NAME")
+    c.add_argument("--username", metavar="NAME", help="用户名（add、reset 必填）")
+    c.add_argument("--role", choices=["clerk", "reviewer", "admin"],
+                   help="角色：clerk 填报员 / reviewer 审核员 / admin 管理员（add 必填）")
+    c.add_argument("--unit", metavar="NAME", help="填报员所属的填报单位")
     c.add_argument("--name", metavar="姓名", help="使用人的姓名（显示在窗口底部和操作记录中）")
-    c.add_argument("--password", metavar="PWD")
+    c.add_argument("--password", metavar="PWD", help="密码（不写时在终端中提示输入）")
     return p
 
 
