@@ -111,7 +111,7 @@ def build_parser() -> CnParser:
 
     c = sub.add_parser("export-template", help="导出单位的 Excel 填报模板")
     c.add_argument("--month", required=True, metavar="YYYY-MM", help="月份，例如 2026-10（不晚于当前填报月份，即上个月）")
-    c.add_argument("--unit", required=True, metavar="NAME", help="填报单位的名称，例如 区发改委")
+    c.add_argument("--unit", required=True, metavar="NAME", help="填报单位的名称（与计划中的写法相同）")
     c.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="写出的 Excel 文件")
 
     c = sub.add_parser("import-excel", help="导入填好的 Excel 模板")
@@ -130,7 +130,7 @@ def build_parser() -> CnParser:
     c.add_argument("-o", "--output", metavar="FILE.pdf", help="输出的 PDF 文件")
 
     c = sub.add_parser("make-install", help="为单位生成安装文件（办公室使用）")
-    c.add_argument("--unit", required=True, metavar="NAME", help="单位名称，例如 区城管局")
+    c.add_argument("--unit", required=True, metavar="NAME", help="单位名称（与计划中的写法相同）")
     c.add_argument("-o", "--output", required=True, metavar="FILE", help="写出的安装文件（.zsi）")
 
     c = sub.add_parser("install", help="在单位电脑上导入安装文件")
@@ -147,7 +147,7 @@ def build_parser() -> CnParser:
     c.add_argument("--dry-run", action="store_true", help="只预览，不写入")
 
     c = sub.add_parser("export-decisions", help="导出给单位的审核结果与设置更新包（办公室使用）")
-    c.add_argument("--unit", required=True, metavar="NAME", help="单位名称，例如 区城管局")
+    c.add_argument("--unit", required=True, metavar="NAME", help="单位名称（与计划中的写法相同）")
     c.add_argument("-o", "--output", required=True, metavar="FILE", help="写出的回执包（.zsp）")
 
     c = sub.add_parser("import-plan", help="从实施方案文档（.docx/.txt/PDF）生成计划文件并列出需要核对的事项")
