@@ -229,6 +229,17 @@ def _make_paragraph_class() -> Any:
             single = len(self.frags) == 1 and not hasattr(self.frags[0], "cbDefn") and not style.endDots
             if split:  # the rest of a paragraph split across pages: its lines are known
                 return self.frags[0].clone(kind=0, lines=self.blPara.lines) if single else self.blPara
+            # a paragraph is wrapped again and again at the same width (frames, table cells,
+            # split tests): its lines are worked out once per width
+            key = tuple(maxWidths)
+            memo = self.__dict__.get("_cjk_lines")
+            if memo is not None and memo[0] == key:
+                return memo[1]
+            result = self._cjk_break(maxWidths, style, single)
+            self.__dict__["_cjk_lines"] = (key, result)
+            return result
+
+        def _cjk_break(self, maxWidths: Any, style: Any, single: bool) -> Any:  # noqa: N803
             if not self.frags:
                 return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
                                  textColor=style.textColor, lines=[], ascent=style.fontSize,
