@@ -11,7 +11,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -172,7 +171,7 @@ def test_hostile_files_in_a_signed_package_are_refused_row_by_row(pair: Any, tmp
     assert _files(office) == {} and office.store.scalar("SELECT COUNT(*) FROM attachments") == 0
 
 
-def test_the_offices_insufficient_marks_travel_to_the_unit(pair: Any, tmp_path: Path) -> None:
+def test_the_offices_insufficient_marks_travel_to_the_unit(pair: Any, tmp_path: Path, qtbot: Any) -> None:
     office, bureau = pair
     fill(bureau, submit=False)
     e, ck = Entries(bureau), clerk()
@@ -185,7 +184,7 @@ def test_the_offices_insufficient_marks_travel_to_the_unit(pair: Any, tmp_path: 
     assert [f["entity_key"] for f in e.evidence_flags(ck, UNIT, MONTH)] == ["6.3"]
     assert any("佐证不足" in msg for _, msg in e.month_problems(ck, UNIT, MONTH))
     e.attach_bytes(ck, UNIT, MONTH, "task_report", "6.3", "分类站全景.jpg", ef.jpeg(900, 600, seed=3))
-    _next_second()  # times are kept to the second: submitting again comes after the return
+    _next_second(qtbot)  # times are kept to the second: submitting again comes after the return
     e.submit(ck, UNIT, MONTH)
     pv2 = import_package(office, OFFICE, export_package(bureau, ck, MONTH, tmp_path / "2.zsp"))
     assert [it.status for it in pv2.items if it.entity == "报送状态"] == ["updated"]
@@ -195,12 +194,11 @@ def test_the_offices_insufficient_marks_travel_to_the_unit(pair: Any, tmp_path: 
     assert e.evidence_flags(ck, UNIT, MONTH) == [] and e.state(ck, UNIT, MONTH) == "approved"
 
 
-def _next_second() -> None:
+def _next_second(qtbot: Any) -> None:
     """Wait for the clock's next second (no fixed pause: polls the clock)."""
     from models.store import now_iso
     start = now_iso()
-    while now_iso() == start:
-        time.sleep(0.01)
+    qtbot.waitUntil(lambda: now_iso() != start, timeout=3000)
 
 
 CHILD = r'''
