@@ -4,10 +4,7 @@ file, and no attachment refers to a file that is missing or damaged."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,8 +14,8 @@ from models.app import ADMIN, Actor, App
 from models.attachment_store import BlobStore
 from models.entries import Entries
 from models.store import Store
+from tests.kill_helpers import kill_after
 
-ROOT = Path(__file__).resolve().parent.parent
 UNIT = "区住建局"
 ROUNDS = 6
 
@@ -63,25 +60,11 @@ def test_killed_while_attaching_keeps_every_reported_file(tmp_path: Path, plan) 
     start = 0
     for n in range(ROUNDS):
         want = 0 if n == 0 else rng.randint(1, 8)
-        proc = subprocess.Popen([sys.executable, str(script), str(ROOT), str(db), str(start)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                encoding="utf-8", cwd=str(ROOT))
-        got = 0
-        with proc:
-            try:
-                while got < want:
-                    line = proc.stdout.readline()
-                    if not line:
-                        pytest.fail(f"attacher died on its own: {proc.stderr.read()}")
-                    if line.strip() == "ready":
-                        continue
-                    kind, uid = line.split()
-                    reported.append((kind, uid))
-                    got += 1
-            finally:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        start += got + 1
+        lines, _code = kill_after(script, [str(db), str(start)], want, "attacher")
+        for line in lines:
+            kind, uid = line.split()
+            reported.append((kind, uid))
+        start += len(lines) + 1
         _check(db, plan, reported)
     assert sum(1 for k, _ in reported if k == "A") >= 5
 

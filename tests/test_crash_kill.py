@@ -22,6 +22,7 @@ from models import backup
 from models.app import CLI_ACTOR, App
 from models.entries import Entries
 from models.store import Store
+from tests.kill_helpers import kill_after
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "区住建局"
@@ -70,28 +71,13 @@ def test_killed_writer_never_loses_committed_entries(tmp_path: Path, plan) -> No
     kills = 0
     for n in range(ITERATIONS):
         want = 0 if n % 5 == 0 else rng.randint(1, 40)
-        proc = subprocess.Popen([sys.executable, str(script), str(ROOT), str(db), str(start)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                encoding="utf-8", cwd=str(ROOT))
-        got = 0
-        with proc:
-            try:
-                if want == 0:
-                    pass  # killed at once: while opening / migrating / syncing the catalog
-                else:
-                    while got < want:
-                        line = proc.stdout.readline()
-                        if not line:
-                            pytest.fail(f"writer died on its own: {proc.stderr.read()}")
-                        if line.strip() == "ready":
-                            continue
-                        kind, key, value = line.rstrip("\n").split(" ", 2)
-                        committed.append((kind, key, value))
-                        got += 1
-            finally:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        if proc.returncode == -signal.SIGKILL:
+        # want == 0: killed at once, while opening / migrating / syncing the catalog
+        lines, code = kill_after(script, [str(db), str(start)], want, "writer")
+        for line in lines:
+            kind, key, value = line.split(" ", 2)
+            committed.append((kind, key, value))
+        got = len(lines)
+        if code == -signal.SIGKILL:
             kills += 1
         # Next child continues the sequence after the last committed key (+ a gap for the
         # write that may have been in flight).
